@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* planning: the library from the command line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_getopt.h>
+#include <apr_strings.h>
+
+#include "pl_log.h"
+#include "pl_migrate.h"
+#include "pl_version.h"
+
+#ifndef PL_SCHEMA_DIR
+#define PL_SCHEMA_DIR "/usr/local/share/mod_planning/schema"
+#endif
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: planning COMMAND [OPTIONS]\n"
+            "\n"
+            "commands:\n"
+            "  migrate         apply the schema migrations the database lacks\n"
+            "  schema-version  print the database's schema version\n"
+            "  version         print the version of mod_planning and its schema\n"
+            "\n"
+            "database options (the values of DBDriver and DBDParams):\n"
+            "  --driver NAME     sqlite3 or mysql (default sqlite3)\n"
+            "  --params PARAMS   sqlite3: the database file; mysql: \"host=... user=... pass=... dbname=...\"\n"
+            "  --schema-dir DIR  where sqlite3/ and mysql/ migrations lie (default %s)\n",
+            PL_SCHEMA_DIR);
+}
+
+static void log_to_stderr(pl_log_level_e level, const char *file, int line, apr_status_t rv,
+                          const char *msg, void *baton)
+{
+    fprintf(stderr, "planning: %s\n", msg);
+}
+
+static void report_step(int version, const char *name, void *baton)
+{
+    printf("applied %s\n", name);
+}
+
+typedef struct {
+    const char *driver;
+    const char *params;
+    const char *schema_dir;
+} options_t;
+
+static int parse_options(apr_pool_t *p, int argc, const char *const *argv, options_t *o)
+{
+    static const apr_getopt_option_t opts[] = {
+        { "driver", 'd', 1, "database driver" },
+        { "params", 'p', 1, "database parameters" },
+        { "schema-dir", 's', 1, "migrations directory" },
+        { "help", 'h', 0, "this help" },
+        { NULL, 0, 0, NULL }
+    };
+    apr_getopt_t *g;
+    const char *arg;
+    apr_status_t rv;
+    int c;
+
+    apr_getopt_init(&g, p, argc, argv);
+    while ((rv = apr_getopt_long(g, opts, &c, &arg)) == APR_SUCCESS) {
+        switch (c) {
+        case 'd': o->driver = arg; break;
+        case 'p': o->params = arg; break;
+        case 's': o->schema_dir = arg; break;
+        case 'h': usage(stdout); exit(0);
+        }
+    }
+    if (rv != APR_EOF || g->ind != argc) {
+        usage(stderr);
+        return 0;
+    }
+    if (!o->params) {
+        fprintf(stderr, "planning: --params is required (the DBDParams of your server)\n");
+        return 0;
+    }
+    return 1;
+}
+
+static int open_db(apr_pool_t *p, const options_t *o, pl_db_t **db)
+{
+    const char *err;
+
+    if (pl_db_open(db, p, o->driver, o->params, &err) != APR_SUCCESS) {
+        fprintf(stderr, "planning: cannot open the %s database: %s\n", o->driver, err);
+        return 0;
+    }
+    return 1;
+}
+
+static int cmd_migrate(apr_pool_t *p, const options_t *o)
+{
+    const char *err;
+    pl_db_t *db;
+    int from, to;
+
+    if (!open_db(p, o, &db))
+        return 1;
+    if (pl_migrate_apply(db, p, o->schema_dir, &from, &to, report_step, NULL, &err)
+        != APR_SUCCESS) {
+        fprintf(stderr, "planning: migration failed: %s\n", err ? err : "database error");
+        return 1;
+    }
+    if (to < PL_SCHEMA_VERSION) {
+        fprintf(stderr, "planning: %s has migrations up to %d, this build needs %d\n",
+                o->schema_dir, to, PL_SCHEMA_VERSION);
+        return 1;
+    }
+    printf(from == to ? "schema is current (version %d)\n"
+                      : "schema migrated to version %d\n", to);
+    return 0;
+}
+
+static int cmd_schema_version(apr_pool_t *p, const options_t *o)
+{
+    pl_db_t *db;
+    int version;
+
+    if (!open_db(p, o, &db))
+        return 1;
+    if (pl_migrate_version(db, p, &version) != APR_SUCCESS) {
+        fprintf(stderr, "planning: cannot read the schema version\n");
+        return 1;
+    }
+    printf("%d\n", version);
+    return 0;
+}
+
+int main(int argc, const char *const *argv)
+{
+    options_t o = { "sqlite3", NULL, PL_SCHEMA_DIR };
+    apr_pool_t *p;
+    const char *cmd;
+    int rc;
+
+    if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS)
+        return 2;
+    atexit(apr_terminate);
+    apr_pool_create(&p, NULL);
+    pl_log_set(log_to_stderr, PL_LOG_WARN, NULL);
+
+    cmd = argc > 1 ? argv[1] : "";
+    if (!strcmp(cmd, "version")) {
+        printf("mod_planning %s (schema version %d)\n", PL_VERSION, PL_SCHEMA_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "migrate") && strcmp(cmd, "schema-version")) {
+        usage(stderr);
+        return 2;
+    }
+    if (!parse_options(p, argc - 1, argv + 1, &o))
+        return 2;
+    rc = !strcmp(cmd, "migrate") ? cmd_migrate(p, &o) : cmd_schema_version(p, &o);
+    apr_pool_destroy(p);
+    return rc;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <jansson.h>
+
+#include "pl_json.h"
+#include "pl_status.h"
+
+struct pl_json_t {
+    json_t *j;
+};
+
+static apr_status_t json_release(void *data)
+{
+    json_decref(data);
+    return APR_SUCCESS;
+}
+
+/* Takes over the reference to j: the pool drops it. */
+static pl_json_t *wrap(apr_pool_t *p, json_t *j)
+{
+    pl_json_t *w = apr_palloc(p, sizeof(*w));
+
+    w->j = j;
+    apr_pool_cleanup_register(p, j, json_release, apr_pool_cleanup_null);
+    return w;
+}
+
+/* Jansson's own depth limit is a compile-time 2048; ours is the admin's.
+ * Brackets inside strings do not count. */
+static int too_deep(const char *s, apr_size_t len, int max_depth)
+{
+    int depth = 0, in_str = 0;
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        }
+        else if (c == '"')
+            in_str = 1;
+        else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                return 1;
+        }
+        else if (c == ']' || c == '}')
+            depth--;
+    }
+    return 0;
+}
+
+apr_status_t pl_json_parse(pl_json_t **pjson, apr_pool_t *p, const char *data,
+                           apr_size_t len, int max_depth, const char **perr)
+{
+    json_error_t err;
+    json_t *j;
+
+    *pjson = NULL;
+    if (len == 0) {
+        *perr = "empty body";
+        return PL_EJSON;
+    }
+    if (too_deep(data, len, max_depth)) {
+        *perr = apr_psprintf(p, "nesting deeper than %d levels", max_depth);
+        return PL_EJSON;
+    }
+    j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        *perr = apr_psprintf(p, "%s at line %d column %d", err.text, err.line, err.column);
+        return PL_EJSON;
+    }
+    *pjson = wrap(p, j);
+    return APR_SUCCESS;
+}
+
+pl_json_t *pl_json_object(apr_pool_t *p)
+{
+    return wrap(p, json_object());
+}
+
+pl_json_t *pl_json_array(apr_pool_t *p)
+{
+    return wrap(p, json_array());
+}
+
+void pl_json_set_str(pl_json_t *obj, const char *key, const char *val)
+{
+    json_object_set_new(obj->j, key, val ? json_string(val) : json_null());
+}
+
+void pl_json_set_int(pl_json_t *obj, const char *key, apr_int64_t val)
+{
+    json_object_set_new(obj->j, key, json_integer((json_int_t)val));
+}
+
+void pl_json_set_bool(pl_json_t *obj, const char *key, int val)
+{
+    json_object_set_new(obj->j, key, json_boolean(val));
+}
+
+void pl_json_set(pl_json_t *obj, const char *key, pl_json_t *val)
+{
+    json_object_set(obj->j, key, val->j);
+}
+
+void pl_json_append(pl_json_t *arr, pl_json_t *val)
+{
+    json_array_append(arr->j, val->j);
+}
+
+void pl_json_set_link(pl_json_t *links, const char *key, const char *href)
+{
+    json_object_set_new(links->j, key, json_pack("{s:s}", "href", href));
+}
+
+static pl_json_type_e type_of(const json_t *j)
+{
+    if (!j)
+        return PL_JSON_ABSENT;
+    switch (json_typeof(j)) {
+    case JSON_NULL:    return PL_JSON_NULL;
+    case JSON_STRING:  return PL_JSON_STRING;
+    case JSON_INTEGER: return PL_JSON_INTEGER;
+    case JSON_REAL:    return PL_JSON_REAL;
+    case JSON_TRUE:
+    case JSON_FALSE:   return PL_JSON_BOOL;
+    case JSON_OBJECT:  return PL_JSON_OBJECT;
+    case JSON_ARRAY:   return PL_JSON_ARRAY;
+    }
+    return PL_JSON_ABSENT;
+}
+
+pl_json_type_e pl_json_type(const pl_json_t *json)
+{
+    return json ? type_of(json->j) : PL_JSON_ABSENT;
+}
+
+pl_json_type_e pl_json_type_of(const pl_json_t *obj, const char *key)
+{
+    return type_of(json_object_get(obj->j, key));
+}
+
+const char *pl_json_get_str(const pl_json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj->j, key));
+}
+
+const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known)
+{
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(obj->j, key, val) {
+        const char *const *k;
+        for (k = known; *k && strcmp(*k, key); k++)
+            ;
+        if (!*k)
+            return key;
+    }
+    return NULL;
+}
+
+const char *pl_json_dump(const pl_json_t *json, apr_pool_t *p, apr_size_t *plen)
+{
+    char *s = json_dumps(json->j, JSON_COMPACT);
+    apr_size_t len = s ? strlen(s) : 0;
+    char *copy = apr_pstrmemdup(p, s ? s : "", len);
+
+    free(s);
+    if (plen)
+        *plen = len;
+    return copy;
+}

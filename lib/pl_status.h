@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Library error codes: APR statuses in APR's user range, so every function
+ * returns apr_status_t and the glue maps a few of them to HTTP statuses. */
+#ifndef PL_STATUS_H
+#define PL_STATUS_H
+
+#include <apr_errno.h>
+
+#define PL_STATUS_BASE     (APR_OS_START_USERERR + 7100)
+#define PL_EINVAL          (PL_STATUS_BASE + 1)  /* input failed validation */
+#define PL_ENOTFOUND       (PL_STATUS_BASE + 2)  /* no such object */
+#define PL_ECONFLICT       (PL_STATUS_BASE + 3)  /* unique constraint */
+#define PL_EBUSY           (PL_STATUS_BASE + 4)  /* database locked, retry later */
+#define PL_EDB             (PL_STATUS_BASE + 5)  /* database failure */
+#define PL_ESCHEMA         (PL_STATUS_BASE + 6)  /* schema older than this code */
+#define PL_EJSON           (PL_STATUS_BASE + 7)  /* malformed JSON */
+#define PL_ETOOBIG         (PL_STATUS_BASE + 8)  /* over a size limit */
+
+#endif

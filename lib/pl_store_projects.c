@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <apr_strings.h>
+
+#include "pl_status.h"
+#include "pl_store_projects.h"
+#include "pl_time.h"
+
+#define COLUMNS "id, name, description, local_path, repository_url, status, created_at, updated_at"
+
+static const pl_sql_t SQL_INSERT = {
+    "pl.projects.insert",
+    "INSERT INTO projects (name, description, local_path, repository_url, status,"
+    " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)", NULL
+};
+static const pl_sql_t SQL_GET = {
+    "pl.projects.get", "SELECT " COLUMNS " FROM projects WHERE id = %s", NULL
+};
+static const pl_sql_t SQL_UPDATE = {
+    "pl.projects.update",
+    "UPDATE projects SET name = %s, description = %s, local_path = %s, repository_url = %s,"
+    " status = %s, updated_at = %s WHERE id = %s", NULL
+};
+/* LIMIT and OFFSET are bound as text; both engines take a numeric string. */
+static const pl_sql_t SQL_LIST = {
+    "pl.projects.list",
+    "SELECT " COLUMNS " FROM projects ORDER BY updated_at DESC, id DESC LIMIT %s OFFSET %s",
+    NULL
+};
+static const pl_sql_t SQL_LIST_STATUS = {
+    "pl.projects.list_status",
+    "SELECT " COLUMNS " FROM projects WHERE status = %s"
+    " ORDER BY updated_at DESC, id DESC LIMIT %s OFFSET %s", NULL
+};
+static const pl_sql_t SQL_COUNT = {
+    "pl.projects.count", "SELECT COUNT(*) FROM projects", NULL
+};
+static const pl_sql_t SQL_COUNT_STATUS = {
+    "pl.projects.count_status", "SELECT COUNT(*) FROM projects WHERE status = %s", NULL
+};
+
+static pl_project_t *from_row(apr_pool_t *p, const char **row)
+{
+    pl_project_t *proj = apr_pcalloc(p, sizeof(*proj));
+
+    proj->id = apr_atoi64(row[0]);
+    proj->name = row[1];
+    proj->description = row[2] ? row[2] : "";
+    proj->local_path = row[3];
+    proj->repository_url = row[4];
+    proj->status = row[5];
+    proj->created_at = row[6];
+    proj->updated_at = row[7];
+    return proj;
+}
+
+apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *proj)
+{
+    const char *now = pl_time_rfc3339(p, apr_time_now());
+    const char *args[7];
+    apr_status_t rv;
+
+    args[0] = proj->name;
+    args[1] = proj->description;
+    args[2] = proj->local_path;
+    args[3] = proj->repository_url;
+    args[4] = proj->status;
+    args[5] = now;
+    args[6] = now;
+    if ((rv = pl_db_exec(db, p, &SQL_INSERT, 7, args, NULL)) != APR_SUCCESS)
+        return rv;
+    proj->created_at = proj->updated_at = now;
+    return pl_db_last_id(db, p, &proj->id);
+}
+
+apr_status_t pl_store_project_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
+                                  pl_project_t **pproj)
+{
+    const char *args[1];
+    pl_db_result_t *res;
+    apr_status_t rv;
+
+    args[0] = apr_psprintf(p, "%" APR_INT64_T_FMT, id);
+    if ((rv = pl_db_select(db, p, &SQL_GET, 1, args, &res)) != APR_SUCCESS)
+        return rv;
+    if (res->rows->nelts == 0)
+        return PL_ENOTFOUND;
+    *pproj = from_row(p, PL_DB_ROW(res, 0));
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *proj)
+{
+    const char *now = pl_time_rfc3339(p, apr_time_now());
+    const char *args[7];
+    apr_status_t rv;
+
+    args[0] = proj->name;
+    args[1] = proj->description;
+    args[2] = proj->local_path;
+    args[3] = proj->repository_url;
+    args[4] = proj->status;
+    args[5] = now;
+    args[6] = apr_psprintf(p, "%" APR_INT64_T_FMT, proj->id);
+    /* No row count check: MySQL counts only rows whose values changed. */
+    if ((rv = pl_db_exec(db, p, &SQL_UPDATE, 7, args, NULL)) != APR_SUCCESS)
+        return rv;
+    proj->updated_at = now;
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_store_project_list(pl_db_t *db, apr_pool_t *p, const pl_project_filter_t *f,
+                                   apr_array_header_t **items, apr_int64_t *total)
+{
+    const char *args[3];
+    pl_db_result_t *res;
+    apr_status_t rv;
+    int i, n = 0;
+
+    if (f->status)
+        args[n++] = f->status;
+    if ((rv = pl_db_select(db, p, f->status ? &SQL_COUNT_STATUS : &SQL_COUNT, n, args, &res))
+        != APR_SUCCESS)
+        return rv;
+    *total = res->rows->nelts ? apr_atoi64(PL_DB_ROW(res, 0)[0]) : 0;
+    args[n++] = apr_itoa(p, f->limit);
+    args[n++] = apr_itoa(p, f->offset);
+    if ((rv = pl_db_select(db, p, f->status ? &SQL_LIST_STATUS : &SQL_LIST, n, args, &res))
+        != APR_SUCCESS)
+        return rv;
+    *items = apr_array_make(p, res->rows->nelts ? res->rows->nelts : 1, sizeof(pl_project_t *));
+    for (i = 0; i < res->rows->nelts; i++)
+        APR_ARRAY_PUSH(*items, pl_project_t *) = from_row(p, PL_DB_ROW(res, i));
+    return APR_SUCCESS;
+}

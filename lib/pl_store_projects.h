@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Projects in the database. */
+#ifndef PL_STORE_PROJECTS_H
+#define PL_STORE_PROJECTS_H
+
+#include "pl_db.h"
+#include "pl_project.h"
+
+/* Inserts proj, setting its id and times. PL_ECONFLICT for a taken name. */
+apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *proj);
+/* PL_ENOTFOUND when no project has that id. */
+apr_status_t pl_store_project_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
+                                  pl_project_t **pproj);
+/* Writes every field of an existing proj and sets updated_at. PL_ECONFLICT
+ * for a taken name. */
+apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *proj);
+
+typedef struct {
+    const char *status;  /* NULL: every status */
+    int limit;
+    int offset;
+} pl_project_filter_t;
+
+/* A page of projects, newest update first, and how many match in all. */
+apr_status_t pl_store_project_list(pl_db_t *db, apr_pool_t *p, const pl_project_filter_t *f,
+                                   apr_array_header_t **items, apr_int64_t *total);
+
+#endif

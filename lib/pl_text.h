@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef PL_TEXT_H
+#define PL_TEXT_H
+
+#include <apr_pools.h>
+
+/* Number of code points in a string already known to be valid UTF-8. */
+apr_size_t pl_text_utf8_chars(const char *s);
+/* True when s holds an ASCII control character (or DEL). */
+int pl_text_has_ctl(const char *s);
+/* Parses a whole decimal string into [min, max]; APR_SUCCESS or PL_EINVAL. */
+apr_status_t pl_text_int(const char *s, apr_int64_t min, apr_int64_t max, apr_int64_t *out);
+/* nbytes of randomness from the OS as lowercase hex. */
+const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mod_planning: the module record and its hooks. Everything else of the glue
+ * lives in mp_*.c and api_*.c; the work is done by lib/. */
+#define MP_MODULE_MAIN
+#include "mp_module.h"
+#include "mp_config.h"
+#include "mp_dbd.h"
+#include "mp_router.h"
+#include "pl_log.h"
+#include "pl_version.h"
+
+static server_rec *main_server;
+
+/* Library messages carry no request; they go to the main server's log. */
+static void log_to_httpd(pl_log_level_e level, const char *file, int line, apr_status_t rv,
+                         const char *msg, void *baton)
+{
+    ap_log_error(file, line, APLOG_MODULE_INDEX, (int)level, rv, main_server, "%s", msg);
+}
+
+static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    int rv;
+
+    main_server = s;
+    pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
+    if ((rv = mp_config_post(pconf, s)) != OK || (rv = mp_dbd_post_config(pconf, s)) != OK)
+        return rv;
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                     "PLN00001: mod_planning %s ready (schema version %d)", PL_VERSION,
+                     PL_SCHEMA_VERSION);
+    return OK;
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mp_router_handle, NULL, NULL, APR_HOOK_MIDDLE);
+    mp_dbd_register_hooks(p);
+}
+
+AP_DECLARE_MODULE(planning) = {
+    STANDARD20_MODULE_STUFF,
+    NULL,                 /* per-directory config: none yet */
+    NULL,
+    mp_config_create,
+    mp_config_merge,
+    mp_config_cmds,
+    register_hooks,
+    AP_MODULE_FLAG_NONE
+};

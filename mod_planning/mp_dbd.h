@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The database, borrowed from mod_dbd for the length of a request. */
+#ifndef MP_DBD_H
+#define MP_DBD_H
+
+#include "mp_request.h"
+
+/* Hooks mod_dbd's post_connect so each new connection is set up once. */
+void mp_dbd_register_hooks(apr_pool_t *p);
+/* Fetches mod_dbd's functions; fails start-up with advice when it is absent. */
+int mp_dbd_post_config(apr_pool_t *p, server_rec *s);
+
+/* The request's connection into req->db; NULL when the database cannot be
+ * reached (logged by mod_dbd). */
+pl_db_t *mp_dbd_acquire(mp_req_t *req);
+
+/* Acquires the connection and checks the schema version. Returns 1, or 0
+ * after sending the 503 reply. */
+int mp_dbd_ready(mp_req_t *req);
+
+#endif

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "mp_request.h"
+#include "pl_status.h"
+#include "pl_text.h"
+
+#define READ_CHUNK 8192
+
+mp_req_t *mp_request_create(request_rec *r)
+{
+    mp_req_t *req = apr_pcalloc(r->pool, sizeof(*req));
+
+    req->r = r;
+    req->conf = mp_config_get(r->server);
+    req->params = apr_table_make(r->pool, 2);
+    return req;
+}
+
+/* mod_unique_id's id when it is loaded, so the access log can show it. */
+const char *mp_request_id(mp_req_t *req)
+{
+    if (!req->request_id) {
+        const char *id = apr_table_get(req->r->subprocess_env, "UNIQUE_ID");
+        req->request_id = id ? id : pl_text_random_hex(req->r->pool, 12);
+        if (!req->request_id)
+            req->request_id = req->r->log_id ? req->r->log_id : "-";
+    }
+    return req->request_id;
+}
+
+static void common_headers(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+}
+
+int mp_reply_json(mp_req_t *req, int status, const pl_json_t *json)
+{
+    request_rec *r = req->r;
+    apr_size_t len;
+    const char *text = pl_json_dump(json, r->pool, &len);
+
+    r->status = status;
+    common_headers(r);
+    ap_set_content_type(r, "application/json");
+    ap_set_content_length(r, len);
+    if (!r->header_only)
+        ap_rwrite(text, (int)len, r);
+    return OK;
+}
+
+int mp_reply_empty(mp_req_t *req, int status)
+{
+    req->r->status = status;
+    common_headers(req->r);
+    return OK;
+}
+
+int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,
+                   const char *field)
+{
+    request_rec *r = req->r;
+    pl_json_t *doc = pl_json_object(r->pool), *err = pl_json_object(r->pool);
+    const char *id = mp_request_id(req);
+
+    pl_json_set_str(err, "code", code);
+    pl_json_set_str(err, "message", message);
+    if (field) {
+        pl_json_t *details = pl_json_object(r->pool);
+        pl_json_set_str(details, "field", field);
+        pl_json_set(err, "details", details);
+    }
+    pl_json_set_str(err, "request_id", id);
+    pl_json_set(doc, "error", err);
+    apr_table_setn(r->headers_out, "X-Request-Id", id);
+    if (status == HTTP_SERVICE_UNAVAILABLE)
+        apr_table_setn(r->headers_out, "Retry-After", "5");
+    return mp_reply_json(req, status, doc);
+}
+
+int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what)
+{
+    switch (rv) {
+    case PL_ENOTFOUND:
+        return mp_reply_error(req, HTTP_NOT_FOUND, "NOT_FOUND",
+                              apr_pstrcat(req->r->pool, what, " not found", NULL), NULL);
+    case PL_ECONFLICT:
+        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+                              apr_pstrcat(req->r->pool, what, " with that name already exists",
+                                          NULL), "name");
+    case PL_EBUSY:
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_BUSY",
+                              "the database is busy; retry shortly", NULL);
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, req->r,
+                      "PLN00401: request %s failed on %s (see the database message above)",
+                      mp_request_id(req), what);
+        return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+                              "the server could not complete the request", NULL);
+    }
+}
+
+/* application/json, optionally with charset=utf-8; PATCH also takes
+ * application/merge-patch+json. */
+static int json_content_type(request_rec *r)
+{
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    const char *semi, *param;
+    apr_size_t n;
+
+    if (!ct)
+        return 0;
+    semi = strchr(ct, ';');
+    n = semi ? (apr_size_t)(semi - ct) : strlen(ct);
+    while (n && apr_isspace(ct[n - 1]))
+        n--;
+    if (!((n == 16 && !strncasecmp(ct, "application/json", 16))
+          || (r->method_number == M_PATCH && n == 28
+              && !strncasecmp(ct, "application/merge-patch+json", 28))))
+        return 0;
+    if (!semi)
+        return 1;
+    param = semi + 1;
+    while (apr_isspace(*param))
+        param++;
+    return !strcasecmp(param, "charset=utf-8") || !strcasecmp(param, "charset=\"utf-8\"");
+}
+
+/* Sends an error reply and returns 0, the "refused" result of the readers. */
+static int refuse(mp_req_t *req, int status, const char *code, const char *message,
+                  const char *field)
+{
+    mp_reply_error(req, status, code, message, field);
+    return 0;
+}
+
+static int too_large(mp_req_t *req)
+{
+    /* Stop reading: httpd closes the connection after a 413. */
+    req->r->connection->keepalive = AP_CONN_CLOSE;
+    return refuse(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+                          apr_psprintf(req->r->pool, "the body is larger than %" APR_OFF_T_FMT
+                                       " bytes", req->conf->max_body), NULL);
+}
+
+/* Reads the body into one buffer, counting as it goes, so a chunked body
+ * over the limit is refused before it is all in memory. */
+static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
+{
+    request_rec *r = req->r;
+    const char *clen = apr_table_get(r->headers_in, "Content-Length");
+    apr_off_t limit = req->conf->max_body, expected = 0;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_size_t cap, len = 0;
+    char *buf;
+    int seen_eos = 0;
+
+    if (clen) {
+        char *end;
+        if (apr_strtoff(&expected, clen, &end, 10) != APR_SUCCESS || *end || expected < 0)
+            return refuse(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
+                                  "Content-Length is not a number", NULL);
+        if (expected > limit)
+            return too_large(req);
+    }
+    cap = expected > 0 ? (apr_size_t)expected + 1 : READ_CHUNK;
+    buf = apr_palloc(r->pool, cap);
+    while (!seen_eos) {
+        apr_bucket *b;
+        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
+                                         APR_BLOCK_READ, READ_CHUNK);
+        if (rv != APR_SUCCESS) {
+            int st = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            if (st == HTTP_REQUEST_ENTITY_TOO_LARGE)
+                return too_large(req);
+            r->connection->keepalive = AP_CONN_CLOSE;
+            return refuse(req, st, "INVALID_REQUEST",
+                                  "the request body could not be read", NULL);
+        }
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t n;
+
+            if (APR_BUCKET_IS_EOS(b)) {
+                seen_eos = 1;
+                break;
+            }
+            if (apr_bucket_read(b, &data, &n, APR_BLOCK_READ) != APR_SUCCESS)
+                return refuse(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
+                                      "the request body could not be read", NULL);
+            if ((apr_off_t)(len + n) > limit)
+                return too_large(req);
+            if (len + n + 1 > cap) {
+                char *bigger;
+                while (len + n + 1 > cap)
+                    cap *= 2;
+                bigger = apr_palloc(r->pool, cap);
+                memcpy(bigger, buf, len);
+                buf = bigger;
+            }
+            memcpy(buf + len, data, n);
+            len += n;
+        }
+        apr_brigade_cleanup(bb);
+    }
+    buf[len] = '\0';
+    *pdata = buf;
+    *plen = len;
+    return 1;
+}
+
+int mp_request_read_json(mp_req_t *req)
+{
+    const char *err;
+    char *data;
+    apr_size_t len;
+
+    if (!json_content_type(req->r))
+        return refuse(req, HTTP_UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+                              "the body must be application/json in UTF-8", NULL);
+    if (!read_body(req, &data, &len))
+        return 0;
+    if (pl_json_parse(&req->body, req->r->pool, data, len, req->conf->json_depth, &err)
+        != APR_SUCCESS)
+        return refuse(req, HTTP_BAD_REQUEST, "INVALID_JSON",
+                              apr_pstrcat(req->r->pool, "the body is not valid JSON: ", err, NULL),
+                              NULL);
+    if (pl_json_type(req->body) != PL_JSON_OBJECT)
+        return refuse(req, HTTP_BAD_REQUEST, "INVALID_JSON",
+                              "the body must be a JSON object", NULL);
+    return 1;
+}

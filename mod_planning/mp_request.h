@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One API request as the handlers see it, and the replies they send. Every
+ * reply function writes the whole response and returns OK for the hook. */
+#ifndef MP_REQUEST_H
+#define MP_REQUEST_H
+
+#include "mp_auth.h"
+#include "mp_config.h"
+#include "pl_db.h"
+#include "pl_json.h"
+
+typedef struct {
+    request_rec *r;
+    const mp_sconf_t *conf;
+    apr_table_t *params;        /* from the path pattern */
+    const mp_caller_t *caller;
+    pl_json_t *body;            /* the parsed JSON body, when the route takes one */
+    pl_db_t *db;                /* the request's database connection */
+    const char *request_id;
+} mp_req_t;
+
+#define MP_API_BASE "/api/v1"
+
+mp_req_t *mp_request_create(request_rec *r);
+const char *mp_request_id(mp_req_t *req);
+
+/* Reads and parses the JSON body within the configured limits into
+ * req->body. Returns 1, or 0 after sending the error reply. */
+int mp_request_read_json(mp_req_t *req);
+
+int mp_reply_json(mp_req_t *req, int status, const pl_json_t *json);
+int mp_reply_empty(mp_req_t *req, int status);
+/* The error shape of DESIGN.md; field (may be NULL) goes into details. */
+int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,
+                   const char *field);
+/* Maps a library status (PL_ENOTFOUND, PL_EBUSY, ...) to its error reply. */
+int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what);
+
+#endif

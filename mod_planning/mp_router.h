@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef MP_ROUTER_H
+#define MP_ROUTER_H
+
+#include "mp_request.h"
+
+typedef int mp_handler_fn(mp_req_t *req);
+
+/* What a route needs before its handler runs. */
+#define MP_ROUTE_BODY 0x1  /* a JSON object body */
+#define MP_ROUTE_DB   0x2  /* the database, at the current schema */
+
+typedef struct {
+    int method;               /* M_GET, M_POST ... */
+    const char *pattern;      /* "/api/v1/projects/{id}" */
+    mp_handler_fn *handler;
+    mp_perm_e permission;
+    unsigned needs;
+} mp_route_t;
+
+/* The handler hook: routes requests of handler "planning". */
+int mp_router_handle(request_rec *r);
+
+#endif

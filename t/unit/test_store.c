@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pl_migrate and pl_store_projects on a real SQLite database. */
+#include <unistd.h>
+
+#include "unit.h"
+#include "pl_migrate.h"
+#include "pl_status.h"
+#include "pl_store_projects.h"
+#include "pl_version.h"
+
+typedef struct {
+    apr_pool_t *p;
+    char file[64];
+    pl_db_t *db;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f;
+    const char *err;
+    int fd, from, to;
+
+    unit_pool_setup(state);
+    f = apr_pcalloc(*state, sizeof(*f));
+    f->p = *state;
+    strcpy(f->file, "/tmp/pl_store_XXXXXX");
+    fd = mkstemp(f->file);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(pl_db_open(&f->db, f->p, "sqlite3", f->file, &err), APR_SUCCESS);
+    assert_int_equal(pl_db_setup_connection(f->db, f->p, 1000), APR_SUCCESS);
+    assert_int_equal(pl_migrate_apply(f->db, f->p, PL_SRCDIR "/schema", &from, &to, NULL, NULL,
+                                      &err), APR_SUCCESS);
+    assert_int_equal(from, 0);
+    assert_int_equal(to, PL_SCHEMA_VERSION);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+
+    unlink(f->file);
+    unlink(apr_pstrcat(f->p, f->file, "-wal", NULL));
+    unlink(apr_pstrcat(f->p, f->file, "-shm", NULL));
+    *state = f->p;
+    return unit_pool_teardown(state);
+}
+
+static pl_project_t *project(apr_pool_t *p, const char *name)
+{
+    pl_project_t *proj = apr_pcalloc(p, sizeof(*proj));
+
+    proj->name = name;
+    proj->description = "";
+    proj->local_path = "/tmp";
+    proj->status = "active";
+    return proj;
+}
+
+static void migrate_is_idempotent(void **state)
+{
+    fixture_t *f = *state;
+    const char *err;
+    int from, to, version;
+
+    assert_int_equal(pl_migrate_apply(f->db, f->p, PL_SRCDIR "/schema", &from, &to, NULL, NULL,
+                                      &err), APR_SUCCESS);
+    assert_int_equal(from, PL_SCHEMA_VERSION);
+    assert_int_equal(to, PL_SCHEMA_VERSION);
+    assert_int_equal(pl_migrate_version(f->db, f->p, &version), APR_SUCCESS);
+    assert_int_equal(version, PL_SCHEMA_VERSION);
+}
+
+static void crud(void **state)
+{
+    fixture_t *f = *state;
+    pl_project_t *a = project(f->p, "alpha"), *got;
+
+    assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
+    assert_true(a->id > 0);
+    assert_int_equal(pl_store_project_get(f->db, f->p, a->id, &got), APR_SUCCESS);
+    assert_string_equal(got->name, "alpha");
+    assert_null(got->repository_url);
+    assert_string_equal(got->created_at, a->created_at);
+
+    got->repository_url = "https://h/r";
+    got->status = "archived";
+    assert_int_equal(pl_store_project_update(f->db, f->p, got), APR_SUCCESS);
+    assert_int_equal(pl_store_project_get(f->db, f->p, a->id, &got), APR_SUCCESS);
+    assert_string_equal(got->repository_url, "https://h/r");
+    assert_string_equal(got->status, "archived");
+    assert_int_equal(pl_store_project_get(f->db, f->p, a->id + 100, &got), PL_ENOTFOUND);
+}
+
+static void names_are_unique(void **state)
+{
+    fixture_t *f = *state;
+    pl_project_t *a = project(f->p, "same"), *b = project(f->p, "same"), *c = project(f->p, "Same");
+
+    assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
+    assert_int_equal(pl_store_project_insert(f->db, f->p, b), PL_ECONFLICT);
+    assert_int_equal(pl_store_project_insert(f->db, f->p, c), APR_SUCCESS);
+    c->name = "same";
+    assert_int_equal(pl_store_project_update(f->db, f->p, c), PL_ECONFLICT);
+}
+
+static void lists_newest_first(void **state)
+{
+    fixture_t *f = *state;
+    pl_project_filter_t all = { NULL, 2, 0 }, archived = { "archived", 10, 0 };
+    apr_array_header_t *items;
+    apr_int64_t total;
+    pl_project_t *last = NULL;
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        last = project(f->p, apr_psprintf(f->p, "p%d", i));
+        assert_int_equal(pl_store_project_insert(f->db, f->p, last), APR_SUCCESS);
+    }
+    last->status = "archived";
+    assert_int_equal(pl_store_project_update(f->db, f->p, last), APR_SUCCESS);
+
+    assert_int_equal(pl_store_project_list(f->db, f->p, &all, &items, &total), APR_SUCCESS);
+    assert_int_equal(total, 5);
+    assert_int_equal(items->nelts, 2);
+    assert_string_equal(APR_ARRAY_IDX(items, 0, pl_project_t *)->name, "p4");
+    assert_string_equal(APR_ARRAY_IDX(items, 1, pl_project_t *)->name, "p3");
+    all.offset = 4;
+    assert_int_equal(pl_store_project_list(f->db, f->p, &all, &items, &total), APR_SUCCESS);
+    assert_int_equal(items->nelts, 1);
+    assert_string_equal(APR_ARRAY_IDX(items, 0, pl_project_t *)->name, "p0");
+    assert_int_equal(pl_store_project_list(f->db, f->p, &archived, &items, &total), APR_SUCCESS);
+    assert_int_equal(total, 1);
+    assert_string_equal(APR_ARRAY_IDX(items, 0, pl_project_t *)->name, "p4");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(migrate_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(crud, setup, teardown),
+        cmocka_unit_test_setup_teardown(names_are_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(lists_newest_first, setup, teardown),
+    };
+    return UNIT_RUN(tests);
+}
