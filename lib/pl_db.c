@@ -200,7 +200,8 @@ static apr_status_t read_all(pl_db_t *db, apr_pool_t *p, apr_dbd_results_t *res,
         const char **vals = apr_palloc(p, sizeof(char *) * (out->ncols ? out->ncols : 1));
         for (i = 0; i < out->ncols; i++) {
             const char *v = apr_dbd_get_entry(db->driver, row, i);
-            vals[i] = v ? apr_pstrdup(p, v) : NULL;
+            /* SQLite's values already live in p; MySQL's buffer is reused */
+            vals[i] = v && db->dialect == PL_DB_MYSQL ? apr_pstrdup(p, v) : v;
         }
         APR_ARRAY_PUSH(out->rows, const char **) = vals;
     }

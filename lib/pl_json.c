@@ -78,46 +78,6 @@ apr_status_t pl_json_parse(pl_json_t **pjson, apr_pool_t *p, const char *data,
     return APR_SUCCESS;
 }
 
-pl_json_t *pl_json_object(apr_pool_t *p)
-{
-    return wrap(p, json_object());
-}
-
-pl_json_t *pl_json_array(apr_pool_t *p)
-{
-    return wrap(p, json_array());
-}
-
-void pl_json_set_str(pl_json_t *obj, const char *key, const char *val)
-{
-    json_object_set_new(obj->j, key, val ? json_string(val) : json_null());
-}
-
-void pl_json_set_int(pl_json_t *obj, const char *key, apr_int64_t val)
-{
-    json_object_set_new(obj->j, key, json_integer((json_int_t)val));
-}
-
-void pl_json_set_bool(pl_json_t *obj, const char *key, int val)
-{
-    json_object_set_new(obj->j, key, json_boolean(val));
-}
-
-void pl_json_set(pl_json_t *obj, const char *key, pl_json_t *val)
-{
-    json_object_set(obj->j, key, val->j);
-}
-
-void pl_json_append(pl_json_t *arr, pl_json_t *val)
-{
-    json_array_append(arr->j, val->j);
-}
-
-void pl_json_set_link(pl_json_t *links, const char *key, const char *href)
-{
-    json_object_set_new(links->j, key, json_pack("{s:s}", "href", href));
-}
-
 static pl_json_type_e type_of(const json_t *j)
 {
     if (!j)
@@ -163,16 +123,4 @@ const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known)
             return key;
     }
     return NULL;
-}
-
-const char *pl_json_dump(const pl_json_t *json, apr_pool_t *p, apr_size_t *plen)
-{
-    char *s = json_dumps(json->j, JSON_COMPACT);
-    apr_size_t len = s ? strlen(s) : 0;
-    char *copy = apr_pstrmemdup(p, s ? s : "", len);
-
-    free(s);
-    if (plen)
-        *plen = len;
-    return copy;
 }

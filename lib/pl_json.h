@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* JSON values owned by a pool. The only part of the project that sees
- * Jansson: parsing of untrusted input is strict and bounded here, once. */
+/* JSON that clients send, parsed by Jansson into values owned by a pool.
+ * The only file that sees Jansson: parsing of untrusted input is strict and
+ * bounded here, once. Replies are written by pl_jsonw. */
 #ifndef PL_JSON_H
 #define PL_JSON_H
 
@@ -20,26 +21,11 @@ typedef enum {
 apr_status_t pl_json_parse(pl_json_t **pjson, apr_pool_t *p, const char *data,
                            apr_size_t len, int max_depth, const char **perr);
 
-pl_json_t *pl_json_object(apr_pool_t *p);
-pl_json_t *pl_json_array(apr_pool_t *p);
-
-/* Setters on an object; a NULL string sets JSON null. */
-void pl_json_set_str(pl_json_t *obj, const char *key, const char *val);
-void pl_json_set_int(pl_json_t *obj, const char *key, apr_int64_t val);
-void pl_json_set_bool(pl_json_t *obj, const char *key, int val);
-void pl_json_set(pl_json_t *obj, const char *key, pl_json_t *val);
-void pl_json_append(pl_json_t *arr, pl_json_t *val);
-/* Sets {"href": href} under key: the form of every _links entry. */
-void pl_json_set_link(pl_json_t *links, const char *key, const char *href);
-
 pl_json_type_e pl_json_type(const pl_json_t *json);
 pl_json_type_e pl_json_type_of(const pl_json_t *obj, const char *key);
 /* The string under key, or NULL when absent or not a string. */
 const char *pl_json_get_str(const pl_json_t *obj, const char *key);
 /* The first key of obj that is not in the NULL-terminated list known. */
 const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known);
-
-/* Compact serialisation, allocated from p. */
-const char *pl_json_dump(const pl_json_t *json, apr_pool_t *p, apr_size_t *plen);
 
 #endif

@@ -155,17 +155,14 @@ apr_status_t pl_project_apply(pl_project_t *proj, const pl_json_t *in, pl_projec
     return APR_SUCCESS;
 }
 
-pl_json_t *pl_project_to_json(const pl_project_t *proj, apr_pool_t *p)
+void pl_project_write(pl_jsonw_t *w, const pl_project_t *proj)
 {
-    pl_json_t *j = pl_json_object(p);
-
-    pl_json_set_int(j, "id", proj->id);
-    pl_json_set_str(j, F_NAME, proj->name);
-    pl_json_set_str(j, F_DESCRIPTION, proj->description);
-    pl_json_set_str(j, F_LOCAL_PATH, proj->local_path);
-    pl_json_set_str(j, F_REPO_URL, proj->repository_url);
-    pl_json_set_str(j, F_STATUS, proj->status);
-    pl_json_set_str(j, "created_at", proj->created_at);
-    pl_json_set_str(j, "updated_at", proj->updated_at);
-    return j;
+    pl_jsonw_int(w, "id", proj->id);
+    pl_jsonw_str(w, F_NAME, proj->name);
+    pl_jsonw_str(w, F_DESCRIPTION, proj->description);
+    pl_jsonw_str(w, F_LOCAL_PATH, proj->local_path);
+    pl_jsonw_str(w, F_REPO_URL, proj->repository_url);
+    pl_jsonw_str(w, F_STATUS, proj->status);
+    pl_jsonw_str(w, "created_at", proj->created_at);
+    pl_jsonw_str(w, "updated_at", proj->updated_at);
 }

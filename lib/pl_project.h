@@ -6,6 +6,7 @@
 #include <apr_tables.h>
 
 #include "pl_json.h"
+#include "pl_jsonw.h"
 
 #define PL_PROJECT_NAME_MAX        255    /* characters */
 #define PL_PROJECT_DESCRIPTION_MAX 10000  /* characters */
@@ -42,6 +43,7 @@ apr_status_t pl_project_apply(pl_project_t *proj, const pl_json_t *in, pl_projec
 
 int pl_project_status_valid(const char *status);
 
-pl_json_t *pl_project_to_json(const pl_project_t *proj, apr_pool_t *p);
+/* Writes the fields of proj into the object w has open. */
+void pl_project_write(pl_jsonw_t *w, const pl_project_t *proj);
 
 #endif

@@ -8,25 +8,27 @@
 
 int api_health_get(mp_req_t *req)
 {
-    apr_pool_t *p = req->r->pool;
-    pl_json_t *doc = pl_json_object(p), *db = pl_json_object(p);
+    pl_jsonw_t *w = mp_reply_writer(req, 160);
     const char *status = "unavailable";
     int version = 0, reachable = 0;
 
-    if (mp_dbd_acquire(req)) {
-        pl_json_set_str(db, "driver", pl_db_driver_name(req->db));
-        reachable = pl_migrate_version(req->db, p, &version) == APR_SUCCESS;
-    }
+    if (mp_dbd_acquire(req))
+        reachable = pl_migrate_version(req->db, req->r->pool, &version) == APR_SUCCESS;
     if (reachable)
         status = version >= PL_SCHEMA_VERSION ? "ok" : "schema_outdated";
-    pl_json_set_str(doc, "status", status);
-    pl_json_set_str(doc, "version", PL_VERSION);
-    pl_json_set_bool(db, "reachable", reachable);
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "status", status);
+    pl_jsonw_str(w, "version", PL_VERSION);
+    pl_jsonw_object(w, "database");
+    if (req->db)
+        pl_jsonw_str(w, "driver", pl_db_driver_name(req->db));
+    pl_jsonw_bool(w, "reachable", reachable);
     if (reachable)
-        pl_json_set_int(db, "schema_version", version);
-    pl_json_set_int(db, "schema_expected", PL_SCHEMA_VERSION);
-    pl_json_set(doc, "database", db);
+        pl_jsonw_int(w, "schema_version", version);
+    pl_jsonw_int(w, "schema_expected", PL_SCHEMA_VERSION);
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
     if (strcmp(status, "ok"))
         apr_table_setn(req->r->headers_out, "Retry-After", "5");
-    return mp_reply_json(req, strcmp(status, "ok") ? HTTP_SERVICE_UNAVAILABLE : HTTP_OK, doc);
+    return mp_reply_json(req, strcmp(status, "ok") ? HTTP_SERVICE_UNAVAILABLE : HTTP_OK, w);
 }

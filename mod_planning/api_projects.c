@@ -11,9 +11,10 @@
 #define LIST_MAX     200
 
 /* The sub-resources DESIGN.md gives a project, linked from every project. */
-static const char *const SUBRESOURCES[] = {
-    "plan", "analysis", "recommendations", "snapshots", "files", "git", "jobs",
-    "members", "webhooks", NULL
+static const struct { const char *rel, *suffix; } SUBRESOURCES[] = {
+    { "plan", "/plan" }, { "analysis", "/analysis" }, { "recommendations", "/recommendations" },
+    { "snapshots", "/snapshots" }, { "files", "/files" }, { "git", "/git" }, { "jobs", "/jobs" },
+    { "members", "/members" }, { "webhooks", "/webhooks" },
 };
 
 static const char *project_href(apr_pool_t *p, apr_int64_t id)
@@ -21,20 +22,31 @@ static const char *project_href(apr_pool_t *p, apr_int64_t id)
     return apr_psprintf(p, MP_API_BASE "/projects/%" APR_INT64_T_FMT, id);
 }
 
-static pl_json_t *project_json(apr_pool_t *p, const pl_project_t *proj)
+/* Writes one project with its _links as an object (member key, or NULL in
+ * an array). */
+static void write_project(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj)
 {
-    pl_json_t *j = pl_project_to_json(proj, p), *links = pl_json_object(p);
     const char *self = project_href(p, proj->id);
-    const char *const *sub;
+    apr_size_t i;
 
-    pl_json_set_link(links, "self", self);
-    for (sub = SUBRESOURCES; *sub; sub++)
-        pl_json_set_link(links, *sub, apr_pstrcat(p, self, "/", *sub, NULL));
-    pl_json_set_link(links, "threads",
-                     apr_psprintf(p, MP_API_BASE "/threads?project_id=%" APR_INT64_T_FMT,
-                                  proj->id));
-    pl_json_set(j, "_links", links);
-    return j;
+    pl_jsonw_object(w, NULL);
+    pl_project_write(w, proj);
+    pl_jsonw_object(w, "_links");
+    pl_jsonw_link(w, "self", self, NULL);
+    for (i = 0; i < sizeof(SUBRESOURCES) / sizeof(SUBRESOURCES[0]); i++)
+        pl_jsonw_link(w, SUBRESOURCES[i].rel, self, SUBRESOURCES[i].suffix);
+    pl_jsonw_link(w, "threads", MP_API_BASE "/threads?project_id=",
+                  self + sizeof(MP_API_BASE "/projects/") - 1);
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
+}
+
+static int reply_project(mp_req_t *req, int status, const pl_project_t *proj)
+{
+    pl_jsonw_t *w = mp_reply_writer(req, 1024);
+
+    write_project(w, req->r->pool, proj);
+    return mp_reply_json(req, status, w);
 }
 
 static int invalid(mp_req_t *req, const pl_invalid_t *inv)
@@ -77,7 +89,7 @@ int api_projects_create(mp_req_t *req)
         return mp_reply_status(req, rv, "project");
     apr_table_setn(r->headers_out, "Location",
                    ap_construct_url(r->pool, project_href(r->pool, proj->id), r));
-    return mp_reply_json(req, HTTP_CREATED, project_json(r->pool, proj));
+    return reply_project(req, HTTP_CREATED, proj);
 }
 
 static const char *page_href(apr_pool_t *p, const pl_project_filter_t *f, int offset)
@@ -93,7 +105,7 @@ int api_projects_list(mp_req_t *req)
     apr_table_t *args = NULL;
     apr_array_header_t *items;
     apr_int64_t total, v;
-    pl_json_t *doc, *arr, *links;
+    pl_jsonw_t *w;
     const char *s;
     apr_status_t rv;
     int i;
@@ -120,23 +132,25 @@ int api_projects_list(mp_req_t *req)
     if ((rv = pl_store_project_list(req->db, r->pool, &f, &items, &total)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "project list");
 
-    doc = pl_json_object(r->pool);
-    arr = pl_json_array(r->pool);
+    w = mp_reply_writer(req, 800 * (apr_size_t)(items->nelts + 1));
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_array(w, "items");
     for (i = 0; i < items->nelts; i++)
-        pl_json_append(arr, project_json(r->pool, APR_ARRAY_IDX(items, i, pl_project_t *)));
-    pl_json_set(doc, "items", arr);
-    pl_json_set_int(doc, "total", total);
-    pl_json_set_int(doc, "limit", f.limit);
-    pl_json_set_int(doc, "offset", f.offset);
-    links = pl_json_object(r->pool);
-    pl_json_set_link(links, "self", page_href(r->pool, &f, f.offset));
+        write_project(w, r->pool, APR_ARRAY_IDX(items, i, pl_project_t *));
+    pl_jsonw_end(w);
+    pl_jsonw_int(w, "total", total);
+    pl_jsonw_int(w, "limit", f.limit);
+    pl_jsonw_int(w, "offset", f.offset);
+    pl_jsonw_object(w, "_links");
+    pl_jsonw_link(w, "self", page_href(r->pool, &f, f.offset), NULL);
     if ((apr_int64_t)f.offset + f.limit < total)
-        pl_json_set_link(links, "next", page_href(r->pool, &f, f.offset + f.limit));
+        pl_jsonw_link(w, "next", page_href(r->pool, &f, f.offset + f.limit), NULL);
     if (f.offset > 0)
-        pl_json_set_link(links, "prev",
-                         page_href(r->pool, &f, f.offset > f.limit ? f.offset - f.limit : 0));
-    pl_json_set(doc, "_links", links);
-    return mp_reply_json(req, HTTP_OK, doc);
+        pl_jsonw_link(w, "prev", page_href(r->pool, &f, f.offset > f.limit ? f.offset - f.limit : 0),
+                      NULL);
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
+    return mp_reply_json(req, HTTP_OK, w);
 }
 
 int api_projects_get(mp_req_t *req)
@@ -145,7 +159,7 @@ int api_projects_get(mp_req_t *req)
 
     if (!load(req, &proj))
         return OK;
-    return mp_reply_json(req, HTTP_OK, project_json(req->r->pool, proj));
+    return reply_project(req, HTTP_OK, proj);
 }
 
 static int update(mp_req_t *req, pl_project_mode_e mode)
@@ -161,7 +175,7 @@ static int update(mp_req_t *req, pl_project_mode_e mode)
         return invalid(req, &inv);
     if ((rv = pl_store_project_update(req->db, p, proj)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "project");
-    return mp_reply_json(req, HTTP_OK, project_json(p, proj));
+    return reply_project(req, HTTP_OK, proj);
 }
 
 int api_projects_replace(mp_req_t *req)

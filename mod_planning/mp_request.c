@@ -36,11 +36,16 @@ static void common_headers(request_rec *r)
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
 }
 
-int mp_reply_json(mp_req_t *req, int status, const pl_json_t *json)
+pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint)
+{
+    return pl_jsonw_create(req->r->pool, size_hint);
+}
+
+int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w)
 {
     request_rec *r = req->r;
     apr_size_t len;
-    const char *text = pl_json_dump(json, r->pool, &len);
+    const char *text = pl_jsonw_text(w, &len);
 
     r->status = status;
     common_headers(r);
@@ -62,22 +67,25 @@ int mp_reply_error(mp_req_t *req, int status, const char *code, const char *mess
                    const char *field)
 {
     request_rec *r = req->r;
-    pl_json_t *doc = pl_json_object(r->pool), *err = pl_json_object(r->pool);
+    pl_jsonw_t *w = mp_reply_writer(req, 256);
     const char *id = mp_request_id(req);
 
-    pl_json_set_str(err, "code", code);
-    pl_json_set_str(err, "message", message);
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_object(w, "error");
+    pl_jsonw_str(w, "code", code);
+    pl_jsonw_str(w, "message", message);
     if (field) {
-        pl_json_t *details = pl_json_object(r->pool);
-        pl_json_set_str(details, "field", field);
-        pl_json_set(err, "details", details);
+        pl_jsonw_object(w, "details");
+        pl_jsonw_str(w, "field", field);
+        pl_jsonw_end(w);
     }
-    pl_json_set_str(err, "request_id", id);
-    pl_json_set(doc, "error", err);
+    pl_jsonw_str(w, "request_id", id);
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
     apr_table_setn(r->headers_out, "X-Request-Id", id);
     if (status == HTTP_SERVICE_UNAVAILABLE)
         apr_table_setn(r->headers_out, "Retry-After", "5");
-    return mp_reply_json(req, status, doc);
+    return mp_reply_json(req, status, w);
 }
 
 int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what)

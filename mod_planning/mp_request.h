@@ -8,6 +8,7 @@
 #include "mp_config.h"
 #include "pl_db.h"
 #include "pl_json.h"
+#include "pl_jsonw.h"
 
 typedef struct {
     request_rec *r;
@@ -28,7 +29,9 @@ const char *mp_request_id(mp_req_t *req);
  * req->body. Returns 1, or 0 after sending the error reply. */
 int mp_request_read_json(mp_req_t *req);
 
-int mp_reply_json(mp_req_t *req, int status, const pl_json_t *json);
+/* A writer for the reply body; size_hint is the expected length. */
+pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint);
+int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w);
 int mp_reply_empty(mp_req_t *req, int status);
 /* The error shape of DESIGN.md; field (may be NULL) goes into details. */
 int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,

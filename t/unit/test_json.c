@@ -74,27 +74,14 @@ static void bounds_depth(void **state)
     assert_int_equal(pl_json_parse(&j, p, "{\"a\":\"[[[[[[\"}", 14, 2, &err), APR_SUCCESS);
 }
 
-static void builds_and_dumps(void **state)
+static void reads_keys(void **state)
 {
-    apr_pool_t *p = *state;
-    pl_json_t *o = pl_json_object(p), *a = pl_json_array(p), *links = pl_json_object(p);
     static const char *const known[] = { "s", "i", NULL };
-    apr_size_t len;
-    const char *text;
+    pl_json_t *j;
 
-    pl_json_set_str(o, "s", "caf\xc3\xa9 \"q\"");
-    pl_json_set_int(o, "i", APR_INT64_C(9007199254740993));
-    pl_json_set_bool(o, "b", 1);
-    pl_json_set_str(o, "n", NULL);
-    pl_json_append(a, pl_json_object(p));
-    pl_json_set(o, "a", a);
-    pl_json_set_link(links, "self", "/x");
-    pl_json_set(o, "_links", links);
-    text = pl_json_dump(o, p, &len);
-    assert_int_equal(len, strlen(text));
-    assert_string_equal(text, "{\"s\":\"caf\xc3\xa9 \\\"q\\\"\",\"i\":9007199254740993,\"b\":true,"
-                              "\"n\":null,\"a\":[{}],\"_links\":{\"self\":{\"href\":\"/x\"}}}");
-    assert_string_equal(pl_json_unknown_key(o, known), "b");
+    assert_int_equal(PARSE(*state, "{\"s\":\"x\",\"i\":1,\"b\":true}", &j), APR_SUCCESS);
+    assert_string_equal(pl_json_unknown_key(j, known), "b");
+    assert_int_equal(pl_json_type_of(j, "b"), PL_JSON_BOOL);
 }
 
 int main(void)
@@ -104,7 +91,7 @@ int main(void)
         UNIT_TEST(rejects_malformed),
         UNIT_TEST(rejects_invalid_utf8),
         UNIT_TEST(bounds_depth),
-        UNIT_TEST(builds_and_dumps),
+        UNIT_TEST(reads_keys),
     };
     return UNIT_RUN(tests);
 }
