@@ -1,0 +1,587 @@
+package PlanningTest;
+# Live-test harness for mod_planning: private httpd instances (apache2 -f) on
+# loopback ports, each with a fresh SQLite file or MariaDB database, HTTP
+# helpers (HTTP::Tiny and a raw socket), and an error-log check.
+#
+# Environment:
+#   PL_BUILD               build directory (default <repo>/build)
+#   PL_TEST_BACKENDS       backends to run, e.g. "sqlite3" (default "sqlite3 mysql")
+#   PL_TEST_MYSQL_SOCKET   socket of a running test MariaDB (set by script/test);
+#   PL_TEST_MYSQL_PORT     its TCP port. Without them the harness starts its own.
+#   PL_TEST_KEEP=1         keep run directories (logs, configs) for debugging
+use strict;
+use warnings;
+use Carp qw(croak);
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Temp qw(tempdir);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use JSON::PP;
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(sleep time);
+use Test::More ();
+use Exporter 'import';
+
+our @EXPORT_OK = qw(backends start_server config_test status_is error_is json_type
+                    is_true is_false diag_res repo_root tempdir_shared mkdirs
+                    make_roots project_dir);
+our %EXPORT_TAGS = (all => \@EXPORT_OK);
+
+our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
+our $BUILD = $ENV{PL_BUILD} || "$ROOT/build";
+our $MODULE = "$BUILD/mod_planning/.libs/mod_planning.so";
+our $CLI    = "$BUILD/cli/planning";
+our $JSON   = JSON::PP->new->utf8->canonical->allow_nonref;
+my $KEEP    = $ENV{PL_TEST_KEEP} ? 1 : 0;
+my $CHILD_USER = $> == 0 ? 'www-data' : scalar getpwuid($>);
+my ($CHILD_UID, $CHILD_GID) = (getpwnam($CHILD_USER))[2, 3];
+
+my $counter = 0;
+my %live;             # refaddr => server, for END
+my $own_mysql_dir;    # MariaDB started by this process
+
+$SIG{PIPE} = 'IGNORE';
+{
+    my $tb = Test::More->builder;
+    binmode($tb->$_, ':encoding(UTF-8)') for qw(output failure_output todo_output);
+}
+
+sub repo_root { $ROOT }
+
+sub module_built { -f $MODULE && -x $CLI }
+
+# Skips the whole test file when the module or CLI has not been built.
+sub require_build {
+    return if module_built();
+    Test::More::plan(skip_all => "module not built ($MODULE, $CLI): run script/build");
+}
+
+sub backends {
+    my @all = ('sqlite3', 'mysql');
+    return @all unless $ENV{PL_TEST_BACKENDS};
+    my %want = map { $_ => 1 } split /[\s,]+/, $ENV{PL_TEST_BACKENDS};
+    return grep { $want{$_} } @all;
+}
+
+# A temp directory every child user can traverse (File::Temp makes 0700).
+sub tempdir_shared {
+    my $d = tempdir('pl-t-XXXXXX', TMPDIR => 1, CLEANUP => !$KEEP);
+    chmod 0755, $d;
+    return abs_path($d);
+}
+
+sub mkdirs {
+    for my $d (@_) {
+        next if -d $d;
+        mkdirs(dirname($d));
+        mkdir $d, 0755 or croak "mkdir $d: $!";
+    }
+}
+
+# Project roots for tests: BASE/roots (the PlanningProjectRoots entry),
+# BASE/roots-evil (a sibling-prefix directory), BASE/outside, and the symlink
+# BASE/roots/link-out -> BASE/outside.
+sub make_roots {
+    my $base = tempdir_shared();
+    mkdirs("$base/roots", "$base/roots-evil/p", "$base/outside/p");
+    symlink("$base/outside", "$base/roots/link-out") or croak "symlink: $!";
+    return { base => $base, root => "$base/roots", evil => "$base/roots-evil",
+             outside => "$base/outside" };
+}
+
+# project_dir(ROOTS, NAME): creates and returns ROOTS->{root}/NAME
+sub project_dir {
+    my ($roots, $name) = @_;
+    my $d = "$roots->{root}/$name";
+    mkdirs($d);
+    return $d;
+}
+
+sub free_port {
+    for (1 .. 50) {
+        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                      Proto => 'tcp', Listen => 1) or next;
+        my $p = $s->sockport;
+        close $s;
+        return $p unless $p == 3306 || $p == 80;
+    }
+    croak 'no free port';
+}
+
+sub port_accepts {
+    my $port = shift;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                  Proto => 'tcp', Timeout => 1);
+    return 0 unless $s;
+    close $s;
+    return 1;
+}
+
+sub slurp {
+    my $f = shift;
+    open my $fh, '<:raw', $f or return '';
+    local $/;
+    my $s = <$fh>;
+    return $s // '';
+}
+
+sub spew {
+    my ($f, $s) = @_;
+    open my $fh, '>:raw', $f or croak "$f: $!";
+    print $fh $s;
+    close $fh or croak "$f: $!";
+}
+
+# Runs a command, returns (exit code, combined output).
+sub run_cmd {
+    my (@cmd) = @_;
+    my $pid = open(my $fh, '-|') // croak "fork: $!";
+    if ($pid == 0) {
+        open STDERR, '>&', \*STDOUT;
+        { no warnings 'exec'; exec { $cmd[0] } @cmd; }
+        print "exec $cmd[0]: $!\n";
+        POSIX::_exit(127);
+    }
+    local $/;
+    my $out = <$fh> // '';
+    close $fh;
+    return ($? >> 8, $out);
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+sub mysql_info {
+    if ($ENV{PL_TEST_MYSQL_SOCKET} && $ENV{PL_TEST_MYSQL_PORT}) {
+        return ($ENV{PL_TEST_MYSQL_SOCKET}, $ENV{PL_TEST_MYSQL_PORT});
+    }
+    unless ($own_mysql_dir) {
+        my $d = tempdir('pl-mdb-XXXXXX', TMPDIR => 1, CLEANUP => !$KEEP);
+        my ($rc, $out) = run_cmd("$ROOT/t/mariadb", 'start', $d);
+        croak "t/mariadb start failed:\n$out" if $rc;
+        $own_mysql_dir = $d;
+        $ENV{PL_TEST_MYSQL_SOCKET} = "$d/mysqld.sock";
+        $ENV{PL_TEST_MYSQL_PORT}   = do { my $p = slurp("$d/port"); chomp $p; $p };
+    }
+    return ($ENV{PL_TEST_MYSQL_SOCKET}, $ENV{PL_TEST_MYSQL_PORT});
+}
+
+our $MYSQL_USER = 'planning';
+our $MYSQL_PASS = 'pl-test-pass';
+
+sub mysql_sql {
+    my ($sql) = @_;
+    my ($sock) = mysql_info();
+    my ($rc, $out) = run_cmd('mariadb', '--no-defaults', '-uroot', "--socket=$sock",
+                             '-N', '-B', '-e', $sql);
+    croak "mariadb -e '$sql' failed ($rc):\n$out" if $rc;
+    return $out;
+}
+
+sub mysql_params {
+    my ($db, $port) = @_;
+    (undef, my $p) = mysql_info() unless defined $port;
+    $port //= $p;
+    return "host=127.0.0.1 port=$port user=$MYSQL_USER pass=$MYSQL_PASS dbname=$db";
+}
+
+sub mysql_create_db {
+    my $db = sprintf 'pl_t_%d_%d', $$, ++$counter;
+    mysql_sql("CREATE USER IF NOT EXISTS '$MYSQL_USER'\@'127.0.0.1' IDENTIFIED BY '$MYSQL_PASS'; "
+            . "DROP DATABASE IF EXISTS `$db`; CREATE DATABASE `$db` CHARACTER SET utf8mb4; "
+            . "GRANT ALL ON `$db`.* TO '$MYSQL_USER'\@'127.0.0.1'");
+    return $db;
+}
+
+# ---------------------------------------------------------------- config
+
+sub write_conf {
+    my (%o) = @_;
+    local $ENV{PL_RUNDIR}    = $o{rundir};
+    local $ENV{PL_PORT}      = $o{port};
+    local $ENV{PL_MODULE}    = $MODULE;
+    local $ENV{PL_DBDRIVER}  = $o{driver};
+    local $ENV{PL_DBDPARAMS} = $o{params};
+    local $ENV{PL_ROOTS}     = join ' ', @{ $o{roots} || [] };
+    local $ENV{PL_EXTRA}     = $o{extra} // '';
+    local $ENV{PL_THREADS}   = $o{threads} // 10;
+    local $ENV{PL_USER}      = $CHILD_USER;
+    my ($rc, $out) = run_cmd("$ROOT/script/httpd-conf");
+    croak "script/httpd-conf failed ($rc):\n$out" if $rc;
+    mkdirs("$o{rundir}/htdocs");
+    my $conf = "$o{rundir}/httpd.conf";
+    spew($conf, $out);
+    return $conf;
+}
+
+# config_test(extra => "...", roots => [...]) runs apache2 -t on a generated
+# config; returns (exit code, output).
+sub config_test {
+    my (%o) = @_;
+    my $rundir = tempdir_shared();
+    my $conf = write_conf(rundir => $rundir, port => free_port(), driver => 'sqlite3',
+                          params => "$rundir/planning.db", %o);
+    return run_cmd('apache2', '-t', '-f', $conf);
+}
+
+# ---------------------------------------------------------------- server
+
+sub start_server {
+    my (%o) = @_;
+    my $backend = $o{backend} // 'sqlite3';
+    my $migrate = $o{migrate} // 1;
+    my $rundir = tempdir_shared();
+    chmod 0777, $rundir;    # children (www-data) may write runtime files
+    # AH10159 (MinSpareThreads above MaxRequestWorkers) comes from the MPM
+    # sizing in script/httpd-conf, not from the module.
+    my $self = bless { backend => $backend, rundir => $rundir, expect => [qr/AH10159:/],
+                       log_checked_to => 0, roots => $o{roots} || [] }, __PACKAGE__;
+
+    my $params;
+    if ($backend eq 'sqlite3') {
+        my $dbdir = "$rundir/db";
+        mkdirs($dbdir);
+        $params = "$dbdir/planning.db";
+        $self->{dbfile} = $params;
+    } elsif ($backend eq 'mysql') {
+        $self->{db} = mysql_create_db();
+        $params = mysql_params($self->{db});
+    } else {
+        croak "unknown backend $backend";
+    }
+    if (defined $o{dbparams}) {
+        ($params = $o{dbparams}) =~ s/\{RUNDIR\}/$rundir/g;
+    }
+    $self->{params} = $params;
+
+    if ($migrate) {
+        my ($rc, $out) = run_cmd($CLI, 'migrate', '--driver', $backend, '--params', $params,
+                                 '--schema-dir', "$ROOT/schema");
+        croak "planning migrate failed ($rc):\n$out" if $rc;
+    }
+    if ($backend eq 'sqlite3') {
+        for my $f ("$rundir/db", glob("$rundir/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
+    }
+
+    my $last_err = '';
+    for my $attempt (1 .. 3) {
+        my $port = free_port();
+        my $conf = write_conf(rundir => $rundir, port => $port, driver => $backend,
+                              params => $params, roots => $o{roots}, extra => $o{extra},
+                              threads => $o{threads});
+        @$self{qw(port conf)} = ($port, $conf);
+        my ($rc, $out) = run_cmd('apache2', '-f', $conf, '-k', 'start');
+        if ($rc) {
+            $last_err = "apache2 -k start exited $rc:\n$out\n" . slurp("$rundir/error.log");
+            next;
+        }
+        $live{"$self"} = $self;
+        my $t0 = time;
+        while (time - $t0 < 10) {
+            if (port_accepts($port)) {
+                $self->{pid} = do { my $p = slurp("$rundir/httpd.pid"); $p =~ /(\d+)/ ? $1 : undef };
+                return $self;
+            }
+            sleep 0.05;
+        }
+        $last_err = "httpd did not accept on 127.0.0.1:$port within 10 s:\n$out\n"
+                  . slurp("$rundir/error.log");
+        $self->_kill;
+        last unless $last_err =~ /Address already in use/;
+    }
+    $self->{stopped} = 1;
+    Test::More::diag($last_err);
+    croak "start_server($backend) failed";
+}
+
+sub base      { "http://127.0.0.1:$_[0]{port}" }
+sub url       { $_[0]->base . $_[1] }
+sub port      { $_[0]{port} }
+sub backend   { $_[0]{backend} }
+sub rundir    { $_[0]{rundir} }
+sub params    { $_[0]{params} }
+sub error_log { "$_[0]{rundir}/error.log" }
+sub conf      { $_[0]{conf} }
+
+sub expect_log { my ($self, @re) = @_; push @{ $self->{expect} }, @re; $self }
+
+sub _wait_gone {
+    my ($pid, $secs) = @_;
+    my $t0 = time;
+    while (kill 0, $pid) {
+        return 0 if time - $t0 > $secs;
+        sleep 0.05;
+    }
+    return 1;
+}
+
+sub _kill {
+    my ($self) = @_;
+    my $pid = $self->{pid} // do { my $p = slurp("$self->{rundir}/httpd.pid"); $p =~ /(\d+)/ ? $1 : undef };
+    run_cmd('apache2', '-f', $self->{conf}, '-k', 'stop') if $self->{conf};
+    if ($pid) {
+        unless (_wait_gone($pid, 10)) {
+            kill 'KILL', $pid;
+            _wait_gone($pid, 5);
+        }
+    }
+    # Children may outlive the parent for a moment; wait for the port to close.
+    my $t0 = time;
+    sleep 0.05 while $self->{port} && port_accepts($self->{port}) && time - $t0 < 5;
+    delete $live{"$self"};
+}
+
+# Error-log lines at level error or worse that match no expected pattern.
+sub unexpected_log_lines {
+    my ($self) = @_;
+    my @bad;
+    for my $line (split /\n/, slurp($self->error_log)) {
+        next unless $line =~ /^\[[^\]]*\] \[[\w\-]*:(?:error|crit|alert|emerg)\]/;
+        next if grep { $line =~ $_ } @{ $self->{expect} };
+        push @bad, $line;
+    }
+    return @bad;
+}
+
+sub check_log {
+    my ($self, $name) = @_;
+    my @bad = $self->unexpected_log_lines;
+    $self->{log_checked} = 1;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::ok(!@bad, $name // "error log clean ($self->{backend})")
+        or Test::More::diag(join "\n", "unexpected error-log lines in " . $self->error_log . ':',
+                            @bad[0 .. ($#bad > 40 ? 40 : $#bad)]);
+    return !@bad;
+}
+
+# Stops httpd, checks the error log (one Test::More assertion), drops the
+# MariaDB database. Safe to call more than once.
+sub stop {
+    my ($self, %o) = @_;
+    return if $self->{stopped}++;
+    $self->_kill;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    $self->check_log unless $o{no_check} || $self->{log_checked};
+    if ($self->{db} && !$KEEP) {
+        eval { mysql_sql("DROP DATABASE IF EXISTS `$self->{db}`") };
+    }
+}
+
+sub DESTROY {
+    my ($self) = @_;
+    return if $self->{stopped};
+    local ($?, $@, $!);
+    if (${^GLOBAL_PHASE} eq 'DESTRUCT') {
+        $self->stop(no_check => 1);
+        my @bad = $self->unexpected_log_lines;
+        print STDERR "# unexpected error-log lines ($self->{backend}):\n",
+                     map { "#   $_\n" } @bad if @bad;
+    } else {
+        $self->stop;
+    }
+}
+
+END {
+    local ($?, $@, $!);
+    for my $s (values %live) {
+        $s->stop(no_check => 1);
+        next if $s->{log_checked};
+        my @bad = $s->unexpected_log_lines;
+        print STDERR "# server not stopped by the test; unexpected error-log lines ($s->{backend}):\n",
+                     map { "#   $_\n" } @bad if @bad;
+    }
+    %live = ();
+    if ($own_mysql_dir) {
+        run_cmd("$ROOT/t/mariadb", 'stop', $own_mysql_dir);
+        $own_mysql_dir = undef;
+    }
+}
+
+# ---------------------------------------------------------------- HTTP
+
+sub _decode {
+    my ($res) = @_;
+    my $ct = $res->{headers}{'content-type'} // '';
+    if (length($res->{content} // '') && $ct =~ m{^application/(?:[\w.+-]+\+)?json}i) {
+        $res->{json} = eval { $JSON->decode($res->{content}) };
+        $res->{json_error} = $@ if $@;
+    }
+    return $res;
+}
+
+# request(METHOD, PATH, {headers}, body) -> {status, headers (lowercase), content, json}
+sub request {
+    my ($self, $method, $path, $headers, $body) = @_;
+    my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 30, max_redirect => 0);
+    my %args = (headers => { %{ $headers || {} } });
+    $args{content} = $body if defined $body;
+    my $r = $http->request($method, $path =~ m{^https?://} ? $path : $self->url($path), \%args);
+    my $res = { status => $r->{status}, reason => $r->{reason}, headers => $r->{headers},
+                content => $r->{content}, req => "$method $path",
+                req_body => $body };
+    return _decode($res);
+}
+
+# json(METHOD, PATH, data[, {headers}]) sends data as application/json.
+sub json {
+    my ($self, $method, $path, $data, $headers) = @_;
+    my $body = defined $data ? (ref $data ? $JSON->encode($data) : $data) : undef;
+    return $self->request($method, $path,
+        { 'Content-Type' => 'application/json', Accept => 'application/json', %{ $headers || {} } },
+        $body);
+}
+
+# raw(BYTES): sends exactly BYTES on a new connection, reads the reply until
+# the server closes (send Connection: close) and parses it.
+sub raw {
+    my ($self, $bytes, %o) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port},
+                                  Proto => 'tcp', Timeout => 5)
+        or return { status => 599, content => "connect: $!", headers => {}, req => 'raw' };
+    binmode $s;
+    my $off = 0;
+    while ($off < length $bytes) {
+        my $n = syswrite($s, $bytes, 65536, $off);
+        last unless $n;    # server closed early (e.g. 413): read what it sent
+        $off += $n;
+    }
+    my $in = '';
+    my $timeout = $o{timeout} // 30;
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm $timeout;
+        while (1) {
+            my $n = sysread($s, my $buf, 65536);
+            last unless $n;
+            $in .= $buf;
+        }
+        alarm 0;
+    };
+    alarm 0;
+    close $s;
+    my ($reqline) = $bytes =~ /^([^\r\n]*)/;
+    return parse_response($in, "raw $reqline");
+}
+
+sub parse_response {
+    my ($in, $req) = @_;
+    my $res = { status => 599, headers => {}, content => $in, req => $req };
+    my ($head, $body) = split /\r\n\r\n/, $in, 2;
+    return $res unless defined $head && $head =~ m{^HTTP/\d\.\d (\d{3}) ?([^\r\n]*)};
+    @$res{qw(status reason)} = ($1, $2);
+    my @lines = split /\r\n/, $head;
+    shift @lines;
+    for my $l (@lines) {
+        my ($k, $v) = $l =~ /^([^:]+):\s*(.*)$/ or next;
+        $k = lc $k;
+        $res->{headers}{$k} = exists $res->{headers}{$k} ? "$res->{headers}{$k}, $v" : $v;
+    }
+    $body //= '';
+    if (($res->{headers}{'transfer-encoding'} // '') =~ /chunked/i) {
+        my $out = '';
+        while ($body =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
+            my $n = hex $1;
+            last if $n == 0;
+            $out .= substr($body, 0, $n, '');
+            $body =~ s/^\r\n//;
+        }
+        $body = $out;
+    }
+    $res->{content} = $body;
+    return _decode($res);
+}
+
+# raw_request(method => 'POST', path => '/api/v1/projects', headers => [k => v, ...],
+#             body => BYTES, chunks => [BYTES, ...], content_length => N)
+# Builds an HTTP/1.1 request with Connection: close. With chunks the body is
+# sent chunked; otherwise Content-Length is length(body) unless given.
+sub raw_request {
+    my ($self, %o) = @_;
+    my $req = "$o{method} $o{path} HTTP/1.1\r\nHost: 127.0.0.1:$self->{port}\r\nConnection: close\r\n";
+    my @h = @{ $o{headers} || [] };
+    while (my ($k, $v) = splice @h, 0, 2) { $req .= "$k: $v\r\n" }
+    my $body = '';
+    if ($o{chunks}) {
+        $req .= "Transfer-Encoding: chunked\r\n";
+        $body .= sprintf("%x\r\n%s\r\n", length $_, $_) for grep { length } @{ $o{chunks} };
+        $body .= "0\r\n\r\n";
+    } elsif (defined $o{body} || defined $o{content_length}) {
+        $req .= 'Content-Length: ' . ($o{content_length} // length $o{body}) . "\r\n";
+        $body = $o{body} // '';
+    }
+    return $self->raw("$req\r\n$body", %o);
+}
+
+# ---------------------------------------------------------------- assertions
+
+sub diag_res {
+    my ($res) = @_;
+    my $body = $res->{content} // '';
+    utf8::decode($body);
+    $body = substr($body, 0, 2000) . '...' if length $body > 2000;
+    my $rb = $res->{req_body} // '';
+    utf8::decode($rb);
+    $rb = substr($rb, 0, 300) . '...' if length $rb > 300;
+    Test::More::diag("$res->{req}" . (length $rb ? " body: $rb" : '')
+        . "\n=> $res->{status} " . ($res->{reason} // '')
+        . "\n" . join('', map { "   $_: $res->{headers}{$_}\n" } sort keys %{ $res->{headers} || {} })
+        . "   body: $body");
+}
+
+sub status_is {
+    my ($res, $code, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is($res->{status}, $code, $name // "$res->{req} => $code") or diag_res($res);
+}
+
+# error_is(res, status, CODE, name): status, JSON error shape, request id header.
+sub error_is {
+    my ($res, $status, $code, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    $name //= "$res->{req} => $status $code";
+    my $e = ref $res->{json} eq 'HASH' ? $res->{json}{error} : undef;
+    my @why;
+    push @why, "status $res->{status}, want $status" unless $res->{status} == $status;
+    push @why, 'content-type not application/json'
+        unless ($res->{headers}{'content-type'} // '') =~ m{^application/json}i;
+    if (ref $e ne 'HASH') {
+        push @why, 'no {"error":{...}} object';
+    } else {
+        push @why, 'error.code ' . ($e->{code} // 'undef') . ", want $code"
+            unless defined $code && ($e->{code} // '') eq $code || !defined $code;
+        push @why, 'error.message missing' unless defined $e->{message} && !ref $e->{message} && length $e->{message};
+        push @why, 'error.request_id missing' unless defined $e->{request_id} && length $e->{request_id};
+        push @why, 'X-Request-Id header differs from error.request_id'
+            unless defined $e->{request_id} && ($res->{headers}{'x-request-id'} // '') eq $e->{request_id};
+        push @why, 'error.details not an object' if exists $e->{details} && ref $e->{details} ne 'HASH';
+    }
+    Test::More::ok(!@why, $name) or do { Test::More::diag(join '; ', @why); diag_res($res) };
+    return !@why;
+}
+
+# JSON type of a value in the reply, from a fresh decode (Perl's scalars lose
+# the number/string distinction once used): number|string|true|false|null|array|object|missing
+sub json_type {
+    my ($res, @path) = @_;
+    my $v = eval { $JSON->decode($res->{content}) };
+    for my $k (@path) {
+        if (ref $v eq 'HASH') {
+            return 'missing' unless exists $v->{$k};
+            $v = $v->{$k};
+        } elsif (ref $v eq 'ARRAY') {
+            return 'missing' unless $k < @$v;
+            $v = $v->[$k];
+        } else { return 'missing' }
+    }
+    return 'null'   unless defined $v;
+    return $v ? 'true' : 'false' if JSON::PP::is_bool($v);
+    return 'array'  if ref $v eq 'ARRAY';
+    return 'object' if ref $v eq 'HASH';
+    my $enc = JSON::PP->new->allow_nonref->encode($v);
+    return $enc =~ /^"/ ? 'string' : 'number';
+}
+
+sub is_true  { JSON::PP::is_bool($_[0]) && $_[0] ? 1 : 0 }
+sub is_false { JSON::PP::is_bool($_[0]) && !$_[0] ? 1 : 0 }
+
+1;
