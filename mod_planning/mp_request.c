@@ -51,8 +51,15 @@ int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w)
     common_headers(r);
     ap_set_content_type(r, "application/json");
     ap_set_content_length(r, len);
-    if (!r->header_only)
-        ap_rwrite(text, (int)len, r);
+    if (!r->header_only) {
+        /* One bucket over the pool's buffer: no copy on the way out. */
+        apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(text, len, r->pool,
+                                                           r->connection->bucket_alloc));
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+        if (ap_pass_brigade(r->output_filters, bb) != APR_SUCCESS)
+            r->connection->keepalive = AP_CONN_CLOSE;
+    }
     return OK;
 }
 
