@@ -288,15 +288,21 @@ apr_status_t pl_db_begin(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t **ptx
 {
     int rc = apr_dbd_transaction_start(db->driver, p, db->handle, ptx);
 
-    return rc ? failure(db, rc, "(begin)") : APR_SUCCESS;
+    if (rc)
+        return failure(db, rc, "(begin)");
+    /* By default a failed statement makes the driver refuse every later one
+     * in the transaction, the retry of a stale statement included; the
+     * caller decides at pl_db_end whether to commit. */
+    apr_dbd_transaction_mode_set(db->driver, *ptx, APR_DBD_TRANSACTION_IGNORE_ERRORS);
+    return APR_SUCCESS;
 }
 
 apr_status_t pl_db_end(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t *tx, int failed)
 {
     int rc;
 
-    if (failed)
-        apr_dbd_transaction_mode_set(db->driver, tx, APR_DBD_TRANSACTION_ROLLBACK);
+    apr_dbd_transaction_mode_set(db->driver, tx, failed ? APR_DBD_TRANSACTION_ROLLBACK
+                                                        : APR_DBD_TRANSACTION_COMMIT);
     rc = apr_dbd_transaction_end(db->driver, p, tx);
     return rc ? failure(db, rc, "(commit)") : APR_SUCCESS;
 }

@@ -38,6 +38,43 @@ static const pl_sql_t SQL_COUNT_STATUS = {
     "pl.projects.count_status", "SELECT COUNT(*) FROM projects WHERE status = %s", NULL
 };
 
+static const pl_sql_t SQL_BUMP = {
+    "pl.projects.bump", "UPDATE revisions SET revision = revision + 1 WHERE name = 'projects'", NULL
+};
+static const pl_sql_t SQL_REVISION = {
+    "pl.projects.revision", "SELECT revision FROM revisions WHERE name = 'projects'", NULL
+};
+
+/* Runs one write and raises the projects revision in the same transaction,
+ * so no reader sees the new rows under the old revision. */
+static apr_status_t write_and_bump(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
+                                   int nargs, const char **args)
+{
+    apr_dbd_transaction_t *tx = NULL;
+    apr_status_t rv, end;
+
+    if ((rv = pl_db_begin(db, p, &tx)) != APR_SUCCESS)
+        return rv;
+    rv = pl_db_exec(db, p, sql, nargs, args, NULL);
+    if (rv == APR_SUCCESS)
+        rv = pl_db_exec(db, p, &SQL_BUMP, 0, NULL, NULL);
+    end = pl_db_end(db, p, tx, rv != APR_SUCCESS);
+    return rv != APR_SUCCESS ? rv : end;
+}
+
+apr_status_t pl_store_projects_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t *revision)
+{
+    pl_db_result_t *res;
+    apr_status_t rv = pl_db_select(db, p, &SQL_REVISION, 0, NULL, &res);
+
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->rows->nelts != 1 || !PL_DB_ROW(res, 0)[0])
+        return PL_EDB;
+    *revision = apr_atoi64(PL_DB_ROW(res, 0)[0]);
+    return APR_SUCCESS;
+}
+
 static pl_project_t *from_row(apr_pool_t *p, const char **row)
 {
     pl_project_t *proj = apr_pcalloc(p, sizeof(*proj));
@@ -66,7 +103,7 @@ apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[4] = proj->status;
     args[5] = now;
     args[6] = now;
-    if ((rv = pl_db_exec(db, p, &SQL_INSERT, 7, args, NULL)) != APR_SUCCESS)
+    if ((rv = write_and_bump(db, p, &SQL_INSERT, 7, args)) != APR_SUCCESS)
         return rv;
     proj->created_at = proj->updated_at = now;
     return pl_db_last_id(db, p, &proj->id);
@@ -102,7 +139,7 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[5] = now;
     args[6] = apr_psprintf(p, "%" APR_INT64_T_FMT, proj->id);
     /* No row count check: MySQL counts only rows whose values changed. */
-    if ((rv = pl_db_exec(db, p, &SQL_UPDATE, 7, args, NULL)) != APR_SUCCESS)
+    if ((rv = write_and_bump(db, p, &SQL_UPDATE, 7, args)) != APR_SUCCESS)
         return rv;
     proj->updated_at = now;
     return APR_SUCCESS;

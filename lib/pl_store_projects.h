@@ -15,6 +15,10 @@ apr_status_t pl_store_project_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
  * for a taken name. */
 apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *proj);
 
+/* The revision of the projects table: raised by every write, in the same
+ * transaction. What was rendered at revision R is current while it is R. */
+apr_status_t pl_store_projects_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t *revision);
+
 typedef struct {
     const char *status;  /* NULL: every status */
     int limit;

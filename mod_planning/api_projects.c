@@ -104,9 +104,10 @@ int api_projects_list(mp_req_t *req)
     pl_project_filter_t f = { NULL, LIST_DEFAULT, 0 };
     apr_table_t *args = NULL;
     apr_array_header_t *items;
-    apr_int64_t total, v;
+    apr_int64_t total, v, revision;
     pl_jsonw_t *w;
-    const char *s;
+    const char *s, *etag, *key, *text;
+    apr_size_t len;
     apr_status_t rv;
     int i;
 
@@ -129,6 +130,19 @@ int api_projects_list(mp_req_t *req)
                                   "status must be \"active\" or \"archived\"", "status");
         f.status = s;
     }
+    if ((rv = pl_store_projects_revision(req->db, r->pool, &revision)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "project list");
+    etag = apr_psprintf(r->pool, "\"p%" APR_INT64_T_FMT "\"", revision);
+    apr_table_setn(r->headers_out, "ETag", etag);
+    if ((s = apr_table_get(r->headers_in, "If-None-Match")) && (ap_strstr_c(s, etag)
+                                                               || !strcmp(s, "*")))
+        return mp_reply_empty(req, HTTP_NOT_MODIFIED);
+
+    /* The page depends on the query and the data only; once callers see
+     * different projects (memberships), the key must name what they see. */
+    key = page_href(r->pool, &f, f.offset);
+    if ((text = pl_cache_get(req->conf->rt->pages, key, revision, r->pool, &len)))
+        return mp_reply_json_text(req, HTTP_OK, text, len);
     if ((rv = pl_store_project_list(req->db, r->pool, &f, &items, &total)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "project list");
 
@@ -142,7 +156,7 @@ int api_projects_list(mp_req_t *req)
     pl_jsonw_int(w, "limit", f.limit);
     pl_jsonw_int(w, "offset", f.offset);
     pl_jsonw_object(w, "_links");
-    pl_jsonw_link(w, "self", page_href(r->pool, &f, f.offset), NULL);
+    pl_jsonw_link(w, "self", key, NULL);
     if ((apr_int64_t)f.offset + f.limit < total)
         pl_jsonw_link(w, "next", page_href(r->pool, &f, f.offset + f.limit), NULL);
     if (f.offset > 0)
@@ -150,7 +164,11 @@ int api_projects_list(mp_req_t *req)
                       NULL);
     pl_jsonw_end(w);
     pl_jsonw_end(w);
-    return mp_reply_json(req, HTTP_OK, w);
+    text = pl_jsonw_text(w, &len);
+    /* Only a page rendered from the revision read above may be kept under it;
+     * a write in between gives a newer page, which is still right to serve. */
+    pl_cache_put(req->conf->rt->pages, key, revision, text, len);
+    return mp_reply_json_text(req, HTTP_OK, text, len);
 }
 
 int api_projects_get(mp_req_t *req)

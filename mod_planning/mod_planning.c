@@ -33,9 +33,16 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     return OK;
 }
 
+static void child_init(apr_pool_t *pchild, server_rec *s)
+{
+    pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
+    mp_config_child_init(pchild, s);
+}
+
 static void register_hooks(apr_pool_t *p)
 {
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mp_router_handle, NULL, NULL, APR_HOOK_MIDDLE);
     mp_dbd_register_hooks(p);
 }

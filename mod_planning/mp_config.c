@@ -17,6 +17,7 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->max_body = MP_UNSET;
     conf->json_depth = MP_UNSET;
     conf->busy_timeout_ms = MP_UNSET;
+    conf->cache_size = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -30,6 +31,7 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->max_body = MERGE(max_body);
     conf->json_depth = MERGE(json_depth);
     conf->busy_timeout_ms = MERGE(busy_timeout_ms);
+    conf->cache_size = MERGE(cache_size);
     conf->rt = add->rt;
     return conf;
 }
@@ -108,6 +110,16 @@ static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
     return err;
 }
 
+static const char *set_cache_size(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_int64_t v = 0;
+    const char *err = parse_size(cmd, arg, 0, APR_INT64_C(1) << 30, &v);
+
+    if (!err)
+        conf_of(cmd)->cache_size = (apr_off_t)v;
+    return err;
+}
+
 static const char *set_json_depth(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 512, &conf_of(cmd)->json_depth);
@@ -127,6 +139,8 @@ const command_rec mp_config_cmds[] = {
                   "Deepest nesting accepted in a JSON body (default 32)"),
     AP_INIT_TAKE1("PlanningSQLiteBusyTimeout", set_busy_timeout, NULL, RSRC_CONF,
                   "Milliseconds a SQLite write waits for a lock (default 5000)"),
+    AP_INIT_TAKE1("PlanningListCacheSize", set_cache_size, NULL, RSRC_CONF,
+                  "Bytes of rendered list pages each process keeps (default 4M, 0: none)"),
     { NULL }
 };
 
@@ -142,6 +156,23 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->json_depth = MP_DEFAULT_JSON_DEPTH;
         if (conf->busy_timeout_ms == MP_UNSET)
             conf->busy_timeout_ms = MP_DEFAULT_BUSY_TIMEOUT;
+        if (conf->cache_size == MP_UNSET)
+            conf->cache_size = MP_DEFAULT_CACHE_SIZE;
     }
     return OK;
+}
+
+void mp_config_child_init(apr_pool_t *p, server_rec *s)
+{
+    server_rec *vs;
+
+    for (vs = s; vs; vs = vs->next) {
+        mp_sconf_t *conf = ap_get_module_config(vs->module_config, &planning_module);
+        apr_status_t rv = pl_cache_create(&conf->rt->pages, p, (apr_size_t)conf->cache_size);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, vs,
+                         "PLN00102: cannot create the page cache; lists are rendered every time");
+            pl_cache_create(&conf->rt->pages, p, 0);
+        }
+    }
 }

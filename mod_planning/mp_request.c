@@ -43,9 +43,15 @@ pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint)
 
 int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w)
 {
-    request_rec *r = req->r;
     apr_size_t len;
     const char *text = pl_jsonw_text(w, &len);
+
+    return mp_reply_json_text(req, status, text, len);
+}
+
+int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t len)
+{
+    request_rec *r = req->r;
 
     r->status = status;
     common_headers(r);

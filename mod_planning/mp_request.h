@@ -32,6 +32,8 @@ int mp_request_read_json(mp_req_t *req);
 /* A writer for the reply body; size_hint is the expected length. */
 pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint);
 int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w);
+/* A JSON reply already rendered into text (allocated from the request pool). */
+int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t len);
 int mp_reply_empty(mp_req_t *req, int status);
 /* The error shape of DESIGN.md; field (may be NULL) goes into details. */
 int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,

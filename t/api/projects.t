@@ -109,7 +109,7 @@ for my $backend (backends()) {
             my $u = $srv->json('PATCH', "/api/v1/projects/$ids[0]", { description => 'touched' });
             status_is($u, 200, 'patch oldest');
             $r = $list->('limit=1');
-            is($r->{json}{items}[0]{id}, $ids[0], 'updated project listed first') or diag_res($r);
+            is($r->{json}{items}[0]{id} // 'none', $ids[0] // 'no id', 'updated project listed first') or diag_res($r);
 
             my $d = $srv->json('DELETE', "/api/v1/projects/$ids[1]");
             status_is($d, 204, 'DELETE => 204');
@@ -281,7 +281,9 @@ for my $backend (backends()) {
                 error_is($srv->json('POST', '/api/v1/projects', $c->[0]), 400, 'VALIDATION_ERROR',
                          "POST $c->[1] => 400");
             }
-            is($list->()->{json}{total}, $before, 'no row created by rejected POSTs');
+            my $after = $list->()->{json}{total};
+            ok(defined $before && defined $after && $after == $before, 'no row created by rejected POSTs')
+                or diag('total before ' . ($before // 'undef') . ', after ' . ($after // 'undef'));
         };
 
         subtest 'put' => sub {

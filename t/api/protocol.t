@@ -67,6 +67,9 @@ for my $backend (backends()) {
             ok(!grep({ !$allow->{$_} } @$want), "Allow lists @$want") or diag_res($r);
             is($r->{content} // '', '', 'no body');
         }
+        my $h = $srv->request('HEAD', '/api/v1/projects');
+        status_is($h, 200, 'HEAD /api/v1/projects => 200');
+        is($h->{content} // '', '', 'HEAD has no body');
         ok(!allow_set($srv->request('OPTIONS', '/api/v1/health')->{headers}{allow})->{POST},
            'health does not allow POST');
         error_is($srv->request('OPTIONS', '/api/v1/nope'), 404, 'NOT_FOUND', 'OPTIONS unknown => 404');

@@ -235,7 +235,7 @@ sub start_server {
     # AH10159 (MinSpareThreads above MaxRequestWorkers) comes from the MPM
     # sizing in script/httpd-conf, not from the module.
     my $self = bless { backend => $backend, rundir => $rundir, expect => [qr/AH10159:/],
-                       log_checked_to => 0, roots => $o{roots} || [] }, __PACKAGE__;
+                       roots => $o{roots} || [] }, __PACKAGE__;
 
     my $params;
     if ($backend eq 'sqlite3') {
@@ -257,7 +257,11 @@ sub start_server {
     if ($migrate) {
         my ($rc, $out) = run_cmd($CLI, 'migrate', '--driver', $backend, '--params', $params,
                                  '--schema-dir', "$ROOT/schema");
-        croak "planning migrate failed ($rc):\n$out" if $rc;
+        if ($rc) {
+            $self->{stopped} = 1;
+            eval { mysql_sql("DROP DATABASE IF EXISTS `$self->{db}`") } if $self->{db};
+            croak "planning migrate failed ($rc):\n$out";
+        }
     }
     if ($backend eq 'sqlite3') {
         for my $f ("$rundir/db", glob("$rundir/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
@@ -290,6 +294,7 @@ sub start_server {
         last unless $last_err =~ /Address already in use/;
     }
     $self->{stopped} = 1;
+    eval { mysql_sql("DROP DATABASE IF EXISTS `$self->{db}`") } if $self->{db} && !$KEEP;
     Test::More::diag($last_err);
     croak "start_server($backend) failed";
 }

@@ -106,6 +106,26 @@ static void names_are_unique(void **state)
     assert_int_equal(pl_store_project_update(f->db, f->p, c), PL_ECONFLICT);
 }
 
+static void writes_raise_the_revision(void **state)
+{
+    fixture_t *f = *state;
+    pl_project_t *a = project(f->p, "rev"), *dup = project(f->p, "rev");
+    apr_int64_t r0, r1, r2, r3;
+
+    assert_int_equal(pl_store_projects_revision(f->db, f->p, &r0), APR_SUCCESS);
+    assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
+    assert_int_equal(pl_store_projects_revision(f->db, f->p, &r1), APR_SUCCESS);
+    assert_true(r1 > r0);
+    a->description = "changed";
+    assert_int_equal(pl_store_project_update(f->db, f->p, a), APR_SUCCESS);
+    assert_int_equal(pl_store_projects_revision(f->db, f->p, &r2), APR_SUCCESS);
+    assert_true(r2 > r1);
+    /* a refused write changes nothing, the revision included */
+    assert_int_equal(pl_store_project_insert(f->db, f->p, dup), PL_ECONFLICT);
+    assert_int_equal(pl_store_projects_revision(f->db, f->p, &r3), APR_SUCCESS);
+    assert_int_equal(r3, r2);
+}
+
 static void lists_newest_first(void **state)
 {
     fixture_t *f = *state;
@@ -142,6 +162,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(migrate_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(crud, setup, teardown),
         cmocka_unit_test_setup_teardown(names_are_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(writes_raise_the_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(lists_newest_first, setup, teardown),
     };
     return UNIT_RUN(tests);
