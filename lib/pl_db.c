@@ -272,10 +272,15 @@ apr_status_t pl_db_setup_connection(pl_db_t *db, apr_pool_t *p, int busy_timeout
     if (db->dialect == PL_DB_SQLITE3) {
         if ((rv = pl_db_exec_text(db, p, apr_psprintf(p, "PRAGMA busy_timeout=%d",
                                                       busy_timeout_ms))) != APR_SUCCESS
-            || (rv = pl_db_exec_text(db, p, "PRAGMA journal_mode=WAL")) != APR_SUCCESS
-            || (rv = pl_db_exec_text(db, p, "PRAGMA synchronous=NORMAL")) != APR_SUCCESS)
+            || (rv = pl_db_exec_text(db, p, "PRAGMA synchronous=NORMAL")) != APR_SUCCESS
+            || (rv = pl_db_exec_text(db, p, "PRAGMA foreign_keys=ON")) != APR_SUCCESS)
             return rv;
-        return pl_db_exec_text(db, p, "PRAGMA foreign_keys=ON");
+        /* WAL is a property of the file, set for good by `planning migrate`.
+         * On a file that never saw it, connections opening at once race to
+         * switch it and the losers are told the database is locked: that is
+         * no failure, one of them switched it. */
+        rv = pl_db_exec_text(db, p, "PRAGMA journal_mode=WAL");
+        return rv == PL_EBUSY ? APR_SUCCESS : rv;
     }
     if ((rv = pl_db_exec_text(db, p, "SET NAMES utf8mb4 COLLATE utf8mb4_bin")) != APR_SUCCESS
         || (rv = pl_db_exec_text(db, p, "SET time_zone='+00:00'")) != APR_SUCCESS)

@@ -31,9 +31,9 @@ static apr_status_t on_connect(apr_pool_t *p, dbd_cfg_t *cfg, ap_dbd_t *rec)
     }
     rv = pl_db_setup_connection(db, p, conf->busy_timeout_ms);
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, cfg->server,
-                     "PLN00411: cannot set up a new %s connection (WAL, busy timeout, charset)",
-                     apr_dbd_name(rec->driver));
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cfg->server,
+                     "PLN00411: cannot set up a new %s connection (WAL, busy timeout, charset):"
+                     " see the database message above", apr_dbd_name(rec->driver));
     return OK;
 }
 

@@ -115,9 +115,9 @@ int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what)
         return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_BUSY",
                               "the database is busy; retry shortly", NULL);
     default:
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, req->r,
-                      "PLN00401: request %s failed on %s (see the database message above)",
-                      mp_request_id(req), what);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
+                      "PLN00401: request %s failed on %s with status %d (see the database"
+                      " message above)", mp_request_id(req), what, (int)rv);
         return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                               "the server could not complete the request", NULL);
     }

@@ -7,6 +7,7 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use Time::HiRes qw(sleep);
+use POSIX ();
 use PlanningTest qw(:all);
 
 PlanningTest::require_build();
@@ -357,6 +358,32 @@ for my $backend (backends()) {
                      'PATCH unknown id => 404');
             error_is($srv->json('PATCH', '/api/v1/projects/x1', { description => 'x' }), 404, 'NOT_FOUND',
                      'PATCH non-numeric id => 404');
+        };
+
+        subtest 'concurrent duplicate creates' => sub {
+            my $dir = project_dir($R, 'race');
+            my @kids;
+            for my $i (1 .. 8) {
+                pipe(my $rd, my $wr) or die "pipe: $!";
+                my $pid = fork // die "fork: $!";
+                if (!$pid) {
+                    close $rd;
+                    my $r = $srv->json('POST', '/api/v1/projects', { name => 'race', local_path => $dir });
+                    print $wr "$r->{status} " . ($r->{json}{error}{code} // '') . "\n";
+                    close $wr;
+                    POSIX::_exit(0);
+                }
+                close $wr;
+                push @kids, [$pid, $rd];
+            }
+            my @res;
+            for my $k (@kids) { my $fh = $k->[1]; my $l = <$fh> // "none\n"; chomp $l; push @res, $l; waitpid $k->[0], 0 }
+            my %n;
+            $n{$_}++ for @res;
+            is($n{'201 '} // 0, 1, 'exactly one 201') or diag("@res");
+            is($n{'409 CONFLICT'} // 0, 7, 'the other seven 409 CONFLICT') or diag("@res");
+            my $l = $list->('limit=200');
+            is(scalar(grep { $_->{name} eq 'race' } @{ $l->{json}{items} || [] }), 1, 'one row named race');
         };
 
         subtest 'delete' => sub {
