@@ -4,11 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <apr_getopt.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "pl_log.h"
 #include "pl_migrate.h"
+#include "pl_password.h"
+#include "pl_status.h"
+#include "pl_store_users.h"
 #include "pl_version.h"
 
 #ifndef PL_SCHEMA_DIR
@@ -22,6 +28,8 @@ static void usage(FILE *out)
             "\n"
             "commands:\n"
             "  migrate         apply the schema migrations the database lacks\n"
+            "  create-user     create an account: --username NAME [--admin | --role ROLE];\n"
+            "                  the password is read from standard input (prompted on a terminal)\n"
             "  schema-version  print the database's schema version\n"
             "  version         print the version of mod_planning and its schema\n"
             "\n"
@@ -47,6 +55,8 @@ typedef struct {
     const char *driver;
     const char *params;
     const char *schema_dir;
+    const char *username;
+    const char *role;
 } options_t;
 
 static int parse_options(apr_pool_t *p, int argc, const char *const *argv, options_t *o)
@@ -55,6 +65,9 @@ static int parse_options(apr_pool_t *p, int argc, const char *const *argv, optio
         { "driver", 'd', 1, "database driver" },
         { "params", 'p', 1, "database parameters" },
         { "schema-dir", 's', 1, "migrations directory" },
+        { "username", 'u', 1, "account name" },
+        { "role", 'r', 1, "viewer, developer or admin" },
+        { "admin", 'a', 0, "the same as --role admin" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
     };
@@ -69,6 +82,9 @@ static int parse_options(apr_pool_t *p, int argc, const char *const *argv, optio
         case 'd': o->driver = arg; break;
         case 'p': o->params = arg; break;
         case 's': o->schema_dir = arg; break;
+        case 'u': o->username = arg; break;
+        case 'r': o->role = arg; break;
+        case 'a': o->role = "admin"; break;
         case 'h': usage(stdout); exit(0);
         }
     }
@@ -117,6 +133,80 @@ static int cmd_migrate(apr_pool_t *p, const options_t *o)
     return 0;
 }
 
+/* The password from standard input: one line, without its newline. On a
+ * terminal it is asked for twice without echo. */
+static const char *read_password(apr_pool_t *p)
+{
+    char buf[PL_PASSWORD_MAX + 2], again[PL_PASSWORD_MAX + 2];
+    apr_size_t n = sizeof(buf), m = sizeof(again);
+
+    if (isatty(0)) {
+        if (apr_password_get("Password: ", buf, &n) != APR_SUCCESS
+            || apr_password_get("Again: ", again, &m) != APR_SUCCESS)
+            return NULL;
+        if (strcmp(buf, again)) {
+            fprintf(stderr, "planning: the passwords differ\n");
+            return NULL;
+        }
+        return apr_pstrdup(p, buf);
+    }
+    if (!fgets(buf, sizeof(buf), stdin))
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return apr_pstrdup(p, buf);
+}
+
+static int cmd_create_user(apr_pool_t *p, const options_t *o)
+{
+    pl_user_t user;
+    const char *password, *why;
+    pl_db_t *db;
+    apr_status_t rv;
+    int version;
+
+    memset(&user, 0, sizeof(user));
+    user.username = o->username;
+    user.role = pl_role_parse(o->role ? o->role : "viewer");
+    if (!o->username || !pl_username_valid(o->username)) {
+        fprintf(stderr, "planning: --username must be 1 to 64 of A-Z a-z 0-9 . _ @ -\n");
+        return 2;
+    }
+    if (user.role == PL_ROLE_NONE) {
+        fprintf(stderr, "planning: --role must be viewer, developer or admin\n");
+        return 2;
+    }
+    if (!(password = read_password(p))) {
+        fprintf(stderr, "planning: no password given on standard input\n");
+        return 2;
+    }
+    if (pl_password_check_policy(password, strlen(password), &why) != APR_SUCCESS) {
+        fprintf(stderr, "planning: %s\n", why);
+        return 2;
+    }
+    if (!open_db(p, o, &db))
+        return 1;
+    if (pl_migrate_version(db, p, &version) != APR_SUCCESS || version < PL_SCHEMA_VERSION) {
+        fprintf(stderr, "planning: the database schema is not current: run `planning migrate` first\n");
+        return 1;
+    }
+    if (pl_password_hash(p, password, strlen(password), &user.password_hash) != APR_SUCCESS) {
+        fprintf(stderr, "planning: cannot hash the password\n");
+        return 1;
+    }
+    rv = pl_store_user_insert(db, p, &user);
+    if (rv == PL_ECONFLICT) {
+        fprintf(stderr, "planning: a user named %s exists already\n", o->username);
+        return 1;
+    }
+    if (rv != APR_SUCCESS) {
+        fprintf(stderr, "planning: cannot create the user\n");
+        return 1;
+    }
+    printf("created user %s (id %" APR_INT64_T_FMT ", %s)\n", user.username, user.id,
+           pl_role_name(user.role));
+    return 0;
+}
+
 static int cmd_schema_version(apr_pool_t *p, const options_t *o)
 {
     pl_db_t *db;
@@ -134,7 +224,7 @@ static int cmd_schema_version(apr_pool_t *p, const options_t *o)
 
 int main(int argc, const char *const *argv)
 {
-    options_t o = { "sqlite3", NULL, PL_SCHEMA_DIR };
+    options_t o = { "sqlite3", NULL, PL_SCHEMA_DIR, NULL, NULL };
     apr_pool_t *p;
     const char *cmd;
     int rc;
@@ -154,13 +244,14 @@ int main(int argc, const char *const *argv)
         usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "migrate") && strcmp(cmd, "schema-version")) {
+    if (strcmp(cmd, "migrate") && strcmp(cmd, "schema-version") && strcmp(cmd, "create-user")) {
         usage(stderr);
         return 2;
     }
     if (!parse_options(p, argc - 1, argv + 1, &o))
         return 2;
-    rc = !strcmp(cmd, "migrate") ? cmd_migrate(p, &o) : cmd_schema_version(p, &o);
+    rc = !strcmp(cmd, "migrate") ? cmd_migrate(p, &o)
+       : !strcmp(cmd, "create-user") ? cmd_create_user(p, &o) : cmd_schema_version(p, &o);
     apr_pool_destroy(p);
     return rc;
 }

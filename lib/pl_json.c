@@ -124,3 +124,83 @@ const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known)
     }
     return NULL;
 }
+
+int pl_json_get_int(const pl_json_t *obj, const char *key, apr_int64_t *out)
+{
+    json_t *v = json_object_get(obj->j, key);
+
+    if (!json_is_integer(v))
+        return 0;
+    *out = (apr_int64_t)json_integer_value(v);
+    return 1;
+}
+
+pl_json_t *pl_json_object_new(apr_pool_t *p)
+{
+    json_t *j = json_object();
+
+    return j ? wrap(p, j) : NULL;
+}
+
+apr_status_t pl_json_set_str(pl_json_t *obj, const char *key, const char *val)
+{
+    /* json_string checks UTF-8; the _new variant hands the reference over. */
+    json_t *v = val ? json_string(val) : NULL;
+
+    if (!v || json_object_set_new(obj->j, key, v))
+        return PL_EINVAL;
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_json_set_int(pl_json_t *obj, const char *key, apr_int64_t val)
+{
+    json_t *v = json_integer((json_int_t)val);
+
+    if (!v || json_object_set_new(obj->j, key, v))
+        return PL_EINVAL;
+    return APR_SUCCESS;
+}
+
+const char *pl_json_dump(apr_pool_t *p, const pl_json_t *json, apr_size_t *len)
+{
+    const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+    size_t n = json_dumpb(json->j, NULL, 0, flags);
+    char *buf;
+
+    if (n == 0)
+        return NULL;
+    buf = apr_palloc(p, n + 1);
+    if (json_dumpb(json->j, buf, n, flags) != n)
+        return NULL;
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int pl_json_get_strings(const pl_json_t *obj, const char *key, apr_pool_t *p,
+                        apr_array_header_t **out)
+{
+    json_t *arr = json_object_get(obj->j, key), *v;
+    size_t i;
+
+    if (!json_is_array(arr))
+        return 0;
+    *out = apr_array_make(p, (int)json_array_size(arr) + 1, sizeof(const char *));
+    json_array_foreach(arr, i, v) {
+        if (!json_is_string(v))
+            return 0;
+        APR_ARRAY_PUSH(*out, const char *) = apr_pstrdup(p, json_string_value(v));
+    }
+    return 1;
+}
+
+int pl_json_get_number(const pl_json_t *obj, const char *key, double *out)
+{
+    json_t *v = json_object_get(obj->j, key);
+
+    if (!json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return 1;
+}

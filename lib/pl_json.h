@@ -25,7 +25,27 @@ pl_json_type_e pl_json_type(const pl_json_t *json);
 pl_json_type_e pl_json_type_of(const pl_json_t *obj, const char *key);
 /* The string under key, or NULL when absent or not a string. */
 const char *pl_json_get_str(const pl_json_t *obj, const char *key);
+/* The strings of the array under key into *out: 1 when it is an array of
+ * strings only (possibly empty), 0 otherwise. */
+int pl_json_get_strings(const pl_json_t *obj, const char *key, apr_pool_t *p,
+                        apr_array_header_t **out);
+/* The number under key (integer or real) into *out: 1 when it is one. */
+int pl_json_get_number(const pl_json_t *obj, const char *key, double *out);
+
 /* The first key of obj that is not in the NULL-terminated list known. */
 const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known);
+/* 1 and *out set when key holds a JSON integer; 0 for anything else (a real
+ * such as 1.0 or a numeric string included), so callers can insist on it. */
+int pl_json_get_int(const pl_json_t *obj, const char *key, apr_int64_t *out);
+
+/* Small objects the library signs or hashes, where the exact bytes matter
+ * and an escaping or UTF-8 mistake must be an error rather than a
+ * replacement character (replies go through pl_jsonw instead). */
+pl_json_t *pl_json_object_new(apr_pool_t *p);
+/* PL_EINVAL when val is not valid UTF-8 (or memory ran out). */
+apr_status_t pl_json_set_str(pl_json_t *obj, const char *key, const char *val);
+apr_status_t pl_json_set_int(pl_json_t *obj, const char *key, apr_int64_t val);
+/* Compact text in insertion order, copied into p; NULL on failure. */
+const char *pl_json_dump(apr_pool_t *p, const pl_json_t *json, apr_size_t *len);
 
 #endif

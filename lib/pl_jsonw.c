@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -210,6 +211,18 @@ void pl_jsonw_int(pl_jsonw_t *w, const char *key, apr_int64_t val)
 
     member(w, key);
     put(w, num, (apr_size_t)n);
+}
+
+void pl_jsonw_number(pl_jsonw_t *w, const char *key, double val)
+{
+    char num[40];
+    int n = snprintf(num, sizeof(num), "%.17g", val);
+
+    member(w, key);
+    if (val != val || val - val != 0)   /* NaN or infinite: JSON has no word for them */
+        PUT_LIT(w, "null");
+    else
+        put(w, num, (apr_size_t)n);
 }
 
 void pl_jsonw_bool(pl_jsonw_t *w, const char *key, int val)

@@ -165,4 +165,8 @@ void pl_project_write(pl_jsonw_t *w, const pl_project_t *proj)
     pl_jsonw_str(w, F_STATUS, proj->status);
     pl_jsonw_str(w, "created_at", proj->created_at);
     pl_jsonw_str(w, "updated_at", proj->updated_at);
+    if (proj->owner_id)
+        pl_jsonw_int(w, "owner_id", proj->owner_id);
+    else
+        pl_jsonw_str(w, "owner_id", NULL);
 }

@@ -21,6 +21,7 @@ typedef struct {
     const char *status;          /* "active" or "archived" */
     const char *created_at;
     const char *updated_at;
+    apr_int64_t owner_id;        /* 0: none (created before accounts existed) */
 } pl_project_t;
 
 typedef enum {

@@ -15,5 +15,7 @@
 #define PL_ESCHEMA         (PL_STATUS_BASE + 6)  /* schema older than this code */
 #define PL_EJSON           (PL_STATUS_BASE + 7)  /* malformed JSON */
 #define PL_ETOOBIG         (PL_STATUS_BASE + 8)  /* over a size limit */
+#define PL_EAUTH           (PL_STATUS_BASE + 9)  /* credentials refused */
+#define PL_EFORBIDDEN      (PL_STATUS_BASE + 10) /* identified, not allowed */
 
 #endif

@@ -5,12 +5,13 @@
 #include "pl_store_projects.h"
 #include "pl_time.h"
 
-#define COLUMNS "id, name, description, local_path, repository_url, status, created_at, updated_at"
+#define COLUMNS "id, name, description, local_path, repository_url, status, created_at, updated_at," \
+                " owner_id"
 
 static const pl_sql_t SQL_INSERT = {
     "pl.projects.insert",
     "INSERT INTO projects (name, description, local_path, repository_url, status,"
-    " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)", NULL
+    " created_at, updated_at, owner_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", NULL
 };
 static const pl_sql_t SQL_GET = {
     "pl.projects.get", "SELECT " COLUMNS " FROM projects WHERE id = %s", NULL
@@ -20,24 +21,21 @@ static const pl_sql_t SQL_UPDATE = {
     "UPDATE projects SET name = %s, description = %s, local_path = %s, repository_url = %s,"
     " status = %s, updated_at = %s WHERE id = %s", NULL
 };
-/* LIMIT and OFFSET are bound as text; both engines take a numeric string. */
+/* Every filter is optional: a NULL parameter matches everything, so one
+ * prepared statement serves them all. Visibility: the owner, members, or
+ * everyone when no user is given (admins). LIMIT and OFFSET are bound as
+ * text; both engines take a numeric string. */
+#define WHERE " WHERE (%s IS NULL OR status = %s) AND (%s IS NULL OR id = %s)" \
+    " AND (%s IS NULL OR owner_id = %s OR EXISTS (SELECT 1 FROM project_members m" \
+    " WHERE m.project_id = projects.id AND m.user_id = %s))"
 static const pl_sql_t SQL_LIST = {
     "pl.projects.list",
-    "SELECT " COLUMNS " FROM projects ORDER BY updated_at DESC, id DESC LIMIT %s OFFSET %s",
+    "SELECT " COLUMNS " FROM projects" WHERE " ORDER BY updated_at DESC, id DESC LIMIT %s OFFSET %s",
     NULL
 };
-static const pl_sql_t SQL_LIST_STATUS = {
-    "pl.projects.list_status",
-    "SELECT " COLUMNS " FROM projects WHERE status = %s"
-    " ORDER BY updated_at DESC, id DESC LIMIT %s OFFSET %s", NULL
-};
 static const pl_sql_t SQL_COUNT = {
-    "pl.projects.count", "SELECT COUNT(*) FROM projects", NULL
+    "pl.projects.count", "SELECT COUNT(*) FROM projects" WHERE, NULL
 };
-static const pl_sql_t SQL_COUNT_STATUS = {
-    "pl.projects.count_status", "SELECT COUNT(*) FROM projects WHERE status = %s", NULL
-};
-
 static const pl_sql_t SQL_BUMP = {
     "pl.projects.bump", "UPDATE revisions SET revision = revision + 1 WHERE name = 'projects'", NULL
 };
@@ -45,17 +43,15 @@ static const pl_sql_t SQL_REVISION = {
     "pl.projects.revision", "SELECT revision FROM revisions WHERE name = 'projects'", NULL
 };
 
-/* Runs one write and raises the projects revision in the same transaction,
- * so no reader sees the new rows under the old revision. */
-static apr_status_t write_and_bump(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
-                                   int nargs, const char **args)
+apr_status_t pl_store_projects_write(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
+                                     int nargs, const char **args, int *nrows)
 {
     apr_dbd_transaction_t *tx = NULL;
     apr_status_t rv, end;
 
     if ((rv = pl_db_begin(db, p, &tx)) != APR_SUCCESS)
         return rv;
-    rv = pl_db_exec(db, p, sql, nargs, args, NULL);
+    rv = pl_db_exec(db, p, sql, nargs, args, nrows);
     if (rv == APR_SUCCESS)
         rv = pl_db_exec(db, p, &SQL_BUMP, 0, NULL, NULL);
     end = pl_db_end(db, p, tx, rv != APR_SUCCESS);
@@ -87,13 +83,14 @@ static pl_project_t *from_row(apr_pool_t *p, const char **row)
     proj->status = row[5];
     proj->created_at = row[6];
     proj->updated_at = row[7];
+    proj->owner_id = row[8] ? apr_atoi64(row[8]) : 0;
     return proj;
 }
 
 apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *proj)
 {
     const char *now = pl_time_rfc3339(p, apr_time_now());
-    const char *args[7];
+    const char *args[8];
     apr_status_t rv;
 
     args[0] = proj->name;
@@ -103,7 +100,8 @@ apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[4] = proj->status;
     args[5] = now;
     args[6] = now;
-    if ((rv = write_and_bump(db, p, &SQL_INSERT, 7, args)) != APR_SUCCESS)
+    args[7] = proj->owner_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, proj->owner_id) : NULL;
+    if ((rv = pl_store_projects_write(db, p, &SQL_INSERT, 8, args, NULL)) != APR_SUCCESS)
         return rv;
     proj->created_at = proj->updated_at = now;
     return pl_db_last_id(db, p, &proj->id);
@@ -139,7 +137,7 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[5] = now;
     args[6] = apr_psprintf(p, "%" APR_INT64_T_FMT, proj->id);
     /* No row count check: MySQL counts only rows whose values changed. */
-    if ((rv = write_and_bump(db, p, &SQL_UPDATE, 7, args)) != APR_SUCCESS)
+    if ((rv = pl_store_projects_write(db, p, &SQL_UPDATE, 7, args, NULL)) != APR_SUCCESS)
         return rv;
     proj->updated_at = now;
     return APR_SUCCESS;
@@ -148,21 +146,19 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
 apr_status_t pl_store_project_list(pl_db_t *db, apr_pool_t *p, const pl_project_filter_t *f,
                                    apr_array_header_t **items, apr_int64_t *total)
 {
-    const char *args[3];
+    const char *only = f->only_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, f->only_id) : NULL;
+    const char *user = f->visible_to ? apr_psprintf(p, "%" APR_INT64_T_FMT, f->visible_to) : NULL;
+    const char *args[9] = { f->status, f->status, only, only, user, user, user, NULL, NULL };
     pl_db_result_t *res;
     apr_status_t rv;
-    int i, n = 0;
+    int i;
 
-    if (f->status)
-        args[n++] = f->status;
-    if ((rv = pl_db_select(db, p, f->status ? &SQL_COUNT_STATUS : &SQL_COUNT, n, args, &res))
-        != APR_SUCCESS)
+    if ((rv = pl_db_select(db, p, &SQL_COUNT, 7, args, &res)) != APR_SUCCESS)
         return rv;
     *total = res->rows->nelts ? apr_atoi64(PL_DB_ROW(res, 0)[0]) : 0;
-    args[n++] = apr_itoa(p, f->limit);
-    args[n++] = apr_itoa(p, f->offset);
-    if ((rv = pl_db_select(db, p, f->status ? &SQL_LIST_STATUS : &SQL_LIST, n, args, &res))
-        != APR_SUCCESS)
+    args[7] = apr_itoa(p, f->limit);
+    args[8] = apr_itoa(p, f->offset);
+    if ((rv = pl_db_select(db, p, &SQL_LIST, 9, args, &res)) != APR_SUCCESS)
         return rv;
     *items = apr_array_make(p, res->rows->nelts ? res->rows->nelts : 1, sizeof(pl_project_t *));
     for (i = 0; i < res->rows->nelts; i++)

@@ -19,10 +19,18 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
  * transaction. What was rendered at revision R is current while it is R. */
 apr_status_t pl_store_projects_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t *revision);
 
+/* Runs one write of sql and raises the projects revision in the same
+ * transaction, so no reader sees the change under the old revision. For
+ * every write that changes what a project list shows (memberships too). */
+apr_status_t pl_store_projects_write(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
+                                     int nargs, const char **args, int *nrows);
+
 typedef struct {
-    const char *status;  /* NULL: every status */
+    const char *status;       /* NULL: every status */
     int limit;
     int offset;
+    apr_int64_t visible_to;   /* 0: all projects; else those the user owns or is member of */
+    apr_int64_t only_id;      /* 0: any; else only this project (a key limited to it) */
 } pl_project_filter_t;
 
 /* A page of projects, newest update first, and how many match in all. */

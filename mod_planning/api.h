@@ -8,6 +8,30 @@
 
 int api_health_get(mp_req_t *req);
 
+int api_auth_setup(mp_req_t *req);
+int api_auth_login(mp_req_t *req);
+int api_auth_refresh(mp_req_t *req);
+int api_auth_logout(mp_req_t *req);
+int api_auth_me(mp_req_t *req);
+int api_auth_password(mp_req_t *req);
+
+int api_keys_create(mp_req_t *req);
+int api_keys_list(mp_req_t *req);
+int api_keys_revoke(mp_req_t *req);
+
+int api_users_list(mp_req_t *req);
+int api_users_create(mp_req_t *req);
+int api_users_get(mp_req_t *req);
+int api_users_patch(mp_req_t *req);
+int api_users_delete(mp_req_t *req);
+int api_settings_get(mp_req_t *req);
+int api_settings_put(mp_req_t *req);
+int api_audit_list(mp_req_t *req);
+
+int api_members_list(mp_req_t *req);
+int api_members_put(mp_req_t *req);
+int api_members_delete(mp_req_t *req);
+
 int api_projects_create(mp_req_t *req);
 int api_projects_list(mp_req_t *req);
 int api_projects_get(mp_req_t *req);

@@ -85,6 +85,7 @@ int api_projects_create(mp_req_t *req)
     if (pl_project_apply(proj, req->body, PL_PROJECT_CREATE, req->conf->roots, r->pool, &inv)
         != APR_SUCCESS)
         return invalid(req, &inv);
+    proj->owner_id = req->caller.user->id;
     if ((rv = pl_store_project_insert(req->db, r->pool, proj)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "project");
     apr_table_setn(r->headers_out, "Location",
@@ -101,7 +102,7 @@ static const char *page_href(apr_pool_t *p, const pl_project_filter_t *f, int of
 int api_projects_list(mp_req_t *req)
 {
     request_rec *r = req->r;
-    pl_project_filter_t f = { NULL, LIST_DEFAULT, 0 };
+    pl_project_filter_t f = { .limit = LIST_DEFAULT };
     apr_table_t *args = NULL;
     apr_array_header_t *items;
     apr_int64_t total, v, revision;
@@ -138,9 +139,14 @@ int api_projects_list(mp_req_t *req)
                                                                || !strcmp(s, "*")))
         return mp_reply_empty(req, HTTP_NOT_MODIFIED);
 
-    /* The page depends on the query and the data only; once callers see
-     * different projects (memberships), the key must name what they see. */
-    key = page_href(r->pool, &f, f.offset);
+    /* Admins see every project; others what they own or are members of; a
+     * key limited to a project sees that one. The cache key names which. */
+    if (req->caller.role < PL_ROLE_ADMIN)
+        f.visible_to = req->caller.user->id;
+    if (req->caller.key && req->caller.key->project_id)
+        f.only_id = req->caller.key->project_id;
+    key = apr_psprintf(r->pool, "%s|%" APR_INT64_T_FMT "|%" APR_INT64_T_FMT,
+                       page_href(r->pool, &f, f.offset), f.visible_to, f.only_id);
     if ((text = pl_cache_get(req->conf->rt->pages, key, revision, r->pool, &len)))
         return mp_reply_json_text(req, HTTP_OK, text, len);
     if ((rv = pl_store_project_list(req->db, r->pool, &f, &items, &total)) != APR_SUCCESS)
@@ -156,7 +162,7 @@ int api_projects_list(mp_req_t *req)
     pl_jsonw_int(w, "limit", f.limit);
     pl_jsonw_int(w, "offset", f.offset);
     pl_jsonw_object(w, "_links");
-    pl_jsonw_link(w, "self", key, NULL);
+    pl_jsonw_link(w, "self", page_href(r->pool, &f, f.offset), NULL);
     if ((apr_int64_t)f.offset + f.limit < total)
         pl_jsonw_link(w, "next", page_href(r->pool, &f, f.offset + f.limit), NULL);
     if (f.offset > 0)

@@ -5,6 +5,7 @@
 #include "mp_module.h"
 #include "mp_config.h"
 #include "mp_dbd.h"
+#include "mp_ratelimit.h"
 #include "mp_router.h"
 #include "pl_log.h"
 #include "pl_version.h"
@@ -18,13 +19,28 @@ static void log_to_httpd(pl_log_level_e level, const char *file, int line, apr_s
     ap_log_error(file, line, APLOG_MODULE_INDEX, (int)level, rv, main_server, "%s", msg);
 }
 
+/* check_config runs for `apache2 -t` too, which post_config does not. */
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    const char *problem = mp_config_problem(pconf, s);
+
+    if (problem) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", problem);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     int rv;
 
     main_server = s;
+    if ((rv = check_config(pconf, plog, ptemp, s)) != OK)
+        return rv;
     pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
-    if ((rv = mp_config_post(pconf, s)) != OK || (rv = mp_dbd_post_config(pconf, s)) != OK)
+    if ((rv = mp_config_post(pconf, s)) != OK || (rv = mp_dbd_post_config(pconf, s)) != OK
+        || (rv = mp_ratelimit_post_config(pconf, ptemp, s)) != OK)
         return rv;
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
@@ -37,10 +53,13 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
 {
     pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
     mp_config_child_init(pchild, s);
+    mp_ratelimit_child_init(pchild, s);
 }
 
 static void register_hooks(apr_pool_t *p)
 {
+    ap_hook_pre_config(mp_ratelimit_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mp_router_handle, NULL, NULL, APR_HOOK_MIDDLE);

@@ -3,7 +3,10 @@
 #include <apr_strings.h>
 
 #include "mp_config.h"
+#include "mp_ratelimit.h"
+#include "pl_jwt.h"
 #include "pl_path.h"
+#include "pl_user.h"
 #include "pl_status.h"
 #include "pl_text.h"
 
@@ -18,6 +21,12 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->json_depth = MP_UNSET;
     conf->busy_timeout_ms = MP_UNSET;
     conf->cache_size = MP_UNSET;
+    conf->access_ttl = MP_UNSET;
+    conf->refresh_ttl = MP_UNSET;
+    conf->trust_apache_user = MP_UNSET;
+    conf->apache_user_role = MP_UNSET;
+    conf->login_limit = MP_UNSET;
+    conf->api_limit = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -32,6 +41,22 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->json_depth = MERGE(json_depth);
     conf->busy_timeout_ms = MERGE(busy_timeout_ms);
     conf->cache_size = MERGE(cache_size);
+    conf->access_ttl = MERGE(access_ttl);
+    conf->refresh_ttl = MERGE(refresh_ttl);
+    conf->trust_apache_user = MERGE(trust_apache_user);
+    conf->apache_user_role = MERGE(apache_user_role);
+    conf->login_limit = MERGE(login_limit);
+    conf->api_limit = MERGE(api_limit);
+    if (add->token_key) {
+        conf->token_key = add->token_key;
+        conf->token_key_len = add->token_key_len;
+        conf->token_key_file = add->token_key_file;
+    }
+    else {
+        conf->token_key = base->token_key;
+        conf->token_key_len = base->token_key_len;
+        conf->token_key_file = base->token_key_file;
+    }
     conf->rt = add->rt;
     return conf;
 }
@@ -120,6 +145,80 @@ static const char *set_cache_size(cmd_parms *cmd, void *dc, const char *arg)
     return err;
 }
 
+/* Read at configuration time, so `apache2 -t` reports a missing, unreadable
+ * or short key, and the children never touch the file. */
+static const char *set_token_key(cmd_parms *cmd, void *dc, const char *arg)
+{
+    mp_sconf_t *conf = conf_of(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t len;
+    char *buf;
+    apr_status_t rv;
+
+    if (!path)
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'", cmd->cmd->name, arg);
+    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool)) != APR_SUCCESS
+        || (rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s' (%pm): create it with"
+                            " `head -c 32 /dev/urandom > %s; chmod 600 %s`",
+                            cmd->cmd->name, path, &rv, path, path);
+    if (fi.size < PL_JWT_KEY_MIN || fi.size > 4096) {
+        apr_file_close(f);
+        return apr_psprintf(cmd->pool, "%s: '%s' holds %" APR_OFF_T_FMT " bytes; the key must"
+                            " be %d to 4096 random bytes (head -c 32 /dev/urandom > %s)",
+                            cmd->cmd->name, path, fi.size, PL_JWT_KEY_MIN, path);
+    }
+    len = (apr_size_t)fi.size;
+    buf = apr_palloc(cmd->pool, len);
+    rv = apr_file_read_full(f, buf, len, &len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s' (%pm)", cmd->cmd->name, path, &rv);
+    conf->token_key = (const unsigned char *)buf;
+    conf->token_key_len = len;
+    conf->token_key_file = path;
+    return NULL;
+}
+
+static const char *set_access_ttl(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 30, 86400, &conf_of(cmd)->access_ttl);
+}
+
+static const char *set_refresh_ttl(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 300, 365 * 86400, &conf_of(cmd)->refresh_ttl);
+}
+
+static const char *set_trust(cmd_parms *cmd, void *dc, int on)
+{
+    conf_of(cmd)->trust_apache_user = on;
+    return NULL;
+}
+
+static const char *set_apache_role(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pl_role_e role = pl_role_parse(arg);
+
+    if (role == PL_ROLE_NONE)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a role (viewer, developer or admin)",
+                            cmd->cmd->name, arg);
+    conf_of(cmd)->apache_user_role = (int)role;
+    return NULL;
+}
+
+static const char *set_login_limit(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 0, 100000, &conf_of(cmd)->login_limit);
+}
+
+static const char *set_api_limit(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 0, 10000000, &conf_of(cmd)->api_limit);
+}
+
 static const char *set_json_depth(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 512, &conf_of(cmd)->json_depth);
@@ -141,6 +240,22 @@ const command_rec mp_config_cmds[] = {
                   "Milliseconds a SQLite write waits for a lock (default 5000)"),
     AP_INIT_TAKE1("PlanningListCacheSize", set_cache_size, NULL, RSRC_CONF,
                   "Bytes of rendered list pages each process keeps (default 4M, 0: none)"),
+    AP_INIT_TAKE1("PlanningTokenKeyFile", set_token_key, NULL, RSRC_CONF,
+                  "File with the 32 or more random bytes that sign session tokens (required)"),
+    AP_INIT_TAKE1("PlanningAccessTokenLifetime", set_access_ttl, NULL, RSRC_CONF,
+                  "Seconds an access token is valid (default 900)"),
+    AP_INIT_TAKE1("PlanningRefreshTokenLifetime", set_refresh_ttl, NULL, RSRC_CONF,
+                  "Seconds a refresh token is valid (default 2592000, 30 days)"),
+    AP_INIT_FLAG("PlanningTrustApacheUser", set_trust, NULL, RSRC_CONF,
+                 "Accept the user an Apache auth module authenticated (default Off)"),
+    AP_INIT_TAKE1("PlanningApacheUserRole", set_apache_role, NULL, RSRC_CONF,
+                  "Role of accounts created for Apache-authenticated users (default viewer)"),
+    AP_INIT_TAKE1("PlanningLoginRateLimit", set_login_limit, NULL, RSRC_CONF,
+                  "Login attempts per minute per client address and per account (default 10)"),
+    AP_INIT_TAKE1("PlanningAPIRateLimit", set_api_limit, NULL, RSRC_CONF,
+                  "API requests per minute per caller (default 1200, 0: no limit)"),
+    AP_INIT_TAKE1("PlanningRateLimitCache", mp_ratelimit_set_cache, NULL, RSRC_CONF,
+                  "socache provider[:arguments] the rate limits are kept in (default shmcb)"),
     { NULL }
 };
 
@@ -158,8 +273,37 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->busy_timeout_ms = MP_DEFAULT_BUSY_TIMEOUT;
         if (conf->cache_size == MP_UNSET)
             conf->cache_size = MP_DEFAULT_CACHE_SIZE;
+        if (conf->access_ttl == MP_UNSET)
+            conf->access_ttl = MP_DEFAULT_ACCESS_TTL;
+        if (conf->refresh_ttl == MP_UNSET)
+            conf->refresh_ttl = MP_DEFAULT_REFRESH_TTL;
+        if (conf->trust_apache_user == MP_UNSET)
+            conf->trust_apache_user = 0;
+        if (conf->apache_user_role == MP_UNSET)
+            conf->apache_user_role = PL_ROLE_VIEWER;
+        if (conf->login_limit == MP_UNSET)
+            conf->login_limit = MP_DEFAULT_LOGIN_LIMIT;
+        if (conf->api_limit == MP_UNSET)
+            conf->api_limit = MP_DEFAULT_API_LIMIT;
     }
     return OK;
+}
+
+const char *mp_config_problem(apr_pool_t *p, server_rec *s)
+{
+    server_rec *vs;
+
+    for (vs = s; vs; vs = vs->next) {
+        const mp_sconf_t *conf = mp_config_get(vs);
+        if (!conf->token_key)
+            return apr_psprintf(p, "PLN00103: PlanningTokenKeyFile is not set (server %s):"
+                                " mod_planning signs session tokens with it. Create one with"
+                                " `head -c 32 /dev/urandom > /etc/apache2/planning.key;"
+                                " chmod 600 /etc/apache2/planning.key` and add"
+                                " \"PlanningTokenKeyFile /etc/apache2/planning.key\"",
+                                vs->server_hostname ? vs->server_hostname : "main");
+    }
+    return NULL;
 }
 
 void mp_config_child_init(apr_pool_t *p, server_rec *s)

@@ -11,6 +11,10 @@
 #define MP_DEFAULT_JSON_DEPTH    32
 #define MP_DEFAULT_BUSY_TIMEOUT  5000
 #define MP_DEFAULT_CACHE_SIZE    (4 * 1024 * 1024)
+#define MP_DEFAULT_ACCESS_TTL     900               /* 15 minutes */
+#define MP_DEFAULT_REFRESH_TTL    (30 * 24 * 3600)  /* 30 days */
+#define MP_DEFAULT_LOGIN_LIMIT    10                /* per minute, address and account */
+#define MP_DEFAULT_API_LIMIT      1200              /* per minute and caller */
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -26,6 +30,13 @@ typedef struct {
     int json_depth;
     int busy_timeout_ms;
     apr_off_t cache_size;
+    const unsigned char *token_key;   /* PlanningTokenKeyFile's bytes */
+    apr_size_t token_key_len;
+    const char *token_key_file;
+    int access_ttl, refresh_ttl;      /* seconds */
+    int trust_apache_user;            /* PlanningTrustApacheUser */
+    int apache_user_role;             /* pl_role_e for accounts made on first sight */
+    int login_limit, api_limit;       /* per minute; 0: no limit */
     mp_runtime_t *rt;
 } mp_sconf_t;
 
@@ -37,6 +48,8 @@ const mp_sconf_t *mp_config_get(const server_rec *s);
 
 /* Fills in defaults; logs what an admin should know. */
 int mp_config_post(apr_pool_t *p, server_rec *s);
+/* What httpd must refuse to start with (no signing key): NULL when fine. */
+const char *mp_config_problem(apr_pool_t *p, server_rec *s);
 /* Creates each server's per-process state. */
 void mp_config_child_init(apr_pool_t *p, server_rec *s);
 

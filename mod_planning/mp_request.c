@@ -69,6 +69,25 @@ int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t l
     return OK;
 }
 
+int mp_request_param_id(mp_req_t *req, const char *name, const char *what, apr_int64_t *id)
+{
+    if (pl_text_int(apr_table_get(req->params, name), 1, APR_INT64_MAX, id) == APR_SUCCESS)
+        return 1;
+    mp_reply_status(req, PL_ENOTFOUND, what);
+    return 0;
+}
+
+int mp_request_only_fields(mp_req_t *req, const char *const *known)
+{
+    const char *unknown = pl_json_unknown_key(req->body, known);
+
+    if (!unknown)
+        return 1;
+    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                   apr_pstrcat(req->r->pool, unknown, " is not a field here", NULL), unknown);
+    return 0;
+}
+
 int mp_reply_empty(mp_req_t *req, int status)
 {
     req->r->status = status;
@@ -149,6 +168,29 @@ static int json_content_type(request_rec *r)
     return !strcasecmp(param, "charset=utf-8") || !strcasecmp(param, "charset=\"utf-8\"");
 }
 
+int mp_request_check_length(mp_req_t *req)
+{
+    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
+    apr_off_t expected;
+    char *end;
+
+    if (!clen)
+        return 1;
+    if (apr_strtoff(&expected, clen, &end, 10) != APR_SUCCESS || *end || expected < 0) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
+                       "Content-Length is not a number", NULL);
+        return 0;
+    }
+    if (expected > req->conf->max_body) {
+        req->r->connection->keepalive = AP_CONN_CLOSE;
+        mp_reply_error(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+                       apr_psprintf(req->r->pool, "the body is larger than %" APR_OFF_T_FMT
+                                    " bytes", req->conf->max_body), NULL);
+        return 0;
+    }
+    return 1;
+}
+
 /* Sends an error reply and returns 0, the "refused" result of the readers. */
 static int refuse(mp_req_t *req, int status, const char *code, const char *message,
                   const char *field)
@@ -178,14 +220,10 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
     char *buf;
     int seen_eos = 0;
 
-    if (clen) {
-        char *end;
-        if (apr_strtoff(&expected, clen, &end, 10) != APR_SUCCESS || *end || expected < 0)
-            return refuse(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
-                                  "Content-Length is not a number", NULL);
-        if (expected > limit)
-            return too_large(req);
-    }
+    if (clen && apr_strtoff(&expected, clen, NULL, 10) != APR_SUCCESS)
+        expected = 0;   /* mp_request_check_length refused a malformed one already */
+    if (expected > limit)
+        return too_large(req);
     cap = expected > 0 ? (apr_size_t)expected + 1 : READ_CHUNK;
     buf = apr_palloc(r->pool, cap);
     while (!seen_eos) {

@@ -10,11 +10,12 @@
 #include "pl_json.h"
 #include "pl_jsonw.h"
 
-typedef struct {
+typedef struct mp_req_t {
     request_rec *r;
     const mp_sconf_t *conf;
     apr_table_t *params;        /* from the path pattern */
-    const mp_caller_t *caller;
+    mp_caller_t caller;
+    pl_role_e project_role;     /* the caller's role in {id}, for project routes */
     pl_json_t *body;            /* the parsed JSON body, when the route takes one */
     pl_db_t *db;                /* the request's database connection */
     const char *request_id;
@@ -25,12 +26,24 @@ typedef struct {
 mp_req_t *mp_request_create(request_rec *r);
 const char *mp_request_id(mp_req_t *req);
 
+/* Refuses a declared Content-Length over the limit before anything else is
+ * done. Returns 1, or 0 after sending 413. */
+int mp_request_check_length(mp_req_t *req);
+
 /* Reads and parses the JSON body within the configured limits into
  * req->body. Returns 1, or 0 after sending the error reply. */
 int mp_request_read_json(mp_req_t *req);
 
 /* A writer for the reply body; size_hint is the expected length. */
 pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint);
+/* The positive integer path parameter name into *id. Returns 1, or 0 after a
+ * 404 naming what (a malformed id names nothing that exists). */
+int mp_request_param_id(mp_req_t *req, const char *name, const char *what, apr_int64_t *id);
+
+/* Refuses a body field outside known (NULL-terminated). Returns 1, or 0
+ * after a 400 naming the field. */
+int mp_request_only_fields(mp_req_t *req, const char *const *known);
+
 int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w);
 /* A JSON reply already rendered into text (allocated from the request pool). */
 int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t len);

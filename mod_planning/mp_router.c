@@ -3,22 +3,55 @@
 
 #include "api.h"
 #include "mp_dbd.h"
+#include "mp_ratelimit.h"
 #include "mp_router.h"
+#include "pl_members.h"
 #include "pl_route.h"
+#include "pl_status.h"
+#include "pl_text.h"
 
 #define P MP_API_BASE
-#define BODY_DB (MP_ROUTE_BODY | MP_ROUTE_DB)
+#define DB       MP_ROUTE_DB
+#define BODY_DB  (MP_ROUTE_BODY | MP_ROUTE_DB)
+#define PROJ     (MP_ROUTE_DB | MP_ROUTE_PROJECT)
+#define ANY_KEY  MP_ROUTE_ANY_KEY
 
 static const mp_route_t ROUTES[] = {
-    { M_GET,    P "/health",        api_health_get,       MP_PERM_PUBLIC, 0 },
-    { M_GET,    P "/projects",      api_projects_list,    MP_PERM_READ,   MP_ROUTE_DB },
-    { M_POST,   P "/projects",      api_projects_create,  MP_PERM_WRITE,  BODY_DB },
-    { M_GET,    P "/projects/{id}", api_projects_get,     MP_PERM_READ,   MP_ROUTE_DB },
-    { M_PUT,    P "/projects/{id}", api_projects_replace, MP_PERM_WRITE,  BODY_DB },
-    { M_PATCH,  P "/projects/{id}", api_projects_patch,   MP_PERM_WRITE,  BODY_DB },
-    { M_DELETE, P "/projects/{id}", api_projects_archive, MP_PERM_ADMIN,  MP_ROUTE_DB },
+    { M_GET,    P "/health",            api_health_get,       MP_PERM_PUBLIC, ANY_KEY },
+    { M_GET,    P "/routes",            mp_router_list,       MP_PERM_READ,   DB | ANY_KEY },
+
+    { M_POST,   P "/auth/setup",        api_auth_setup,       MP_PERM_PUBLIC, BODY_DB },
+    { M_POST,   P "/auth/login",        api_auth_login,       MP_PERM_PUBLIC, BODY_DB },
+    { M_POST,   P "/auth/refresh",      api_auth_refresh,     MP_PERM_PUBLIC, DB },
+    { M_POST,   P "/auth/logout",       api_auth_logout,      MP_PERM_PUBLIC, DB },
+    { M_GET,    P "/auth/me",           api_auth_me,          MP_PERM_READ,   DB | ANY_KEY },
+    { M_PUT,    P "/auth/password",     api_auth_password,    MP_PERM_READ,   BODY_DB },
+    { M_POST,   P "/auth/keys",         api_keys_create,      MP_PERM_READ,   BODY_DB },
+    { M_GET,    P "/auth/keys",         api_keys_list,        MP_PERM_READ,   DB },
+    { M_DELETE, P "/auth/keys/{key}",   api_keys_revoke,      MP_PERM_READ,   DB },
+
+    { M_GET,    P "/users",             api_users_list,       MP_PERM_ADMIN,  DB },
+    { M_POST,   P "/users",             api_users_create,     MP_PERM_ADMIN,  BODY_DB },
+    { M_GET,    P "/users/me/settings", api_settings_get,     MP_PERM_READ,   DB },
+    { M_PUT,    P "/users/me/settings", api_settings_put,     MP_PERM_READ,   BODY_DB },
+    { M_GET,    P "/users/{user}",      api_users_get,        MP_PERM_ADMIN,  DB },
+    { M_PATCH,  P "/users/{user}",      api_users_patch,      MP_PERM_ADMIN,  BODY_DB },
+    { M_DELETE, P "/users/{user}",      api_users_delete,     MP_PERM_ADMIN,  DB },
+    { M_GET,    P "/audit",             api_audit_list,       MP_PERM_ADMIN,  DB },
+
+    { M_GET,    P "/projects",          api_projects_list,    MP_PERM_READ,   DB | ANY_KEY },
+    { M_POST,   P "/projects",          api_projects_create,  MP_PERM_WRITE,  BODY_DB },
+    { M_GET,    P "/projects/{id}",     api_projects_get,     MP_PERM_READ,   PROJ },
+    { M_PUT,    P "/projects/{id}",     api_projects_replace, MP_PERM_WRITE,  PROJ | MP_ROUTE_BODY },
+    { M_PATCH,  P "/projects/{id}",     api_projects_patch,   MP_PERM_WRITE,  PROJ | MP_ROUTE_BODY },
+    { M_DELETE, P "/projects/{id}",     api_projects_archive, MP_PERM_ADMIN,  PROJ },
+    { M_GET,    P "/projects/{id}/members",        api_members_list,   MP_PERM_READ,  PROJ },
+    { M_PUT,    P "/projects/{id}/members/{user}", api_members_put,    MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
+    { M_DELETE, P "/projects/{id}/members/{user}", api_members_delete, MP_PERM_ADMIN, PROJ },
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
+
+static const char *const PERM_NAMES[] = { "public", "read", "write", "admin" };
 
 /* The methods that path answers to, for Allow; NULL when no route has it. */
 static const char *allowed_methods(apr_pool_t *p, const char *path)
@@ -36,6 +69,7 @@ static const char *allowed_methods(apr_pool_t *p, const char *path)
     return allow ? apr_pstrcat(p, allow, ", OPTIONS", NULL) : NULL;
 }
 
+/* Literal segments outrank parameters: /users/me/settings before /users/{user}. */
 static const mp_route_t *find_route(mp_req_t *req)
 {
     request_rec *r = req->r;
@@ -62,6 +96,61 @@ static int no_route(mp_req_t *req)
                           apr_psprintf(r->pool, "%s is not allowed here", r->method), NULL);
 }
 
+static int forbidden(mp_req_t *req, const char *why)
+{
+    mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN", why, NULL);
+    return 0;
+}
+
+/* The project the route names: invisible is the same as absent (404, and
+ * nothing done), visible but not enough is 403. */
+static int check_project(mp_req_t *req, const mp_route_t *route)
+{
+    apr_int64_t id;
+    apr_status_t rv = PL_ENOTFOUND;
+
+    if (pl_text_int(apr_table_get(req->params, "id"), 1, APR_INT64_MAX, &id) == APR_SUCCESS)
+        rv = pl_project_role(req->db, req->r->pool, id, req->caller.user->id,
+                             req->caller.role, &req->project_role);
+    if (rv == APR_SUCCESS && req->project_role == PL_ROLE_NONE)
+        rv = PL_ENOTFOUND;
+    if (rv != APR_SUCCESS) {
+        mp_reply_status(req, rv, "project");
+        return 0;
+    }
+    if (req->caller.key && req->caller.key->project_id && req->caller.key->project_id != id)
+        return forbidden(req, "this API key is limited to another project");
+    if (req->project_role < mp_auth_needed_role(route->permission))
+        return forbidden(req, "your role in this project does not allow this");
+    return 1;
+}
+
+/* Identification and every permission check, for every route and verb. */
+static int authorize(mp_req_t *req, const mp_route_t *route)
+{
+    if (!mp_auth_identify(req))
+        return 0;
+    if (!req->caller.user) {
+        apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
+        mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+                       "sign in, or send an API key as Authorization: Bearer", NULL);
+        return 0;
+    }
+    if (!mp_ratelimit(req, "api", req->caller.key
+                      ? apr_psprintf(req->r->pool, "k%" APR_INT64_T_FMT, req->caller.key->id)
+                      : apr_psprintf(req->r->pool, "u%" APR_INT64_T_FMT, req->caller.user->id),
+                      req->conf->api_limit))
+        return 0;
+    if (req->caller.role < mp_auth_needed_role(route->permission))
+        return forbidden(req, "your role does not allow this");
+    if (req->caller.key && req->caller.key->project_id
+        && !(route->needs & (MP_ROUTE_ANY_KEY | MP_ROUTE_PROJECT)))
+        return forbidden(req, "this API key is limited to one project");
+    if ((route->needs & MP_ROUTE_PROJECT) && !check_project(req, route))
+        return 0;
+    return mp_auth_check_csrf(req);
+}
+
 int mp_router_handle(request_rec *r)
 {
     const mp_route_t *route;
@@ -72,14 +161,34 @@ int mp_router_handle(request_rec *r)
     req = mp_request_create(r);
     if (!(route = find_route(req)))
         return no_route(req);
-
-    req->caller = mp_auth_identify(r);
-    if (!mp_auth_permits(req->caller, route->permission))
-        return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
-                              "your role does not allow this", NULL);
-    if ((route->needs & MP_ROUTE_BODY) && !mp_request_read_json(req))
+    if ((route->needs & MP_ROUTE_BODY) && !mp_request_check_length(req))
         return OK;
     if ((route->needs & MP_ROUTE_DB) && !mp_dbd_ready(req))
         return OK;
+    if (route->permission != MP_PERM_PUBLIC && !authorize(req, route))
+        return OK;
+    if ((route->needs & MP_ROUTE_BODY) && !mp_request_read_json(req))
+        return OK;
     return route->handler(req);
+}
+
+int mp_router_list(mp_req_t *req)
+{
+    pl_jsonw_t *w = mp_reply_writer(req, 128 * NROUTES);
+    apr_size_t i;
+
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_array(w, "routes");
+    for (i = 0; i < NROUTES; i++) {
+        pl_jsonw_object(w, NULL);
+        pl_jsonw_str(w, "method", ap_method_name_of(req->r->pool, ROUTES[i].method));
+        pl_jsonw_str(w, "path", ROUTES[i].pattern);
+        pl_jsonw_str(w, "permission", PERM_NAMES[ROUTES[i].permission]);
+        pl_jsonw_bool(w, "project_scoped", (ROUTES[i].needs & MP_ROUTE_PROJECT) != 0);
+        pl_jsonw_bool(w, "body", (ROUTES[i].needs & MP_ROUTE_BODY) != 0);
+        pl_jsonw_end(w);
+    }
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
+    return mp_reply_json(req, HTTP_OK, w);
 }

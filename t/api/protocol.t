@@ -118,8 +118,16 @@ for my $backend (backends()) {
         error_is($r, 413, 'PAYLOAD_TOO_LARGE', 'chunked in 100-byte chunks => 413');
         $r = $srv->raw_request(method => 'PUT', path => '/api/v1/projects/1', headers => [@ct], body => $over);
         error_is($r, 413, 'PAYLOAD_TOO_LARGE', 'PUT Content-Length 1025 => 413');
-        $r = $srv->raw_request(method => 'PATCH', path => '/api/v1/projects/1', headers => [@ct],
+        # A chunked body is read only once the caller may act on the project:
+        # a project that does not exist is 404 without reading anything.
+        $r = $srv->raw_request(method => 'PATCH', path => '/api/v1/projects/999999', headers => [@ct],
                                chunks => [$over]);
+        error_is($r, 404, 'NOT_FOUND', 'PATCH chunked 1025 to a missing project => 404 unread');
+        my $pdir = project_dir($R, "patch-$backend");
+        my $made = $srv->json('POST', '/api/v1/projects', { name => "patch-$backend", local_path => $pdir });
+        status_is($made, 201, 'a project to PATCH');
+        $r = $srv->raw_request(method => 'PATCH', path => "/api/v1/projects/$made->{json}{id}",
+                               headers => [@ct], chunks => [$over]);
         error_is($r, 413, 'PAYLOAD_TOO_LARGE', 'PATCH chunked 1025 => 413');
 
         my $t0 = time;
@@ -127,7 +135,7 @@ for my $backend (backends()) {
                                content_length => 10_000_000_000, timeout => 10);
         error_is($r, 413, 'PAYLOAD_TOO_LARGE', 'Content-Length 10 GB (not sent) => 413 before reading');
         ok(time - $t0 < 5, 'answered at once');
-        is(total($srv), 0, 'no project row after the 413s');
+        is(total($srv), 1, 'no project row after the 413s (only the one made to PATCH)');
 
         $r = $srv->raw_request(method => 'POST', path => '/api/v1/projects', headers => [@ct],
                                body => body_of_size(1024, 'exact-cl', $dir));
@@ -145,7 +153,8 @@ for my $backend (backends()) {
         sleep 0.2;
         close $s;
         sleep 0.3;
-        is_deeply([sort @{ names($srv) }], [qw(exact-chunked exact-cl)], 'only the two accepted bodies stored');
+        is_deeply([sort @{ names($srv) }], [qw(exact-chunked exact-cl), "patch-$backend"],
+                  'only the two accepted bodies stored');
 
         # Depth limit 3.
         error_is($srv->json('POST', '/api/v1/projects', '{"name":{"a":{"b":{"c":{"d":1}}}},"local_path":"/"}'),

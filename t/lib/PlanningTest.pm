@@ -47,6 +47,8 @@ our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
 our $BUILD = $ENV{PL_BUILD} || "$ROOT/build";
+our $ADMIN_USER = 'admin';
+our $ADMIN_PASSWORD = 'admin-password-0123456789';
 our $MODULE = "$BUILD/mod_planning/.libs/mod_planning.so";
 our $CLI    = "$BUILD/cli/planning";
 our $JSON   = JSON::PP->new->utf8->canonical->allow_nonref;
@@ -278,6 +280,16 @@ sub start_server {
             croak "planning migrate failed ($rc):\n$out";
         }
     }
+    # Every server has an admin whose token requests carry by default
+    # (admin => 0: none, for first-run tests).
+    my $admin = $migrate && ($o{admin} // 1);
+    if ($admin) {
+        my $cmd = join ' ', map { "'$_'" } $CLI, 'create-user', '--driver', $backend,
+                  '--params', $params, '--username', $ADMIN_USER, '--admin';
+        open my $fh, '|-', "$cmd >/dev/null 2>&1" or croak "create-user: $!";
+        print $fh "$ADMIN_PASSWORD\n";
+        close $fh or croak "planning create-user failed ($?)";
+    }
     if ($backend eq 'sqlite3') {
         for my $f ("$rundir/db", glob("$rundir/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
     }
@@ -299,6 +311,7 @@ sub start_server {
         while (time - $t0 < 10) {
             if (port_accepts($port)) {
                 $self->{pid} = do { my $p = slurp("$rundir/httpd.pid"); $p =~ /(\d+)/ ? $1 : undef };
+                $self->{token} = $self->login($ADMIN_USER, $ADMIN_PASSWORD) if $admin;
                 return $self;
             }
             sleep 0.05;
@@ -312,6 +325,25 @@ sub start_server {
     eval { mysql_sql("DROP DATABASE IF EXISTS `$self->{db}`") } if $self->{db} && !$KEEP;
     Test::More::diag($last_err);
     croak "start_server($backend) failed";
+}
+
+# login(USER, PASSWORD): the access token, or undef (the reply is in {last_login}).
+sub login {
+    my ($self, $user, $password) = @_;
+    my $r = $self->json('POST', '/api/v1/auth/login', { username => $user, password => $password },
+                        { Authorization => undef });
+    $self->{last_login} = $r;
+    return $r->{status} == 200 ? $r->{json}{access_token} : undef;
+}
+
+# add_user(NAME, ROLE): creates the user as the admin and signs in;
+# returns (id, token).
+sub add_user {
+    my ($self, $name, $role) = @_;
+    my $pw = "pw-$name-0123456789";
+    my $r = $self->json('POST', '/api/v1/users', { username => $name, password => $pw, role => $role });
+    croak "add_user $name: $r->{status} $r->{content}" unless $r->{status} == 201;
+    return ($r->{json}{id}, $self->login($name, $pw));
 }
 
 sub base      { "http://127.0.0.1:$_[0]{port}" }
@@ -433,7 +465,15 @@ sub _decode {
 sub request {
     my ($self, $method, $path, $headers, $body) = @_;
     my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 30, max_redirect => 0);
-    my %args = (headers => { %{ $headers || {} } });
+    my %h = %{ $headers || {} };
+    # Every request carries the admin's token unless the test names its own
+    # Authorization (undef: none at all).
+    if (!exists $h{Authorization}) {
+        $h{Authorization} = "Bearer $self->{token}" if $self->{token};
+    } elsif (!defined $h{Authorization}) {
+        delete $h{Authorization};
+    }
+    my %args = (headers => \%h);
     $args{content} = $body if defined $body;
     my $r = $http->request($method, $path =~ m{^https?://} ? $path : $self->url($path), \%args);
     my $res = { status => $r->{status}, reason => $r->{reason}, headers => $r->{headers},
@@ -519,6 +559,8 @@ sub raw_request {
     my ($self, %o) = @_;
     my $req = "$o{method} $o{path} HTTP/1.1\r\nHost: 127.0.0.1:$self->{port}\r\nConnection: close\r\n";
     my @h = @{ $o{headers} || [] };
+    my %given = map { lc($h[2 * $_]) => 1 } 0 .. int(@h / 2) - 1;
+    $req .= "Authorization: Bearer $self->{token}\r\n" if $self->{token} && !$given{authorization};
     while (my ($k, $v) = splice @h, 0, 2) { $req .= "$k: $v\r\n" }
     my $body = '';
     if ($o{chunks}) {

@@ -110,7 +110,7 @@ static void repository_urls(void **state)
 
 static void patch_and_replace(void **state)
 {
-    pl_project_t proj = { 1, "old", "desc", "/tmp", "https://h/r", "archived", "t", "t" };
+    pl_project_t proj = { 1, "old", "desc", "/tmp", "https://h/r", "archived", "t", "t", 0 };
     pl_invalid_t inv;
 
     assert_int_equal(apply(*state, &proj, "{\"description\":\"new\",\"repository_url\":null}",

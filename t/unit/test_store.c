@@ -129,7 +129,7 @@ static void writes_raise_the_revision(void **state)
 static void lists_newest_first(void **state)
 {
     fixture_t *f = *state;
-    pl_project_filter_t all = { NULL, 2, 0 }, archived = { "archived", 10, 0 };
+    pl_project_filter_t all = { .limit = 2 }, archived = { .status = "archived", .limit = 10 };
     apr_array_header_t *items;
     apr_int64_t total;
     pl_project_t *last = NULL;

@@ -24,6 +24,8 @@ static apr_pool_t *unit_root;
 static void unit_log(pl_log_level_e level, const char *file, int line, apr_status_t rv,
                      const char *msg, void *baton)
 {
+    (void)rv;
+    (void)baton;
     fprintf(stderr, "# log %d %s:%d: %s\n", (int)level, file, line, msg);
 }
 

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Rate limits shared by every httpd child (and, with a memcache or redis
+ * socache provider, by every host): fixed one-minute windows counted in
+ * mod_socache under a global mutex. */
+#ifndef MP_RATELIMIT_H
+#define MP_RATELIMIT_H
+
+#include "mp_request.h"
+
+/* PlanningRateLimitCache provider[:args], main server only. */
+const char *mp_ratelimit_set_cache(cmd_parms *cmd, void *dc, const char *arg);
+
+int mp_ratelimit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int mp_ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+void mp_ratelimit_child_init(apr_pool_t *p, server_rec *s);
+
+/* Counts one event of bucket for who ("login-ip" for an address, ...).
+ * Sets RateLimit-* headers. Returns 1 while within limit per minute (0: no
+ * limit), or 0 after sending 429 with Retry-After. */
+int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit);
+
+#endif
