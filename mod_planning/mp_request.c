@@ -30,10 +30,14 @@ const char *mp_request_id(mp_req_t *req)
     return req->request_id;
 }
 
+/* In err_headers_out so that error replies carry them too. A JSON reply is
+ * never a page: nothing in it may load, run or be framed. */
 static void common_headers(request_rec *r)
 {
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy",
+                   "default-src 'none'; frame-ancestors 'none'");
 }
 
 pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint)

@@ -26,6 +26,8 @@ package PlanningTest;
 #       $srv->stop;                            # stops httpd; ok("error log clean (backend)")
 #   } }
 #   my ($rc, $out) = config_test(extra => "PlanningJSONMaxDepth 0");   # apache2 -t
+#   config_test(keyfile => 'none')            # PL_KEYFILE: a key file path, or 'none'
+#   security_headers_ok($srv)                  # nosniff + strict CSP on every reply seen
 use strict;
 use warnings;
 use Carp qw(croak);
@@ -42,7 +44,8 @@ use Exporter 'import';
 
 our @EXPORT_OK = qw(backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
-                    make_roots project_dir);
+                    make_roots project_dir security_header_problems security_headers_ok
+                    header_list);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
@@ -225,6 +228,9 @@ sub write_conf {
     local $ENV{PL_EXTRA}     = $o{extra} // '';
     local $ENV{PL_THREADS}   = $o{threads} // 10;
     local $ENV{PL_USER}      = $CHILD_USER;
+    # keyfile => PATH|'none': PL_KEYFILE of script/httpd-conf (default: a
+    # fresh 32-byte <rundir>/token.key).
+    local $ENV{PL_KEYFILE}   = $o{keyfile} if defined $o{keyfile};
     my ($rc, $out) = run_cmd("$ROOT/script/httpd-conf");
     croak "script/httpd-conf failed ($rc):\n$out" if $rc;
     mkdirs("$o{rundir}/htdocs");
@@ -299,7 +305,7 @@ sub start_server {
         my $port = free_port();
         my $conf = write_conf(rundir => $rundir, port => $port, driver => $backend,
                               params => $params, roots => $o{roots}, extra => $o{extra},
-                              threads => $o{threads});
+                              threads => $o{threads}, keyfile => $o{keyfile});
         @$self{qw(port conf)} = ($port, $conf);
         my ($rc, $out) = run_cmd('apache2', '-f', $conf, '-k', 'start');
         if ($rc) {
@@ -479,8 +485,20 @@ sub request {
     my $res = { status => $r->{status}, reason => $r->{reason}, headers => $r->{headers},
                 content => $r->{content}, req => "$method $path",
                 req_body => $body };
+    $self->_seen($res);
     return _decode($res);
 }
+
+# Every reply a server gave (request line, status, headers), for checks over
+# all of them such as security_headers_ok.
+sub _seen {
+    my ($self, $res) = @_;
+    push @{ $self->{seen} }, { req => $res->{req}, status => $res->{status},
+                               headers => $res->{headers} } if $res->{status} != 599;
+    return $res;
+}
+
+sub seen_replies { @{ $_[0]{seen} || [] } }
 
 # json(METHOD, PATH, data[, {headers}]) sends data as application/json.
 sub json {
@@ -495,8 +513,11 @@ sub json {
 # the server closes (send Connection: close) and parses it.
 sub raw {
     my ($self, $bytes, %o) = @_;
+    # local_addr => '127.0.0.2': connect from another loopback address (a
+    # second "client" for per-address limits).
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port},
-                                  Proto => 'tcp', Timeout => 5)
+                                  Proto => 'tcp', Timeout => 5,
+                                  $o{local_addr} ? (LocalAddr => $o{local_addr}) : ())
         or return { status => 599, content => "connect: $!", headers => {}, req => 'raw' };
     binmode $s;
     my $off = 0;
@@ -520,7 +541,7 @@ sub raw {
     alarm 0;
     close $s;
     my ($reqline) = $bytes =~ /^([^\r\n]*)/;
-    return parse_response($in, "raw $reqline");
+    return $self->_seen(parse_response($in, "raw $reqline"));
 }
 
 sub parse_response {
@@ -641,6 +662,55 @@ sub json_type {
     return 'object' if ref $v eq 'HASH';
     my $enc = JSON::PP->new->allow_nonref->encode($v);
     return $enc =~ /^"/ ? 'string' : 'number';
+}
+
+# A header's values as a list (HTTP::Tiny gives an array for repeated ones).
+sub header_list {
+    my ($res, $name) = @_;
+    my $v = ($res->{headers} || {})->{lc $name};
+    return () unless defined $v;
+    return ref $v eq 'ARRAY' ? @$v : ($v);
+}
+
+# What is wrong with a reply's security headers (SECURITY 34 for the API):
+# X-Content-Type-Options nosniff, one Content-Security-Policy with
+# frame-ancestors 'none' and neither 'unsafe-inline' nor 'unsafe-eval'.
+sub security_header_problems {
+    my ($res) = @_;
+    my @why;
+    my @nosniff = header_list($res, 'X-Content-Type-Options');
+    push @why, 'X-Content-Type-Options is not exactly one "nosniff"'
+        unless @nosniff == 1 && $nosniff[0] =~ /^\s*nosniff\s*$/i;
+    my @csp = header_list($res, 'Content-Security-Policy');
+    if (@csp != 1) {
+        push @why, scalar(@csp) . ' Content-Security-Policy headers, want 1';
+    } else {
+        push @why, "CSP without frame-ancestors 'none': $csp[0]"
+            unless $csp[0] =~ /(?:^|;)\s*frame-ancestors\s+'none'\s*(?:;|$)/i;
+        push @why, "CSP allows unsafe-inline/unsafe-eval: $csp[0]"
+            if $csp[0] =~ /unsafe-(?:inline|eval|hashes)/i;
+    }
+    return @why;
+}
+
+# security_headers_ok(SRV[, skip => sub { my $seen = shift; ... }]): one
+# assertion over every reply SRV gave so far (replies for which skip returns
+# true are left out, e.g. ones produced by another module).
+sub security_headers_ok {
+    my ($self, %o) = @_;
+    my (@bad, $n);
+    for my $r ($self->seen_replies) {
+        next if $o{skip} && $o{skip}->($r);
+        $n++;
+        my @why = security_header_problems($r);
+        push @bad, "$r->{req} => $r->{status}: " . join('; ', @why) if @why;
+    }
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::ok($n && !@bad, "nosniff and a strict CSP on all " . ($n // 0)
+                   . " replies ($self->{backend})")
+        or Test::More::diag(join "\n", scalar(@bad) . ' replies lack them:',
+                            @bad[0 .. ($#bad > 30 ? 30 : $#bad)]);
+    return !@bad;
 }
 
 sub is_true  { JSON::PP::is_bool($_[0]) && $_[0] ? 1 : 0 }
