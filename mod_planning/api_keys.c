@@ -68,7 +68,7 @@ int api_keys_create(mp_req_t *req)
             return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
                                   "project_id must be a positive integer", "project_id");
         rv = pl_project_role(req->db, p, key->project_id, req->caller.user->id,
-                             req->caller.role, &in_project);
+                             req->caller.user->role, &in_project);
         if (rv == APR_SUCCESS && in_project == PL_ROLE_NONE)
             rv = PL_ENOTFOUND;
         if (rv != APR_SUCCESS)

@@ -141,7 +141,7 @@ int api_projects_list(mp_req_t *req)
 
     /* Admins see every project; others what they own or are members of; a
      * key limited to a project sees that one. The cache key names which. */
-    if (req->caller.role < PL_ROLE_ADMIN)
+    if (req->caller.user->role < PL_ROLE_ADMIN)
         f.visible_to = req->caller.user->id;
     if (req->caller.key && req->caller.key->project_id)
         f.only_id = req->caller.key->project_id;

@@ -111,7 +111,10 @@ static int check_project(mp_req_t *req, const mp_route_t *route)
 
     if (pl_text_int(apr_table_get(req->params, "id"), 1, APR_INT64_MAX, &id) == APR_SUCCESS)
         rv = pl_project_role(req->db, req->r->pool, id, req->caller.user->id,
-                             req->caller.role, &req->project_role);
+                             req->caller.user->role, &req->project_role);
+    /* What the user may see; what the key lets it do there. */
+    if (rv == APR_SUCCESS && req->caller.key)
+        req->project_role = PL_ROLE_MIN(req->project_role, req->caller.role);
     if (rv == APR_SUCCESS && req->project_role == PL_ROLE_NONE)
         rv = PL_ENOTFOUND;
     if (rv != APR_SUCCESS) {
