@@ -170,10 +170,11 @@ static int presented_refresh(mp_req_t *req, const char **token)
 {
     static const char *const known[] = { "refresh_token", NULL };
     const char *cookie = NULL;
+    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
 
     *token = NULL;
-    if (apr_table_get(req->r->headers_in, "Content-Type")
-        || apr_table_get(req->r->headers_in, "Content-Length")) {
+    /* The body is optional: the browser sends only the cookie. */
+    if ((clen && strcmp(clen, "0")) || apr_table_get(req->r->headers_in, "Transfer-Encoding")) {
         if (!mp_request_check_length(req) || !mp_request_read_json(req) || !mp_request_only_fields(req, known))
             return 0;
         if (pl_json_type_of(req->body, "refresh_token") != PL_JSON_ABSENT
