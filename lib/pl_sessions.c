@@ -140,6 +140,8 @@ apr_status_t pl_session_revoke(pl_db_t *db, apr_pool_t *p, const char *token,
 
     if ((rv = lookup(db, p, token, &s)) != APR_SUCCESS)
         return rv;
+    if (s.revoked_at)   /* an old token must not end the sessions of today */
+        return PL_EAUTH;
     *user_id = s.user_id;
     return revoke_family(db, p, s.family_id);
 }

@@ -22,7 +22,8 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
                                apr_int64_t lifetime, apr_int64_t *user_id,
                                const char **next);
 
-/* Revokes the family of token (logout of that session); PL_EAUTH if unknown. */
+/* Revokes the family of token (logout of that session); PL_EAUTH if it is
+ * unknown or already revoked. */
 apr_status_t pl_session_revoke(pl_db_t *db, apr_pool_t *p, const char *token,
                                apr_int64_t *user_id);
 

@@ -142,19 +142,16 @@ int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit)
     n = count_one(r, key, apr_time_from_sec((window + 1) * WINDOW + 1));
     if (n == 0)
         return 1;
-    apr_table_setn(r->headers_out, "RateLimit-Limit", apr_itoa(r->pool, limit));
-    apr_table_setn(r->headers_out, "RateLimit-Remaining",
+    /* err_headers_out: sent with the reply whether it succeeds or is refused */
+    apr_table_setn(r->err_headers_out, "RateLimit-Limit", apr_itoa(r->pool, limit));
+    apr_table_setn(r->err_headers_out, "RateLimit-Remaining",
                    apr_itoa(r->pool, n >= (apr_uint32_t)limit ? 0 : limit - (int)n));
-    apr_table_setn(r->headers_out, "RateLimit-Reset", apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
-                                                                   reset));
+    apr_table_setn(r->err_headers_out, "RateLimit-Reset",
+                   apr_psprintf(r->pool, "%" APR_INT64_T_FMT, reset));
     if (n <= (apr_uint32_t)limit)
         return 1;
-    apr_table_setn(r->err_headers_out, "Retry-After", apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
-                                                                   reset));
-    apr_table_setn(r->err_headers_out, "RateLimit-Limit", apr_itoa(r->pool, limit));
-    apr_table_setn(r->err_headers_out, "RateLimit-Remaining", "0");
-    apr_table_setn(r->err_headers_out, "RateLimit-Reset", apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
-                                                                       reset));
+    apr_table_setn(r->err_headers_out, "Retry-After",
+                   apr_psprintf(r->pool, "%" APR_INT64_T_FMT, reset));
     mp_reply_error(req, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED",
                    "too many requests; retry after the time in Retry-After", NULL);
     return 0;

@@ -144,7 +144,9 @@ static int authorize(mp_req_t *req, const mp_route_t *route)
                       : apr_psprintf(req->r->pool, "u%" APR_INT64_T_FMT, req->caller.user->id),
                       req->conf->api_limit))
         return 0;
-    if (req->caller.role < mp_auth_needed_role(route->permission))
+    /* On a project the caller's role there decides (an owner is its admin). */
+    if (!(route->needs & MP_ROUTE_PROJECT)
+        && req->caller.role < mp_auth_needed_role(route->permission))
         return forbidden(req, "your role does not allow this");
     if (req->caller.key && req->caller.key->project_id
         && !(route->needs & (MP_ROUTE_ANY_KEY | MP_ROUTE_PROJECT)))
@@ -184,7 +186,9 @@ int mp_router_list(mp_req_t *req)
     pl_jsonw_array(w, "routes");
     for (i = 0; i < NROUTES; i++) {
         pl_jsonw_object(w, NULL);
-        pl_jsonw_str(w, "method", ap_method_name_of(req->r->pool, ROUTES[i].method));
+        /* GET, not HEAD: httpd's method table maps both to M_GET */
+        pl_jsonw_str(w, "method", ROUTES[i].method == M_GET ? "GET"
+                                  : ap_method_name_of(req->r->pool, ROUTES[i].method));
         pl_jsonw_str(w, "path", ROUTES[i].pattern);
         pl_jsonw_str(w, "permission", PERM_NAMES[ROUTES[i].permission]);
         pl_jsonw_bool(w, "project_scoped", (ROUTES[i].needs & MP_ROUTE_PROJECT) != 0);

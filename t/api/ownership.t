@@ -1,0 +1,331 @@
+#!/usr/bin/env perl
+# Authorization on every route and verb (SECURITY.md item 11), as a matrix
+# generated from GET /api/v1/routes: callers admin, owner (the developer who
+# created project A), member-viewer (a developer who is a viewer member of A),
+# outsider (a developer with no access to A) and no credentials, each sending
+# every route with {id} = A, {user}/{key} = another user's; plus per-user
+# settings validation and the audit log.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JSON::PP;
+use PlanningTest qw(:all);
+
+PlanningTest::require_build();
+
+my $J = JSON::PP->new->canonical->utf8;
+my $EXTRA = "PlanningLoginRateLimit 0";
+my %METHOD_ORDER = (GET => 0, POST => 1, PUT => 2, PATCH => 3, DELETE => 4);
+
+sub bearer { defined $_[0] ? { Authorization => "Bearer $_[0]" } : { Authorization => undef } }
+
+for my $backend (backends()) {
+    subtest "$backend: every route and verb" => sub {
+        my $R = make_roots();
+        my $srv = start_server(backend => $backend, roots => [$R->{root}], extra => $EXTRA);
+        my ($owner_id, $owner) = $srv->add_user('owner', 'developer');
+        my ($mv_id, $mv)       = $srv->add_user('member', 'developer');
+        my ($out_id, $out)     = $srv->add_user('outsider', 'developer');
+        my ($vic_id, $vic)     = $srv->add_user('victim', 'developer');
+
+        my $mk = sub {
+            my ($name) = @_;
+            my $r = $srv->json('POST', '/api/v1/projects', { name => $name, local_path => project_dir($R, $name),
+                                                            description => "project $name" }, bearer($owner));
+            status_is($r, 201, "owner creates $name");
+            return $r->{json} || {};
+        };
+        my $A  = $mk->('alpha');
+        my $A2 = $mk->('alpha2');    # the admin's target, so the owner's writes on A do not disturb it
+        is($A->{owner_id}, $owner_id, 'the creator is the owner') if exists $A->{owner_id};
+        # (made by the admin: whether the owner may manage members is part of the matrix)
+        status_is($srv->json('PUT', "/api/v1/projects/$A->{id}/members/$mv_id", { role => 'viewer' }),
+                  200, 'member becomes a viewer of A');
+        status_is($srv->json('PUT', "/api/v1/projects/$A->{id}/members/$vic_id", { role => 'viewer' }),
+                  200, 'victim becomes a viewer of A');
+        my $ml = $srv->request('GET', "/api/v1/projects/$A->{id}/members");
+        is_deeply([ sort map { $_->{user_id} // $_->{id} // $_->{username} } @{ ($ml->{json} || {})->{items} || [] } ],
+                  [ sort { $a <=> $b } $mv_id, $vic_id ], 'A has the two members') or diag_res($ml);
+        my $vk = $srv->json('POST', '/api/v1/auth/keys', { name => 'victim-key', scopes => ['read'] }, bearer($vic));
+        status_is($vk, 201, "victim's API key");
+        my $vkey = $vk->{json} || {};
+
+        my $rl = $srv->request('GET', '/api/v1/routes');
+        status_is($rl, 200, 'GET /routes');
+        my @routes = @{ ($rl->{json} || {})->{routes} || [] };
+        cmp_ok(scalar @routes, '>=', 28, 'at least the 28 routes of the auth issue are listed');
+        my %listed = map { ("$_->{method} $_->{path}" => 1) } @routes;
+        for my $must ('GET /api/v1/projects', 'GET /api/v1/projects/{id}', 'GET /api/v1/users', 'GET /api/v1/auth/me') {
+            ok($listed{$must}, "routes lists $must") or diag("listed: " . join(', ', sort keys %listed));
+        }
+        ok(!(grep { $_->{method} !~ /^(?:GET|POST|PUT|PATCH|DELETE)$/ } @routes),
+           'every listed method is GET, POST, PUT, PATCH or DELETE')
+            or diag(join ', ', map { "$_->{method} $_->{path}" } grep { $_->{method} !~ /^(?:GET|POST|PUT|PATCH|DELETE)$/ } @routes);
+        for my $r (@routes) {
+            $r->{method} = 'GET' if $r->{method} eq 'HEAD';    # (see the assertion above)
+            ok($r->{permission} =~ /^(?:public|read|write|admin)$/, "$r->{method} $r->{path}: a known permission");
+        }
+        ok((grep { $_->{permission} eq 'public' } @routes) >= 3, 'some routes are public');
+        ok(!(grep { $_->{project_scoped} && $_->{path} !~ /\{id\}/ } @routes), 'project-scoped routes have {id}');
+        # Routes every test run sends with its own fixed expectation.
+        @routes = sort { $METHOD_ORDER{ $a->{method} } <=> $METHOD_ORDER{ $b->{method} }
+                         || ($a->{method} eq 'DELETE' ? length($b->{path}) <=> length($a->{path}) : 0)
+                         || $a->{path} cmp $b->{path} } @routes;
+
+        my $n = 0;
+        my $body_for = sub {
+            my ($route, $caller, $proj) = @_;
+            my $k = "$route->{method} $route->{path}";
+            $n++;
+            my %b = (
+                'POST /api/v1/auth/setup'    => { username => "setup$n", password => 'setup-password-0123' },
+                'POST /api/v1/auth/login'    => { username => 'nobody', password => 'wrong-password-0123' },
+                'POST /api/v1/auth/refresh'  => { refresh_token => 'plr_1_' . ('A' x 43) },
+                'POST /api/v1/auth/logout'   => { refresh_token => 'plr_1_' . ('A' x 43) },
+                'PUT /api/v1/auth/password'  => { current_password => 'not-my-password-0', new_password => 'a-new-password-0123' },
+                'POST /api/v1/auth/keys'     => { name => "key-$caller-$n", scopes => ['read'] },
+                'POST /api/v1/users'         => { username => "made$n", password => 'made-password-0123', role => 'viewer' },
+                'PUT /api/v1/users/me/settings' => { theme => 'dark' },
+                'PATCH /api/v1/users/{user}' => { role => 'developer' },
+                'POST /api/v1/projects'      => { name => "p-$caller-$n", local_path => project_dir($R, "p-$caller-$n") },
+                'PUT /api/v1/projects/{id}'  => { name => $proj->{name}, local_path => $proj->{local_path},
+                                                  description => "put by $caller" },
+                'PATCH /api/v1/projects/{id}' => { description => "patched by $caller" },
+                'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
+            );
+            return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
+        };
+        my $send = sub {
+            my ($route, $caller, $token, $proj) = @_;
+            (my $path = $route->{path}) =~ s/\{id\}/$proj->{id}/g;
+            $path =~ s/\{user\}/$vic_id/g;
+            $path =~ s/\{key\}/$vkey->{id}/g;
+            my $body = $body_for->($route, $caller, $proj);
+            return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
+                                 : $srv->request($route->{method}, $path, bearer($token));
+        };
+        # What each caller must get: [test, description].
+        my $expect = sub {
+            my ($route, $caller) = @_;
+            my ($perm, $proj, $k) = ($route->{permission}, $route->{project_scoped}, "$route->{method} $route->{path}");
+            return [sub { $_[0] < 500 }, 'not 5xx'] if $perm eq 'public';
+            return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
+            my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
+                                                       : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
+            return $ok if $caller eq 'admin';
+            if ($proj) {
+                return [sub { $_[0] == 404 }, '404'] if $caller eq 'outsider';
+                return $ok if $caller eq 'owner';
+                return $perm eq 'read' ? [sub { $_[0] == 200 }, '200'] : [sub { $_[0] == 403 }, '403'];   # member-viewer
+            }
+            return [sub { $_[0] == 403 }, '403'] if $perm eq 'admin';
+            return [sub { $_[0] == 404 }, "404 (another user's key)"] if $route->{path} =~ /\{key\}/;
+            return $ok;
+        };
+
+        my $snapshot = sub {
+            my $p = $srv->request('GET', "/api/v1/projects/$A->{id}");
+            my $m = $srv->request('GET', "/api/v1/projects/$A->{id}/members");
+            my $u = $srv->request('GET', "/api/v1/users/$vic_id");
+            my $k = $srv->request('GET', '/api/v1/auth/me', bearer($vkey->{key}));
+            my $l = $srv->request('GET', '/api/v1/users');
+            return $J->encode({ project => [$p->{status}, $p->{json}], members => [$m->{status}, $m->{json}],
+                                victim => [$u->{status}, $u->{json}], victim_key => $k->{status},
+                                users => [ map { $_->{username} } @{ ($l->{json} || {})->{items} || [] } ] });
+        };
+
+        my %tok = (none => undef, outsider => $out, member => $mv, owner => $owner, admin => $srv->{token});
+        my (%got, @bad);
+        my $run = sub {
+            my ($caller, $proj) = @_;
+            for my $route (@routes) {
+                my $res = $send->($route, $caller, $tok{$caller}, $proj);
+                my ($test, $want) = @{ $expect->($route, $caller) };
+                my $k = "$route->{method} $route->{path}";
+                my $pass = $test->($res->{status});
+                $got{$k}{$caller} = $res->{status} . ($pass ? '' : "!(want $want)");
+                push @bad, $res unless $pass;
+                if ($pass && $res->{status} >= 400) {    # and the refusal is a proper JSON error
+                    my $e = ref $res->{json} eq 'HASH' ? $res->{json}{error} : undef;
+                    unless (ref $e eq 'HASH' && $e->{code} && $e->{request_id}) {
+                        $got{$k}{$caller} .= '!(no JSON error)';
+                        push @bad, $res;
+                    }
+                }
+            }
+        };
+
+        my $before = $snapshot->();
+        $run->($_, $A) for qw(none outsider member);
+        my $after = $snapshot->();
+        is($after, $before, 'no credentials, the outsider and the member-viewer changed nothing of A, victim or users')
+            or diag("before: $before\nafter:  $after");
+        # The public routes answer alike whoever asks.
+        $run->('owner', $A);
+        $run->('admin', $A2);
+
+        my @callers = qw(none outsider member owner admin);
+        my $table = join "\n", sprintf('%-48s %s', 'route', join ' ', map { sprintf '%-9s', $_ } @callers),
+            map { my $k = $_; sprintf '%-48s %s', $k, join ' ', map { sprintf '%-9s', $got{$k}{$_} // '-' } @callers }
+            map { "$_->{method} $_->{path}" } @routes;
+        ok(!@bad, 'every caller got what its role allows on every route (' . scalar(@routes) . ' routes x 5 callers)')
+            or do { diag("matrix (status!(expected) where wrong):\n$table"); diag_res($_) for @bad[0 .. ($#bad > 9 ? 9 : $#bad)] };
+        my @public = grep { $_->{permission} eq 'public' } @routes;
+        for my $r (@public) {
+            my $k = "$r->{method} $r->{path}";
+            my %s = map { (($got{$k}{$_} // '') =~ /^(\d+)/)[0] => 1 } grep { $_ ne 'admin' && $_ ne 'owner' } @callers;
+            is(scalar keys %s, 1, "$k answers alike with or without credentials") or diag(join ' ', %{ $got{$k} });
+        }
+
+        # The owner's own writes went through; the admin's on A2.
+        my $pa = $srv->request('GET', "/api/v1/projects/$A->{id}");
+        is(($pa->{json} || {})->{description}, 'patched by owner', "the owner's PATCH took effect on A");
+        my $pa2 = $srv->request('GET', "/api/v1/projects/$A2->{id}");
+        is(($pa2->{json} || {})->{description}, 'patched by admin', "the admin's PATCH took effect on A2");
+        error_is($srv->request('GET', "/api/v1/users/$vic_id"), 404, 'NOT_FOUND', "the admin's DELETE removed victim");
+
+        # Unknown ids look like forbidden ones for a non-admin: 404 either way.
+        error_is($srv->request('GET', '/api/v1/projects/999999', bearer($out)), 404, 'NOT_FOUND', 'no such project => 404');
+        error_is($srv->request('GET', "/api/v1/projects/$A->{id}", bearer($out)), 404, 'NOT_FOUND',
+                 "another's project => the same 404");
+        # Listing shows only what one may see.
+        my $names = sub { [ sort map { $_->{name} } @{ ($srv->request('GET', '/api/v1/projects', bearer($_[0]))->{json} || {})->{items} || [] } ] };
+        ok(!(grep { $_ eq 'alpha' || $_ eq 'alpha2' } @{ $names->($out) }), 'the outsider does not list A');
+        ok((grep { $_ eq 'alpha' } @{ $names->($mv) }) && !(grep { $_ eq 'alpha2' } @{ $names->($mv) }),
+           'the member lists A but not A2');
+        # An unknown query parameter or header does not change who the caller is.
+        for my $h ({ 'X-Remote-User' => 'admin' }, { 'X-User-Id' => 1 }, { 'X-Forwarded-User' => 'admin' },
+                   { 'X-Role' => 'admin' }) {
+            my ($hn) = keys %$h;
+            error_is($srv->request('GET', '/api/v1/users', { Authorization => "Bearer $out", %$h }), 403, 'FORBIDDEN',
+                     "$hn does not make the outsider an admin");
+            error_is($srv->request('GET', '/api/v1/users', { Authorization => undef, %$h }), 401, 'UNAUTHORIZED',
+                     "$hn alone is no credential");
+        }
+        error_is($srv->request('GET', "/api/v1/projects/$A->{id}?user_id=1&as=admin&role=admin", bearer($out)),
+                 404, 'NOT_FOUND', 'query parameters do not widen access');
+        security_headers_ok($srv);
+        $srv->stop;
+    };
+
+    subtest "$backend: settings" => sub {
+        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        my (undef, $u) = $srv->add_user('sett', 'viewer');
+        my $get = sub { $srv->request('GET', '/api/v1/users/me/settings', bearer($_[0] // $u)) };
+        my $d = $get->();
+        status_is($d, 200, 'GET settings');
+        is_deeply($d->{json}, { server => undef, model => undef, system_prompt => undef, language => undef,
+                                temperature => undef, theme => 'system' }, 'defaults: all null, theme system');
+        my $full = { server => 'http://127.0.0.1:11434', model => 'llama3:8b', system_prompt => "Be brief.\nUse \x{e9}.",
+                     language => 'pt-BR', temperature => 0.7, theme => 'dark' };
+        my $p = $srv->json('PUT', '/api/v1/users/me/settings', $full, bearer($u));
+        status_is($p, 200, 'PUT every key (a viewer may)');
+        my $g = $get->();
+        is_deeply($g->{json}, $full, 'round trip: GET returns what was PUT');
+        is(json_type($g, 'temperature'), 'number', 'temperature stays a number');
+        my $snap = $g->{content};
+        for my $bad ([{ colour => 'red' }, 'an unknown key'],
+                     [{ theme => 'blue' }, 'theme blue'],
+                     [{ theme => 1 }, 'theme a number'],
+                     [{ temperature => 3 }, 'temperature 3'],
+                     [{ temperature => -0.1 }, 'temperature -0.1'],
+                     [{ temperature => '0.5' }, 'temperature a string'],
+                     [{ temperature => JSON::PP::true }, 'temperature true'],
+                     [{ language => 'not a tag!' }, 'language "not a tag!"'],
+                     [{ language => 'x' x 80 }, 'language 80 characters'],
+                     [{ language => '' }, 'language empty'],
+                     [{ language => 42 }, 'language a number'],
+                     [{ model => ['a'] }, 'model an array'],
+                     [{ server => { url => 'x' } }, 'server an object'],
+                     [{ system_prompt => 'x' x 20001 }, 'system_prompt over 20,000'],
+                     [[], 'an array body']) {
+            my $r = $srv->json('PUT', '/api/v1/users/me/settings', $bad->[0], bearer($u));
+            error_is($r, 400, undef, "PUT settings with $bad->[1] => 400");
+        }
+        is($get->()->{content}, $snap, 'the refused PUTs changed nothing');
+        for my $lang ('en', 'de-CH', 'zh-Hant-TW') {
+            status_is($srv->json('PUT', '/api/v1/users/me/settings', { language => $lang }, bearer($u)), 200,
+                      "language $lang is accepted");
+        }
+        status_is($srv->json('PUT', '/api/v1/users/me/settings', { temperature => 0 }, bearer($u)), 200, 'temperature 0');
+        status_is($srv->json('PUT', '/api/v1/users/me/settings', { temperature => 2 }, bearer($u)), 200, 'temperature 2');
+        my $admin_view = $get->($srv->{token});
+        is_deeply(($admin_view->{json} || {})->{theme}, 'system', "another user's settings are separate");
+        error_is($srv->request('GET', '/api/v1/users/me/settings', bearer(undef)), 401, 'UNAUTHORIZED', 'no credentials => 401');
+        security_headers_ok($srv);
+        $srv->stop;
+    };
+
+    subtest "$backend: audit" => sub {
+        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        my ($aid, $atok) = $srv->add_user('aud', 'developer');
+        my ($vid, $vtok) = $srv->add_user('audview', 'viewer');
+        my $wrongpw = 'wrong-secret-password-42';
+        is($srv->login('aud', $wrongpw), undef, 'a failed login');
+        $atok = $srv->login('aud', 'pw-aud-0123456789');
+        ok($atok, 'a successful login');
+        my $k = $srv->json('POST', '/api/v1/auth/keys', { name => 'audkey', scopes => ['read'] }, bearer($atok));
+        status_is($k, 201, 'key created');
+        my $kid = ($k->{json} || {})->{id};
+        status_is($srv->request('DELETE', "/api/v1/auth/keys/$kid", bearer($atok)), 204, 'key revoked');
+        status_is($srv->json('PATCH', "/api/v1/users/$aid", { role => 'viewer' }), 200, 'role change');
+        status_is($srv->request('DELETE', "/api/v1/users/$vid"), 204, 'user deleted');
+
+        my $all = $srv->request('GET', '/api/v1/audit?limit=200');
+        status_is($all, 200, 'GET /audit');
+        my @items = @{ ($all->{json} || {})->{items} || [] };
+        my $find = sub {
+            my (%w) = @_;
+            grep { my $i = $_; !grep { ($i->{$_} // '') ne $w{$_} } keys %w } @items;
+        };
+        ok(scalar $find->(action => 'auth.login', outcome => 'success', actor => 'aud'), 'login success is audited');
+        my ($fail) = $find->(action => 'auth.login', outcome => 'failure', actor => 'aud');
+        ok($fail, 'login failure is audited (with the name tried)');
+        is(($fail || {})->{client_ip}, '127.0.0.1', '... with the client address');
+        ok(scalar $find->(action => 'key.create', outcome => 'success', target_id => $kid), 'key.create is audited');
+        ok(scalar $find->(action => 'key.revoke', outcome => 'success', target_id => $kid), 'key.revoke is audited');
+        my ($upd) = $find->(action => 'user.update', target_id => $aid);
+        ok($upd, 'the role change is audited');
+        is(($upd || {})->{actor}, 'admin', '... by the admin');
+        ok(scalar $find->(action => 'user.delete', target_id => $vid), 'user.delete is audited');
+        ok(scalar $find->(action => 'user.create', target_id => $aid), 'user.create is audited');
+        unlike($all->{content}, qr/\Q$wrongpw\E|pw-aud-0123456789|\Q$PlanningTest::ADMIN_PASSWORD\E/,
+               'no password in the audit log');
+        unlike($all->{content}, qr/pl_\d+_[\w-]{43}|eyJ[\w-]+\.eyJ/, 'no key or token in the audit log');
+        is(($all->{json} || {})->{total}, scalar @items, 'total matches (all on one page)');
+
+        my $f = $srv->request('GET', '/api/v1/audit?action=auth.login&limit=200');
+        my @fi = @{ ($f->{json} || {})->{items} || [] };
+        ok(@fi >= 3 && !(grep { $_->{action} ne 'auth.login' } @fi), 'action filter: only auth.login')
+            or diag_res($f);
+        is(($f->{json} || {})->{total}, scalar(grep { $_->{action} eq 'auth.login' } @items), 'action filter: total');
+        my $o = $srv->request('GET', '/api/v1/audit?outcome=failure&limit=200');
+        my @oi = @{ ($o->{json} || {})->{items} || [] };
+        ok(@oi >= 1 && !(grep { $_->{outcome} ne 'failure' } @oi), 'outcome filter: only failures') or diag_res($o);
+        my $s = $srv->request('GET', '/api/v1/audit?outcome=success&limit=200');
+        ok(!(grep { $_->{outcome} ne 'success' } @{ ($s->{json} || {})->{items} || [] }), 'outcome=success: only successes');
+        my $none = $srv->request('GET', '/api/v1/audit?action=key.create&outcome=failure');
+        is(($none->{json} || {})->{total}, 0, 'combined filters: no failed key.create');
+        my $act = $srv->request('GET', "/api/v1/audit?actor_id=$aid&limit=200");
+        my @ai = @{ ($act->{json} || {})->{items} || [] };
+        ok(@ai >= 2 && !(grep { ($_->{actor_id} // 0) != $aid } @ai), 'actor_id filter') or diag_res($act);
+        my $pg = $srv->request('GET', '/api/v1/audit?limit=2&offset=1');
+        is(scalar @{ ($pg->{json} || {})->{items} || [] }, 2, 'limit');
+        is(($pg->{json} || {})->{offset}, 1, 'offset');
+        error_is($srv->request('GET', '/api/v1/audit?outcome=maybe'), 400, 'VALIDATION_ERROR', 'outcome=maybe => 400');
+        error_is($srv->request('GET', '/api/v1/audit?limit=abc'), 400, 'VALIDATION_ERROR', 'limit=abc => 400');
+        error_is($srv->request('GET', '/api/v1/audit', bearer($atok)), 401, 'UNAUTHORIZED',
+                 "aud's token died with the role change");
+        my $dev_tok = $srv->login('aud', 'pw-aud-0123456789');
+        error_is($srv->request('GET', '/api/v1/audit', bearer($dev_tok)), 403, 'FORBIDDEN', 'a non-admin => 403');
+        my (undef, $d2) = $srv->add_user('auddev', 'developer');
+        error_is($srv->request('GET', '/api/v1/audit', bearer($d2)), 403, 'FORBIDDEN', 'a developer => 403');
+        error_is($srv->request('GET', '/api/v1/audit', bearer(undef)), 401, 'UNAUTHORIZED', 'no credentials => 401');
+        security_headers_ok($srv);
+        $srv->stop;
+    };
+}
+
+done_testing;
