@@ -28,7 +28,7 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", problem);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return OK;
+    return mp_ratelimit_check_config(ptemp, s);
 }
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)

@@ -54,13 +54,11 @@ static apr_status_t destroy_store(void *data)
     return APR_SUCCESS;
 }
 
-int mp_ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+/* Providers register when their modules load, so `apache2 -t` can tell. */
+int mp_ratelimit_check_config(apr_pool_t *ptemp, server_rec *s)
 {
-    static const struct ap_socache_hints hints = { 160, sizeof(apr_uint32_t), 2 * WINDOW };
     const char *spec = store.spec ? store.spec : "shmcb", *colon = strchr(spec, ':');
     const char *name = colon ? apr_pstrndup(ptemp, spec, colon - spec) : spec;
-    const char *err;
-    apr_status_t rv;
 
     store.provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                         AP_SOCACHE_PROVIDER_VERSION);
@@ -70,6 +68,18 @@ int mp_ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
                      " (LoadModule socache_%s_module modules/mod_socache_%s.so)", name, name, name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    return OK;
+}
+
+int mp_ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    static const struct ap_socache_hints hints = { 160, sizeof(apr_uint32_t), 2 * WINDOW };
+    const char *spec = store.spec ? store.spec : "shmcb", *colon = strchr(spec, ':');
+    const char *err;
+    apr_status_t rv;
+
+    if (mp_ratelimit_check_config(ptemp, s) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
     if ((err = store.provider->create(&store.instance, colon ? colon + 1 : NULL, ptemp, pconf))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "PLN00321: PlanningRateLimitCache: %s", err);
         return HTTP_INTERNAL_SERVER_ERROR;

@@ -11,6 +11,7 @@
 const char *mp_ratelimit_set_cache(cmd_parms *cmd, void *dc, const char *arg);
 
 int mp_ratelimit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int mp_ratelimit_check_config(apr_pool_t *ptemp, server_rec *s);
 int mp_ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void mp_ratelimit_child_init(apr_pool_t *p, server_rec *s);
 

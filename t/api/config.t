@@ -38,6 +38,7 @@ my @bad = (
     ['PlanningJSONMaxDepth two',         'PlanningJSONMaxDepth'],
     ['PlanningJSONMaxDepth 8x',          'PlanningJSONMaxDepth'],
     ['PlanningSQLiteBusyTimeout x',      'PlanningSQLiteBusyTimeout'],
+    ['PlanningRateLimitCache nosuch',   'PlanningRateLimitCache'],
     ['PlanningSQLiteBusyTimeout -1',     'PlanningSQLiteBusyTimeout'],
     ['PlanningSQLiteBusyTimeout 600001', 'PlanningSQLiteBusyTimeout'],
     ['PlanningSQLiteBusyTimeout 5s',     'PlanningSQLiteBusyTimeout'],
