@@ -6,11 +6,11 @@
 #include "pl_apikeys.h"
 #include "pl_secret.h"
 #include "pl_status.h"
+#include "pl_text.h"
 #include "pl_time.h"
 
 #define COLUMNS "id, user_id, name, scopes, project_id, created_at, expires_at," \
                 " last_used_at, revoked_at, secret_hash"
-#define I64(p, v) apr_psprintf((p), "%" APR_INT64_T_FMT, (apr_int64_t)(v))
 
 static const pl_sql_t SQL_INSERT = {
     "pl.keys.insert",
@@ -71,11 +71,11 @@ apr_status_t pl_apikey_create(pl_db_t *db, apr_pool_t *p, pl_apikey_t *key,
     if ((rv = pl_secret_random(p, &secret)) != APR_SUCCESS)
         return rv;
     key->created_at = pl_time_rfc3339(p, apr_time_now());
-    args[0] = I64(p, key->user_id);
+    args[0] = pl_text_i64(p, key->user_id);
     args[1] = key->name;
     args[2] = pl_secret_hash(p, secret);
     args[3] = key->scopes;
-    args[4] = key->project_id ? I64(p, key->project_id) : NULL;
+    args[4] = key->project_id ? pl_text_i64(p, key->project_id) : NULL;
     args[5] = key->created_at;
     args[6] = key->expires_at;
     if ((rv = pl_db_exec(db, p, &SQL_INSERT, 7, args, NULL)) != APR_SUCCESS
@@ -88,7 +88,7 @@ apr_status_t pl_apikey_create(pl_db_t *db, apr_pool_t *p, pl_apikey_t *key,
 static apr_status_t get(pl_db_t *db, apr_pool_t *p, apr_int64_t id, pl_apikey_t **pkey,
                         const char **hash)
 {
-    const char *arg = I64(p, id);
+    const char *arg = pl_text_i64(p, id);
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_GET, 1, &arg, &res);
 
@@ -119,7 +119,7 @@ apr_status_t pl_apikey_verify(pl_db_t *db, apr_pool_t *p, const char *token,
         || (k->expires_at && strcmp(k->expires_at, now) <= 0))
         return PL_EAUTH;
     args[0] = now;
-    args[1] = I64(p, id);
+    args[1] = pl_text_i64(p, id);
     pl_db_exec(db, p, &SQL_USED, 2, args, NULL);  /* bookkeeping: a failure costs nothing */
     k->last_used_at = now;
     *pkey = k;
@@ -134,7 +134,7 @@ apr_status_t pl_apikey_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id, pl_apikey
 apr_status_t pl_apikey_list(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                             apr_array_header_t **keys)
 {
-    const char *arg = I64(p, user_id);
+    const char *arg = pl_text_i64(p, user_id);
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_LIST, 1, &arg, &res);
     int i;
@@ -152,7 +152,7 @@ apr_status_t pl_apikey_revoke(pl_db_t *db, apr_pool_t *p, apr_int64_t id)
     const char *args[2];
 
     args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = I64(p, id);
+    args[1] = pl_text_i64(p, id);
     return pl_db_exec(db, p, &SQL_REVOKE, 2, args, NULL);
 }
 

@@ -4,9 +4,9 @@
 #include <apr_strings.h>
 
 #include "pl_audit.h"
+#include "pl_text.h"
 #include "pl_time.h"
 
-#define I64(p, v) apr_psprintf((p), "%" APR_INT64_T_FMT, (apr_int64_t)(v))
 /* Every filter is optional: a NULL parameter matches everything, so one
  * prepared statement serves every combination. */
 #define WHERE " WHERE (%s IS NULL OR action = %s) AND (%s IS NULL OR actor_id = %s)" \
@@ -31,7 +31,7 @@ apr_status_t pl_audit_record(pl_db_t *db, apr_pool_t *p, const pl_audit_t *e)
     const char *args[9];
 
     args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = e->actor_id ? I64(p, e->actor_id) : NULL;
+    args[1] = e->actor_id ? pl_text_i64(p, e->actor_id) : NULL;
     args[2] = e->actor;
     args[3] = e->action;
     args[4] = e->target_type;
@@ -45,7 +45,7 @@ apr_status_t pl_audit_record(pl_db_t *db, apr_pool_t *p, const pl_audit_t *e)
 apr_status_t pl_audit_list(pl_db_t *db, apr_pool_t *p, const pl_audit_filter_t *f,
                            apr_array_header_t **entries, apr_int64_t *total)
 {
-    const char *actor = f->actor_id ? I64(p, f->actor_id) : NULL;
+    const char *actor = f->actor_id ? pl_text_i64(p, f->actor_id) : NULL;
     const char *args[10] = { f->action, f->action, actor, actor, f->outcome, f->outcome,
                              f->since, f->since, NULL, NULL };
     pl_db_result_t *res;

@@ -3,10 +3,10 @@
 
 #include "pl_members.h"
 #include "pl_status.h"
+#include "pl_text.h"
 #include "pl_store_projects.h"
 #include "pl_time.h"
 
-#define I64(p, v) apr_psprintf((p), "%" APR_INT64_T_FMT, (apr_int64_t)(v))
 
 static const pl_sql_t SQL_ROLE = {
     "pl.members.role",
@@ -38,8 +38,8 @@ apr_status_t pl_project_role(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
     pl_db_result_t *res;
     apr_status_t rv;
 
-    args[0] = I64(p, user_id);
-    args[1] = I64(p, project_id);
+    args[0] = pl_text_i64(p, user_id);
+    args[1] = pl_text_i64(p, project_id);
     if ((rv = pl_db_select(db, p, &SQL_ROLE, 2, args, &res)) != APR_SUCCESS)
         return rv;
     if (res->rows->nelts == 0)
@@ -59,7 +59,7 @@ apr_status_t pl_project_role(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
 apr_status_t pl_members_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
                              apr_array_header_t **members)
 {
-    const char *arg = I64(p, project_id);
+    const char *arg = pl_text_i64(p, project_id);
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_LIST, 1, &arg, &res);
     int i;
@@ -83,8 +83,8 @@ apr_status_t pl_members_set(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
 {
     const char *args[4];
 
-    args[0] = I64(p, project_id);
-    args[1] = I64(p, user_id);
+    args[0] = pl_text_i64(p, project_id);
+    args[1] = pl_text_i64(p, user_id);
     args[2] = pl_role_name(role);
     args[3] = pl_time_rfc3339(p, apr_time_now());
     return pl_store_projects_write(db, p, &SQL_SET, 4, args, NULL);
@@ -97,8 +97,8 @@ apr_status_t pl_members_remove(pl_db_t *db, apr_pool_t *p, apr_int64_t project_i
     apr_status_t rv;
     int n = 0;
 
-    args[0] = I64(p, project_id);
-    args[1] = I64(p, user_id);
+    args[0] = pl_text_i64(p, project_id);
+    args[1] = pl_text_i64(p, user_id);
     if ((rv = pl_store_projects_write(db, p, &SQL_REMOVE, 2, args, &n)) != APR_SUCCESS)
         return rv;
     return n ? APR_SUCCESS : PL_ENOTFOUND;

@@ -6,6 +6,7 @@
 #include "pl_secret.h"
 #include "pl_sessions.h"
 #include "pl_status.h"
+#include "pl_text.h"
 #include "pl_time.h"
 
 static const pl_sql_t SQL_INSERT = {
@@ -36,7 +37,6 @@ static const pl_sql_t SQL_REVOKE_USER = {
     " WHERE user_id = %s AND family_id <> %s AND revoked_at IS NULL", NULL
 };
 
-#define I64(p, v) apr_psprintf((p), "%" APR_INT64_T_FMT, (apr_int64_t)(v))
 
 apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                               apr_int64_t family_id, apr_int64_t lifetime,
@@ -49,8 +49,8 @@ apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
 
     if ((rv = pl_secret_random(p, &secret)) != APR_SUCCESS)
         return rv;
-    args[0] = I64(p, user_id);
-    args[1] = I64(p, family_id);
+    args[0] = pl_text_i64(p, user_id);
+    args[1] = pl_text_i64(p, family_id);
     args[2] = pl_secret_hash(p, secret);
     args[3] = pl_time_rfc3339(p, now);
     args[4] = pl_time_rfc3339(p, now + apr_time_from_sec(lifetime));
@@ -58,7 +58,7 @@ apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
         || (rv = pl_db_last_id(db, p, &id)) != APR_SUCCESS)
         return rv;
     if (family_id == 0) {
-        args[0] = I64(p, id);
+        args[0] = pl_text_i64(p, id);
         if ((rv = pl_db_exec(db, p, &SQL_SET_FAMILY, 1, args, NULL)) != APR_SUCCESS)
             return rv;
     }
@@ -81,7 +81,7 @@ static apr_status_t lookup(pl_db_t *db, apr_pool_t *p, const char *token, sessio
 
     if (!token || pl_secret_parse(token, PL_REFRESH_PREFIX, &s->id, &secret, p) != APR_SUCCESS)
         return PL_EAUTH;
-    arg = I64(p, s->id);
+    arg = pl_text_i64(p, s->id);
     if ((rv = pl_db_select(db, p, &SQL_GET, 1, &arg, &res)) != APR_SUCCESS)
         return rv;
     if (res->rows->nelts == 0)
@@ -101,7 +101,7 @@ static apr_status_t revoke_family(pl_db_t *db, apr_pool_t *p, apr_int64_t family
     const char *args[2];
 
     args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = I64(p, family);
+    args[1] = pl_text_i64(p, family);
     return pl_db_exec(db, p, &SQL_REVOKE_FAMILY, 2, args, NULL);
 }
 
@@ -123,7 +123,7 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
     if (strcmp(s.expires_at, now) <= 0)
         return PL_EAUTH;
     args[0] = now;
-    args[1] = I64(p, s.id);
+    args[1] = pl_text_i64(p, s.id);
     if ((rv = pl_db_exec(db, p, &SQL_REVOKE, 2, args, &n)) != APR_SUCCESS)
         return rv;
     if (n != 1)
@@ -152,7 +152,7 @@ apr_status_t pl_session_revoke_user(pl_db_t *db, apr_pool_t *p, apr_int64_t user
     const char *args[3];
 
     args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = I64(p, user_id);
-    args[2] = I64(p, keep_family);
+    args[1] = pl_text_i64(p, user_id);
+    args[2] = pl_text_i64(p, keep_family);
     return pl_db_exec(db, p, &SQL_REVOKE_USER, 3, args, NULL);
 }

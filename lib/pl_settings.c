@@ -101,7 +101,7 @@ apr_status_t pl_settings_validate(const pl_json_t *in, apr_pool_t *p, const char
 
 apr_status_t pl_settings_get(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, const char **text)
 {
-    const char *arg = apr_psprintf(p, "%" APR_INT64_T_FMT, user_id);
+    const char *arg = pl_text_i64(p, user_id);
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_GET, 1, &arg, &res);
 
@@ -117,7 +117,7 @@ apr_status_t pl_settings_put(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, co
 {
     const char *args[3];
 
-    args[0] = apr_psprintf(p, "%" APR_INT64_T_FMT, user_id);
+    args[0] = pl_text_i64(p, user_id);
     args[1] = text;
     args[2] = pl_time_rfc3339(p, apr_time_now());
     return pl_db_exec(db, p, &SQL_PUT, 3, args, NULL);

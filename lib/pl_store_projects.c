@@ -2,6 +2,7 @@
 #include <apr_strings.h>
 
 #include "pl_status.h"
+#include "pl_text.h"
 #include "pl_store_projects.h"
 #include "pl_time.h"
 
@@ -100,7 +101,7 @@ apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[4] = proj->status;
     args[5] = now;
     args[6] = now;
-    args[7] = proj->owner_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, proj->owner_id) : NULL;
+    args[7] = proj->owner_id ? pl_text_i64(p, proj->owner_id) : NULL;
     if ((rv = pl_store_projects_write(db, p, &SQL_INSERT, 8, args, NULL)) != APR_SUCCESS)
         return rv;
     proj->created_at = proj->updated_at = now;
@@ -114,7 +115,7 @@ apr_status_t pl_store_project_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
     pl_db_result_t *res;
     apr_status_t rv;
 
-    args[0] = apr_psprintf(p, "%" APR_INT64_T_FMT, id);
+    args[0] = pl_text_i64(p, id);
     if ((rv = pl_db_select(db, p, &SQL_GET, 1, args, &res)) != APR_SUCCESS)
         return rv;
     if (res->rows->nelts == 0)
@@ -135,7 +136,7 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[3] = proj->repository_url;
     args[4] = proj->status;
     args[5] = now;
-    args[6] = apr_psprintf(p, "%" APR_INT64_T_FMT, proj->id);
+    args[6] = pl_text_i64(p, proj->id);
     /* No row count check: MySQL counts only rows whose values changed. */
     if ((rv = pl_store_projects_write(db, p, &SQL_UPDATE, 7, args, NULL)) != APR_SUCCESS)
         return rv;
@@ -146,8 +147,8 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
 apr_status_t pl_store_project_list(pl_db_t *db, apr_pool_t *p, const pl_project_filter_t *f,
                                    apr_array_header_t **items, apr_int64_t *total)
 {
-    const char *only = f->only_id ? apr_psprintf(p, "%" APR_INT64_T_FMT, f->only_id) : NULL;
-    const char *user = f->visible_to ? apr_psprintf(p, "%" APR_INT64_T_FMT, f->visible_to) : NULL;
+    const char *only = f->only_id ? pl_text_i64(p, f->only_id) : NULL;
+    const char *user = f->visible_to ? pl_text_i64(p, f->visible_to) : NULL;
     const char *args[9] = { f->status, f->status, only, only, user, user, user, NULL, NULL };
     pl_db_result_t *res;
     apr_status_t rv;

@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "pl_status.h"
+#include "pl_text.h"
 #include "pl_store_users.h"
 #include "pl_time.h"
 
@@ -130,7 +131,7 @@ apr_status_t pl_store_user_insert_first(pl_db_t *db, apr_pool_t *p, pl_user_t *u
 
 apr_status_t pl_store_user_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id, pl_user_t **puser)
 {
-    return one(db, p, &SQL_GET, apr_psprintf(p, "%" APR_INT64_T_FMT, id), puser);
+    return one(db, p, &SQL_GET, pl_text_i64(p, id), puser);
 }
 
 apr_status_t pl_store_user_by_name(pl_db_t *db, apr_pool_t *p, const char *username,
@@ -150,7 +151,7 @@ apr_status_t pl_store_user_update(pl_db_t *db, apr_pool_t *p, pl_user_t *user, i
     args[2] = user->password_hash;
     args[3] = bump ? "1" : "0";
     args[4] = now;
-    args[5] = apr_psprintf(p, "%" APR_INT64_T_FMT, user->id);
+    args[5] = pl_text_i64(p, user->id);
     if ((rv = pl_db_exec(db, p, &SQL_UPDATE, 6, args, NULL)) != APR_SUCCESS)
         return rv;
     user->updated_at = now;
@@ -164,14 +165,14 @@ apr_status_t pl_store_user_touch_login(pl_db_t *db, apr_pool_t *p, apr_int64_t i
     const char *args[2];
 
     args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = apr_psprintf(p, "%" APR_INT64_T_FMT, id);
+    args[1] = pl_text_i64(p, id);
     return pl_db_exec(db, p, &SQL_TOUCH, 2, args, NULL);
 }
 
 apr_status_t pl_store_user_delete(pl_db_t *db, apr_pool_t *p, apr_int64_t id)
 {
     apr_dbd_transaction_t *tx = NULL;
-    const char *arg = apr_psprintf(p, "%" APR_INT64_T_FMT, id);
+    const char *arg = pl_text_i64(p, id);
     apr_int64_t admins = 0;
     pl_user_t *u;
     apr_status_t rv, end;

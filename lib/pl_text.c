@@ -41,6 +41,11 @@ apr_status_t pl_text_int(const char *s, apr_int64_t min, apr_int64_t max, apr_in
     return APR_SUCCESS;
 }
 
+const char *pl_text_i64(apr_pool_t *p, apr_int64_t v)
+{
+    return apr_psprintf(p, "%" APR_INT64_T_FMT, v);
+}
+
 const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes)
 {
     static const char hex[] = "0123456789abcdef";

@@ -10,6 +10,8 @@ apr_size_t pl_text_utf8_chars(const char *s);
 int pl_text_has_ctl(const char *s);
 /* Parses a whole decimal string into [min, max]; APR_SUCCESS or PL_EINVAL. */
 apr_status_t pl_text_int(const char *s, apr_int64_t min, apr_int64_t max, apr_int64_t *out);
+/* v in decimal: how ids travel as SQL parameters and in URLs. */
+const char *pl_text_i64(apr_pool_t *p, apr_int64_t v);
 /* nbytes of randomness from the OS as lowercase hex. */
 const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes);
 

@@ -20,13 +20,6 @@ my $EXTRA = "PlanningLoginRateLimit 0";
 
 sub bearer { { Authorization => "Bearer $_[0]" } }
 
-sub body_sans_id {
-    my ($res) = @_;
-    my $j = ref $res->{json} eq 'HASH' ? { %{ $res->{json} } } : return "not JSON: " . ($res->{content} // '');
-    if (ref $j->{error} eq 'HASH') { $j->{error} = { %{ $j->{error} } }; delete $j->{error}{request_id} }
-    return $J->encode($j);
-}
-
 sub refused_alike {
     my ($res, $ref, $name) = @_;
     local $Test::Builder::Level = $Test::Builder::Level + 1;

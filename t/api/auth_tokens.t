@@ -60,14 +60,6 @@ sub good_claims {
 
 sub me { my ($srv, $token) = @_; $srv->request('GET', '/api/v1/auth/me', { Authorization => "Bearer $token" }) }
 
-# The 401 a refused credential gets, with the request id taken out.
-sub body_sans_id {
-    my ($res) = @_;
-    my $j = ref $res->{json} eq 'HASH' ? { %{ $res->{json} } } : return "not JSON: " . ($res->{content} // '');
-    if (ref $j->{error} eq 'HASH') { $j->{error} = { %{ $j->{error} } }; delete $j->{error}{request_id} }
-    return $J->encode($j);
-}
-
 # Every refused token: 401 UNAUTHORIZED, and one body and WWW-Authenticate for all.
 sub refused_alike {
     my ($res, $ref, $name) = @_;

@@ -42,7 +42,7 @@ use Time::HiRes qw(sleep time);
 use Test::More ();
 use Exporter 'import';
 
-our @EXPORT_OK = qw(backends start_server config_test status_is error_is json_type
+our @EXPORT_OK = qw(body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
                     header_list);
@@ -625,6 +625,15 @@ sub diag_res {
         . "\n=> $res->{status} " . ($res->{reason} // '')
         . "\n" . join('', map { "   $_: $res->{headers}{$_}\n" } sort keys %{ $res->{headers} || {} })
         . "   body: $body");
+}
+
+# body_sans_id(RES): the JSON reply with the error's request_id taken out, so
+# replies that must be alike can be compared.
+sub body_sans_id {
+    my ($res) = @_;
+    my $j = ref $res->{json} eq 'HASH' ? { %{ $res->{json} } } : return "not JSON: " . ($res->{content} // '');
+    if (ref $j->{error} eq 'HASH') { $j->{error} = { %{ $j->{error} } }; delete $j->{error}{request_id} }
+    return $JSON->encode($j);
 }
 
 sub status_is {
