@@ -88,6 +88,9 @@ start_server() {
   fi
   # The limiter still counts every request (its cost is measured) but its
   # limit is out of reach of one run.
+  # More threads than wrk has connections in each process: mpm_event closes
+  # kept-alive connections of a process whose threads are all taken.
+  PL_THREADS=${BENCH_HTTPD_THREADS:-$((connections + 16))} \
   PL_RUNDIR=$rundir PL_PORT=$port PL_MODULE=$module PL_DBDRIVER=sqlite3 \
   PL_DBDPARAMS=$db PL_ROOTS=$rundir/projects PL_DOCROOT=$rundir/htdocs \
   PL_EXTRA="PlanningAPIRateLimit 10000000

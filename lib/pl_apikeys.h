@@ -32,7 +32,7 @@ pl_role_e pl_apikey_scope_role(const char *scopes);
 apr_status_t pl_apikey_create(pl_db_t *db, apr_pool_t *p, pl_apikey_t *key,
                               const char **secret_token);
 /* Checks a presented key: PL_EAUTH unless it exists, matches, is not revoked
- * and not expired. Records its use. */
+ * and not expired. Records its use (last_used_at, to the minute). */
 apr_status_t pl_apikey_verify(pl_db_t *db, apr_pool_t *p, const char *token,
                               pl_apikey_t **pkey);
 apr_status_t pl_apikey_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id, pl_apikey_t **pkey);
