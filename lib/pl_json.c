@@ -204,3 +204,42 @@ int pl_json_get_number(const pl_json_t *obj, const char *key, double *out)
     *out = json_number_value(v);
     return 1;
 }
+
+/* A borrowed Jansson value made a value of its own: the reference taken here
+ * is dropped with p. */
+static pl_json_t *borrow(apr_pool_t *p, json_t *j)
+{
+    return j ? wrap(p, json_incref(j)) : NULL;
+}
+
+pl_json_t *pl_json_get_object(apr_pool_t *p, const pl_json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj->j, key);
+    return json_is_object(v) ? borrow(p, v) : NULL;
+}
+
+pl_json_t *pl_json_get_array(apr_pool_t *p, const pl_json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj->j, key);
+    return json_is_array(v) ? borrow(p, v) : NULL;
+}
+
+apr_size_t pl_json_array_size(const pl_json_t *arr)
+{
+    return arr ? json_array_size(arr->j) : 0;
+}
+
+pl_json_t *pl_json_array_get(apr_pool_t *p, const pl_json_t *arr, apr_size_t i)
+{
+    return borrow(p, json_array_get(arr->j, i));
+}
+
+const char *pl_json_string_value(const pl_json_t *json)
+{
+    return json ? json_string_value(json->j) : NULL;
+}
+
+int pl_json_is_true(const pl_json_t *obj, const char *key)
+{
+    return json_is_true(json_object_get(obj->j, key));
+}

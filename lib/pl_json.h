@@ -25,12 +25,24 @@ pl_json_type_e pl_json_type(const pl_json_t *json);
 pl_json_type_e pl_json_type_of(const pl_json_t *obj, const char *key);
 /* The string under key, or NULL when absent or not a string. */
 const char *pl_json_get_str(const pl_json_t *obj, const char *key);
+/* True when the value under key is JSON true. */
+int pl_json_is_true(const pl_json_t *obj, const char *key);
 /* The strings of the array under key into *out: 1 when it is an array of
  * strings only (possibly empty), 0 otherwise. */
 int pl_json_get_strings(const pl_json_t *obj, const char *key, apr_pool_t *p,
                         apr_array_header_t **out);
 /* The number under key (integer or real) into *out: 1 when it is one. */
 int pl_json_get_number(const pl_json_t *obj, const char *key, double *out);
+
+/* The object or array under key as a value of its own (p keeps it alive),
+ * or NULL when absent or of another type. */
+pl_json_t *pl_json_get_object(apr_pool_t *p, const pl_json_t *obj, const char *key);
+pl_json_t *pl_json_get_array(apr_pool_t *p, const pl_json_t *obj, const char *key);
+/* Elements of an array value. */
+apr_size_t pl_json_array_size(const pl_json_t *arr);
+pl_json_t *pl_json_array_get(apr_pool_t *p, const pl_json_t *arr, apr_size_t i);
+/* The string value itself, for an array of strings; NULL otherwise. */
+const char *pl_json_string_value(const pl_json_t *json);
 
 /* The first key of obj that is not in the NULL-terminated list known. */
 const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known);

@@ -251,6 +251,12 @@ void pl_jsonw_link(pl_jsonw_t *w, const char *key, const char *href, const char 
     pl_jsonw_end(w);
 }
 
+void pl_jsonw_raw(pl_jsonw_t *w, const char *key, const char *json)
+{
+    member(w, key);
+    put(w, json, strlen(json));
+}
+
 const char *pl_jsonw_text(pl_jsonw_t *w, apr_size_t *len)
 {
     reserve(w, 0);

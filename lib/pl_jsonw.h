@@ -31,6 +31,9 @@ void pl_jsonw_number(pl_jsonw_t *w, const char *key, double val);
  * numeric ids): copied, not escaped. */
 void pl_jsonw_link(pl_jsonw_t *w, const char *key, const char *href, const char *suffix);
 
+/* A value that is JSON text already, written by a pl_jsonw_t of ours. */
+void pl_jsonw_raw(pl_jsonw_t *w, const char *key, const char *json);
+
 /* The text written so far (NUL-terminated; the writer stays usable). */
 const char *pl_jsonw_text(pl_jsonw_t *w, apr_size_t *len);
 

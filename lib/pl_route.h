@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Path patterns of the REST API: "/api/v1/projects/{id}" matches
  * "/api/v1/projects/42" and captures id=42. A parameter matches one
- * non-empty segment; everything else must match exactly. */
+ * non-empty segment, or with a '*' at the end of a pattern ({name*}) the
+ * non-empty rest of the path; everything else must match exactly. */
 #ifndef PL_ROUTE_H
 #define PL_ROUTE_H
 

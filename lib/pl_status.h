@@ -17,5 +17,6 @@
 #define PL_ETOOBIG         (PL_STATUS_BASE + 8)  /* over a size limit */
 #define PL_EAUTH           (PL_STATUS_BASE + 9)  /* credentials refused */
 #define PL_EFORBIDDEN      (PL_STATUS_BASE + 10) /* identified, not allowed */
+#define PL_EUPSTREAM       (PL_STATUS_BASE + 11) /* a model server failed or could not be reached */
 
 #endif

@@ -28,6 +28,17 @@ int api_settings_get(mp_req_t *req);
 int api_settings_put(mp_req_t *req);
 int api_audit_list(mp_req_t *req);
 
+int api_servers_list(mp_req_t *req);
+int api_servers_create(mp_req_t *req);
+int api_servers_get(mp_req_t *req);
+int api_servers_patch(mp_req_t *req);
+int api_servers_delete(mp_req_t *req);
+int api_servers_test(mp_req_t *req);
+int api_servers_models(mp_req_t *req);
+int api_servers_ps(mp_req_t *req);
+int api_servers_model_delete(mp_req_t *req);
+int api_models_list(mp_req_t *req);
+
 int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);
 int api_members_delete(mp_req_t *req);

@@ -7,6 +7,7 @@
 #include "mp_dbd.h"
 #include "mp_ratelimit.h"
 #include "mp_router.h"
+#include "pl_http.h"
 #include "pl_log.h"
 #include "pl_version.h"
 
@@ -42,6 +43,11 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     if ((rv = mp_config_post(pconf, s)) != OK || (rv = mp_dbd_post_config(pconf, s)) != OK
         || (rv = mp_ratelimit_post_config(pconf, ptemp, s)) != OK)
         return rv;
+    /* libcurl's global set-up is not thread-safe: here, before any child. */
+    if (pl_http_init() != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "PLN00002: cannot initialise libcurl");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                      "PLN00001: mod_planning %s ready (schema version %d)", PL_VERSION,

@@ -37,6 +37,7 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     mp_sconf_t *conf = apr_pcalloc(p, sizeof(*conf));
 
     conf->roots = add->roots ? add->roots : base->roots;
+    conf->model_allow = add->model_allow ? add->model_allow : base->model_allow;
     conf->max_body = MERGE(max_body);
     conf->json_depth = MERGE(json_depth);
     conf->busy_timeout_ms = MERGE(busy_timeout_ms);
@@ -219,6 +220,25 @@ static const char *set_api_limit(cmd_parms *cmd, void *dc, const char *arg)
     return parse_int(cmd, arg, 0, 10000000, &conf_of(cmd)->api_limit);
 }
 
+/* "127.0.0.1", "192.168.1.0/24", "::1", "fd00::/8": apr_ipsubnet_t does the
+ * parsing and the matching, IPv4-mapped addresses included. */
+static const char *set_model_allow(cmd_parms *cmd, void *dc, const char *arg)
+{
+    mp_sconf_t *conf = conf_of(cmd);
+    char *ip = apr_pstrdup(cmd->pool, arg), *mask = strchr(ip, '/');
+    apr_ipsubnet_t *sub;
+
+    if (mask)
+        *mask++ = '\0';
+    if (apr_ipsubnet_create(&sub, ip, mask, cmd->pool) != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an IP address or subnet"
+                            " (such as 127.0.0.1 or 192.168.0.0/16)", cmd->cmd->name, arg);
+    if (!conf->model_allow)
+        conf->model_allow = apr_array_make(cmd->pool, 2, sizeof(apr_ipsubnet_t *));
+    APR_ARRAY_PUSH(conf->model_allow, apr_ipsubnet_t *) = sub;
+    return NULL;
+}
+
 static const char *set_json_depth(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 512, &conf_of(cmd)->json_depth);
@@ -254,6 +274,8 @@ const command_rec mp_config_cmds[] = {
                   "Login attempts per minute per client address and per account (default 10)"),
     AP_INIT_TAKE1("PlanningAPIRateLimit", set_api_limit, NULL, RSRC_CONF,
                   "API requests per minute per caller (default 1200, 0: no limit)"),
+    AP_INIT_ITERATE("PlanningModelServerAllow", set_model_allow, NULL, RSRC_CONF,
+                    "Private, loopback or LAN subnets model servers may be on (default none)"),
     AP_INIT_TAKE1("PlanningRateLimitCache", mp_ratelimit_set_cache, NULL, RSRC_CONF,
                   "socache provider[:arguments] the rate limits are kept in (default shmcb)"),
     { NULL }

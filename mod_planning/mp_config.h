@@ -37,6 +37,7 @@ typedef struct {
     int trust_apache_user;            /* PlanningTrustApacheUser */
     int apache_user_role;             /* pl_role_e for accounts made on first sight */
     int login_limit, api_limit;       /* per minute; 0: no limit */
+    apr_array_header_t *model_allow;  /* apr_ipsubnet_t *: private targets allowed */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

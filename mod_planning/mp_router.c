@@ -39,6 +39,17 @@ static const mp_route_t ROUTES[] = {
     { M_DELETE, P "/users/{user}",      api_users_delete,     MP_PERM_ADMIN,  DB },
     { M_GET,    P "/audit",             api_audit_list,       MP_PERM_ADMIN,  DB },
 
+    { M_GET,    P "/servers",           api_servers_list,     MP_PERM_ADMIN,  DB },
+    { M_POST,   P "/servers",           api_servers_create,   MP_PERM_ADMIN,  BODY_DB },
+    { M_GET,    P "/servers/{server}",  api_servers_get,      MP_PERM_ADMIN,  DB },
+    { M_PATCH,  P "/servers/{server}",  api_servers_patch,    MP_PERM_ADMIN,  BODY_DB },
+    { M_DELETE, P "/servers/{server}",  api_servers_delete,   MP_PERM_ADMIN,  DB },
+    { M_GET,    P "/servers/{server}/test",   api_servers_test,   MP_PERM_ADMIN, DB },
+    { M_GET,    P "/servers/{server}/models", api_servers_models, MP_PERM_ADMIN, DB },
+    { M_GET,    P "/servers/{server}/ps",     api_servers_ps,     MP_PERM_ADMIN, DB },
+    { M_DELETE, P "/servers/{server}/models/{name*}", api_servers_model_delete, MP_PERM_ADMIN, DB },
+    { M_GET,    P "/models",            api_models_list,      MP_PERM_READ,   DB },
+
     { M_GET,    P "/projects",          api_projects_list,    MP_PERM_READ,   DB | ANY_KEY },
     { M_POST,   P "/projects",          api_projects_create,  MP_PERM_WRITE,  BODY_DB },
     { M_GET,    P "/projects/{id}",     api_projects_get,     MP_PERM_READ,   PROJ },

@@ -40,11 +40,22 @@ static void two_params(void **state)
     assert_true(pl_route_match(*state, "/a/{x}", "/a/1", NULL));
 }
 
+static void rest_of_path(void **state)
+{
+    apr_table_t *params = apr_table_make(*state, 2);
+
+    assert_true(pl_route_match(*state, "/s/{id}/models/{name*}", "/s/3/models/ns/m:7b", params));
+    assert_string_equal(apr_table_get(params, "id"), "3");
+    assert_string_equal(apr_table_get(params, "name"), "ns/m:7b");
+    assert_false(pl_route_match(*state, "/s/{id}/models/{name*}", "/s/3/models/", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(matches_table),
         UNIT_TEST(two_params),
+        UNIT_TEST(rest_of_path),
     };
     return UNIT_RUN(tests);
 }

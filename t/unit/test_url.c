@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pl_url: outbound URLs for model servers (SECURITY.md item 20). Only IP
+ * literals and localhost are resolved, so no network is needed. */
+#include "unit.h"
+#include "pl_status.h"
+#include "pl_url.h"
+
+static apr_array_header_t *allow(apr_pool_t *p, const char *ip, const char *mask)
+{
+    apr_array_header_t *a = apr_array_make(p, 1, sizeof(apr_ipsubnet_t *));
+    apr_ipsubnet_t *sub;
+
+    assert_int_equal(apr_ipsubnet_create(&sub, ip, mask, p), APR_SUCCESS);
+    APR_ARRAY_PUSH(a, apr_ipsubnet_t *) = sub;
+    return a;
+}
+
+static apr_status_t check(apr_pool_t *p, const char *url, const apr_array_header_t *allowed)
+{
+    pl_url_t u;
+    const char *why = NULL;
+    apr_status_t rv = pl_url_parse(p, url, &u, &why);
+
+    if (rv == APR_SUCCESS)
+        rv = pl_url_resolve(p, &u, allowed, &why);
+    if (rv != APR_SUCCESS)
+        assert_non_null(why);
+    return rv;
+}
+
+static void refuses_bad_forms(void **state)
+{
+    static const char *const bad[] = {
+        "file:///etc/passwd", "gopher://127.0.0.1:70/", "ftp://h/", "http://", "http:///x",
+        "http://user:pass@93.184.216.34/", "http://evil@93.184.216.34/",
+        "http://93.184.216.34/?a=1", "http://93.184.216.34/#f", "http://93.184.216.34:0/",
+        "http://93.184.216.34/a b", "javascript:alert(1)", "", NULL
+    };
+    const char *const *u;
+    pl_url_t out;
+    const char *why;
+
+    for (u = bad; *u; u++)
+        if (pl_url_parse(*state, *u, &out, &why) == APR_SUCCESS)
+            fail_msg("accepted %s", *u);
+}
+
+static void refuses_private_targets(void **state)
+{
+    static const char *const bad[] = {
+        "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:11434", "http://localhost:11434",
+        "http://[::1]:11434", "http://[::ffff:127.0.0.1]:11434", "http://[::ffff:169.254.169.254]/",
+        "http://2130706433:11434", "http://0x7f000001:11434", "http://0177.0.0.1/",
+        "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.10/", "http://100.64.0.1/",
+        "http://0.0.0.0/", "http://[fd00::1]/", "http://[fe80::1]/", "http://224.0.0.1/", NULL
+    };
+    const char *const *u;
+
+    for (u = bad; *u; u++)
+        if (check(*state, *u, NULL) != PL_EINVAL)
+            fail_msg("reached %s", *u);
+}
+
+static void allow_list_opens_a_subnet(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *loop = allow(p, "127.0.0.0", "8");
+    pl_url_t u;
+    const char *why;
+
+    assert_int_equal(check(p, "http://127.0.0.1:11434", loop), APR_SUCCESS);
+    assert_int_equal(check(p, "http://[::ffff:127.0.0.1]:11434", loop), APR_SUCCESS);
+    assert_int_equal(check(p, "http://2130706433:11434", loop), APR_SUCCESS);
+    /* the allowed subnet does not open the others */
+    assert_int_equal(check(p, "http://169.254.169.254/", loop), PL_EINVAL);
+    assert_int_equal(check(p, "http://192.168.1.10/", loop), PL_EINVAL);
+
+    assert_int_equal(pl_url_parse(p, "http://127.0.0.1:11434/ollama/", &u, &why), APR_SUCCESS);
+    assert_int_equal(pl_url_resolve(p, &u, loop, &why), APR_SUCCESS);
+    assert_string_equal(u.path, "/ollama");
+    assert_int_equal(u.port, 11434);
+    assert_string_equal(u.resolve, "127.0.0.1:11434:127.0.0.1");
+}
+
+static void public_is_allowed(void **state)
+{
+    pl_url_t u;
+    const char *why;
+
+    assert_int_equal(check(*state, "https://93.184.216.34/v1", NULL), APR_SUCCESS);
+    assert_int_equal(pl_url_parse(*state, "HTTPS://93.184.216.34", &u, &why), APR_SUCCESS);
+    assert_string_equal(u.scheme, "https");
+    assert_int_equal(u.port, 443);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        UNIT_TEST(refuses_bad_forms),
+        UNIT_TEST(refuses_private_targets),
+        UNIT_TEST(allow_list_opens_a_subnet),
+        UNIT_TEST(public_is_allowed),
+    };
+    return UNIT_RUN(tests);
+}
