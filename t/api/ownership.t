@@ -16,7 +16,7 @@ use PlanningTest qw(:all);
 PlanningTest::require_build();
 
 my $J = JSON::PP->new->canonical->utf8;
-my $EXTRA = "PlanningLoginRateLimit 0";
+my $EXTRA = "PlanningLoginRateLimit 0\nPlanningModelServerAllow 127.0.0.0/8";
 my %METHOD_ORDER = (GET => 0, POST => 1, PUT => 2, PATCH => 3, DELETE => 4);
 
 sub bearer { defined $_[0] ? { Authorization => "Bearer $_[0]" } : { Authorization => undef } }
@@ -51,6 +51,13 @@ for my $backend (backends()) {
         my $vk = $srv->json('POST', '/api/v1/auth/keys', { name => 'victim-key', scopes => ['read'] }, bearer($vic));
         status_is($vk, 201, "victim's API key");
         my $vkey = $vk->{json} || {};
+
+        # A model server on a loopback port where nothing listens: its
+        # management routes are reachable, its upstream calls fail (502).
+        my $dead = PlanningTest::free_port();
+        my $ms = $srv->json('POST', '/api/v1/servers', { name => 'dead', base_url => "http://127.0.0.1:$dead" });
+        status_is($ms, 201, 'a model server');
+        my $server_id = ($ms->{json} || {})->{id};
 
         my $rl = $srv->request('GET', '/api/v1/routes');
         status_is($rl, 200, 'GET /routes');
@@ -94,6 +101,8 @@ for my $backend (backends()) {
                                                   description => "put by $caller" },
                 'PATCH /api/v1/projects/{id}' => { description => "patched by $caller" },
                 'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
+                'POST /api/v1/servers'       => { name => "srv-$caller-$n", base_url => "http://127.0.0.1:$dead" },
+                'PATCH /api/v1/servers/{server}' => { priority => 7 },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
@@ -102,6 +111,8 @@ for my $backend (backends()) {
             (my $path = $route->{path}) =~ s/\{id\}/$proj->{id}/g;
             $path =~ s/\{user\}/$vic_id/g;
             $path =~ s/\{key\}/$vkey->{id}/g;
+            $path =~ s/\{server\}/$server_id/g;
+            $path =~ s/\{name\*\}/nomodel:latest/g;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
                                  : $srv->request($route->{method}, $path, bearer($token));
@@ -113,7 +124,8 @@ for my $backend (backends()) {
             return [sub { $_[0] < 500 }, 'not 5xx'] if $perm eq 'public';
             return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
-                                                       : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
+                   : $k =~ m{/servers/\{server\}/(?:models|ps)} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
+                   : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             return $ok if $caller eq 'admin';
             if ($proj) {
                 return [sub { $_[0] == 404 }, '404'] if $caller eq 'outsider';
