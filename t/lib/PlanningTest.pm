@@ -42,7 +42,7 @@ use Time::HiRes qw(sleep time);
 use Test::More ();
 use Exporter 'import';
 
-our @EXPORT_OK = qw(body_sans_id backends start_server config_test status_is error_is json_type
+our @EXPORT_OK = qw(start_fake fake_control body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
                     header_list);
@@ -247,6 +247,38 @@ sub config_test {
     my $conf = write_conf(rundir => $rundir, port => free_port(), driver => 'sqlite3',
                           params => "$rundir/planning.db", %o);
     return run_cmd('apache2', '-t', '-f', $conf);
+}
+
+# ------------------------------------------------------------ fake Ollama
+
+# start_fake(args => [...]): the Ollama stand-in (t/fake-ollama) on a free
+# loopback port; returns { port, pid, url, control(PATH, DATA) }. Stopped at
+# the end of the test.
+my @FAKES;
+sub start_fake {
+    my (%o) = @_;
+    my $pid = open(my $out, '-|', 'node', "$ROOT/t/fake-ollama/server.js", '--port', '0',
+                   @{ $o{args} || [] });
+    croak "cannot start node: $!" unless $pid;
+    my $line = <$out>;
+    croak "the fake Ollama did not start" unless defined $line && $line =~ /LISTENING (\d+)/;
+    my $fake = { port => $1, pid => $pid, out => $out, url => "http://127.0.0.1:$1" };
+    push @FAKES, $fake;
+    return $fake;
+}
+
+# fake_control($fake, METHOD, PATH, DATA): the stand-in's /_control API.
+sub fake_control {
+    my ($fake, $method, $path, $data) = @_;
+    my $r = HTTP::Tiny->new(timeout => 10)->request($method, "$fake->{url}/_control/$path",
+        { headers => { 'Content-Type' => 'application/json' },
+          defined $data ? (content => $JSON->encode($data)) : () });
+    return $r->{content} && $r->{content} =~ /^[\[{]/ ? $JSON->decode($r->{content}) : undef;
+}
+
+END {
+    local $?;
+    for my $f (@FAKES) { kill 'TERM', $f->{pid}; waitpid($f->{pid}, 0) }
 }
 
 # ---------------------------------------------------------------- server
