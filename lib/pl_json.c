@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -242,4 +243,18 @@ const char *pl_json_string_value(const pl_json_t *json)
 int pl_json_is_true(const pl_json_t *obj, const char *key)
 {
     return json_is_true(json_object_get(obj->j, key));
+}
+
+const char *pl_json_member_text(apr_pool_t *p, const pl_json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj->j, key);
+    char *s;
+    const char *copy;
+
+    if (!v)
+        return NULL;
+    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    copy = s ? apr_pstrdup(p, s) : NULL;
+    free(s);
+    return copy;
 }

@@ -25,6 +25,8 @@ pl_json_type_e pl_json_type(const pl_json_t *json);
 pl_json_type_e pl_json_type_of(const pl_json_t *obj, const char *key);
 /* The string under key, or NULL when absent or not a string. */
 const char *pl_json_get_str(const pl_json_t *obj, const char *key);
+/* The JSON text of the value under key (compact), or NULL when absent. */
+const char *pl_json_member_text(apr_pool_t *p, const pl_json_t *obj, const char *key);
 /* True when the value under key is JSON true. */
 int pl_json_is_true(const pl_json_t *obj, const char *key);
 /* The strings of the array under key into *out: 1 when it is an array of

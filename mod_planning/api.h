@@ -39,6 +39,14 @@ int api_servers_ps(mp_req_t *req);
 int api_servers_model_delete(mp_req_t *req);
 int api_models_list(mp_req_t *req);
 
+int api_threads_create(mp_req_t *req);
+int api_threads_list(mp_req_t *req);
+int api_threads_get(mp_req_t *req);
+int api_threads_patch(mp_req_t *req);
+int api_threads_delete(mp_req_t *req);
+int api_messages_list(mp_req_t *req);
+int api_messages_post(mp_req_t *req);
+
 int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);
 int api_members_delete(mp_req_t *req);

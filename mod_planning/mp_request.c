@@ -99,8 +99,8 @@ int mp_reply_empty(mp_req_t *req, int status)
     return OK;
 }
 
-int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,
-                   const char *field)
+static int error_reply(mp_req_t *req, int status, const char *code, const char *message,
+                       const char *field, const char *details_json)
 {
     request_rec *r = req->r;
     pl_jsonw_t *w = mp_reply_writer(req, 256);
@@ -115,6 +115,8 @@ int mp_reply_error(mp_req_t *req, int status, const char *code, const char *mess
         pl_jsonw_str(w, "field", field);
         pl_jsonw_end(w);
     }
+    else if (details_json)
+        pl_jsonw_raw(w, "details", details_json);
     pl_jsonw_str(w, "request_id", id);
     pl_jsonw_end(w);
     pl_jsonw_end(w);
@@ -122,6 +124,18 @@ int mp_reply_error(mp_req_t *req, int status, const char *code, const char *mess
     if (status == HTTP_SERVICE_UNAVAILABLE)
         apr_table_setn(r->headers_out, "Retry-After", "5");
     return mp_reply_json(req, status, w);
+}
+
+int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,
+                   const char *field)
+{
+    return error_reply(req, status, code, message, field, NULL);
+}
+
+int mp_reply_error_details(mp_req_t *req, int status, const char *code, const char *message,
+                           const char *details_json)
+{
+    return error_reply(req, status, code, message, NULL, details_json);
 }
 
 int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what)

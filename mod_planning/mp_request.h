@@ -51,6 +51,9 @@ int mp_reply_empty(mp_req_t *req, int status);
 /* The error shape of DESIGN.md; field (may be NULL) goes into details. */
 int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,
                    const char *field);
+/* The same with details given as a JSON object text of ours. */
+int mp_reply_error_details(mp_req_t *req, int status, const char *code, const char *message,
+                           const char *details_json);
 /* Maps a library status (PL_ENOTFOUND, PL_EBUSY, ...) to its error reply. */
 int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what);
 

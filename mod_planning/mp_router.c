@@ -50,6 +50,14 @@ static const mp_route_t ROUTES[] = {
     { M_DELETE, P "/servers/{server}/models/{name*}", api_servers_model_delete, MP_PERM_ADMIN, DB },
     { M_GET,    P "/models",            api_models_list,      MP_PERM_READ,   DB },
 
+    { M_GET,    P "/threads",           api_threads_list,     MP_PERM_READ,   DB },
+    { M_POST,   P "/threads",           api_threads_create,   MP_PERM_WRITE,  BODY_DB },
+    { M_GET,    P "/threads/{thread}",  api_threads_get,      MP_PERM_READ,   DB },
+    { M_PATCH,  P "/threads/{thread}",  api_threads_patch,    MP_PERM_WRITE,  BODY_DB },
+    { M_DELETE, P "/threads/{thread}",  api_threads_delete,   MP_PERM_WRITE,  DB },
+    { M_GET,    P "/threads/{thread}/messages", api_messages_list, MP_PERM_READ,  DB },
+    { M_POST,   P "/threads/{thread}/messages", api_messages_post, MP_PERM_WRITE, BODY_DB },
+
     { M_GET,    P "/projects",          api_projects_list,    MP_PERM_READ,   DB | ANY_KEY },
     { M_POST,   P "/projects",          api_projects_create,  MP_PERM_WRITE,  BODY_DB },
     { M_GET,    P "/projects/{id}",     api_projects_get,     MP_PERM_READ,   PROJ },

@@ -58,6 +58,10 @@ for my $backend (backends()) {
         my $ms = $srv->json('POST', '/api/v1/servers', { name => 'dead', base_url => "http://127.0.0.1:$dead" });
         status_is($ms, 201, 'a model server');
         my $server_id = ($ms->{json} || {})->{id};
+        # A thread of the owner's: threads belong to one user, admins included.
+        my $th = $srv->json('POST', '/api/v1/threads', { title => 'owners', model => 'llama3.2:latest' }, bearer($owner));
+        status_is($th, 201, "the owner's thread");
+        my $thread_id = ($th->{json} || {})->{id};
 
         my $rl = $srv->request('GET', '/api/v1/routes');
         status_is($rl, 200, 'GET /routes');
@@ -103,6 +107,9 @@ for my $backend (backends()) {
                 'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
                 'POST /api/v1/servers'       => { name => "srv-$caller-$n", base_url => "http://127.0.0.1:$dead" },
                 'PATCH /api/v1/servers/{server}' => { priority => 7 },
+                'POST /api/v1/threads'       => { title => "t-$caller-$n" },
+                'PATCH /api/v1/threads/{thread}' => { title => "renamed by $caller" },
+                'POST /api/v1/threads/{thread}/messages' => { content => 'hi', stream => JSON::PP::false },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
@@ -112,6 +119,7 @@ for my $backend (backends()) {
             $path =~ s/\{user\}/$vic_id/g;
             $path =~ s/\{key\}/$vkey->{id}/g;
             $path =~ s/\{server\}/$server_id/g;
+            $path =~ s/\{thread\}/$thread_id/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
@@ -123,6 +131,11 @@ for my $backend (backends()) {
             my ($perm, $proj, $k) = ($route->{permission}, $route->{project_scoped}, "$route->{method} $route->{path}");
             return [sub { $_[0] < 500 }, 'not 5xx'] if $perm eq 'public';
             return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
+            if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
+                return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
+                return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/messages$};
+                return [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
+            }
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
                    : $k =~ m{/servers/\{server\}/(?:models|ps)} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
                    : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];

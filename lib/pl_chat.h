@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A chat with an Ollama server: the request body built from a branch of
+ * messages, and the NDJSON reply read incrementally as it arrives, line by
+ * line, each line one event (a token, thinking, the final counts, or an
+ * error). Lines are capped: a server that never ends a line cannot grow the
+ * buffer without limit. */
+#ifndef PL_CHAT_H
+#define PL_CHAT_H
+
+#include <apr_tables.h>
+
+#include "pl_threads.h"
+
+#define PL_CHAT_LINE_MAX (1024 * 1024)
+
+/* The /api/chat body: system prompt, the branch, the thread's options
+ * (think and keep_alive go to the top level, the rest under "options"). */
+const char *pl_chat_request(apr_pool_t *p, const pl_thread_t *t, const char *model,
+                            const apr_array_header_t *branch, int stream);
+
+typedef enum {
+    PL_CHAT_TOKEN, PL_CHAT_THINKING, PL_CHAT_DONE, PL_CHAT_ERROR
+} pl_chat_event_e;
+
+typedef struct {
+    pl_chat_event_e type;
+    const char *text;              /* token, thinking, or the error message */
+    apr_int64_t prompt_tokens, completion_tokens, total_ns, eval_ns;
+    const char *done_reason;
+} pl_chat_event_t;
+
+/* Called per event; a non-zero return stops the reading. */
+typedef int pl_chat_event_fn(void *baton, const pl_chat_event_t *ev);
+
+typedef struct pl_chat_reader_t pl_chat_reader_t;
+
+pl_chat_reader_t *pl_chat_reader_create(apr_pool_t *p, pl_chat_event_fn *fn, void *baton);
+/* Feeds bytes as they arrive. APR_SUCCESS, PL_EUPSTREAM for a line that is
+ * not JSON or too long (the caller ends the stream), or APR_EINTR when the
+ * callback asked to stop. */
+apr_status_t pl_chat_reader_feed(pl_chat_reader_t *r, const char *data, apr_size_t len);
+/* True once the final (done) line was read. */
+int pl_chat_reader_done(const pl_chat_reader_t *r);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE 1   /* POLLRDHUP */
+#include <poll.h>
+
+#include <apr_portable.h>
+#include <apr_strings.h>
+
+#include "mp_sse.h"
+
+mp_sse_t *mp_sse_open(request_rec *r)
+{
+    mp_sse_t *s = apr_pcalloc(r->pool, sizeof(*s));
+    apr_socket_t *sock = ap_get_conn_socket(r->connection);
+
+    s->r = r;
+    s->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    s->seq = 1;
+    s->fd = -1;
+    /* Under HTTP/2 the connection's socket is not this client's stream. */
+    if (sock && !r->connection->master && apr_os_sock_get(&s->fd, sock) != APR_SUCCESS)
+        s->fd = -1;
+    r->status = HTTP_OK;
+    ap_set_content_type(r, "text/event-stream; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-cache, no-store");
+    apr_table_setn(r->headers_out, "X-Accel-Buffering", "no");
+    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+    /* mod_deflate would hold the events back to compress them */
+    apr_table_setn(r->subprocess_env, "no-gzip", "1");
+    return s;
+}
+
+int mp_sse_send(mp_sse_t *s, const char *event, const char *json)
+{
+    request_rec *r = s->r;
+    apr_status_t rv;
+
+    if (s->gone)
+        return 0;
+    apr_brigade_printf(s->bb, NULL, NULL, "id: %" APR_INT64_T_FMT "\nevent: %s\ndata: %s\n\n",
+                       s->seq++, event, json);
+    APR_BRIGADE_INSERT_TAIL(s->bb, apr_bucket_flush_create(r->connection->bucket_alloc));
+    rv = ap_pass_brigade(r->output_filters, s->bb);
+    apr_brigade_cleanup(s->bb);
+    if (rv != APR_SUCCESS || r->connection->aborted)
+        s->gone = 1;
+    return !s->gone;
+}
+
+int mp_sse_client_gone(mp_sse_t *s)
+{
+    struct pollfd pfd;
+
+    if (s->gone || s->r->connection->aborted)
+        return s->gone = 1;
+    if (s->fd < 0)
+        return 0;
+    pfd.fd = s->fd;
+    pfd.events = POLLRDHUP;
+    pfd.revents = 0;
+    if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+        s->gone = 1;
+    return s->gone;
+}

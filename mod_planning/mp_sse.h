@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Server-Sent Events through the output filters: one event, one FLUSH, one
+ * HTTP chunk, so the browser sees each token when the model emits it. */
+#ifndef MP_SSE_H
+#define MP_SSE_H
+
+#include "mp_module.h"
+
+typedef struct {
+    request_rec *r;
+    apr_bucket_brigade *bb;
+    apr_int64_t seq;          /* the id: of the next event */
+    int gone;                 /* the client went away: nothing more is written */
+    apr_os_sock_t fd;         /* the client's socket, -1 under HTTP/2 */
+} mp_sse_t;
+
+/* Sets the reply up as an event stream (no compression, no caching). */
+mp_sse_t *mp_sse_open(request_rec *r);
+
+/* Writes "id:", "event:" and "data:" (one line of JSON) and flushes.
+ * Returns 0 once the client is gone. */
+int mp_sse_send(mp_sse_t *s, const char *event, const char *json);
+
+/* True when the client closed its side: polled while the model is silent,
+ * so an abandoned stream is noticed in milliseconds, not at the next write. */
+int mp_sse_client_gone(mp_sse_t *s);
+
+#endif

@@ -1,0 +1,167 @@
+#!/usr/bin/env perl
+# Threads and messages against the Ollama stand-in: a reply as JSON and as
+# Server-Sent Events (one event per token, as they come), the user's message
+# kept whatever happens (SECURITY.md 23), failures named by code, failover
+# before the first token, and a client that leaves stopping the model (24).
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use IO::Socket::INET;
+use Time::HiRes qw(time sleep);
+use PlanningTest qw(:all);
+
+PlanningTest::require_build();
+
+my $EXTRA = "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0";
+
+# Reads an SSE reply from a raw socket: [events], each {id, event, data, at}.
+sub sse {
+    my ($srv, $path, $body, %o) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $srv->port, Timeout => 10) or die $!;
+    my $json = JSON::PP->new->utf8->encode($body);
+    print $s "POST $path HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " . ($o{token} // $srv->{token})
+           . "\r\nContent-Type: application/json\r\nContent-Length: " . length($json)
+           . "\r\nConnection: close\r\n\r\n$json";
+    my ($buf, @events, $head) = ('');
+    my $t0 = time;
+    while (1) {
+        my $n = sysread($s, my $chunk, 65536);
+        last unless $n;
+        $buf .= $chunk;
+        if (!defined $head && $buf =~ s/^(.*?)\r\n\r\n//s) { $head = $1 }
+        while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: (\d+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
+            push @events, { id => $2, event => $3, data => JSON::PP->new->utf8->decode($4), at => time - $t0 };
+            if ($o{leave_after} && @events >= $o{leave_after}) { close $s; return ($head, \@events) }
+        }
+    }
+    close $s;
+    return ($head, \@events);
+}
+
+for my $backend (backends()) {
+    subtest "$backend: chat" => sub {
+        my $fake = start_fake(args => ['--token-delay-ms', '40']);
+        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        status_is($srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
+                  'a model server');
+        my $th = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest', system_prompt => 'Be brief.',
+                                                        options => { temperature => 0.2, num_ctx => 2048 } });
+        status_is($th, 201, 'a thread');
+        my $tid = $th->{json}{id};
+
+        my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'hello there', stream => JSON::PP::false });
+        status_is($r, 201, 'a reply as JSON');
+        is($r->{json}{message}{content}, 'Echo: hello there [end]', 'the model answered');
+        is($r->{json}{message}{state}, 'complete', 'complete');
+        cmp_ok($r->{json}{message}{completion_tokens}, '>', 0, 'token counts');
+        my $sent = (fake_control($fake, 'GET', 'log?path=/api/chat') || [])->[-1] || {};
+        my $up = ref $sent->{body} ? $sent->{body} : eval { JSON::PP->new->decode($sent->{body}) } || {};
+        is($up->{messages}[0]{role}, 'system', 'the system prompt went first');
+        is($up->{options}{num_ctx}, 2048, 'the options went upstream');
+
+        my ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'one two three' });
+        like($head, qr{content-type: text/event-stream}i, 'an event stream');
+        is_deeply([ map { $_->{event} } @$ev ], [qw(start token token token token token done)],
+                  'start, a token per word, done') or diag explain $ev;
+        is_deeply([ map { $_->{id} } @$ev ], [1 .. @$ev], 'every event has an increasing id');
+        my @tok = grep { $_->{event} eq 'token' } @$ev;
+        cmp_ok($tok[-1]{at} - $tok[0]{at}, '>=', 0.1, 'tokens arrived over time, not at once');
+        is(join('', map { $_->{data}{text} } @tok), 'Echo: one two three [end]', 'the tokens make the reply');
+        is($ev->[-1]{data}{state}, 'complete', 'done carries the stored message');
+
+        my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
+        is($m->{json}{total}, 4, 'the branch holds the two exchanges');
+        $sent = (fake_control($fake, 'GET', 'log?path=/api/chat') || [])->[-1] || {};
+        $up = ref $sent->{body} ? $sent->{body} : eval { JSON::PP->new->decode($sent->{body}) } || {};
+        is(scalar @{ $up->{messages} || [] }, 4, 'the history went upstream (system + 3)');
+
+        # Failures: each has its code, and the user's message is kept.
+        fake_control($fake, 'POST', 'config', { fail_after_tokens => 2 });
+        ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'alpha beta gamma delta' });
+        is($ev->[-1]{event}, 'error', 'a mid-stream error ends in an error event');
+        is($ev->[-1]{data}{code}, 'upstream_error', 'upstream_error');
+        fake_control($fake, 'POST', 'reset');
+        $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
+        my @last = @{ $m->{json}{items} }[-2, -1];
+        is($last[0]{content}, 'alpha beta gamma delta', "the user's message is kept");
+        is($last[1]{state}, 'incomplete', 'the reply is incomplete');
+        like($last[1]{content}, qr/^Echo:/, 'with what arrived');
+
+        fake_control($fake, 'POST', 'config', { die_after_tokens => 2 });
+        ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'die please now' });
+        is($ev->[-1]{data}{code}, 'upstream_closed', 'a server that dies => upstream_closed');
+        fake_control($fake, 'POST', 'reset');
+
+        $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', model => 'nosuch:1b',
+                                                                 stream => JSON::PP::false });
+        status_is($r, 404, 'an unknown model => 404');
+        is($r->{json}{error}{code}, 'model_not_found', 'model_not_found');
+
+        fake_control($fake, 'POST', 'config', { busy => JSON::PP::true });
+        $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', stream => JSON::PP::false });
+        status_is($r, 503, 'a busy server => 503');
+        is($r->{json}{error}{code}, 'busy', 'busy');
+        fake_control($fake, 'POST', 'reset');
+
+        # A client that leaves: the model stops (SECURITY.md 24).
+        fake_control($fake, 'POST', 'config', { token_delay_ms => 100, endless => JSON::PP::true });
+        ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'go on forever' }, leave_after => 3);
+        my $aborted;
+        for (1 .. 50) {
+            my $log = fake_control($fake, 'GET', 'log?path=/api/chat') || [];
+            $aborted = $log->[-1] if $log->[-1] && $log->[-1]{aborted};
+            last if $aborted;
+            sleep 0.1;
+        }
+        ok($aborted, 'the stand-in saw the generation aborted') or diag explain fake_control($fake, 'GET', 'log?path=/api/chat');
+        fake_control($fake, 'POST', 'reset');
+        sleep 0.3;
+        $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
+        is($m->{json}{items}[-1]{state}, 'incomplete', 'the partial reply is kept as incomplete');
+
+        # Another user's thread does not exist for them.
+        my (undef, $other) = $srv->add_user('eve', 'developer');
+        error_is($srv->request('GET', "/api/v1/threads/$tid", { Authorization => "Bearer $other" }), 404,
+                 'NOT_FOUND', "another user's thread => 404");
+        error_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x' }, { Authorization => "Bearer $other" }),
+                 404, 'NOT_FOUND', "posting to it => 404");
+        $srv->stop;
+    };
+
+    subtest "$backend: failover before the first token" => sub {
+        my $fake = start_fake();
+        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        my $dead = PlanningTest::free_port();
+        $srv->json('POST', '/api/v1/servers', { name => 'first', base_url => "http://127.0.0.1:$dead", priority => 900 });
+        $srv->json('POST', '/api/v1/servers', { name => 'second', base_url => $fake->{url}, priority => 100 });
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'are you there', stream => JSON::PP::false });
+        status_is($r, 201, 'answered by the second server');
+        is($r->{json}{message}{content}, 'Echo: are you there [end]', 'the reply');
+        $srv->stop;
+    };
+
+    subtest "$backend: no server at all" => sub {
+        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        my $dead = PlanningTest::free_port();
+        $srv->json('POST', '/api/v1/servers', { name => 'only', base_url => "http://127.0.0.1:$dead" });
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'hello?', stream => JSON::PP::false });
+        status_is($r, 502, 'unreachable => 502');
+        is($r->{json}{error}{code}, 'upstream_unreachable', 'upstream_unreachable');
+        my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
+        is($m->{json}{items}[0]{content}, 'hello?', "the user's message is kept (SECURITY.md 23)");
+        for my $bad ([{}, 'content'], [{ content => '' }, 'content'], [{ content => 'x', stream => 'yes' }, 'stream'],
+                     [{ content => 'x', parent_id => 999 }, 'parent_id'], [{ content => 'x', bogus => 1 }, 'bogus']) {
+            error_is($srv->json('POST', "/api/v1/threads/$tid/messages", $bad->[0]), 400, 'VALIDATION_ERROR',
+                     "bad $bad->[1] => 400");
+        }
+        error_is($srv->json('POST', '/api/v1/threads', { options => { temprature => 1 } }), 400, 'VALIDATION_ERROR',
+                 'an unknown model option => 400');
+        $srv->stop;
+    };
+}
+
+done_testing;
