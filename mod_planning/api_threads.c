@@ -5,9 +5,11 @@
  * user's message and a "streaming" reply are stored before the model is
  * asked, so nothing typed is lost; the reply ends "complete" or, on any
  * failure, "incomplete" with what arrived and why. */
+#include <apr_atomic.h>
 #include <apr_strings.h>
 
 #include "api.h"
+#include "mp_ratelimit.h"
 #include "mp_sse.h"
 #include "pl_chat.h"
 #include "pl_http.h"
@@ -21,6 +23,62 @@
 #define STREAM_TIMEOUT_MS  (30 * 60 * 1000)
 #define IDLE_TIMEOUT_S     60
 #define ERROR_BODY_MAX     4096
+#define HEARTBEAT          apr_time_from_sec(15)
+#define STOP_CHECK         apr_time_from_msec(250)
+#define SLOT_LIFETIME      apr_time_from_sec(3600)   /* a crashed child's slots expire */
+
+/* Replies being generated in this process: each holds a worker thread. */
+static apr_uint32_t streams_here;
+
+typedef struct {
+    request_rec *r;
+    const char *user_key;
+} slot_t;
+
+static apr_status_t release_slot(void *data)
+{
+    slot_t *s = data;
+    int ok;
+
+    apr_atomic_dec32(&streams_here);
+    mp_shared_add(s->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
+    return APR_SUCCESS;
+}
+
+/* A slot for one more reply, within the process's and the user's caps;
+ * released with the request. 0 after a 503 with Retry-After (SECURITY 26). */
+static int take_slot(mp_req_t *req)
+{
+    slot_t *s = apr_palloc(req->r->pool, sizeof(*s));
+    apr_int32_t mine;
+    int ok;
+
+    s->r = req->r;
+    s->user_key = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
+    if (apr_atomic_inc32(&streams_here) >= (apr_uint32_t)req->conf->max_streams) {
+        apr_atomic_dec32(&streams_here);
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+                       "this server is answering as many chats as it may; retry shortly", NULL);
+        return 0;
+    }
+    mine = mp_shared_add(req->r, s->user_key, 1, apr_time_now() + SLOT_LIFETIME, &ok);
+    if (ok && mine > req->conf->user_streams) {
+        apr_atomic_dec32(&streams_here);
+        mp_shared_add(req->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+                       "you have as many chats running as you may; retry when one ends", NULL);
+        return 0;
+    }
+    apr_pool_cleanup_register(req->r->pool, s, release_slot, apr_pool_cleanup_null);
+    return 1;
+}
+
+/* The stop flag of a thread, shared by every child: a stop may arrive at
+ * another process than the one streaming. */
+static const char *stop_key(apr_pool_t *p, apr_int64_t thread_id)
+{
+    return apr_psprintf(p, "stop:t%" APR_INT64_T_FMT, thread_id);
+}
 
 static int load(mp_req_t *req, pl_thread_t **t)
 {
@@ -164,6 +222,9 @@ typedef struct {
     long status;                  /* the server's HTTP status */
     int started;                  /* a token (or thinking) arrived */
     const char *error_code, *error_message;
+    const char *stop_key;
+    apr_time_t next_stop_check;
+    int stopped;
 } turn_t;
 
 static void append(apr_pool_t *p, char **buf, apr_size_t *len, apr_size_t *cap,
@@ -248,10 +309,24 @@ static int on_data(void *baton, long status, const char *data, apr_size_t len)
     return rv != APR_SUCCESS;
 }
 
+/* About every 100 ms while the model runs: a client gone, a stop asked
+ * for, or a silence long enough to need a heartbeat. */
 static int on_poll(void *baton)
 {
     turn_t *t = baton;
-    return t->sse && mp_sse_client_gone(t->sse);
+    apr_time_t now = apr_time_now();
+    int ok;
+
+    if (t->sse && mp_sse_client_gone(t->sse))
+        return 1;
+    if (now >= t->next_stop_check) {
+        t->next_stop_check = now + STOP_CHECK;
+        if (mp_shared_add(t->req->r, t->stop_key, 0, now + apr_time_from_sec(60), &ok) > 0)
+            return t->stopped = 1;
+    }
+    if (t->sse && now - t->sse->last_write > HEARTBEAT)
+        return !mp_sse_comment(t->sse, "keep-alive");
+    return 0;
 }
 
 /* Asks one server; returns 1 when the turn is settled (answered, or failed
@@ -287,6 +362,11 @@ static int ask(turn_t *t, const pl_server_t *s, const char *body)
     t->reader = pl_chat_reader_create(t->p, on_event, t);
     t->reply->server_id = s->id;
     rv = pl_http_stream(t->p, &hr, on_data, on_poll, t, &resp);
+    if (t->stopped) {
+        t->error_code = "stopped";
+        t->error_message = "stopped on request";
+        return 1;
+    }
     if (t->sse && t->sse->gone) {
         t->error_code = "client_gone";
         t->error_message = "the client went away";
@@ -367,6 +447,13 @@ int api_messages_post(mp_req_t *req)
     }
     if ((rv = pl_servers_list(req->db, p, 1, &servers)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "server");
+    if (!take_slot(req))
+        return OK;
+    turn->stop_key = stop_key(p, t->id);
+    {
+        int ok;   /* a stop asked for before this turn is not for it */
+        mp_shared_add(req->r, turn->stop_key, -1000000, apr_time_now() + apr_time_from_sec(60), &ok);
+    }
 
     /* Stored first: whatever happens upstream, the user's words are kept. */
     user->thread_id = t->id;
@@ -456,4 +543,20 @@ int api_messages_post(mp_req_t *req)
                                   : !strcmp(turn->error_code, "upstream_timeout") ? HTTP_GATEWAY_TIME_OUT
                                   : HTTP_BAD_GATEWAY, turn->error_code, turn->error_message,
                                   pl_jsonw_text(w, NULL));
+}
+
+/* Stops the reply being generated in the thread, wherever it runs. */
+int api_threads_stop(mp_req_t *req)
+{
+    pl_thread_t *t;
+    int ok;
+
+    if (!load(req, &t))
+        return OK;
+    mp_shared_add(req->r, stop_key(req->r->pool, t->id), 1, apr_time_now() + apr_time_from_sec(60),
+                  &ok);
+    if (!ok)
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "UNAVAILABLE",
+                              "the stop could not be passed on; retry", NULL);
+    return mp_reply_empty(req, HTTP_ACCEPTED);
 }

@@ -27,6 +27,8 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->apache_user_role = MP_UNSET;
     conf->login_limit = MP_UNSET;
     conf->api_limit = MP_UNSET;
+    conf->max_streams = MP_UNSET;
+    conf->user_streams = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -48,6 +50,8 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->apache_user_role = MERGE(apache_user_role);
     conf->login_limit = MERGE(login_limit);
     conf->api_limit = MERGE(api_limit);
+    conf->max_streams = MERGE(max_streams);
+    conf->user_streams = MERGE(user_streams);
     if (add->token_key) {
         conf->token_key = add->token_key;
         conf->token_key_len = add->token_key_len;
@@ -239,6 +243,16 @@ static const char *set_model_allow(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_max_streams(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 100000, &conf_of(cmd)->max_streams);
+}
+
+static const char *set_user_streams(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 10000, &conf_of(cmd)->user_streams);
+}
+
 static const char *set_json_depth(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 512, &conf_of(cmd)->json_depth);
@@ -274,6 +288,10 @@ const command_rec mp_config_cmds[] = {
                   "Login attempts per minute per client address and per account (default 10)"),
     AP_INIT_TAKE1("PlanningAPIRateLimit", set_api_limit, NULL, RSRC_CONF,
                   "API requests per minute per caller (default 1200, 0: no limit)"),
+    AP_INIT_TAKE1("PlanningMaxStreams", set_max_streams, NULL, RSRC_CONF,
+                  "Chat replies one httpd process serves at once (default 64)"),
+    AP_INIT_TAKE1("PlanningMaxStreamsPerUser", set_user_streams, NULL, RSRC_CONF,
+                  "Chat replies one user may have at once, across processes (default 4)"),
     AP_INIT_ITERATE("PlanningModelServerAllow", set_model_allow, NULL, RSRC_CONF,
                     "Private, loopback or LAN subnets model servers may be on (default none)"),
     AP_INIT_TAKE1("PlanningRateLimitCache", mp_ratelimit_set_cache, NULL, RSRC_CONF,
@@ -307,6 +325,10 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->login_limit = MP_DEFAULT_LOGIN_LIMIT;
         if (conf->api_limit == MP_UNSET)
             conf->api_limit = MP_DEFAULT_API_LIMIT;
+        if (conf->max_streams == MP_UNSET)
+            conf->max_streams = MP_DEFAULT_MAX_STREAMS;
+        if (conf->user_streams == MP_UNSET)
+            conf->user_streams = MP_DEFAULT_USER_STREAMS;
     }
     return OK;
 }

@@ -15,6 +15,8 @@
 #define MP_DEFAULT_REFRESH_TTL    (30 * 24 * 3600)  /* 30 days */
 #define MP_DEFAULT_LOGIN_LIMIT    10                /* per minute, address and account */
 #define MP_DEFAULT_API_LIMIT      1200              /* per minute and caller */
+#define MP_DEFAULT_MAX_STREAMS    64                /* per process */
+#define MP_DEFAULT_USER_STREAMS   4                 /* per user, all processes */
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -38,6 +40,7 @@ typedef struct {
     int apache_user_role;             /* pl_role_e for accounts made on first sight */
     int login_limit, api_limit;       /* per minute; 0: no limit */
     apr_array_header_t *model_allow;  /* apr_ipsubnet_t *: private targets allowed */
+    int max_streams, user_streams;    /* concurrent chat replies: per process, per user */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

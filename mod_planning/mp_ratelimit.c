@@ -108,31 +108,33 @@ void mp_ratelimit_child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
-/* Adds one to the window's counter; the count after, or 0 when the store
- * failed (then the limit is not applied: a broken cache must not lock
- * everyone out; the failure is logged). */
-static apr_uint32_t count_one(request_rec *r, const char *key, apr_time_t expiry)
+apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, apr_time_t expiry,
+                          int *ok)
 {
-    apr_uint32_t n = 0;
+    apr_int32_t n = 0;
     unsigned int len = sizeof(n);
     apr_status_t rv;
 
-    if (apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
+    *ok = 0;
+    if (!store.instance || apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
         return 0;
     rv = store.provider->retrieve(store.instance, r->server, (const unsigned char *)key,
                                   (unsigned int)strlen(key), (unsigned char *)&n, &len, r->pool);
     if (rv != APR_SUCCESS || len != sizeof(n))
         n = 0;
-    n++;
+    n += delta;
+    if (n < 0)
+        n = 0;
     rv = store.provider->store(store.instance, r->server, (const unsigned char *)key,
                                (unsigned int)strlen(key), expiry, (unsigned char *)&n,
                                sizeof(n), r->pool);
     apr_global_mutex_unlock(store.mutex);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
-                      "PLN00324: the rate limit cache refused a counter; not limiting");
-        return 0;
+                      "PLN00324: the shared store refused a counter (%s)", key);
+        return n;
     }
+    *ok = 1;
     return n;
 }
 
@@ -143,14 +145,15 @@ int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit)
     apr_int64_t reset = (window + 1) * WINDOW - now;
     const char *key;
     apr_uint32_t n;
+    int ok;
 
     if (limit <= 0 || !store.instance || !who)
         return 1;
     /* hash the name: any length, any bytes, fixed-size key */
     key = apr_psprintf(r->pool, "%s:%" APR_INT64_T_FMT ":%s", bucket, window,
                        ap_md5(r->pool, (const unsigned char *)who));
-    n = count_one(r, key, apr_time_from_sec((window + 1) * WINDOW + 1));
-    if (n == 0)
+    n = (apr_uint32_t)mp_shared_add(r, key, 1, apr_time_from_sec((window + 1) * WINDOW + 1), &ok);
+    if (!ok)   /* a broken store must not lock everyone out; it is logged */
         return 1;
     /* err_headers_out: sent with the reply whether it succeeds or is refused */
     apr_table_setn(r->err_headers_out, "RateLimit-Limit", apr_itoa(r->pool, limit));

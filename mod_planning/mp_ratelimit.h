@@ -20,4 +20,10 @@ void mp_ratelimit_child_init(apr_pool_t *p, server_rec *s);
  * limit), or 0 after sending 429 with Retry-After. */
 int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit);
 
+/* Adds delta to a counter shared by every child (and host, with a shared
+ * socache), kept until expiry; returns the new value (never below 0).
+ * *ok is 0 when the store failed (logged). */
+apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, apr_time_t expiry,
+                          int *ok);
+
 #endif

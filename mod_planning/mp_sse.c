@@ -15,6 +15,7 @@ mp_sse_t *mp_sse_open(request_rec *r)
     s->r = r;
     s->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     s->seq = 1;
+    s->last_write = apr_time_now();
     s->fd = -1;
     /* Under HTTP/2 the connection's socket is not this client's stream. */
     if (sock && !r->connection->master && apr_os_sock_get(&s->fd, sock) != APR_SUCCESS)
@@ -29,21 +30,35 @@ mp_sse_t *mp_sse_open(request_rec *r)
     return s;
 }
 
-int mp_sse_send(mp_sse_t *s, const char *event, const char *json)
+static int pass(mp_sse_t *s)
 {
     request_rec *r = s->r;
     apr_status_t rv;
 
-    if (s->gone)
-        return 0;
-    apr_brigade_printf(s->bb, NULL, NULL, "id: %" APR_INT64_T_FMT "\nevent: %s\ndata: %s\n\n",
-                       s->seq++, event, json);
     APR_BRIGADE_INSERT_TAIL(s->bb, apr_bucket_flush_create(r->connection->bucket_alloc));
     rv = ap_pass_brigade(r->output_filters, s->bb);
     apr_brigade_cleanup(s->bb);
     if (rv != APR_SUCCESS || r->connection->aborted)
         s->gone = 1;
+    s->last_write = apr_time_now();
     return !s->gone;
+}
+
+int mp_sse_comment(mp_sse_t *s, const char *text)
+{
+    if (s->gone)
+        return 0;
+    apr_brigade_printf(s->bb, NULL, NULL, ": %s\n\n", text);
+    return pass(s);
+}
+
+int mp_sse_send(mp_sse_t *s, const char *event, const char *json)
+{
+    if (s->gone)
+        return 0;
+    apr_brigade_printf(s->bb, NULL, NULL, "id: %" APR_INT64_T_FMT "\nevent: %s\ndata: %s\n\n",
+                       s->seq++, event, json);
+    return pass(s);
 }
 
 int mp_sse_client_gone(mp_sse_t *s)

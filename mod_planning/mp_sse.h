@@ -12,6 +12,7 @@ typedef struct {
     apr_int64_t seq;          /* the id: of the next event */
     int gone;                 /* the client went away: nothing more is written */
     apr_os_sock_t fd;         /* the client's socket, -1 under HTTP/2 */
+    apr_time_t last_write;
 } mp_sse_t;
 
 /* Sets the reply up as an event stream (no compression, no caching). */
@@ -20,6 +21,9 @@ mp_sse_t *mp_sse_open(request_rec *r);
 /* Writes "id:", "event:" and "data:" (one line of JSON) and flushes.
  * Returns 0 once the client is gone. */
 int mp_sse_send(mp_sse_t *s, const char *event, const char *json);
+
+/* A comment line that keeps an idle stream open through proxies. */
+int mp_sse_comment(mp_sse_t *s, const char *text);
 
 /* True when the client closed its side: polled while the model is silent,
  * so an abandoned stream is noticed in milliseconds, not at the next write. */

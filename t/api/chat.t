@@ -10,6 +10,7 @@ use lib "$FindBin::Bin/../lib";
 use Test::More;
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
+use POSIX ();
 use PlanningTest qw(:all);
 
 PlanningTest::require_build();
@@ -127,6 +128,43 @@ for my $backend (backends()) {
                  'NOT_FOUND', "another user's thread => 404");
         error_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x' }, { Authorization => "Bearer $other" }),
                  404, 'NOT_FOUND', "posting to it => 404");
+        $srv->stop;
+    };
+
+    subtest "$backend: stop and stream caps" => sub {
+        my $fake = start_fake(args => ['--token-delay-ms', '100']);
+        my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningMaxStreamsPerUser 1");
+        $srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} });
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        fake_control($fake, 'POST', 'config', { endless => JSON::PP::true });
+
+        # A stream in a child process, so this one can act while it runs.
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            my (undef, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'talk until stopped' });
+            # _exit: the parent's servers must not be stopped by this copy's END blocks
+            POSIX::_exit(($ev->[-1] && $ev->[-1]{event} eq 'error' && $ev->[-1]{data}{code} eq 'stopped') ? 0 : 1);
+        }
+        my $running;
+        for (1 .. 50) { my $l = fake_control($fake, 'GET', 'log?path=/api/chat') || []; $running = @$l; last if $running; sleep 0.1 }
+        ok($running, 'the stream is running');
+        my $busy = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'and me', stream => JSON::PP::false });
+        error_is($busy, 503, 'TOO_MANY_STREAMS', 'a second stream of the same user => 503 (SECURITY 26)');
+        ok($busy->{headers}{'retry-after'}, 'with Retry-After');
+        status_is($srv->request('GET', "/api/v1/threads/$tid"), 200, 'other calls are unaffected');
+
+        status_is($srv->request('POST', "/api/v1/threads/$tid/stop"), 202, 'stop');
+        waitpid($pid, 0);
+        is($? >> 8, 0, 'the stream ended with an error event "stopped"');
+        my $log;
+        for (1 .. 50) { $log = fake_control($fake, 'GET', 'log?path=/api/chat') || []; last if $log->[0] && $log->[0]{aborted}; sleep 0.1 }
+        ok($log->[0] && $log->[0]{aborted}, 'the stand-in saw the generation aborted');
+        my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
+        is($m->{json}{items}[-1]{state}, 'incomplete', 'the partial reply is kept');
+        is($m->{json}{items}[-1]{error_code}, 'stopped', 'stopped');
+        fake_control($fake, 'POST', 'reset');
+        status_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'again', stream => JSON::PP::false }),
+                  201, 'the slot is free again');
         $srv->stop;
     };
 
