@@ -166,7 +166,9 @@ run() {
 }
 
 banner() {
-  echo "mod_planning $1: wrk -t$threads -c$connections -d${duration}s, httpd $("$apache2" -v | sed -n 's/^Server version: //p'), SQLite, $(nproc) CPUs (client and server share them)"
+  local how="wrk -t$threads -c$connections -d${duration}s, "
+  [ "${2:-}" = nowrk ] && how=""
+  echo "mod_planning $1: ${how}httpd $("$apache2" -v | sed -n 's/^Server version: //p'), SQLite, $(nproc) CPUs (client and server share them)"
 }
 
 row_header() {

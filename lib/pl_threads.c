@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <apr_hash.h>
 #include <apr_strings.h>
 
 #include "pl_status.h"
@@ -49,8 +48,13 @@ static const pl_sql_t SQL_M_FINISH = {
     " prompt_tokens = %s, completion_tokens = %s, total_ns = %s, eval_ns = %s, error_code = %s,"
     " updated_at = %s WHERE id = %s", NULL
 };
-static const pl_sql_t SQL_M_ALL = {
-    "pl.messages.all", "SELECT " M_COLUMNS " FROM messages WHERE thread_id = %s ORDER BY id", NULL
+/* Only the branch: walk up from the leaf (both engines have recursive CTEs). */
+static const pl_sql_t SQL_M_BRANCH = {
+    "pl.messages.branch",
+    "WITH RECURSIVE up (id, parent_id) AS ("
+    " SELECT id, parent_id FROM messages WHERE id = %s AND thread_id = %s"
+    " UNION ALL SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id)"
+    " SELECT " M_COLUMNS " FROM messages WHERE id IN (SELECT id FROM up) ORDER BY id", NULL
 };
 static const pl_sql_t SQL_M_GET = {
     "pl.messages.get", "SELECT " M_COLUMNS " FROM messages WHERE thread_id = %s AND id = %s", NULL
@@ -416,29 +420,21 @@ apr_status_t pl_messages_finish(pl_db_t *db, apr_pool_t *p, const pl_message_t *
 apr_status_t pl_messages_branch(pl_db_t *db, apr_pool_t *p, apr_int64_t thread_id,
                                 apr_int64_t leaf_id, apr_array_header_t **branch)
 {
-    const char *a = pl_text_i64(p, thread_id);
-    apr_hash_t *by_id = apr_hash_make(p);
+    const char *a[2];
     pl_db_result_t *res;
-    apr_array_header_t *rev = apr_array_make(p, 16, sizeof(pl_message_t *));
     apr_status_t rv;
-    pl_message_t *m;
     int i;
 
     *branch = apr_array_make(p, 16, sizeof(pl_message_t *));
     if (!leaf_id)
         return APR_SUCCESS;
-    if ((rv = pl_db_select(db, p, &SQL_M_ALL, 1, &a, &res)) != APR_SUCCESS)
+    a[0] = pl_text_i64(p, leaf_id);
+    a[1] = pl_text_i64(p, thread_id);
+    if ((rv = pl_db_select(db, p, &SQL_M_BRANCH, 2, a, &res)) != APR_SUCCESS)
         return rv;
-    for (i = 0; i < res->rows->nelts; i++) {
-        m = message_row(p, PL_DB_ROW(res, i));
-        apr_hash_set(by_id, apr_pmemdup(p, &m->id, sizeof(m->id)), sizeof(m->id), m);
-    }
-    /* parent ids point to older rows, so the walk ends; the count bounds it anyway */
-    for (m = apr_hash_get(by_id, &leaf_id, sizeof(leaf_id)); m && rev->nelts <= res->rows->nelts;
-         m = m->parent_id ? apr_hash_get(by_id, &m->parent_id, sizeof(m->parent_id)) : NULL)
-        APR_ARRAY_PUSH(rev, pl_message_t *) = m;
-    for (i = rev->nelts - 1; i >= 0; i--)
-        APR_ARRAY_PUSH(*branch, pl_message_t *) = APR_ARRAY_IDX(rev, i, pl_message_t *);
+    /* a parent is always older than its child: id order is branch order */
+    for (i = 0; i < res->rows->nelts; i++)
+        APR_ARRAY_PUSH(*branch, pl_message_t *) = message_row(p, PL_DB_ROW(res, i));
     return APR_SUCCESS;
 }
 

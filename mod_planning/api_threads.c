@@ -404,6 +404,31 @@ static void write_done(pl_jsonw_t *w, const turn_t *t, const pl_message_t *user)
     pl_jsonw_end(w);
 }
 
+/* The user's message, the reply to come and the thread's new leaf, in one
+ * transaction: one commit, and never a reply without its question. */
+static apr_status_t store_turn(mp_req_t *req, pl_thread_t *t, pl_message_t *user,
+                               pl_message_t *reply, const char *content)
+{
+    apr_pool_t *p = req->r->pool;
+    apr_dbd_transaction_t *tx = NULL;
+    apr_status_t rv, end;
+
+    if ((rv = pl_db_begin(req->db, p, &tx)) != APR_SUCCESS)
+        return rv;
+    if ((rv = pl_messages_insert(req->db, p, user)) == APR_SUCCESS) {
+        reply->parent_id = user->id;
+        rv = pl_messages_insert(req->db, p, reply);
+    }
+    if (rv == APR_SUCCESS) {
+        t->leaf_id = reply->id;
+        if (!*t->title)
+            t->title = apr_pstrndup(p, content, 80);
+        rv = pl_threads_update(req->db, p, t);
+    }
+    end = pl_db_end(req->db, p, tx, rv != APR_SUCCESS);
+    return rv != APR_SUCCESS ? rv : end;
+}
+
 int api_messages_post(mp_req_t *req)
 {
     static const char *const known[] = { "content", "parent_id", "stream", "model", NULL };
@@ -466,18 +491,9 @@ int api_messages_post(mp_req_t *req)
     turn->reply->content = "";
     turn->reply->state = "streaming";
     turn->reply->model = model;
-    if ((rv = pl_messages_insert(req->db, p, user)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "message");
-    turn->reply->parent_id = user->id;
-    t->leaf_id = 0;
-    if ((rv = pl_messages_insert(req->db, p, turn->reply)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "message");
-    t->leaf_id = turn->reply->id;
-    if (!*t->title)
-        t->title = apr_pstrndup(p, content, 80);
-    if ((rv = pl_threads_update(req->db, p, t)) != APR_SUCCESS
+    if ((rv = store_turn(req, t, user, turn->reply, content)) != APR_SUCCESS
         || (rv = pl_messages_branch(req->db, p, t->id, user->id, &branch)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "thread");
+        return mp_reply_status(req, rv, "message");
     body = pl_chat_request(p, t, model, branch, 1);
 
     turn->req = req;
