@@ -232,6 +232,16 @@ apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
     return read_all(db, p, res, sql->label, pres);
 }
 
+apr_array_header_t *pl_db_map(apr_pool_t *p, const pl_db_result_t *res, pl_db_row_fn *fn)
+{
+    apr_array_header_t *out = apr_array_make(p, res->rows->nelts + 1, sizeof(void *));
+    int i;
+
+    for (i = 0; i < res->rows->nelts; i++)
+        APR_ARRAY_PUSH(out, void *) = fn(p, PL_DB_ROW(res, i));
+    return out;
+}
+
 apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text)
 {
     apr_dbd_results_t *res = NULL;

@@ -54,6 +54,10 @@ apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
                         int nargs, const char **args, int *nrows);
 apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
                           int nargs, const char **args, pl_db_result_t **pres);
+/* The rows of res made into objects by fn: an array of whatever fn returns. */
+typedef void *pl_db_row_fn(apr_pool_t *p, const char **row);
+apr_array_header_t *pl_db_map(apr_pool_t *p, const pl_db_result_t *res, pl_db_row_fn *fn);
+
 /* A statement with no parameters, not prepared (DDL, pragmas, migrations). */
 apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text);
 /* The id that the last INSERT on this connection generated. */

@@ -129,7 +129,7 @@ void pl_server_write(pl_jsonw_t *w, const pl_server_t *s)
     pl_jsonw_str(w, "updated_at", s->updated_at);
 }
 
-static pl_server_t *from_row(apr_pool_t *p, const char **row)
+static void *from_row(apr_pool_t *p, const char **row)
 {
     pl_server_t *s = apr_pcalloc(p, sizeof(*s));
 
@@ -210,12 +210,9 @@ apr_status_t pl_servers_list(pl_db_t *db, apr_pool_t *p, int enabled_only,
     const char *arg = enabled_only ? "1" : NULL;
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_LIST, 1, &arg, &res);
-    int i;
 
     if (rv != APR_SUCCESS)
         return rv;
-    *servers = apr_array_make(p, res->rows->nelts + 1, sizeof(pl_server_t *));
-    for (i = 0; i < res->rows->nelts; i++)
-        APR_ARRAY_PUSH(*servers, pl_server_t *) = from_row(p, PL_DB_ROW(res, i));
+    *servers = pl_db_map(p, res, from_row);
     return APR_SUCCESS;
 }

@@ -72,7 +72,7 @@ apr_status_t pl_store_projects_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t 
     return APR_SUCCESS;
 }
 
-static pl_project_t *from_row(apr_pool_t *p, const char **row)
+static void *from_row(apr_pool_t *p, const char **row)
 {
     pl_project_t *proj = apr_pcalloc(p, sizeof(*proj));
 
@@ -152,7 +152,6 @@ apr_status_t pl_store_project_list(pl_db_t *db, apr_pool_t *p, const pl_project_
     const char *args[9] = { f->status, f->status, only, only, user, user, user, NULL, NULL };
     pl_db_result_t *res;
     apr_status_t rv;
-    int i;
 
     if ((rv = pl_db_select(db, p, &SQL_COUNT, 7, args, &res)) != APR_SUCCESS)
         return rv;
@@ -161,8 +160,6 @@ apr_status_t pl_store_project_list(pl_db_t *db, apr_pool_t *p, const pl_project_
     args[8] = apr_itoa(p, f->offset);
     if ((rv = pl_db_select(db, p, &SQL_LIST, 9, args, &res)) != APR_SUCCESS)
         return rv;
-    *items = apr_array_make(p, res->rows->nelts ? res->rows->nelts : 1, sizeof(pl_project_t *));
-    for (i = 0; i < res->rows->nelts; i++)
-        APR_ARRAY_PUSH(*items, pl_project_t *) = from_row(p, PL_DB_ROW(res, i));
+    *items = pl_db_map(p, res, from_row);
     return APR_SUCCESS;
 }

@@ -53,7 +53,7 @@ static const pl_sql_t SQL_COUNT_ADMINS = {
     "SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active'", NULL
 };
 
-static pl_user_t *from_row(apr_pool_t *p, const char **row)
+static void *from_row(apr_pool_t *p, const char **row)
 {
     pl_user_t *u = apr_pcalloc(p, sizeof(*u));
 
@@ -195,7 +195,6 @@ apr_status_t pl_store_user_list(pl_db_t *db, apr_pool_t *p, int limit, int offse
     const char *args[2];
     pl_db_result_t *res;
     apr_status_t rv;
-    int i;
 
     if ((rv = count(db, p, &SQL_COUNT, total)) != APR_SUCCESS)
         return rv;
@@ -203,9 +202,7 @@ apr_status_t pl_store_user_list(pl_db_t *db, apr_pool_t *p, int limit, int offse
     args[1] = apr_itoa(p, offset);
     if ((rv = pl_db_select(db, p, &SQL_LIST, 2, args, &res)) != APR_SUCCESS)
         return rv;
-    *users = apr_array_make(p, res->rows->nelts + 1, sizeof(pl_user_t *));
-    for (i = 0; i < res->rows->nelts; i++)
-        APR_ARRAY_PUSH(*users, pl_user_t *) = from_row(p, PL_DB_ROW(res, i));
+    *users = pl_db_map(p, res, from_row);
     return APR_SUCCESS;
 }
 

@@ -257,7 +257,7 @@ void pl_message_write(pl_jsonw_t *w, const pl_message_t *m)
     pl_jsonw_str(w, "created_at", m->created_at);
 }
 
-static pl_thread_t *thread_row(apr_pool_t *p, const char **r)
+static void *thread_row(apr_pool_t *p, const char **r)
 {
     pl_thread_t *t = apr_pcalloc(p, sizeof(*t));
 
@@ -276,7 +276,7 @@ static pl_thread_t *thread_row(apr_pool_t *p, const char **r)
     return t;
 }
 
-static pl_message_t *message_row(apr_pool_t *p, const char **r)
+static void *message_row(apr_pool_t *p, const char **r)
 {
     pl_message_t *m = apr_pcalloc(p, sizeof(*m));
 
@@ -368,13 +368,10 @@ apr_status_t pl_threads_list(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
     const char *a = pl_text_i64(p, user_id);
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_T_LIST, 1, &a, &res);
-    int i;
 
     if (rv != APR_SUCCESS)
         return rv;
-    *threads = apr_array_make(p, res->rows->nelts + 1, sizeof(pl_thread_t *));
-    for (i = 0; i < res->rows->nelts; i++)
-        APR_ARRAY_PUSH(*threads, pl_thread_t *) = thread_row(p, PL_DB_ROW(res, i));
+    *threads = pl_db_map(p, res, thread_row);
     return APR_SUCCESS;
 }
 
@@ -423,9 +420,8 @@ apr_status_t pl_messages_branch(pl_db_t *db, apr_pool_t *p, apr_int64_t thread_i
     const char *a[2];
     pl_db_result_t *res;
     apr_status_t rv;
-    int i;
 
-    *branch = apr_array_make(p, 16, sizeof(pl_message_t *));
+    *branch = apr_array_make(p, 1, sizeof(pl_message_t *));
     if (!leaf_id)
         return APR_SUCCESS;
     a[0] = pl_text_i64(p, leaf_id);
@@ -433,8 +429,7 @@ apr_status_t pl_messages_branch(pl_db_t *db, apr_pool_t *p, apr_int64_t thread_i
     if ((rv = pl_db_select(db, p, &SQL_M_BRANCH, 2, a, &res)) != APR_SUCCESS)
         return rv;
     /* a parent is always older than its child: id order is branch order */
-    for (i = 0; i < res->rows->nelts; i++)
-        APR_ARRAY_PUSH(*branch, pl_message_t *) = message_row(p, PL_DB_ROW(res, i));
+    *branch = pl_db_map(p, res, message_row);
     return APR_SUCCESS;
 }
 
