@@ -13,6 +13,7 @@
 #include "mp_sse.h"
 #include "pl_chat.h"
 #include "pl_http.h"
+#include "pl_members.h"
 #include "pl_servers.h"
 #include "pl_status.h"
 #include "pl_text.h"
@@ -105,15 +106,57 @@ static int reply_thread(mp_req_t *req, int status, const pl_thread_t *t)
     return mp_reply_json(req, status, w);
 }
 
+/* A thread may belong only to a project its user can see: any other is 404. */
+static int project_visible(mp_req_t *req, apr_int64_t project_id)
+{
+    pl_role_e role = PL_ROLE_NONE;
+    apr_status_t rv;
+
+    if (!project_id)
+        return 1;
+    rv = pl_project_role(req->db, req->r->pool, project_id, req->caller.user->id,
+                         req->caller.user->role, &role);
+    if (rv == APR_SUCCESS && role == PL_ROLE_NONE)
+        rv = PL_ENOTFOUND;
+    if (rv != APR_SUCCESS) {
+        mp_reply_status(req, rv, "project");
+        return 0;
+    }
+    return 1;
+}
+
 static int apply(mp_req_t *req, pl_thread_t *t, int whole)
 {
     const char *field, *why;
 
-    if (pl_thread_apply(t, req->body, whole, req->r->pool, &field, &why) == APR_SUCCESS)
-        return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                   field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
-    return 0;
+    if (pl_thread_apply(t, req->body, whole, req->r->pool, &field, &why) != APR_SUCCESS) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                       field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
+        return 0;
+    }
+    return project_visible(req, t->project_id);
+}
+
+/* POST /threads/{id}/assign {"project_id": N or null}. */
+int api_threads_assign(mp_req_t *req)
+{
+    static const char *const known[] = { "project_id", NULL };
+    pl_thread_t *t;
+    apr_int64_t project_id = 0;
+    apr_status_t rv;
+
+    if (!mp_request_only_fields(req, known) || !load(req, &t))
+        return OK;
+    if (pl_json_type_of(req->body, "project_id") != PL_JSON_NULL
+        && (!pl_json_get_int(req->body, "project_id", &project_id) || project_id < 1))
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                              "project_id must be a project id or null", "project_id");
+    if (!project_visible(req, project_id))
+        return OK;
+    t->project_id = project_id;
+    if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "thread");
+    return reply_thread(req, HTTP_OK, t);
 }
 
 int api_threads_create(mp_req_t *req)
@@ -138,18 +181,40 @@ int api_threads_list(mp_req_t *req)
     apr_status_t rv;
     int i;
 
+    apr_table_t *args = NULL;
+    const char *project = NULL, *pinned = NULL, *archived = NULL;
+    apr_int64_t project_id = 0;
+    int n = 0;
+
+    ap_args_to_table(req->r, &args);
+    /* filters: ?project_id=N, ?pinned=true|false, ?archived=true|false */
+    if ((project = apr_table_get(args, "project_id"))
+        && pl_text_int(project, 1, APR_INT64_MAX, &project_id) != APR_SUCCESS)
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                              "project_id must be a project id", "project_id");
+    if (((pinned = apr_table_get(args, "pinned")) && strcmp(pinned, "true") && strcmp(pinned, "false"))
+        || ((archived = apr_table_get(args, "archived")) && strcmp(archived, "true")
+            && strcmp(archived, "false")))
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                              "pinned and archived must be true or false", pinned ? "pinned" : "archived");
     if ((rv = pl_threads_list(req->db, req->r->pool, req->caller.user->id, &threads)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
     w = mp_reply_writer(req, 512 * (apr_size_t)(threads->nelts + 1));
     pl_jsonw_object(w, NULL);
     pl_jsonw_array(w, "items");
     for (i = 0; i < threads->nelts; i++) {
+        pl_thread_t *t = APR_ARRAY_IDX(threads, i, pl_thread_t *);
+        if ((project && t->project_id != project_id)
+            || (pinned && t->pinned != !strcmp(pinned, "true"))
+            || (archived && t->archived != !strcmp(archived, "true")))
+            continue;
         pl_jsonw_object(w, NULL);
-        pl_thread_write(w, APR_ARRAY_IDX(threads, i, pl_thread_t *));
+        pl_thread_write(w, t);
         pl_jsonw_end(w);
+        n++;
     }
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", threads->nelts);
+    pl_jsonw_int(w, "total", n);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }

@@ -168,6 +168,37 @@ for my $backend (backends()) {
         $srv->stop;
     };
 
+    subtest "$backend: threads in projects, filters" => sub {
+        my $R = make_roots();
+        my $srv = start_server(backend => $backend, roots => [$R->{root}], extra => $EXTRA);
+        my ($uid, $dev) = $srv->add_user('dana', 'developer');
+        my $bear = { Authorization => "Bearer $dev" };
+        my $mine = $srv->json('POST', '/api/v1/projects', { name => 'mine', local_path => project_dir($R, 'mine') }, $bear);
+        my $theirs = $srv->json('POST', '/api/v1/projects', { name => 'theirs', local_path => project_dir($R, 'theirs') });
+        my $pid = $mine->{json}{id};
+        my $a = $srv->json('POST', '/api/v1/threads', { title => 'a', project_id => $pid }, $bear);
+        status_is($a, 201, 'a thread in my project');
+        error_is($srv->json('POST', '/api/v1/threads', { title => 'b', project_id => $theirs->{json}{id} }, $bear),
+                 404, 'NOT_FOUND', "a thread in a project I cannot see => 404");
+        my $b = $srv->json('POST', '/api/v1/threads', { title => 'b', pinned => JSON::PP::true }, $bear);
+        status_is($b, 201, 'a pinned thread');
+        status_is($srv->json('POST', "/api/v1/threads/$b->{json}{id}/assign", { project_id => $pid }, $bear), 200,
+                  'assign it to my project');
+        error_is($srv->json('POST', "/api/v1/threads/$b->{json}{id}/assign", { project_id => $theirs->{json}{id} }, $bear),
+                 404, 'NOT_FOUND', 'not to one I cannot see');
+        my $l = $srv->request('GET', "/api/v1/threads?project_id=$pid", $bear);
+        is($l->{json}{total}, 2, 'both in the project');
+        $l = $srv->request('GET', '/api/v1/threads?pinned=true', $bear);
+        is_deeply([ map { $_->{title} } @{ $l->{json}{items} } ], ['b'], 'the pinned one');
+        status_is($srv->json('PATCH', "/api/v1/threads/$a->{json}{id}", { archived => JSON::PP::true }, $bear), 200,
+                  'archive a');
+        $l = $srv->request('GET', '/api/v1/threads?archived=false', $bear);
+        is_deeply([ map { $_->{title} } @{ $l->{json}{items} } ], ['b'], 'archived ones filtered out');
+        error_is($srv->request('GET', '/api/v1/threads?pinned=maybe', $bear), 400, 'VALIDATION_ERROR', 'bad filter');
+        is($srv->request('GET', '/api/v1/threads')->{json}{total}, 0, "the admin does not see dana's threads");
+        $srv->stop;
+    };
+
     subtest "$backend: failover before the first token" => sub {
         my $fake = start_fake();
         my $srv = start_server(backend => $backend, extra => $EXTRA);

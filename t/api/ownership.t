@@ -110,6 +110,7 @@ for my $backend (backends()) {
                 'POST /api/v1/threads'       => { title => "t-$caller-$n" },
                 'PATCH /api/v1/threads/{thread}' => { title => "renamed by $caller" },
                 'POST /api/v1/threads/{thread}/messages' => { content => 'hi', stream => JSON::PP::false },
+                'POST /api/v1/threads/{thread}/assign' => { project_id => undef },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
