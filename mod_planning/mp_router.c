@@ -49,6 +49,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/servers/{server}/ps",     api_servers_ps,     MP_PERM_ADMIN, DB },
     { M_DELETE, P "/servers/{server}/models/{name*}", api_servers_model_delete, MP_PERM_ADMIN, DB },
     { M_GET,    P "/models",            api_models_list,      MP_PERM_READ,   DB },
+    { M_GET,    P "/usage",             api_usage_list,       MP_PERM_READ,   DB },
 
     { M_GET,    P "/threads",           api_threads_list,     MP_PERM_READ,   DB },
     { M_POST,   P "/threads",           api_threads_create,   MP_PERM_WRITE,  BODY_DB },

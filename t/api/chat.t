@@ -122,12 +122,26 @@ for my $backend (backends()) {
         $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
         is($m->{json}{items}[-1]{state}, 'incomplete', 'the partial reply is kept as incomplete');
 
+        # Usage: every reply counted, per model and day.
+        my $u = $srv->request('GET', '/api/v1/usage');
+        status_is($u, 200, 'usage');
+        my ($row) = grep { $_->{model} eq 'llama3.2:latest' } @{ $u->{json}{items} || [] };
+        cmp_ok($row->{requests} // 0, '>=', 6, 'the replies are counted');
+        cmp_ok($row->{tokens_out} // 0, '>', 0, 'tokens out');
+        cmp_ok($row->{tokens_in} // 0, '>', 0, 'tokens in');
+        like($row->{day} // '', qr/^\d{4}-\d\d-\d\d$/, 'per day');
+        error_is($srv->request('GET', '/api/v1/usage?since=yesterday'), 400, 'VALIDATION_ERROR', 'a bad date');
+
         # Another user's thread does not exist for them.
         my (undef, $other) = $srv->add_user('eve', 'developer');
         error_is($srv->request('GET', "/api/v1/threads/$tid", { Authorization => "Bearer $other" }), 404,
                  'NOT_FOUND', "another user's thread => 404");
         error_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x' }, { Authorization => "Bearer $other" }),
                  404, 'NOT_FOUND', "posting to it => 404");
+        my $ou = $srv->request('GET', '/api/v1/usage', { Authorization => "Bearer $other" });
+        is_deeply($ou->{json}{items}, [], "eve's usage is her own (none)");
+        error_is($srv->request('GET', '/api/v1/usage?user_id=1', { Authorization => "Bearer $other" }), 403,
+                 'FORBIDDEN', "another user's usage => 403 for non-admins");
         $srv->stop;
     };
 
