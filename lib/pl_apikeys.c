@@ -62,6 +62,11 @@ static pl_apikey_t *from_row(apr_pool_t *p, const char **row, const char **hash)
     return k;
 }
 
+static void *listed_row(apr_pool_t *p, const char **row)
+{
+    return from_row(p, row, NULL);
+}
+
 apr_status_t pl_apikey_create(pl_db_t *db, apr_pool_t *p, pl_apikey_t *key,
                               const char **secret_token)
 {
@@ -103,7 +108,7 @@ static apr_status_t get(pl_db_t *db, apr_pool_t *p, apr_int64_t id, pl_apikey_t 
 apr_status_t pl_apikey_verify(pl_db_t *db, apr_pool_t *p, const char *token,
                               pl_apikey_t **pkey)
 {
-    const char *secret, *hash, *now = pl_time_rfc3339(p, apr_time_now()), *args[2];
+    const char *secret, *hash, *now = pl_time_rfc3339(p, apr_time_now());
     pl_apikey_t *k;
     apr_int64_t id;
     apr_status_t rv;
@@ -122,9 +127,7 @@ apr_status_t pl_apikey_verify(pl_db_t *db, apr_pool_t *p, const char *token,
      * cost more than the call. A failure costs nothing but the bookkeeping. */
     if (!k->last_used_at
         || strcmp(k->last_used_at, pl_time_rfc3339(p, apr_time_now() - apr_time_from_sec(60))) < 0) {
-        args[0] = now;
-        args[1] = pl_text_i64(p, id);
-        pl_db_exec(db, p, &SQL_USED, 2, args, NULL);
+        pl_db_stamp(db, p, &SQL_USED, id);
         k->last_used_at = now;
     }
     *pkey = k;
@@ -142,23 +145,15 @@ apr_status_t pl_apikey_list(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
     const char *arg = pl_text_i64(p, user_id);
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_LIST, 1, &arg, &res);
-    int i;
 
-    if (rv != APR_SUCCESS)
-        return rv;
-    *keys = apr_array_make(p, res->rows->nelts + 1, sizeof(pl_apikey_t *));
-    for (i = 0; i < res->rows->nelts; i++)
-        APR_ARRAY_PUSH(*keys, pl_apikey_t *) = from_row(p, PL_DB_ROW(res, i), NULL);
-    return APR_SUCCESS;
+    if (rv == APR_SUCCESS)
+        *keys = pl_db_map(p, res, listed_row);
+    return rv;
 }
 
 apr_status_t pl_apikey_revoke(pl_db_t *db, apr_pool_t *p, apr_int64_t id)
 {
-    const char *args[2];
-
-    args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = pl_text_i64(p, id);
-    return pl_db_exec(db, p, &SQL_REVOKE, 2, args, NULL);
+    return pl_db_stamp(db, p, &SQL_REVOKE, id);
 }
 
 void pl_apikey_write(pl_jsonw_t *w, apr_pool_t *p, const pl_apikey_t *key)

@@ -6,6 +6,8 @@
 #include "pl_db.h"
 #include "pl_log.h"
 #include "pl_status.h"
+#include "pl_text.h"
+#include "pl_time.h"
 
 /* Driver result codes: SQLite's primary codes, MySQL's error numbers. */
 #define SQLITE_BUSY_       5
@@ -240,6 +242,15 @@ apr_array_header_t *pl_db_map(apr_pool_t *p, const pl_db_result_t *res, pl_db_ro
     for (i = 0; i < res->rows->nelts; i++)
         APR_ARRAY_PUSH(out, void *) = fn(p, PL_DB_ROW(res, i));
     return out;
+}
+
+apr_status_t pl_db_stamp(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql, apr_int64_t id)
+{
+    const char *args[2];
+
+    args[0] = pl_time_rfc3339(p, apr_time_now());
+    args[1] = pl_text_i64(p, id);
+    return pl_db_exec(db, p, sql, 2, args, NULL);
 }
 
 apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text)

@@ -58,6 +58,10 @@ apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
 typedef void *pl_db_row_fn(apr_pool_t *p, const char **row);
 apr_array_header_t *pl_db_map(apr_pool_t *p, const pl_db_result_t *res, pl_db_row_fn *fn);
 
+/* Runs sql with two parameters, the time now and the row id: the shape of
+ * every "stamp this row" statement (revoked_at, last_used_at ...). */
+apr_status_t pl_db_stamp(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql, apr_int64_t id);
+
 /* A statement with no parameters, not prepared (DDL, pragmas, migrations). */
 apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text);
 /* The id that the last INSERT on this connection generated. */

@@ -162,11 +162,7 @@ apr_status_t pl_store_user_update(pl_db_t *db, apr_pool_t *p, pl_user_t *user, i
 
 apr_status_t pl_store_user_touch_login(pl_db_t *db, apr_pool_t *p, apr_int64_t id)
 {
-    const char *args[2];
-
-    args[0] = pl_time_rfc3339(p, apr_time_now());
-    args[1] = pl_text_i64(p, id);
-    return pl_db_exec(db, p, &SQL_TOUCH, 2, args, NULL);
+    return pl_db_stamp(db, p, &SQL_TOUCH, id);
 }
 
 apr_status_t pl_store_user_delete(pl_db_t *db, apr_pool_t *p, apr_int64_t id)

@@ -49,6 +49,14 @@ apr_status_t pl_url_parse(apr_pool_t *p, const char *url, pl_url_t *out, const c
     return APR_SUCCESS;
 }
 
+apr_status_t pl_url_check(apr_pool_t *p, const char *url, const apr_array_header_t *allow,
+                          pl_url_t *out, const char **why)
+{
+    apr_status_t rv = pl_url_parse(p, url, out, why);
+
+    return rv == APR_SUCCESS ? pl_url_resolve(p, out, allow, why) : rv;
+}
+
 static int in_v4(apr_uint32_t a, apr_uint32_t net, int bits)
 {
     apr_uint32_t mask = bits ? 0xFFFFFFFFu << (32 - bits) : 0;

@@ -31,6 +31,10 @@ apr_status_t pl_url_parse(apr_pool_t *p, const char *url, pl_url_t *out, const c
 apr_status_t pl_url_resolve(apr_pool_t *p, pl_url_t *url, const apr_array_header_t *allow,
                             const char **why);
 
+/* pl_url_parse and pl_url_resolve: a base URL ready to connect to. */
+apr_status_t pl_url_check(apr_pool_t *p, const char *url, const apr_array_header_t *allow,
+                          pl_url_t *out, const char **why);
+
 /* True for addresses that are not on the public internet: loopback,
  * private, link-local (cloud metadata), CGNAT, multicast, reserved,
  * unspecified, unique-local and v4-mapped forms of them. */

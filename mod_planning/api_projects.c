@@ -7,9 +7,6 @@
 #include "pl_store_projects.h"
 #include "pl_text.h"
 
-#define LIST_DEFAULT 50
-#define LIST_MAX     200
-
 /* The sub-resources DESIGN.md gives a project, linked from every project. */
 static const struct { const char *rel, *suffix; } SUBRESOURCES[] = {
     { "plan", "/plan" }, { "analysis", "/analysis" }, { "recommendations", "/recommendations" },
@@ -102,29 +99,18 @@ static const char *page_href(apr_pool_t *p, const pl_project_filter_t *f, int of
 int api_projects_list(mp_req_t *req)
 {
     request_rec *r = req->r;
-    pl_project_filter_t f = { .limit = LIST_DEFAULT };
+    pl_project_filter_t f = { .limit = MP_LIST_DEFAULT };
     apr_table_t *args = NULL;
     apr_array_header_t *items;
-    apr_int64_t total, v, revision;
+    apr_int64_t total, revision;
     pl_jsonw_t *w;
     const char *s, *etag, *key, *text;
     apr_size_t len;
     apr_status_t rv;
     int i;
 
-    ap_args_to_table(r, &args);
-    if ((s = apr_table_get(args, "limit"))) {
-        if (pl_text_int(s, 1, LIST_MAX, &v) != APR_SUCCESS)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                                  "limit must be a whole number from 1 to 200", "limit");
-        f.limit = (int)v;
-    }
-    if ((s = apr_table_get(args, "offset"))) {
-        if (pl_text_int(s, 0, 1000000000, &v) != APR_SUCCESS)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                                  "offset must be a whole number of 0 or more", "offset");
-        f.offset = (int)v;
-    }
+    if (!mp_request_paging(req, &args, &f.limit, &f.offset))
+        return OK;
     if ((s = apr_table_get(args, "status"))) {
         if (!pl_project_status_valid(s))
             return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",

@@ -38,15 +38,6 @@ static int load(mp_req_t *req, pl_server_t **s)
     return 1;
 }
 
-/* The base URL, parsed and resolved to an address the admin allows. */
-static apr_status_t check_url(mp_req_t *req, const pl_server_t *s, pl_url_t *url,
-                              const char **why)
-{
-    apr_status_t rv = pl_url_parse(req->r->pool, s->base_url, url, why);
-
-    return rv == APR_SUCCESS ? pl_url_resolve(req->r->pool, url, req->conf->model_allow, why) : rv;
-}
-
 /* One request to server s at the address the allow-list admits. Returns
  * APR_SUCCESS with *resp, or why it could not be made or answered. */
 static apr_status_t fetch(mp_req_t *req, const pl_server_t *s, const char *method,
@@ -58,7 +49,7 @@ static apr_status_t fetch(mp_req_t *req, const pl_server_t *s, const char *metho
     apr_status_t rv;
 
     memset(resp, 0, sizeof(*resp));
-    if ((rv = check_url(req, s, &url, why)) != APR_SUCCESS)
+    if ((rv = pl_url_check(req->r->pool, s->base_url, req->conf->model_allow, &url, why)) != APR_SUCCESS)
         return rv;
     memset(&hr, 0, sizeof(hr));
     hr.method = method;
@@ -122,7 +113,7 @@ static int validated(mp_req_t *req, pl_server_t *s, int whole)
                        field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
         return 0;
     }
-    if (check_url(req, s, &url, &why) != APR_SUCCESS) {
+    if (pl_url_check(req->r->pool, s->base_url, req->conf->model_allow, &url, &why) != APR_SUCCESS) {
         mp_reply_error(req, HTTP_BAD_REQUEST, "URL_NOT_ALLOWED",
                        apr_pstrcat(req->r->pool, "base_url ", why, NULL), "base_url");
         return 0;

@@ -409,8 +409,7 @@ static int ask(turn_t *t, const pl_server_t *s, const char *body)
     t->error_code = t->error_message = NULL;
     if (s->kind != PL_SERVER_OLLAMA)
         return 0;
-    if (pl_url_parse(t->p, s->base_url, &url, &why) != APR_SUCCESS
-        || pl_url_resolve(t->p, &url, t->req->conf->model_allow, &why) != APR_SUCCESS) {
+    if (pl_url_check(t->p, s->base_url, t->req->conf->model_allow, &url, &why) != APR_SUCCESS) {
         t->error_code = "upstream_unreachable";
         t->error_message = apr_pstrcat(t->p, "base_url ", why, NULL);
         return 0;

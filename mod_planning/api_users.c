@@ -12,9 +12,6 @@
 #include "pl_store_users.h"
 #include "pl_text.h"
 
-#define LIST_DEFAULT 50
-#define LIST_MAX     200
-
 static int reply_user(mp_req_t *req, int status, const pl_user_t *user)
 {
     pl_jsonw_t *w = mp_reply_writer(req, 512);
@@ -27,34 +24,6 @@ static int reply_user(mp_req_t *req, int status, const pl_user_t *user)
     pl_jsonw_end(w);
     pl_jsonw_end(w);
     return mp_reply_json(req, status, w);
-}
-
-/* limit and offset of a list request; 0 after a 400. */
-static int paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset)
-{
-    const char *s;
-    apr_int64_t v;
-
-    *limit = LIST_DEFAULT;
-    *offset = 0;
-    ap_args_to_table(req->r, args);
-    if ((s = apr_table_get(*args, "limit"))) {
-        if (pl_text_int(s, 1, LIST_MAX, &v) != APR_SUCCESS) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                           "limit must be a whole number from 1 to 200", "limit");
-            return 0;
-        }
-        *limit = (int)v;
-    }
-    if ((s = apr_table_get(*args, "offset"))) {
-        if (pl_text_int(s, 0, 1000000000, &v) != APR_SUCCESS) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                           "offset must be a whole number of 0 or more", "offset");
-            return 0;
-        }
-        *offset = (int)v;
-    }
-    return 1;
 }
 
 static void page_links(pl_jsonw_t *w, apr_pool_t *p, const char *path, int limit, int offset,
@@ -77,7 +46,7 @@ int api_users_list(mp_req_t *req)
     apr_status_t rv;
     int limit, offset, i;
 
-    if (!paging(req, &args, &limit, &offset))
+    if (!mp_request_paging(req, &args, &limit, &offset))
         return OK;
     if ((rv = pl_store_user_list(req->db, req->r->pool, limit, offset, &users, &total))
         != APR_SUCCESS)
@@ -257,7 +226,7 @@ int api_audit_list(mp_req_t *req)
     int i;
 
     memset(&f, 0, sizeof(f));
-    if (!paging(req, &args, &f.limit, &f.offset))
+    if (!mp_request_paging(req, &args, &f.limit, &f.offset))
         return OK;
     f.action = apr_table_get(args, "action");
     f.since = apr_table_get(args, "since");

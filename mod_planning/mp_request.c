@@ -92,6 +92,33 @@ int mp_request_only_fields(mp_req_t *req, const char *const *known)
     return 0;
 }
 
+int mp_request_paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset)
+{
+    const char *s;
+    apr_int64_t v;
+
+    *limit = MP_LIST_DEFAULT;
+    *offset = 0;
+    ap_args_to_table(req->r, args);
+    if ((s = apr_table_get(*args, "limit"))) {
+        if (pl_text_int(s, 1, MP_LIST_MAX, &v) != APR_SUCCESS) {
+            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                           "limit must be a whole number from 1 to 200", "limit");
+            return 0;
+        }
+        *limit = (int)v;
+    }
+    if ((s = apr_table_get(*args, "offset"))) {
+        if (pl_text_int(s, 0, 1000000000, &v) != APR_SUCCESS) {
+            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                           "offset must be a whole number of 0 or more", "offset");
+            return 0;
+        }
+        *offset = (int)v;
+    }
+    return 1;
+}
+
 int mp_reply_empty(mp_req_t *req, int status)
 {
     req->r->status = status;
@@ -186,29 +213,6 @@ static int json_content_type(request_rec *r)
     return !strcasecmp(param, "charset=utf-8") || !strcasecmp(param, "charset=\"utf-8\"");
 }
 
-int mp_request_check_length(mp_req_t *req)
-{
-    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
-    apr_off_t expected;
-    char *end;
-
-    if (!clen)
-        return 1;
-    if (apr_strtoff(&expected, clen, &end, 10) != APR_SUCCESS || *end || expected < 0) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
-                       "Content-Length is not a number", NULL);
-        return 0;
-    }
-    if (expected > req->conf->max_body) {
-        req->r->connection->keepalive = AP_CONN_CLOSE;
-        mp_reply_error(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
-                       apr_psprintf(req->r->pool, "the body is larger than %" APR_OFF_T_FMT
-                                    " bytes", req->conf->max_body), NULL);
-        return 0;
-    }
-    return 1;
-}
-
 /* Sends an error reply and returns 0, the "refused" result of the readers. */
 static int refuse(mp_req_t *req, int status, const char *code, const char *message,
                   const char *field)
@@ -224,6 +228,22 @@ static int too_large(mp_req_t *req)
     return refuse(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
                           apr_psprintf(req->r->pool, "the body is larger than %" APR_OFF_T_FMT
                                        " bytes", req->conf->max_body), NULL);
+}
+
+int mp_request_check_length(mp_req_t *req)
+{
+    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
+    apr_off_t expected;
+    char *end;
+
+    if (!clen)
+        return 1;
+    if (apr_strtoff(&expected, clen, &end, 10) != APR_SUCCESS || *end || expected < 0) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
+                       "Content-Length is not a number", NULL);
+        return 0;
+    }
+    return expected > req->conf->max_body ? too_large(req) : 1;
 }
 
 /* Reads the body into one buffer, counting as it goes, so a chunked body

@@ -44,6 +44,13 @@ int mp_request_param_id(mp_req_t *req, const char *name, const char *what, apr_i
  * after a 400 naming the field. */
 int mp_request_only_fields(mp_req_t *req, const char *const *known);
 
+#define MP_LIST_DEFAULT 50
+#define MP_LIST_MAX     200
+
+/* The query string into *args, and its limit (1..200, default 50) and
+ * offset (default 0). Returns 1, or 0 after a 400 naming the parameter. */
+int mp_request_paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset);
+
 int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w);
 /* A JSON reply already rendered into text (allocated from the request pool). */
 int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t len);
