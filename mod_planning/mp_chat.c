@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <apr_atomic.h>
+#include <apr_strings.h>
+
+#include "mp_chat.h"
+#include "mp_ratelimit.h"
+#include "pl_http.h"
+#include "pl_ollama.h"
+#include "pl_status.h"
+
+#define CONNECT_TIMEOUT_MS 5000
+#define STREAM_TIMEOUT_MS  (30 * 60 * 1000)
+#define IDLE_TIMEOUT_S     60
+#define ERROR_BODY_MAX     4096
+#define TEXT_MAX           (16 * 1024 * 1024)
+#define HEARTBEAT          apr_time_from_sec(15)
+#define STOP_CHECK         apr_time_from_msec(250)
+#define STOP_LIFETIME      apr_time_from_sec(60)
+#define SLOT_LIFETIME      apr_time_from_sec(3600)   /* a crashed child's slots expire */
+
+/* Replies being generated in this process: each holds a worker thread. */
+static apr_uint32_t streams_here;
+
+typedef struct {
+    request_rec *r;
+    const char *user_key;
+} slot_t;
+
+static apr_status_t release_slot(void *data)
+{
+    slot_t *s = data;
+    int ok;
+
+    apr_atomic_dec32(&streams_here);
+    mp_shared_add(s->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
+    return APR_SUCCESS;
+}
+
+int mp_chat_take_slot(mp_req_t *req)
+{
+    slot_t *s = apr_palloc(req->r->pool, sizeof(*s));
+    apr_int32_t mine;
+    int ok;
+
+    s->r = req->r;
+    s->user_key = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
+    if (apr_atomic_inc32(&streams_here) >= (apr_uint32_t)req->conf->max_streams) {
+        apr_atomic_dec32(&streams_here);
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+                       "this server is answering as many chats as it may; retry shortly", NULL);
+        return 0;
+    }
+    mine = mp_shared_add(req->r, s->user_key, 1, apr_time_now() + SLOT_LIFETIME, &ok);
+    if (ok && mine > req->conf->user_streams) {
+        apr_atomic_dec32(&streams_here);
+        mp_shared_add(req->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+                       "you have as many chats running as you may; retry when one ends", NULL);
+        return 0;
+    }
+    apr_pool_cleanup_register(req->r->pool, s, release_slot, apr_pool_cleanup_null);
+    return 1;
+}
+
+const char *mp_chat_stop_key(apr_pool_t *p, apr_int64_t thread_id)
+{
+    return apr_psprintf(p, "stop:t%" APR_INT64_T_FMT, thread_id);
+}
+
+void mp_chat_stop_clear(mp_req_t *req, const char *key)
+{
+    int ok;
+
+    mp_shared_add(req->r, key, -1000000, apr_time_now() + STOP_LIFETIME, &ok);
+}
+
+int mp_chat_stop_request(mp_req_t *req, const char *key)
+{
+    int ok;
+
+    mp_shared_add(req->r, key, 1, apr_time_now() + STOP_LIFETIME, &ok);
+    return ok;
+}
+
+/* Grows b by n bytes of s, up to max: a reply is kept whole, within reason. */
+static void append(apr_pool_t *p, mp_chat_buf_t *b, const char *s, apr_size_t n, apr_size_t max)
+{
+    if (b->len + n > max)
+        n = max - b->len;
+    if (b->len + n + 1 > b->cap) {
+        apr_size_t c = b->cap ? b->cap * 2 : 1024;
+        char *bigger;
+        while (c < b->len + n + 1)
+            c *= 2;
+        bigger = apr_palloc(p, c);
+        if (b->len)
+            memcpy(bigger, b->buf, b->len);
+        b->buf = bigger;
+        b->cap = c;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+static int send_text(mp_chat_t *t, const char *event, const char *text)
+{
+    pl_jsonw_t *w;
+
+    if (!t->sse)
+        return 1;
+    w = pl_jsonw_create(t->p, 64 + strlen(text));
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "text", text);
+    pl_jsonw_end(w);
+    return mp_sse_send(t->sse, event, pl_jsonw_text(w, NULL));
+}
+
+static int on_event(void *baton, const pl_chat_event_t *ev)
+{
+    mp_chat_t *t = baton;
+
+    switch (ev->type) {
+    case PL_CHAT_TOKEN:
+        t->started = 1;
+        append(t->p, &t->text, ev->text, strlen(ev->text), TEXT_MAX);
+        return !send_text(t, "token", ev->text);
+    case PL_CHAT_THINKING:
+        t->started = 1;
+        append(t->p, &t->thinking, ev->text, strlen(ev->text), TEXT_MAX);
+        return !send_text(t, "thinking", ev->text);
+    case PL_CHAT_DONE:
+        t->reply->prompt_tokens = ev->prompt_tokens;
+        t->reply->completion_tokens = ev->completion_tokens;
+        t->reply->total_ns = ev->total_ns;
+        t->reply->eval_ns = ev->eval_ns;
+        return 0;
+    case PL_CHAT_ERROR:
+        t->error_code = "upstream_error";
+        t->error_message = apr_pstrdup(t->p, ev->text);
+        return 1;
+    }
+    return 0;
+}
+
+static int on_data(void *baton, long status, const char *data, apr_size_t len)
+{
+    mp_chat_t *t = baton;
+    apr_status_t rv;
+
+    t->status = status;
+    if (status != HTTP_OK) {   /* an error reply before any stream: keep its message */
+        append(t->p, &t->errbody, data, len, ERROR_BODY_MAX);
+        return 0;
+    }
+    rv = pl_chat_reader_feed(t->reader, data, len);
+    if (rv == PL_EUPSTREAM) {
+        t->error_code = "upstream_error";
+        t->error_message = "the model server sent something that is not NDJSON";
+    }
+    return rv != APR_SUCCESS;
+}
+
+/* About every 100 ms while the model runs: a client gone, a stop asked
+ * for, or a silence long enough to need a heartbeat. */
+static int on_poll(void *baton)
+{
+    mp_chat_t *t = baton;
+    apr_time_t now = apr_time_now();
+    int ok;
+
+    if (t->sse && mp_sse_client_gone(t->sse))
+        return 1;
+    if (t->stop_key && now >= t->next_stop_check) {
+        t->next_stop_check = now + STOP_CHECK;
+        if (mp_shared_add(t->req->r, t->stop_key, 0, now + STOP_LIFETIME, &ok) > 0)
+            return t->stopped = 1;
+    }
+    if (t->sse && now - t->sse->last_write > HEARTBEAT)
+        return !mp_sse_comment(t->sse, "keep-alive");
+    return 0;
+}
+
+/* Asks one server; returns 1 when the turn is settled (answered, or failed
+ * after the first token, or the client left), 0 to try the next server. */
+static int ask(mp_chat_t *t, const pl_server_t *s)
+{
+    pl_http_req_t hr;
+    pl_http_resp_t resp;
+    pl_url_t url;
+    const char *why;
+    apr_status_t rv;
+
+    t->status = 0;
+    t->errbody.len = 0;
+    t->error_code = t->error_message = NULL;
+    if (s->kind != PL_SERVER_OLLAMA)
+        return 0;
+    if (pl_url_check(t->p, s->base_url, t->req->conf->model_allow, &url, &why) != APR_SUCCESS) {
+        t->error_code = "upstream_unreachable";
+        t->error_message = apr_pstrcat(t->p, "base_url ", why, NULL);
+        return 0;
+    }
+    memset(&hr, 0, sizeof(hr));
+    hr.method = "POST";
+    hr.base = &url;
+    hr.path = "/api/chat";
+    hr.body = t->body;
+    hr.bearer = s->api_key;
+    hr.connect_timeout_ms = CONNECT_TIMEOUT_MS;
+    hr.timeout_ms = STREAM_TIMEOUT_MS;
+    hr.idle_timeout_s = IDLE_TIMEOUT_S;
+    t->reader = pl_chat_reader_create(t->p, on_event, t);
+    t->reply->server_id = s->id;
+    rv = pl_http_stream(t->p, &hr, on_data, on_poll, t, &resp);
+    if (t->stopped) {
+        t->error_code = "stopped";
+        t->error_message = "stopped on request";
+        return 1;
+    }
+    if (t->sse && t->sse->gone) {
+        t->error_code = "client_gone";
+        t->error_message = "the client went away";
+        return 1;
+    }
+    if (t->status && t->status != HTTP_OK) {
+        const char *msg = pl_ollama_error(t->p, t->errbody.buf, t->errbody.len);
+        t->error_code = t->status == HTTP_NOT_FOUND ? "model_not_found"
+                      : t->status == HTTP_SERVICE_UNAVAILABLE ? "busy" : "upstream_error";
+        t->error_message = msg ? msg : apr_psprintf(t->p, "the server answered %ld", t->status);
+        return t->started;
+    }
+    if (rv == PL_EUPSTREAM) {
+        t->error_code = resp.timed_out ? "upstream_timeout"
+                      : resp.connected && t->status ? "upstream_closed" : "upstream_unreachable";
+        t->error_message = resp.error;
+        return t->started;
+    }
+    if (!t->error_code && !pl_chat_reader_done(t->reader)) {
+        t->error_code = "upstream_closed";
+        t->error_message = "the stream ended before the model was done";
+    }
+    return t->started || !t->error_code || !strcmp(t->error_code, "upstream_error");
+}
+
+void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers)
+{
+    int i, settled = 0;
+
+    c->error_code = "model_not_found";
+    c->error_message = "no enabled Ollama server is configured";
+    for (i = 0; i < servers->nelts && !settled; i++)
+        settled = ask(c, APR_ARRAY_IDX(servers, i, pl_server_t *));
+}
+
+int mp_chat_http_status(const char *code)
+{
+    return !strcmp(code, "model_not_found") ? HTTP_NOT_FOUND
+         : !strcmp(code, "busy") ? HTTP_SERVICE_UNAVAILABLE
+         : !strcmp(code, "upstream_timeout") ? HTTP_GATEWAY_TIME_OUT
+         : HTTP_BAD_GATEWAY;
+}

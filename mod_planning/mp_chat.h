@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One model reply relayed from a model server to the client: the upstream
+ * request with libcurl, the NDJSON read as it arrives, one SSE event per
+ * token through the brigade, and the ways it can end (done, a server error,
+ * a stop, a client gone). Shared by thread messages and anything else that
+ * streams a chat (prompt tests). */
+#ifndef MP_CHAT_H
+#define MP_CHAT_H
+
+#include "mp_request.h"
+#include "mp_sse.h"
+#include "pl_chat.h"
+#include "pl_servers.h"
+
+typedef struct {
+    char *buf;
+    apr_size_t len, cap;
+} mp_chat_buf_t;
+
+typedef struct {
+    /* set by the caller */
+    mp_req_t *req;
+    apr_pool_t *p;
+    mp_sse_t *sse;                /* NULL: the client waits for one JSON reply */
+    pl_message_t *reply;          /* receives server_id and the counts */
+    const char *body;             /* the /api/chat request body */
+    const char *stop_key;         /* NULL: no stop flag to watch */
+
+    /* the outcome */
+    mp_chat_buf_t text, thinking;
+    const char *error_code, *error_message;   /* NULL code: complete */
+
+    /* while it runs */
+    mp_chat_buf_t errbody;
+    pl_chat_reader_t *reader;
+    long status;                  /* the server's HTTP status */
+    int started;                  /* a token (or thinking) arrived */
+    apr_time_t next_stop_check;
+    int stopped;
+} mp_chat_t;
+
+/* A slot for one more reply, within the process's and the user's caps
+ * (PlanningMaxStreams, PlanningMaxStreamsPerUser), released with the
+ * request. 0 after a 503 with Retry-After (SECURITY 26). */
+int mp_chat_take_slot(mp_req_t *req);
+
+/* The shared key a stop request sets for a thread: a stop may arrive at
+ * another process than the one streaming. */
+const char *mp_chat_stop_key(apr_pool_t *p, apr_int64_t thread_id);
+/* Clears a stop asked for before this reply began. */
+void mp_chat_stop_clear(mp_req_t *req, const char *key);
+/* Asks the process streaming under key to stop; 0 when it could not be passed on. */
+int mp_chat_stop_request(mp_req_t *req, const char *key);
+
+/* Asks the servers in order until one settles the reply: a server that
+ * fails before the first token hands over to the next. */
+void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers);
+
+/* The HTTP status for a reply that failed with code, for non-streamed replies. */
+int mp_chat_http_status(const char *code);
+
+#endif
