@@ -258,3 +258,14 @@ const char *pl_json_member_text(apr_pool_t *p, const pl_json_t *obj, const char 
     free(s);
     return copy;
 }
+
+apr_array_header_t *pl_json_keys(apr_pool_t *p, const pl_json_t *obj)
+{
+    apr_array_header_t *keys = apr_array_make(p, 8, sizeof(const char *));
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(obj->j, key, val)
+        APR_ARRAY_PUSH(keys, const char *) = apr_pstrdup(p, key);
+    return keys;
+}

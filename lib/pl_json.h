@@ -48,6 +48,8 @@ const char *pl_json_string_value(const pl_json_t *json);
 
 /* The first key of obj that is not in the NULL-terminated list known. */
 const char *pl_json_unknown_key(const pl_json_t *obj, const char *const *known);
+/* The keys of an object in document order (const char *, copied into p). */
+apr_array_header_t *pl_json_keys(apr_pool_t *p, const pl_json_t *obj);
 /* 1 and *out set when key holds a JSON integer; 0 for anything else (a real
  * such as 1.0 or a numeric string included), so callers can insist on it. */
 int pl_json_get_int(const pl_json_t *obj, const char *key, apr_int64_t *out);

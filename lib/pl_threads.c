@@ -242,6 +242,12 @@ void pl_message_write(pl_jsonw_t *w, const pl_message_t *m)
     else
         pl_jsonw_str(w, "parent_id", NULL);
     pl_jsonw_str(w, "role", m->role);
+    pl_message_write_content(w, m);
+    pl_jsonw_str(w, "created_at", m->created_at);
+}
+
+void pl_message_write_content(pl_jsonw_t *w, const pl_message_t *m)
+{
     pl_jsonw_str(w, "content", m->content);
     pl_jsonw_str(w, "thinking", m->thinking);
     pl_jsonw_str(w, "state", m->state);
@@ -254,7 +260,6 @@ void pl_message_write(pl_jsonw_t *w, const pl_message_t *m)
                         m->eval_ns ? (double)m->completion_tokens * 1e9 / (double)m->eval_ns : 0);
         pl_jsonw_str(w, "error_code", m->error_code);
     }
-    pl_jsonw_str(w, "created_at", m->created_at);
 }
 
 static void *thread_row(apr_pool_t *p, const char **r)

@@ -42,6 +42,9 @@ apr_status_t pl_thread_apply(pl_thread_t *t, const pl_json_t *in, int whole, apr
                              const char **field, const char **why);
 void pl_thread_write(pl_jsonw_t *w, const pl_thread_t *t);
 void pl_message_write(pl_jsonw_t *w, const pl_message_t *m);
+/* What a message says, without its place in a thread: content, thinking,
+ * state, model and, for a reply, its counts (a prompt test's reply). */
+void pl_message_write_content(pl_jsonw_t *w, const pl_message_t *m);
 
 apr_status_t pl_threads_insert(pl_db_t *db, apr_pool_t *p, pl_thread_t *t);
 apr_status_t pl_threads_update(pl_db_t *db, apr_pool_t *p, pl_thread_t *t);

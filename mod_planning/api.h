@@ -50,6 +50,17 @@ int api_threads_stop(mp_req_t *req);
 int api_threads_assign(mp_req_t *req);
 int api_usage_list(mp_req_t *req);
 
+int api_prompts_list(mp_req_t *req);
+int api_prompts_create(mp_req_t *req);
+int api_prompts_get(mp_req_t *req);
+int api_prompts_patch(mp_req_t *req);
+int api_prompts_delete(mp_req_t *req);
+int api_prompt_versions_list(mp_req_t *req);
+int api_prompt_versions_get(mp_req_t *req);
+int api_prompt_versions_restore(mp_req_t *req);
+int api_prompts_render(mp_req_t *req);
+int api_prompts_test(mp_req_t *req);
+
 int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);
 int api_members_delete(mp_req_t *req);

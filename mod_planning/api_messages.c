@@ -85,7 +85,7 @@ int api_messages_post(mp_req_t *req)
     mp_chat_t *turn = apr_pcalloc(p, sizeof(*turn));
     apr_array_header_t *servers, *branch;
     const char *content, *model;
-    pl_jsonw_t *w;
+    pl_jsonw_t *w, *details;
     pl_thread_t *t;
     apr_status_t rv;
     int stream = 1;
@@ -156,10 +156,6 @@ int api_messages_post(mp_req_t *req)
     }
     mp_chat_run(turn, servers);
 
-    turn->reply->content = turn->text.buf ? turn->text.buf : "";
-    turn->reply->thinking = turn->thinking.buf;
-    turn->reply->state = turn->error_code ? "incomplete" : "complete";
-    turn->reply->error_code = turn->error_code;
     if ((rv = pl_messages_finish(req->db, p, turn->reply)) != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
                       "PLN00601: could not store reply %" APR_INT64_T_FMT " of thread %"
@@ -170,34 +166,20 @@ int api_messages_post(mp_req_t *req)
                       turn->error_code, turn->error_message ? turn->error_message : "-");
     w = pl_jsonw_create(p, 1024 + turn->text.len + turn->thinking.len);
     if (stream) {
-        if (turn->error_code) {
-            pl_jsonw_object(w, NULL);
-            pl_jsonw_str(w, "code", turn->error_code);
-            pl_jsonw_str(w, "message", turn->error_message);
-            pl_jsonw_int(w, "message_id", turn->reply->id);
-            pl_jsonw_end(w);
-            mp_sse_send(turn->sse, "error", pl_jsonw_text(w, NULL));
-        }
-        else {
-            pl_jsonw_object(w, NULL);
-            pl_message_write(w, turn->reply);
-            pl_jsonw_end(w);
-            mp_sse_send(turn->sse, "done", pl_jsonw_text(w, NULL));
-        }
-        return OK;
+        pl_jsonw_object(w, NULL);
+        pl_message_write(w, turn->reply);
+        pl_jsonw_end(w);
     }
-    if (!turn->error_code) {
+    else
         write_done(w, turn, user);
-        return mp_reply_json(req, HTTP_CREATED, w);
-    }
-    /* Both messages are stored; the error says where, and why the model failed. */
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_int(w, "user_message_id", user->id);
-    pl_jsonw_int(w, "message_id", turn->reply->id);
-    pl_jsonw_str(w, "state", "incomplete");
-    pl_jsonw_end(w);
-    return mp_reply_error_details(req, mp_chat_http_status(turn->error_code), turn->error_code,
-                                  turn->error_message, pl_jsonw_text(w, NULL));
+    /* On failure both messages are stored; the error says where, and why the model failed. */
+    details = pl_jsonw_create(p, 128);
+    pl_jsonw_object(details, NULL);
+    pl_jsonw_int(details, "user_message_id", user->id);
+    pl_jsonw_int(details, "message_id", turn->reply->id);
+    pl_jsonw_str(details, "state", "incomplete");
+    pl_jsonw_end(details);
+    return mp_chat_end(turn, HTTP_CREATED, pl_jsonw_text(w, NULL), pl_jsonw_text(details, NULL));
 }
 
 /* Stops the reply being generated in the thread, wherever it runs. */

@@ -251,6 +251,31 @@ void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers)
     c->error_message = "no enabled Ollama server is configured";
     for (i = 0; i < servers->nelts && !settled; i++)
         settled = ask(c, APR_ARRAY_IDX(servers, i, pl_server_t *));
+    c->reply->content = c->text.buf ? c->text.buf : "";
+    c->reply->thinking = c->thinking.buf;
+    c->reply->state = c->error_code ? "incomplete" : "complete";
+    c->reply->error_code = c->error_code;
+}
+
+int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *details_json)
+{
+    pl_jsonw_t *w;
+
+    if (!c->error_code)
+        return c->sse ? (mp_sse_send(c->sse, "done", done_json), OK)
+                      : mp_reply_json_text(c->req, status, done_json, strlen(done_json));
+    if (!c->sse)
+        return mp_reply_error_details(c->req, mp_chat_http_status(c->error_code), c->error_code,
+                                      c->error_message, details_json);
+    w = pl_jsonw_create(c->p, 256);
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "code", c->error_code);
+    pl_jsonw_str(w, "message", c->error_message);
+    if (c->reply->id)
+        pl_jsonw_int(w, "message_id", c->reply->id);
+    pl_jsonw_end(w);
+    mp_sse_send(c->sse, "error", pl_jsonw_text(w, NULL));
+    return OK;
 }
 
 int mp_chat_http_status(const char *code)

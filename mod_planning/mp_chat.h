@@ -53,8 +53,16 @@ void mp_chat_stop_clear(mp_req_t *req, const char *key);
 int mp_chat_stop_request(mp_req_t *req, const char *key);
 
 /* Asks the servers in order until one settles the reply: a server that
- * fails before the first token hands over to the next. */
+ * fails before the first token hands over to the next. Then c->reply holds
+ * the content, thinking, state ("complete" or "incomplete") and error code. */
 void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers);
+
+/* Ends the client's reply once mp_chat_run returned. On a stream: a "done"
+ * event with done_json, or an "error" event with the code, the message and
+ * the stored reply's id (when it has one). Without one: done_json as the
+ * reply with status, or the error reply (mp_chat_http_status) with
+ * details_json (NULL: none). Returns OK. */
+int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *details_json);
 
 /* The HTTP status for a reply that failed with code, for non-streamed replies. */
 int mp_chat_http_status(const char *code);

@@ -61,6 +61,18 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   P "/threads/{thread}/stop",     api_threads_stop,  MP_PERM_WRITE, DB },
     { M_POST,   P "/threads/{thread}/assign",   api_threads_assign, MP_PERM_WRITE, BODY_DB },
 
+    { M_GET,    P "/prompts",           api_prompts_list,     MP_PERM_READ,   DB },
+    { M_POST,   P "/prompts",           api_prompts_create,   MP_PERM_WRITE,  BODY_DB },
+    { M_GET,    P "/prompts/{prompt}",  api_prompts_get,      MP_PERM_READ,   DB },
+    { M_PATCH,  P "/prompts/{prompt}",  api_prompts_patch,    MP_PERM_WRITE,  BODY_DB },
+    { M_DELETE, P "/prompts/{prompt}",  api_prompts_delete,   MP_PERM_WRITE,  DB },
+    { M_GET,    P "/prompts/{prompt}/versions", api_prompt_versions_list, MP_PERM_READ, DB },
+    { M_GET,    P "/prompts/{prompt}/versions/{version}", api_prompt_versions_get, MP_PERM_READ, DB },
+    { M_POST,   P "/prompts/{prompt}/versions/{version}/restore", api_prompt_versions_restore,
+                MP_PERM_WRITE, DB },
+    { M_POST,   P "/prompts/{prompt}/render", api_prompts_render, MP_PERM_READ,  BODY_DB },
+    { M_POST,   P "/prompts/{prompt}/test",   api_prompts_test,   MP_PERM_WRITE, BODY_DB },
+
     { M_GET,    P "/projects",          api_projects_list,    MP_PERM_READ,   DB | ANY_KEY },
     { M_POST,   P "/projects",          api_projects_create,  MP_PERM_WRITE,  BODY_DB },
     { M_GET,    P "/projects/{id}",     api_projects_get,     MP_PERM_READ,   PROJ },
