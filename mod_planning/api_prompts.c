@@ -92,15 +92,20 @@ static int store_failed(mp_req_t *req, apr_status_t rv)
     return mp_reply_status(req, rv, "prompt");
 }
 
+/* A 400 for field; 0, the "refused" result of the checks. */
+static int refuse(mp_req_t *req, const char *message, const char *field)
+{
+    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", message, field);
+    return 0;
+}
+
 static int apply(mp_req_t *req, pl_prompt_t *pr, int whole, int *versioned)
 {
     const char *field, *why;
 
     if (pl_prompt_apply(pr, req->body, whole, req->r->pool, versioned, &field, &why) == APR_SUCCESS)
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                   field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
-    return 0;
+    return refuse(req, field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
 }
 
 int api_prompts_create(mp_req_t *req)
@@ -119,12 +124,27 @@ int api_prompts_create(mp_req_t *req)
     return reply_prompt(req, HTTP_CREATED, pr);
 }
 
-/* The list's query, for its links: the filters and a page. */
-static const char *page_href(apr_pool_t *p, const pl_prompt_filter_t *f, int offset)
+/* The paging members of a list: total, limit, offset and the links to
+ * this page and the next, which keep the list's filters (a query string of
+ * ours, "" for none). */
+static void page(pl_jsonw_t *w, apr_pool_t *p, const char *path, const char *filters, int limit,
+                 int offset, apr_int64_t total)
 {
-    return apr_pstrcat(p, MP_API_BASE "/prompts?limit=", apr_itoa(p, f->limit),
-                       "&offset=", apr_itoa(p, offset),
-                       f->tag ? "&tag=" : "", f->tag ? f->tag : "",
+    pl_jsonw_int(w, "total", total);
+    pl_jsonw_int(w, "limit", limit);
+    pl_jsonw_int(w, "offset", offset);
+    pl_jsonw_object(w, "_links");
+    pl_jsonw_link(w, "self", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset), filters);
+    if ((apr_int64_t)offset + limit < total)
+        pl_jsonw_link(w, "next", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset + limit),
+                      filters);
+    pl_jsonw_end(w);
+}
+
+/* The filters of a prompt list as a query string for its links. */
+static const char *filter_query(apr_pool_t *p, const pl_prompt_filter_t *f)
+{
+    return apr_pstrcat(p, f->tag ? "&tag=" : "", f->tag ? f->tag : "",
                        f->q ? "&q=" : "", f->q ? ap_escape_urlencoded(p, f->q) : "",
                        f->owner_id ? "&owner_id=" : "",
                        f->owner_id ? pl_text_i64(p, f->owner_id) : "", NULL);
@@ -173,14 +193,7 @@ int api_prompts_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", f.limit);
-    pl_jsonw_int(w, "offset", f.offset);
-    pl_jsonw_object(w, "_links");
-    pl_jsonw_link(w, "self", page_href(p, &f, f.offset), NULL);
-    if ((apr_int64_t)f.offset + f.limit < total)
-        pl_jsonw_link(w, "next", page_href(p, &f, f.offset + f.limit), NULL);
-    pl_jsonw_end(w);
+    page(w, p, MP_API_BASE "/prompts", filter_query(p, &f), f.limit, f.offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }
@@ -245,15 +258,7 @@ int api_prompt_versions_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", limit);
-    pl_jsonw_int(w, "offset", offset);
-    pl_jsonw_object(w, "_links");
-    pl_jsonw_link(w, "self", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset), NULL);
-    if ((apr_int64_t)offset + limit < total)
-        pl_jsonw_link(w, "next", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit,
-                                              offset + limit), NULL);
-    pl_jsonw_end(w);
+    page(w, p, path, "", limit, offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }
@@ -311,17 +316,11 @@ static int variables_of(mp_req_t *req, apr_hash_t *values)
     if (pl_json_type_of(req->body, "variables") == PL_JSON_ABSENT
         || pl_json_type_of(req->body, "variables") == PL_JSON_NULL)
         return 1;
-    if (!(vars = pl_json_get_object(p, req->body, "variables"))) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                       "variables must be an object of names and values", "variables");
-        return 0;
-    }
+    if (!(vars = pl_json_get_object(p, req->body, "variables")))
+        return refuse(req, "variables must be an object of names and values", "variables");
     keys = pl_json_keys(p, vars);
-    if (keys->nelts > VARIABLES_MAX) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                       "variables may hold at most 100 names", "variables");
-        return 0;
-    }
+    if (keys->nelts > VARIABLES_MAX)
+        return refuse(req, "variables may hold at most 100 names", "variables");
     for (i = 0; i < keys->nelts; i++) {
         const char *k = APR_ARRAY_IDX(keys, i, const char *), *v = NULL, *why = NULL;
         const char *field = apr_pstrcat(p, "variables.", apr_pstrndup(p, k, PL_PROMPT_NAME_MAX), NULL);
@@ -344,11 +343,8 @@ static int variables_of(mp_req_t *req, apr_hash_t *values)
             why = "is not a variable name (letters, digits, '_', '-' and dots)";
         else if (pl_prompt_builtin(k))
             why = "is a built-in variable: the server fills it";
-        if (why) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                           apr_pstrcat(p, field, " ", why, NULL), field);
-            return 0;
-        }
+        if (why)
+            return refuse(req, apr_pstrcat(p, field, " ", why, NULL), field);
         apr_hash_set(values, k, APR_HASH_KEY_STRING, v);
     }
     return 1;
@@ -365,11 +361,8 @@ static int project_of(mp_req_t *req, pl_project_t **proj)
     if (pl_json_type_of(req->body, "project_id") == PL_JSON_ABSENT
         || pl_json_type_of(req->body, "project_id") == PL_JSON_NULL)
         return 1;
-    if (!pl_json_get_int(req->body, "project_id", &id) || id < 1) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                       "project_id must be a project id or null", "project_id");
-        return 0;
-    }
+    if (!pl_json_get_int(req->body, "project_id", &id) || id < 1)
+        return refuse(req, "project_id must be a project id or null", "project_id");
     if (!api_threads_project_visible(req, id))
         return 0;
     if ((rv = pl_store_project_get(req->db, req->r->pool, id, proj)) != APR_SUCCESS) {
@@ -396,11 +389,8 @@ static int render(mp_req_t *req, const pl_prompt_t *pr, apr_int64_t *version, co
 
     *version = pr->version;
     if (pl_json_type_of(req->body, "version") != PL_JSON_ABSENT) {
-        if (!pl_json_get_int(req->body, "version", version) || *version < 1) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                           "version must be a version number of the prompt", "version");
-            return 0;
-        }
+        if (!pl_json_get_int(req->body, "version", version) || *version < 1)
+            return refuse(req, "version must be a version number of the prompt", "version");
         if (!load_version(req, pr, *version, &v))
             return 0;
         body = v->body;
@@ -461,27 +451,24 @@ static int test_chat(mp_req_t *req, pl_thread_t *t, const char **model, int *str
 
     *model = pl_json_get_str(req->body, "model");
     if (!*model || !**model || strlen(*model) > 255 || pl_text_has_ctl(*model))
-        return !mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                               "model must be the name of a model", "model");
+        return refuse(req, "model must be the name of a model", "model");
     *stream = 1;
     if (pl_json_type_of(req->body, "stream") != PL_JSON_ABSENT) {
         if (pl_json_type_of(req->body, "stream") != PL_JSON_BOOL)
-            return !mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                                   "stream must be true or false", "stream");
+            return refuse(req, "stream must be true or false", "stream");
         *stream = pl_json_is_true(req->body, "stream");
     }
     if (pl_json_type_of(req->body, "system") != PL_JSON_ABSENT
         && pl_json_type_of(req->body, "system") != PL_JSON_NULL) {
         t->system_prompt = pl_json_get_str(req->body, "system");
         if (!t->system_prompt || pl_text_utf8_chars(t->system_prompt) > SYSTEM_MAX_CHARS)
-            return !mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                                   "system must be a string of up to 100000 characters", "system");
+            return refuse(req, "system must be a string of up to 100000 characters", "system");
     }
-    if (pl_json_parse(&in, p, apr_pstrcat(p, "{\"options\":", opts ? opts : "{}", "}", NULL),
-                      strlen(opts ? opts : "{}") + 12, req->conf->json_depth + 1, &err) != APR_SUCCESS
-        || pl_thread_apply(t, in, 1, p, &field, &why) != APR_SUCCESS)
-        return !mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                               apr_pstrcat(p, field, " ", why, NULL), field);
+    opts = apr_pstrcat(p, "{\"options\":", opts ? opts : "{}", "}", NULL);
+    if (pl_json_parse(&in, p, opts, strlen(opts), req->conf->json_depth + 1, &err) != APR_SUCCESS)
+        return refuse(req, "options must be an object of model options", "options");
+    if (pl_thread_apply(t, in, 1, p, &field, &why) != APR_SUCCESS)
+        return refuse(req, field ? apr_pstrcat(p, field, " ", why, NULL) : why, field);
     t->model = *model;
     return 1;
 }

@@ -62,6 +62,15 @@ for my $backend (backends()) {
         my $th = $srv->json('POST', '/api/v1/threads', { title => 'owners', model => 'llama3.2:latest' }, bearer($owner));
         status_is($th, 201, "the owner's thread");
         my $thread_id = ($th->{json} || {})->{id};
+        # Two prompts of the owner's: the library is shared, changing one is
+        # for its owner and admins; the admin's run gets the second.
+        my %prompt_for;
+        for my $proj ($A, $A2) {
+            my $pr = $srv->json('POST', '/api/v1/prompts', { name => "owners-$proj->{id}", body => 'About {{topic}}' },
+                                bearer($owner));
+            status_is($pr, 201, "the owner's prompt");
+            $prompt_for{ $proj->{id} } = ($pr->{json} || {})->{id};
+        }
 
         my $rl = $srv->request('GET', '/api/v1/routes');
         status_is($rl, 200, 'GET /routes');
@@ -111,6 +120,11 @@ for my $backend (backends()) {
                 'PATCH /api/v1/threads/{thread}' => { title => "renamed by $caller" },
                 'POST /api/v1/threads/{thread}/messages' => { content => 'hi', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/assign' => { project_id => undef },
+                'POST /api/v1/prompts'       => { name => "p-$caller-$n", body => 'Say {{x}}' },
+                'PATCH /api/v1/prompts/{prompt}' => { description => "patched by $caller" },
+                'POST /api/v1/prompts/{prompt}/render' => { variables => { topic => 'x' } },
+                'POST /api/v1/prompts/{prompt}/test' => { model => 'llama3.2:latest', variables => { topic => 'x' },
+                                                          stream => JSON::PP::false },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
@@ -121,6 +135,8 @@ for my $backend (backends()) {
             $path =~ s/\{key\}/$vkey->{id}/g;
             $path =~ s/\{server\}/$server_id/g;
             $path =~ s/\{thread\}/$thread_id/g;
+            $path =~ s/\{prompt\}/$prompt_for{$proj->{id}}/g;
+            $path =~ s/\{version\}/1/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
@@ -136,6 +152,12 @@ for my $backend (backends()) {
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
                 return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/messages$};
                 return [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
+            }
+            if ($route->{path} =~ /\{prompt\}/) {   # read by all, changed by the owner or an admin
+                return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{/test$};
+                return [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx']
+                    if $route->{method} eq 'GET' || $k =~ m{/render$} || $caller eq 'owner' || $caller eq 'admin';
+                return [sub { $_[0] == 403 }, "403 (another's prompt)"];
             }
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
                    : $k =~ m{/servers/\{server\}/(?:models|ps)} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
@@ -157,7 +179,9 @@ for my $backend (backends()) {
             my $u = $srv->request('GET', "/api/v1/users/$vic_id");
             my $k = $srv->request('GET', '/api/v1/auth/me', bearer($vkey->{key}));
             my $l = $srv->request('GET', '/api/v1/users');
+            my $pr = $srv->request('GET', "/api/v1/prompts/$prompt_for{$A->{id}}");
             return $J->encode({ project => [$p->{status}, $p->{json}], members => [$m->{status}, $m->{json}],
+                                prompt => [$pr->{status}, $pr->{json}],
                                 victim => [$u->{status}, $u->{json}], victim_key => $k->{status},
                                 users => [ map { $_->{username} } @{ ($l->{json} || {})->{items} || [] } ] });
         };

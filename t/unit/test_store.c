@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* pl_migrate and pl_store_projects on a real SQLite database. */
+/* pl_migrate, pl_store_projects and pl_prompts on a real SQLite database. */
 #include <unistd.h>
 
 #include "unit.h"
 #include "pl_migrate.h"
+#include "pl_prompts.h"
 #include "pl_status.h"
 #include "pl_store_projects.h"
 #include "pl_version.h"
@@ -156,6 +157,42 @@ static void lists_newest_first(void **state)
     assert_string_equal(APR_ARRAY_IDX(items, 0, pl_project_t *)->name, "p4");
 }
 
+/* A prompt's versions, and a write over a version that is no longer the
+ * newest refused (two editors at once), without a trace. */
+static void prompt_versions_and_stale_writes(void **state)
+{
+    fixture_t *f = *state;
+    pl_prompt_t *pr = apr_pcalloc(f->p, sizeof(*pr)), *stale, *now;
+    pl_prompt_version_t *v;
+    apr_array_header_t *items;
+    apr_int64_t total;
+
+    pr->name = "p";
+    pr->description = "";
+    pr->body = "one {{x}}";
+    pr->tags = apr_array_make(f->p, 2, sizeof(const char *));
+    APR_ARRAY_PUSH(pr->tags, const char *) = "a";
+    assert_int_equal(pl_prompts_insert(f->db, f->p, pr), APR_SUCCESS);
+    assert_int_equal(pr->version, 1);
+    assert_int_equal(pl_prompts_get(f->db, f->p, pr->id, &stale), APR_SUCCESS);
+
+    pr->body = "two";
+    assert_int_equal(pl_prompts_update(f->db, f->p, pr, 1, 0, 0), APR_SUCCESS);
+    assert_int_equal(pr->version, 2);
+    stale->body = "lost";
+    assert_int_equal(pl_prompts_update(f->db, f->p, stale, 1, 0, 0), APR_EAGAIN);
+
+    assert_int_equal(pl_prompts_get(f->db, f->p, pr->id, &now), APR_SUCCESS);
+    assert_string_equal(now->body, "two");
+    assert_int_equal(now->version, 2);
+    assert_int_equal(now->tags->nelts, 1);
+    assert_int_equal(pl_prompt_versions_list(f->db, f->p, pr->id, 10, 0, &items, &total), APR_SUCCESS);
+    assert_int_equal(total, 2);
+    assert_int_equal(pl_prompt_versions_get(f->db, f->p, pr->id, 1, &v), APR_SUCCESS);
+    assert_string_equal(v->body, "one {{x}}");
+    assert_int_equal(pl_prompt_versions_get(f->db, f->p, pr->id, 3, &v), PL_ENOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +201,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(names_are_unique, setup, teardown),
         cmocka_unit_test_setup_teardown(writes_raise_the_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(lists_newest_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(prompt_versions_and_stale_writes, setup, teardown),
     };
     return UNIT_RUN(tests);
 }
