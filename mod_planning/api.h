@@ -50,6 +50,15 @@ int api_threads_stop(mp_req_t *req);
 int api_threads_assign(mp_req_t *req);
 int api_usage_list(mp_req_t *req);
 
+/* /ollama/api/...: the Ollama-compatible proxy (api_ollama.c). */
+int api_ollama_chat(mp_req_t *req);
+int api_ollama_generate(mp_req_t *req);
+int api_ollama_embed(mp_req_t *req);
+int api_ollama_show(mp_req_t *req);
+int api_ollama_tags(mp_req_t *req);
+int api_ollama_ps(mp_req_t *req);
+int api_ollama_version(mp_req_t *req);
+
 int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);
 int api_members_delete(mp_req_t *req);
