@@ -18,8 +18,8 @@ static apr_status_t refuse(const char *message, const char **why)
     return PL_EINVAL;
 }
 
-apr_status_t pl_proxy_request(const pl_json_t *body, int streams_by_default,
-                              const char **model, int *stream, const char **why)
+apr_status_t pl_proxy_request(const pl_json_t *body, const char **model, int *stream,
+                              const char **why)
 {
     const char *key = pl_json_type_of(body, "model") != PL_JSON_ABSENT ? "model" : "name";
 
@@ -37,10 +37,12 @@ apr_status_t pl_proxy_request(const pl_json_t *body, int streams_by_default,
         return refuse("model is required", why);
     if (strlen(*model) > PL_PROXY_MODEL_MAX || pl_text_has_ctl(*model))
         return refuse("invalid model name", why);
+    if (!stream)
+        return APR_SUCCESS;
     switch (pl_json_type_of(body, "stream")) {
     case PL_JSON_ABSENT:
     case PL_JSON_NULL:      /* Ollama's *bool: null is the default */
-        *stream = streams_by_default;
+        *stream = 1;
         return APR_SUCCESS;
     case PL_JSON_BOOL:
         *stream = pl_json_is_true(body, "stream");

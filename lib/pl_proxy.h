@@ -13,11 +13,12 @@
 #define PL_PROXY_MODEL_MAX 255   /* bytes of a model name */
 
 /* The model a request names ("model", or "name", which Ollama also takes)
- * and whether its reply streams ("stream", default streams_by_default).
- * PL_EINVAL and *why, in Ollama's words where it has them, for a request
- * Ollama would refuse. */
-apr_status_t pl_proxy_request(const pl_json_t *body, int streams_by_default,
-                              const char **model, int *stream, const char **why);
+ * and whether its reply streams ("stream", true unless false, as Ollama
+ * has it; stream NULL for requests that never stream, where Ollama ignores
+ * the field). PL_EINVAL and *why, in Ollama's words where it has them, for
+ * a request Ollama would refuse. */
+apr_status_t pl_proxy_request(const pl_json_t *body, const char **model, int *stream,
+                              const char **why);
 
 /* Model lists (/api/tags, /api/ps) of several servers as one: each name
  * once, from the first server that lists it (servers are added best

@@ -273,10 +273,8 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
     t->req = req;
     t->p = req->r->pool;
     t->path = path;
-    if (pl_proxy_request(req->body, streams, &t->model, &t->stream, &why) != APR_SUCCESS)
+    if (pl_proxy_request(req->body, &t->model, streams ? &t->stream : NULL, &why) != APR_SUCCESS)
         return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, NULL);
-    if (!streams)
-        t->stream = 0;
     if (!candidates(req, &servers) || (runs && !mp_chat_take_slot(req)))
         return OK;
     t->client = mp_sse_watch(req->r);

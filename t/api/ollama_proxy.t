@@ -186,6 +186,14 @@ for my $backend (backends()) {
         $raw = $srv->json('POST', '/ollama/api/show', { model => 'nosuch:1b' });
         is($raw->{content}, '{"error":"model \'nosuch:1b\' not found"}', '... the body is Ollama\'s');
 
+        # a request the server finds bad is the client's to hear, not the next server's
+        my $a_before = calls($A, '/api/chat') + calls($B, '/api/chat');
+        my $refused = $call->(method => 'chat', request => { %{ chat_req('llama3.2', 'x') }, think => $T });
+        is_deeply($refused->{error}, { name => 'ResponseError', status_code => 400,
+                                       message => '"llama3.2" does not support thinking' },
+                  'a request Ollama refuses (400): relayed as it said it') or diag explain $refused;
+        is(calls($A, '/api/chat') + calls($B, '/api/chat') - $a_before, 1, '... asked of one server only');
+
         # failover before the first byte: the next server answers
         my $b_before = calls($B, '/api/chat');
         fake_control($A, 'POST', 'config', { fail_before_stream => { status => 500, error => 'boom', times => 2 } });

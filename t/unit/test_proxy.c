@@ -19,33 +19,31 @@ static void requests_table(void **state)
 {
     static const struct {
         const char *body;
-        int streams_by_default;
         const char *model;      /* NULL: refused with why */
         int stream;
         const char *why;
     } cases[] = {
-        { "{\"model\":\"llama3.2\"}", 1, "llama3.2", 1, NULL },
-        { "{\"model\":\"llama3.2\",\"stream\":false}", 1, "llama3.2", 0, NULL },
-        { "{\"model\":\"llama3.2\",\"stream\":null}", 0, "llama3.2", 0, NULL },
-        { "{\"model\":\"m\",\"stream\":true}", 0, "m", 1, NULL },
-        { "{\"name\":\"old:7b\"}", 0, "old:7b", 0, NULL },
-        { "{\"model\":\"new\",\"name\":\"old\"}", 0, "new", 0, NULL },
-        { "{}", 1, NULL, 0, "model is required" },
-        { "{\"model\":\"\"}", 1, NULL, 0, "model is required" },
-        { "{\"model\":null}", 1, NULL, 0, "model is required" },
-        { "{\"model\":42}", 1, NULL, 0, "model must be a string" },
-        { "{\"model\":[\"a\"]}", 1, NULL, 0, "model must be a string" },
-        { "{\"model\":\"a\\nb\"}", 1, NULL, 0, "invalid model name" },
-        { "{\"model\":\"m\",\"stream\":\"yes\"}", 1, NULL, 0, "stream must be true or false" },
-        { "{\"model\":\"m\",\"stream\":1}", 1, NULL, 0, "stream must be true or false" },
+        { "{\"model\":\"llama3.2\"}", "llama3.2", 1, NULL },
+        { "{\"model\":\"llama3.2\",\"stream\":false}", "llama3.2", 0, NULL },
+        { "{\"model\":\"llama3.2\",\"stream\":null}", "llama3.2", 1, NULL },
+        { "{\"model\":\"m\",\"stream\":true}", "m", 1, NULL },
+        { "{\"name\":\"old:7b\",\"stream\":false}", "old:7b", 0, NULL },
+        { "{\"model\":\"new\",\"name\":\"old\"}", "new", 1, NULL },
+        { "{}", NULL, 0, "model is required" },
+        { "{\"model\":\"\"}", NULL, 0, "model is required" },
+        { "{\"model\":null}", NULL, 0, "model is required" },
+        { "{\"model\":42}", NULL, 0, "model must be a string" },
+        { "{\"model\":[\"a\"]}", NULL, 0, "model must be a string" },
+        { "{\"model\":\"a\\nb\"}", NULL, 0, "invalid model name" },
+        { "{\"model\":\"m\",\"stream\":\"yes\"}", NULL, 0, "stream must be true or false" },
+        { "{\"model\":\"m\",\"stream\":1}", NULL, 0, "stream must be true or false" },
     };
     apr_size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *model = NULL, *why = NULL;
         int stream = -1;
-        apr_status_t rv = pl_proxy_request(parse(*state, cases[i].body), cases[i].streams_by_default,
-                                           &model, &stream, &why);
+        apr_status_t rv = pl_proxy_request(parse(*state, cases[i].body), &model, &stream, &why);
         if (cases[i].model) {
             if (rv != APR_SUCCESS)
                 fail_msg("%s: refused (%s)", cases[i].body, why);
@@ -59,6 +57,15 @@ static void requests_table(void **state)
     }
 }
 
+static void stream_ignored_where_nothing_streams(void **state)
+{
+    const char *model = NULL, *why;
+
+    assert_int_equal(pl_proxy_request(parse(*state, "{\"model\":\"e\",\"stream\":\"yes\"}"), &model,
+                                      NULL, &why), APR_SUCCESS);
+    assert_string_equal(model, "e");
+}
+
 static void long_model_name(void **state)
 {
     char *body = apr_pstrcat(*state, "{\"model\":\"", apr_psprintf(*state, "%0*d", PL_PROXY_MODEL_MAX + 1, 0),
@@ -66,7 +73,7 @@ static void long_model_name(void **state)
     const char *model, *why;
     int stream;
 
-    assert_int_equal(pl_proxy_request(parse(*state, body), 1, &model, &stream, &why), PL_EINVAL);
+    assert_int_equal(pl_proxy_request(parse(*state, body), &model, &stream, &why), PL_EINVAL);
     assert_string_equal(why, "invalid model name");
 }
 
@@ -176,6 +183,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(requests_table),
+        UNIT_TEST(stream_ignored_where_nothing_streams),
         UNIT_TEST(long_model_name),
         UNIT_TEST(lists_merge_first_wins),
         UNIT_TEST(empty_list),
