@@ -15,6 +15,8 @@ struct pl_chat_reader_t {
     char *line;
     apr_size_t len, cap;
     int done;
+    pl_chat_line_fn *on_line;
+    void *line_baton;
 };
 
 static const char *const MODEL_OPTIONS[] = {
@@ -77,6 +79,12 @@ pl_chat_reader_t *pl_chat_reader_create(apr_pool_t *p, pl_chat_event_fn *fn, voi
     return r;
 }
 
+void pl_chat_reader_on_line(pl_chat_reader_t *r, pl_chat_line_fn *fn, void *baton)
+{
+    r->on_line = fn;
+    r->line_baton = baton;
+}
+
 int pl_chat_reader_done(const pl_chat_reader_t *r)
 {
     return r->done;
@@ -100,6 +108,8 @@ static apr_status_t line_done(pl_chat_reader_t *r, apr_pool_t *p)
     if (pl_json_parse(&j, p, r->line, r->len, 16, &why) != APR_SUCCESS
         || pl_json_type(j) != PL_JSON_OBJECT)
         return PL_EUPSTREAM;
+    if (r->on_line && r->on_line(r->line_baton, r->line, r->len))
+        return APR_EINTR;
     memset(&ev, 0, sizeof(ev));
     if ((s = pl_json_get_str(j, "error"))) {
         ev.type = PL_CHAT_ERROR;

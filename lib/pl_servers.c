@@ -216,3 +216,22 @@ apr_status_t pl_servers_list(pl_db_t *db, apr_pool_t *p, int enabled_only,
     *servers = pl_db_map(p, res, from_row);
     return APR_SUCCESS;
 }
+
+apr_status_t pl_servers_request(apr_pool_t *p, const pl_server_t *s,
+                                const apr_array_header_t *allow, const char *method,
+                                const char *path, const char *body, pl_http_req_t *hr,
+                                const char **why)
+{
+    pl_url_t *url = apr_pcalloc(p, sizeof(*url));
+    apr_status_t rv;
+
+    memset(hr, 0, sizeof(*hr));
+    if ((rv = pl_url_check(p, s->base_url, allow, url, why)) != APR_SUCCESS)
+        return rv;
+    hr->method = method;
+    hr->base = url;
+    hr->path = path;
+    hr->body = body;
+    hr->bearer = s->api_key;
+    return APR_SUCCESS;
+}

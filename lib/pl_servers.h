@@ -6,6 +6,7 @@
 #include <apr_tables.h>
 
 #include "pl_db.h"
+#include "pl_http.h"
 #include "pl_json.h"
 #include "pl_jsonw.h"
 #include "pl_ollama.h"
@@ -38,5 +39,14 @@ apr_status_t pl_servers_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id, pl_serve
 /* Every server, best first: priority descending, then id. */
 apr_status_t pl_servers_list(pl_db_t *db, apr_pool_t *p, int enabled_only,
                              apr_array_header_t **servers);
+
+/* A request to server s, set up to reach the address its base URL resolves
+ * to only if allow admits it (SECURITY.md 20): *hr is cleared and given the
+ * base, the server's key, method, path and body; timeouts are the caller's.
+ * PL_EINVAL and *why when the URL may not be reached. */
+apr_status_t pl_servers_request(apr_pool_t *p, const pl_server_t *s,
+                                const apr_array_header_t *allow, const char *method,
+                                const char *path, const char *body, pl_http_req_t *hr,
+                                const char **why);
 
 #endif

@@ -60,6 +60,14 @@ int api_prompt_versions_get(mp_req_t *req);
 int api_prompt_versions_restore(mp_req_t *req);
 int api_prompts_render(mp_req_t *req);
 int api_prompts_test(mp_req_t *req);
+/* /ollama/api/...: the Ollama-compatible proxy (api_ollama.c). */
+int api_ollama_chat(mp_req_t *req);
+int api_ollama_generate(mp_req_t *req);
+int api_ollama_embed(mp_req_t *req);
+int api_ollama_show(mp_req_t *req);
+int api_ollama_tags(mp_req_t *req);
+int api_ollama_ps(mp_req_t *req);
+int api_ollama_version(mp_req_t *req);
 
 int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);

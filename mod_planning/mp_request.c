@@ -134,18 +134,22 @@ static int error_reply(mp_req_t *req, int status, const char *code, const char *
     const char *id = mp_request_id(req);
 
     pl_jsonw_object(w, NULL);
-    pl_jsonw_object(w, "error");
-    pl_jsonw_str(w, "code", code);
-    pl_jsonw_str(w, "message", message);
-    if (field) {
-        pl_jsonw_object(w, "details");
-        pl_jsonw_str(w, "field", field);
+    if (req->ollama)    /* Ollama's clients read this and nothing else */
+        pl_jsonw_str(w, "error", message);
+    else {
+        pl_jsonw_object(w, "error");
+        pl_jsonw_str(w, "code", code);
+        pl_jsonw_str(w, "message", message);
+        if (field) {
+            pl_jsonw_object(w, "details");
+            pl_jsonw_str(w, "field", field);
+            pl_jsonw_end(w);
+        }
+        else if (details_json)
+            pl_jsonw_raw(w, "details", details_json);
+        pl_jsonw_str(w, "request_id", id);
         pl_jsonw_end(w);
     }
-    else if (details_json)
-        pl_jsonw_raw(w, "details", details_json);
-    pl_jsonw_str(w, "request_id", id);
-    pl_jsonw_end(w);
     pl_jsonw_end(w);
     apr_table_setn(r->headers_out, "X-Request-Id", id);
     if (status == HTTP_SERVICE_UNAVAILABLE)
@@ -314,7 +318,9 @@ int mp_request_read_json(mp_req_t *req)
     char *data;
     apr_size_t len;
 
-    if (!json_content_type(req->r))
+    /* Ollama reads any body as JSON, and its clients (curl -d) rely on it;
+     * a form posted across sites still needs the CSRF header of cookies. */
+    if (!req->ollama && !json_content_type(req->r))
         return refuse(req, HTTP_UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
                               "the body must be application/json in UTF-8", NULL);
     if (!read_body(req, &data, &len))
@@ -327,5 +333,6 @@ int mp_request_read_json(mp_req_t *req)
     if (pl_json_type(req->body) != PL_JSON_OBJECT)
         return refuse(req, HTTP_BAD_REQUEST, "INVALID_JSON",
                               "the body must be a JSON object", NULL);
+    req->body_text = data;
     return 1;
 }

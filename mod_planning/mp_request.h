@@ -17,11 +17,15 @@ typedef struct mp_req_t {
     mp_caller_t caller;
     pl_role_e project_role;     /* the caller's role in {id}, for project routes */
     pl_json_t *body;            /* the parsed JSON body, when the route takes one */
+    const char *body_text;      /* ... and its text as sent (NUL-terminated) */
+    int ollama;                 /* the Ollama-compatible surface: errors are
+                                   {"error":"..."}, any body type is read */
     pl_db_t *db;                /* the request's database connection */
     const char *request_id;
 } mp_req_t;
 
 #define MP_API_BASE "/api/v1"
+#define MP_OLLAMA_BASE "/ollama"
 
 mp_req_t *mp_request_create(request_rec *r);
 const char *mp_request_id(mp_req_t *req);

@@ -11,6 +11,7 @@
 #include "pl_text.h"
 
 #define P MP_API_BASE
+#define O MP_OLLAMA_BASE "/api"
 #define DB       MP_ROUTE_DB
 #define BODY_DB  (MP_ROUTE_BODY | MP_ROUTE_DB)
 #define PROJ     (MP_ROUTE_DB | MP_ROUTE_PROJECT)
@@ -82,6 +83,16 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/projects/{id}/members",        api_members_list,   MP_PERM_READ,  PROJ },
     { M_PUT,    P "/projects/{id}/members/{user}", api_members_put,    MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
     { M_DELETE, P "/projects/{id}/members/{user}", api_members_delete, MP_PERM_ADMIN, PROJ },
+
+    /* Ollama's API over the shared servers: a model run needs developer,
+     * as a chat in a thread does */
+    { M_POST,   O "/chat",              api_ollama_chat,      MP_PERM_WRITE,  BODY_DB },
+    { M_POST,   O "/generate",          api_ollama_generate,  MP_PERM_WRITE,  BODY_DB },
+    { M_POST,   O "/embed",             api_ollama_embed,     MP_PERM_WRITE,  BODY_DB },
+    { M_POST,   O "/show",              api_ollama_show,      MP_PERM_READ,   BODY_DB },
+    { M_GET,    O "/tags",              api_ollama_tags,      MP_PERM_READ,   DB },
+    { M_GET,    O "/ps",                api_ollama_ps,        MP_PERM_READ,   DB },
+    { M_GET,    O "/version",           api_ollama_version,   MP_PERM_READ,   DB },
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
 
@@ -198,6 +209,7 @@ int mp_router_handle(request_rec *r)
     if (!r->handler || strcmp(r->handler, "planning"))
         return DECLINED;
     req = mp_request_create(r);
+    req->ollama = !strncmp(r->uri, MP_OLLAMA_BASE "/", sizeof(MP_OLLAMA_BASE));
     if (!(route = find_route(req)))
         return no_route(req);
     if ((route->needs & MP_ROUTE_BODY) && !mp_request_check_length(req))

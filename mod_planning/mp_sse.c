@@ -7,7 +7,7 @@
 
 #include "mp_sse.h"
 
-mp_sse_t *mp_sse_open(request_rec *r)
+mp_sse_t *mp_sse_watch(request_rec *r)
 {
     mp_sse_t *s = apr_pcalloc(r->pool, sizeof(*s));
     apr_socket_t *sock = ap_get_conn_socket(r->connection);
@@ -20,13 +20,27 @@ mp_sse_t *mp_sse_open(request_rec *r)
     /* Under HTTP/2 the connection's socket is not this client's stream. */
     if (sock && !r->connection->master && apr_os_sock_get(&s->fd, sock) != APR_SUCCESS)
         s->fd = -1;
+    return s;
+}
+
+void mp_sse_begin(mp_sse_t *s, const char *content_type)
+{
+    request_rec *r = s->r;
+
     r->status = HTTP_OK;
-    ap_set_content_type(r, "text/event-stream; charset=utf-8");
+    ap_set_content_type(r, content_type);
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache, no-store");
     apr_table_setn(r->headers_out, "X-Accel-Buffering", "no");
     apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
     /* mod_deflate would hold the events back to compress them */
     apr_table_setn(r->subprocess_env, "no-gzip", "1");
+}
+
+mp_sse_t *mp_sse_open(request_rec *r)
+{
+    mp_sse_t *s = mp_sse_watch(r);
+
+    mp_sse_begin(s, "text/event-stream; charset=utf-8");
     return s;
 }
 
@@ -58,6 +72,15 @@ int mp_sse_send(mp_sse_t *s, const char *event, const char *json)
         return 0;
     apr_brigade_printf(s->bb, NULL, NULL, "id: %" APR_INT64_T_FMT "\nevent: %s\ndata: %s\n\n",
                        s->seq++, event, json);
+    return pass(s);
+}
+
+int mp_sse_write_line(mp_sse_t *s, const char *data, apr_size_t len)
+{
+    if (s->gone)
+        return 0;
+    apr_brigade_write(s->bb, NULL, NULL, data, len);
+    apr_brigade_putc(s->bb, NULL, NULL, '\n');
     return pass(s);
 }
 

@@ -18,6 +18,16 @@ typedef struct {
 /* Sets the reply up as an event stream (no compression, no caching). */
 mp_sse_t *mp_sse_open(request_rec *r);
 
+/* The same in two steps, for streams of another type (the Ollama proxy's
+ * NDJSON): the client's connection, watched while nothing is decided, and
+ * later, if a stream it is, the reply set up as one of content_type. */
+mp_sse_t *mp_sse_watch(request_rec *r);
+void mp_sse_begin(mp_sse_t *s, const char *content_type);
+
+/* Writes data and a newline (a line of NDJSON) and flushes. Returns 0 once
+ * the client is gone. */
+int mp_sse_write_line(mp_sse_t *s, const char *data, apr_size_t len);
+
 /* Writes "id:", "event:" and "data:" (one line of JSON) and flushes.
  * Returns 0 once the client is gone. */
 int mp_sse_send(mp_sse_t *s, const char *event, const char *json);

@@ -125,6 +125,10 @@ for my $backend (backends()) {
                 'POST /api/v1/prompts/{prompt}/render' => { variables => { topic => 'x' } },
                 'POST /api/v1/prompts/{prompt}/test' => { model => 'llama3.2:latest', variables => { topic => 'x' },
                                                           stream => JSON::PP::false },
+                'POST /ollama/api/chat'      => { model => 'llama3.2', messages => [], stream => JSON::PP::false },
+                'POST /ollama/api/generate'  => { model => 'llama3.2', prompt => 'hi', stream => JSON::PP::false },
+                'POST /ollama/api/embed'     => { model => 'llama3.2', input => 'hi' },
+                'POST /ollama/api/show'      => { model => 'llama3.2' },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
@@ -148,6 +152,8 @@ for my $backend (backends()) {
             my ($perm, $proj, $k) = ($route->{permission}, $route->{project_scoped}, "$route->{method} $route->{path}");
             return [sub { $_[0] < 500 }, 'not 5xx'] if $perm eq 'public';
             return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
+            # the Ollama proxy: every caller here may use it, and its only server is down
+            return [sub { $_[0] == 502 }, '502 (the server is down)'] if $route->{path} =~ m{^/ollama/};
             if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
                 return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/messages$};
@@ -199,6 +205,9 @@ for my $backend (backends()) {
                 push @bad, $res unless $pass;
                 if ($pass && $res->{status} >= 400) {    # and the refusal is a proper JSON error
                     my $e = ref $res->{json} eq 'HASH' ? $res->{json}{error} : undef;
+                    # (the Ollama proxy answers in Ollama's shape: {"error":"..."})
+                    $e = { code => $e, request_id => $res->{headers}{'x-request-id'} }
+                        if $route->{path} =~ m{^/ollama/} && defined $e && !ref $e && keys %{ $res->{json} } == 1;
                     unless (ref $e eq 'HASH' && $e->{code} && $e->{request_id}) {
                         $got{$k}{$caller} .= '!(no JSON error)';
                         push @bad, $res;
