@@ -101,14 +101,14 @@ int api_jobs_cancel(mp_req_t *req)
 {
     pl_job_t *job;
     apr_status_t rv;
-    int was_running;
+    int was_active;
 
     if (!load(req, &job))
         return OK;
-    was_running = !strcmp(job->state, PL_JOB_RUNNING);
+    was_active = !pl_job_ended(job);
     if ((rv = pl_jobs_cancel(req->db, req->r->pool, &job)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "job");
-    if (was_running || !strcmp(job->state, PL_JOB_RUNNING))
+    if (was_active)
         mp_audit(req, "job.cancel", NULL, 0, "job", job->id, 1);
     return api_jobs_reply(req, !strcmp(job->state, PL_JOB_RUNNING) ? HTTP_ACCEPTED : HTTP_OK, job);
 }
