@@ -64,8 +64,8 @@ static const pl_sql_t SQL_FINISH = {
 };
 static const pl_sql_t SQL_RELEASE = {
     "pl.jobs.release",
-    "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, updated_at = %s"
-    " WHERE id = %s AND " HELD, NULL
+    "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL,"
+    " attempts = attempts - 1, updated_at = %s WHERE id = %s AND " HELD, NULL
 };
 
 #define I64OR0(p, v) ((v) ? pl_text_i64((p), (v)) : NULL)

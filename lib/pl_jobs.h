@@ -39,7 +39,7 @@ typedef struct {
     pl_job_progress_t progress;
     const char *error_code, *error;
     int cancel_requested;
-    int attempts;                 /* claims so far */
+    int attempts;                 /* claims so far, hand-backs not counted */
     const char *worker;           /* who holds it while running */
     apr_int64_t created_by;       /* 0: nobody (or a deleted user) */
     const char *created_at, *started_at, *updated_at, *finished_at;
@@ -93,7 +93,8 @@ apr_status_t pl_jobs_progress(pl_db_t *db, apr_pool_t *p, const pl_job_t *job,
 apr_status_t pl_jobs_finish(pl_db_t *db, apr_pool_t *p, const pl_job_t *job,
                             const char *worker, const char *state, const char *error_code,
                             const char *error, const char *result);
-/* Hands a job back to the queue unfinished (the worker is shutting down). */
+/* Hands a job back to the queue unfinished (the worker is shutting down);
+ * the claim does not count as an attempt. */
 apr_status_t pl_jobs_release(pl_db_t *db, apr_pool_t *p, const pl_job_t *job,
                              const char *worker);
 

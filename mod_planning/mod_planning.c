@@ -63,6 +63,7 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
     pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
     mp_config_child_init(pchild, s);
     mp_ratelimit_child_init(pchild, s);
+    mp_jobs_child_init(pchild, s);
 }
 
 static void register_hooks(apr_pool_t *p)

@@ -22,12 +22,34 @@
 #define POLL_EVERY    apr_time_from_sec(1)
 #define MAX_ATTEMPTS  3     /* claims of one job: a job that kills its worker stops here */
 
+#define LET_GO_WAIT   apr_time_from_sec(10)
+
 static apr_uint32_t stopping;
+static apr_uint32_t in_tick;      /* the runner is inside a tick (it may hold a connection) */
 static const char *worker_name;   /* host/pid, in the rows this child holds */
 
 void mp_jobs_child_stopping(apr_pool_t *pchild, int graceful)
 {
     apr_atomic_set32(&stopping, 1);
+}
+
+/* httpd 2.4's mod_watchdog joins its thread only when the configuration
+ * pool goes, after the child pool: mod_dbd's connections would be destroyed
+ * under a running job (and the child abort). Before anything of the child
+ * pool goes, the runner is told to stop and given time to hand its job back. */
+static apr_status_t let_go(void *data)
+{
+    apr_time_t until = apr_time_now() + LET_GO_WAIT;
+
+    apr_atomic_set32(&stopping, 1);
+    while (apr_atomic_read32(&in_tick) && apr_time_now() < until)
+        apr_sleep(apr_time_from_msec(10));
+    return APR_SUCCESS;
+}
+
+void mp_jobs_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_pool_pre_cleanup_register(pchild, NULL, let_go);
 }
 
 static int is_stopping(void *baton)
@@ -83,9 +105,14 @@ static apr_status_t on_tick(int state, void *data, apr_pool_t *pool)
         worker_name = apr_psprintf(s->process->pool, "%s/%ld", host, (long)getpid());
     }
     /* never an error status: mod_watchdog stops calling a callback that returns one */
-    if (state != AP_WATCHDOG_STATE_RUNNING || is_stopping(NULL) || !conf->rt->schema_ok
-        || !worker_name)
+    if (state != AP_WATCHDOG_STATE_RUNNING || !conf->rt->schema_ok || !worker_name)
         return APR_SUCCESS;
+    /* in before looking: let_go either sees this tick or this tick sees it stopping */
+    apr_atomic_inc32(&in_tick);
+    if (is_stopping(NULL)) {
+        apr_atomic_dec32(&in_tick);
+        return APR_SUCCESS;
+    }
     apr_pool_create(&p, pool);
     memset(&w, 0, sizeof(w));
     w.name = worker_name;
@@ -100,6 +127,7 @@ static apr_status_t on_tick(int state, void *data, apr_pool_t *pool)
                          job->id);
     }
     apr_pool_destroy(p);
+    apr_atomic_dec32(&in_tick);
     return APR_SUCCESS;
 }
 

@@ -12,5 +12,7 @@
 int mp_jobs_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 /* The child is going away: a running job is handed back to the queue. */
 void mp_jobs_child_stopping(apr_pool_t *pchild, int graceful);
+/* Makes sure the runner let go of the database before the child pool goes. */
+void mp_jobs_child_init(apr_pool_t *pchild, server_rec *s);
 
 #endif

@@ -189,6 +189,22 @@ for my $backend (backends()) {
         is($r->{json}{attempts}, 2, 'on the second attempt');
         my ($other) = $srv->sql("SELECT COUNT(*) FROM jobs WHERE id = $j->{id} AND worker IS NULL") =~ /(\d+)/;
         is($other, 1, 'the worker let go of it');
+
+        # A graceful restart hands the running job back at once; a new child
+        # takes it over (no lease to wait for) and the old one exits cleanly.
+        fake_control($fake, 'POST', 'config', { pull_delay_ms => 100 });
+        my $g = $srv->json('POST', "/api/v1/servers/$sid/models/pull", { name => 'smollm2:135m' })->{json};
+        wait_job($srv, $g->{id}, sub { ($_[0]{progress}{status} // '') =~ /^pulling [0-9a-f]/ });
+        my ($rc, $out) = PlanningTest::run_cmd('apache2', '-f', $srv->conf, '-k', 'graceful');
+        is($rc, 0, 'graceful restart') or diag $out;
+        my $t0 = time;
+        $r = wait_job($srv, $g->{id}, \&ended);
+        is($r->{json}{state}, 'succeeded', 'the pull finished in the new generation') or diag_res($r);
+        cmp_ok(time - $t0, '<', 6.5, 'sooner than the lease (5 s) and the pull again (3 s)');
+        is($r->{json}{attempts}, 1, 'a hand-back is not an attempt');
+        my $pulls = grep { ($_->{body}{model} // '') eq 'smollm2:135m' } @{ fake_control($fake, 'GET', 'log?path=/api/pull') || [] };
+        is($pulls, 2, 'the stand-in saw the pull begun again');
+        unlike(PlanningTest::slurp($srv->error_log), qr/exit signal (?:Abort|Segmentation)/, 'no child crashed');
         $srv->stop;
     };
 }
