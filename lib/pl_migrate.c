@@ -18,6 +18,9 @@ static const pl_sql_t SQL_HAS_TABLE = {
 static const pl_sql_t SQL_VERSION = {
     "pl.migrate.version", "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL
 };
+static const pl_sql_t SQL_APPLIED = {
+    "pl.migrate.applied", "SELECT version FROM schema_version", NULL
+};
 static const pl_sql_t SQL_RECORD = {
     "pl.migrate.record",
     "INSERT INTO schema_version (version, name, applied_at) VALUES (%s, %s, %s)", NULL
@@ -137,11 +140,34 @@ static apr_status_t run_file(pl_db_t *db, apr_pool_t *p, const char *path, const
     return APR_SUCCESS;
 }
 
+/* The versions recorded, as a set: numbers are reserved per branch of
+ * work, so 008 may be applied before 006 and 007 exist; they are applied
+ * when they come, not skipped for being older than the newest. */
+static apr_status_t applied_versions(pl_db_t *db, apr_pool_t *p, apr_hash_t **set)
+{
+    pl_db_result_t *res;
+    apr_status_t rv;
+    int has, i;
+
+    *set = apr_hash_make(p);
+    if ((rv = single_int(db, p, &SQL_HAS_TABLE, &has)) != APR_SUCCESS || !has)
+        return rv;
+    if ((rv = pl_db_select(db, p, &SQL_APPLIED, 0, NULL, &res)) != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->rows->nelts; i++) {
+        const char *v = PL_DB_ROW(res, i)[0];
+        if (v)
+            apr_hash_set(*set, apr_itoa(p, atoi(v)), APR_HASH_KEY_STRING, "");
+    }
+    return APR_SUCCESS;
+}
+
 apr_status_t pl_migrate_apply(pl_db_t *db, apr_pool_t *p, const char *schema_dir,
                               int *from, int *to, pl_migrate_progress_fn *progress,
                               void *baton, const char **perr)
 {
     apr_array_header_t *list;
+    apr_hash_t *applied;
     apr_status_t rv;
     int i, current;
 
@@ -151,7 +177,8 @@ apr_status_t pl_migrate_apply(pl_db_t *db, apr_pool_t *p, const char *schema_dir
         *perr = "cannot switch the SQLite database to WAL mode";
         return rv;
     }
-    if ((rv = pl_migrate_version(db, p, &current)) != APR_SUCCESS) {
+    if ((rv = pl_migrate_version(db, p, &current)) != APR_SUCCESS
+        || (rv = applied_versions(db, p, &applied)) != APR_SUCCESS) {
         *perr = "cannot read the schema version";
         return rv;
     }
@@ -165,7 +192,7 @@ apr_status_t pl_migrate_apply(pl_db_t *db, apr_pool_t *p, const char *schema_dir
         apr_dbd_transaction_t *tx = NULL;
         const char *args[3];
 
-        if (m->version <= current)
+        if (apr_hash_get(applied, apr_itoa(p, m->version), APR_HASH_KEY_STRING))
             continue;
         if ((rv = pl_db_begin(db, p, &tx)) != APR_SUCCESS) {
             *perr = "cannot start a transaction";
@@ -186,7 +213,8 @@ apr_status_t pl_migrate_apply(pl_db_t *db, apr_pool_t *p, const char *schema_dir
         }
         if (rv != APR_SUCCESS)
             return rv;
-        *to = m->version;
+        if (m->version > *to)
+            *to = m->version;
         if (progress)
             progress(m->version, m->name, baton);
     }

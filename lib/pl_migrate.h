@@ -11,7 +11,8 @@ apr_status_t pl_migrate_version(pl_db_t *db, apr_pool_t *p, int *version);
 
 typedef void pl_migrate_progress_fn(int version, const char *name, void *baton);
 
-/* Applies every migration in schema_dir/<driver>/ newer than the database. */
+/* Applies every migration in schema_dir/<driver>/ that the database has not
+ * recorded, in order of number (one missing below the newest included). */
 apr_status_t pl_migrate_apply(pl_db_t *db, apr_pool_t *p, const char *schema_dir,
                               int *from, int *to, pl_migrate_progress_fn *progress,
                               void *baton, const char **perr);

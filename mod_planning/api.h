@@ -5,6 +5,7 @@
 #define MP_API_H
 
 #include "mp_request.h"
+#include "pl_jobs.h"
 
 int api_health_get(mp_req_t *req);
 
@@ -38,6 +39,14 @@ int api_servers_models(mp_req_t *req);
 int api_servers_ps(mp_req_t *req);
 int api_servers_model_delete(mp_req_t *req);
 int api_models_list(mp_req_t *req);
+int api_servers_pull(mp_req_t *req);
+
+/* A job as the reply, with status (202 for one just queued). */
+int api_jobs_reply(mp_req_t *req, int status, const pl_job_t *job);
+int api_jobs_list(mp_req_t *req);
+int api_jobs_get(mp_req_t *req);
+int api_jobs_cancel(mp_req_t *req);
+int api_jobs_events(mp_req_t *req);
 
 int api_threads_create(mp_req_t *req);
 int api_threads_list(mp_req_t *req);

@@ -7,6 +7,8 @@
 #include "api.h"
 #include "mp_audit.h"
 #include "pl_http.h"
+#include "pl_jobs.h"
+#include "pl_pull.h"
 #include "pl_servers.h"
 #include "pl_status.h"
 
@@ -103,22 +105,30 @@ static int upstream_status(mp_req_t *req, const pl_server_t *s, const pl_http_re
                                        resp->status, msg ? msg : "no message"), NULL);
 }
 
+/* The server's base URL against PlanningModelServerAllow now: 1, or 0
+ * after a 400. */
+static int url_allowed(mp_req_t *req, const pl_server_t *s)
+{
+    const char *why;
+    pl_url_t url;
+
+    if (pl_url_check(req->r->pool, s->base_url, req->conf->model_allow, &url, &why) == APR_SUCCESS)
+        return 1;
+    mp_reply_error(req, HTTP_BAD_REQUEST, "URL_NOT_ALLOWED",
+                   apr_pstrcat(req->r->pool, "base_url ", why, NULL), "base_url");
+    return 0;
+}
+
 static int validated(mp_req_t *req, pl_server_t *s, int whole)
 {
     const char *field, *why;
-    pl_url_t url;
 
     if (pl_server_apply(s, req->body, whole, req->r->pool, &field, &why) != APR_SUCCESS) {
         mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
                        field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
         return 0;
     }
-    if (pl_url_check(req->r->pool, s->base_url, req->conf->model_allow, &url, &why) != APR_SUCCESS) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "URL_NOT_ALLOWED",
-                       apr_pstrcat(req->r->pool, "base_url ", why, NULL), "base_url");
-        return 0;
-    }
-    return 1;
+    return url_allowed(req, s);
 }
 
 int api_servers_list(mp_req_t *req)
@@ -226,6 +236,28 @@ int api_servers_test(mp_req_t *req)
     return mp_reply_json(req, HTTP_OK, w);
 }
 
+/* Model management is Ollama's: 1 for an Ollama server, else 0 after 400. */
+static int ollama_only(mp_req_t *req, const pl_server_t *s, const char *what)
+{
+    if (s->kind == PL_SERVER_OLLAMA)
+        return 1;
+    mp_reply_error(req, HTTP_BAD_REQUEST, "NOT_SUPPORTED",
+                   apr_pstrcat(req->r->pool, what, " on Ollama servers only", NULL), NULL);
+    return 0;
+}
+
+static int valid_model_name(mp_req_t *req, const char *name, const char *field)
+{
+    const char *why;
+
+    if (name && pl_pull_name_valid(name, &why))
+        return 1;
+    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                   apr_pstrcat(req->r->pool, field, " ", name ? why : "must be a string", NULL),
+                   field);
+    return 0;
+}
+
 static int reply_models(mp_req_t *req, const pl_server_t *s, const char *path, int runtime)
 {
     apr_array_header_t *models;
@@ -268,11 +300,8 @@ int api_servers_ps(mp_req_t *req)
 {
     pl_server_t *s;
 
-    if (!load(req, &s))
+    if (!load(req, &s) || !ollama_only(req, s, "loaded models are reported"))
         return OK;
-    if (s->kind != PL_SERVER_OLLAMA)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "NOT_SUPPORTED",
-                              "only Ollama servers report the models they have loaded", NULL);
     return reply_models(req, s, "/api/ps", 1);
 }
 
@@ -283,11 +312,9 @@ int api_servers_model_delete(mp_req_t *req)
     pl_http_resp_t resp;
     pl_server_t *s;
 
-    if (!load(req, &s))
+    if (!load(req, &s) || !ollama_only(req, s, "models can be deleted")
+        || !valid_model_name(req, name, "name"))
         return OK;
-    if (s->kind != PL_SERVER_OLLAMA)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "NOT_SUPPORTED",
-                              "models can be deleted from Ollama servers only", NULL);
     body = pl_jsonw_create(req->r->pool, 128);
     pl_jsonw_object(body, NULL);
     pl_jsonw_str(body, "model", name);
@@ -298,6 +325,34 @@ int api_servers_model_delete(mp_req_t *req)
         return upstream_status(req, s, &resp, "model");
     mp_audit(req, "model.delete", NULL, 0, "server", s->id, 1);
     return mp_reply_empty(req, HTTP_NO_CONTENT);
+}
+
+/* A pull is a job: 202 with it at once; the watchdog of some child runs it
+ * (GET /jobs/{id}, its /events, POST /jobs/{id}/cancel). */
+int api_servers_pull(mp_req_t *req)
+{
+    static const char *const known[] = { "name", NULL };
+    pl_job_t *job = apr_pcalloc(req->r->pool, sizeof(*job));
+    const char *name;
+    pl_server_t *s;
+    apr_status_t rv;
+
+    if (!load(req, &s) || !ollama_only(req, s, "models can be pulled")
+        || !mp_request_only_fields(req, known))
+        return OK;
+    name = pl_json_get_str(req->body, "name");
+    if (!valid_model_name(req, name, "name") || !url_allowed(req, s))
+        return OK;
+    job->kind = PL_JOB_MODEL_PULL;
+    job->payload = pl_pull_payload(req->r->pool, name);
+    job->server_id = s->id;
+    job->created_by = req->caller.user->id;
+    if ((rv = pl_jobs_insert(req->db, req->r->pool, job)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "job");
+    mp_audit(req, "model.pull", NULL, 0, "server", s->id, 1);
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_psprintf(req->r->pool, MP_API_BASE "/jobs/%" APR_INT64_T_FMT, job->id));
+    return api_jobs_reply(req, HTTP_ACCEPTED, job);
 }
 
 /* Every enabled server's models, each model once with the servers that have

@@ -2,9 +2,12 @@
 /* mod_planning: the module record and its hooks. Everything else of the glue
  * lives in mp_*.c and api_*.c; the work is done by lib/. */
 #define MP_MODULE_MAIN
+#include <mpm_common.h>
+
 #include "mp_module.h"
 #include "mp_config.h"
 #include "mp_dbd.h"
+#include "mp_jobs.h"
 #include "mp_ratelimit.h"
 #include "mp_router.h"
 #include "pl_http.h"
@@ -60,14 +63,20 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
     pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
     mp_config_child_init(pchild, s);
     mp_ratelimit_child_init(pchild, s);
+    mp_jobs_child_init(pchild, s);
 }
 
 static void register_hooks(apr_pool_t *p)
 {
+    static const char *const before_watchdog[] = { "mod_watchdog.c", NULL };
+
     ap_hook_pre_config(mp_ratelimit_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    /* the job runner's callbacks must be there when mod_watchdog counts them */
+    ap_hook_post_config(mp_jobs_post_config, NULL, before_watchdog, APR_HOOK_MIDDLE);
+    ap_hook_child_stopping(mp_jobs_child_stopping, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mp_router_handle, NULL, NULL, APR_HOOK_MIDDLE);
     mp_dbd_register_hooks(p);
 }

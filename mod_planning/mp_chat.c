@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+
 #include <apr_atomic.h>
 #include <apr_strings.h>
 
@@ -181,6 +183,56 @@ static int on_poll(void *baton)
     return 0;
 }
 
+/* Server health and load, shared by every child (and host, with a shared
+ * socache): a server that could not be reached or answered 5xx is skipped
+ * for PlanningModelServerRetry seconds, then tried again; a server's count
+ * of replies streaming from it ranks servers of equal priority. The shared
+ * store keeps counters only, so "down" holds the time it lasts until, in
+ * seconds since 2024 (32 bits reach 2092). */
+#define SHARED_EPOCH APR_INT64_C(1704067200)
+
+static apr_int32_t shared_now(void)
+{
+    return (apr_int32_t)(apr_time_sec(apr_time_now()) - SHARED_EPOCH);
+}
+
+static const char *server_key(apr_pool_t *p, const char *what, const pl_server_t *s)
+{
+    return apr_psprintf(p, "srv-%s:%" APR_INT64_T_FMT, what, s->id);
+}
+
+/* Seconds the server is still skipped for (0: not). */
+static apr_int32_t down_for(mp_chat_t *t, const pl_server_t *s)
+{
+    apr_int32_t until;
+    int ok;
+
+    until = mp_shared_add(t->req->r, server_key(t->p, "down", s), 0,
+                          apr_time_now() + apr_time_from_sec(t->req->conf->server_retry), &ok);
+    return until > shared_now() ? until - shared_now() : 0;
+}
+
+static void mark_down(mp_chat_t *t, const pl_server_t *s, const char *why)
+{
+    const char *key = server_key(t->p, "down", s);
+    apr_int32_t until = shared_now() + t->req->conf->server_retry, was;
+    apr_time_t expiry = apr_time_now() + apr_time_from_sec(t->req->conf->server_retry + 1);
+    int ok;
+
+    was = mp_shared_add(t->req->r, key, 0, expiry, &ok);
+    mp_shared_add(t->req->r, key, until - was, expiry, &ok);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00604: model server %s skipped by"
+                  " chats for %d s: %s", s->name, t->req->conf->server_retry, why);
+}
+
+static apr_int32_t streams_on(mp_chat_t *t, const pl_server_t *s, apr_int32_t delta)
+{
+    int ok;
+
+    return mp_shared_add(t->req->r, server_key(t->p, "streams", s), delta,
+                         apr_time_now() + SLOT_LIFETIME, &ok);
+}
+
 /* Asks one server; returns 1 when the turn is settled (answered, or failed
  * after the first token, or the client left), 0 to try the next server. */
 static int ask(mp_chat_t *t, const pl_server_t *s)
@@ -188,31 +240,36 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     pl_http_req_t hr;
     pl_http_resp_t resp;
     pl_url_t url;
-    const char *why;
+    const char *why, *body = t->body;
     apr_status_t rv;
 
     t->status = 0;
     t->errbody.len = 0;
     t->error_code = t->error_message = NULL;
-    if (s->kind != PL_SERVER_OLLAMA)
-        return 0;
     if (pl_url_check(t->p, s->base_url, t->req->conf->model_allow, &url, &why) != APR_SUCCESS) {
         t->error_code = "upstream_unreachable";
         t->error_message = apr_pstrcat(t->p, "base_url ", why, NULL);
         return 0;
     }
+    if (s->kind == PL_SERVER_OPENAI && !(body = pl_chat_request_openai(t->p, t->body))) {
+        t->error_code = "upstream_error";
+        t->error_message = "the request could not be put in OpenAI's form";
+        return 0;
+    }
     memset(&hr, 0, sizeof(hr));
     hr.method = "POST";
     hr.base = &url;
-    hr.path = "/api/chat";
-    hr.body = t->body;
+    hr.path = s->kind == PL_SERVER_OPENAI ? "/v1/chat/completions" : "/api/chat";
+    hr.body = body;
     hr.bearer = s->api_key;
     hr.connect_timeout_ms = CONNECT_TIMEOUT_MS;
     hr.timeout_ms = STREAM_TIMEOUT_MS;
     hr.idle_timeout_s = IDLE_TIMEOUT_S;
-    t->reader = pl_chat_reader_create(t->p, on_event, t);
+    t->reader = pl_chat_reader_create_for(t->p, s->kind, on_event, t);
     t->reply->server_id = s->id;
+    streams_on(t, s, 1);
     rv = pl_http_stream(t->p, &hr, on_data, on_poll, t, &resp);
+    streams_on(t, s, -1);
     if (t->stopped) {
         t->error_code = "stopped";
         t->error_message = "stopped on request";
@@ -228,12 +285,16 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
         t->error_code = t->status == HTTP_NOT_FOUND ? "model_not_found"
                       : t->status == HTTP_SERVICE_UNAVAILABLE ? "busy" : "upstream_error";
         t->error_message = msg ? msg : apr_psprintf(t->p, "the server answered %ld", t->status);
+        if (t->status >= 500)
+            mark_down(t, s, apr_psprintf(t->p, "it answered %ld", t->status));
         return t->started;
     }
     if (rv == PL_EUPSTREAM) {
         t->error_code = resp.timed_out ? "upstream_timeout"
                       : resp.connected && t->status ? "upstream_closed" : "upstream_unreachable";
         t->error_message = resp.error;
+        if (!t->status)   /* no answer at all */
+            mark_down(t, s, resp.error);
         return t->started;
     }
     if (!t->error_code && !pl_chat_reader_done(t->reader)) {
@@ -243,14 +304,70 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     return t->started || !t->error_code || !strcmp(t->error_code, "upstream_error");
 }
 
+typedef struct {
+    pl_server_t *s;
+    apr_int32_t streams;
+    int rank;                     /* the order given: priority, then id */
+} candidate_t;
+
+static int by_priority_then_load(const void *a, const void *b)
+{
+    const candidate_t *x = a, *y = b;
+
+    if (x->s->priority != y->s->priority)
+        return x->s->priority > y->s->priority ? -1 : 1;
+    if (x->streams != y->streams)
+        return x->streams < y->streams ? -1 : 1;
+    return x->rank - y->rank;
+}
+
+/* The servers to ask, in order: healthy ones by priority, then the fewest
+ * replies streaming; a server that failed lately is left out, unless every
+ * one did (then all are tried rather than none). */
+static apr_array_header_t *choose(mp_chat_t *t, const apr_array_header_t *servers)
+{
+    apr_array_header_t *healthy = apr_array_make(t->p, servers->nelts + 1, sizeof(candidate_t));
+    apr_array_header_t *all = apr_array_make(t->p, servers->nelts + 1, sizeof(candidate_t));
+    int i;
+
+    for (i = 0; i < servers->nelts; i++) {
+        candidate_t c;
+        apr_int32_t down;
+
+        c.s = APR_ARRAY_IDX(servers, i, pl_server_t *);
+        c.streams = streams_on(t, c.s, 0);
+        c.rank = i;
+        APR_ARRAY_PUSH(all, candidate_t) = c;
+        if ((down = down_for(t, c.s)) > 0)
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00603: model server %s"
+                          " skipped: it failed lately; tried again in %d s", c.s->name, down);
+        else
+            APR_ARRAY_PUSH(healthy, candidate_t) = c;
+    }
+    if (!healthy->nelts && all->nelts) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00605: every model server"
+                      " failed lately; asking them all anyway");
+        healthy = all;
+    }
+    qsort(healthy->elts, (size_t)healthy->nelts, sizeof(candidate_t), by_priority_then_load);
+    for (i = 0; i < healthy->nelts; i++) {
+        candidate_t *c = &APR_ARRAY_IDX(healthy, i, candidate_t);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, t->req->r, "PLN00606: choice %d: model server"
+                      " %s (priority %d, %d replies streaming)", i + 1, c->s->name,
+                      c->s->priority, (int)c->streams);
+    }
+    return healthy;
+}
+
 void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers)
 {
+    apr_array_header_t *order = choose(c, servers);
     int i, settled = 0;
 
     c->error_code = "model_not_found";
-    c->error_message = "no enabled Ollama server is configured";
-    for (i = 0; i < servers->nelts && !settled; i++)
-        settled = ask(c, APR_ARRAY_IDX(servers, i, pl_server_t *));
+    c->error_message = "no enabled model server is configured";
+    for (i = 0; i < order->nelts && !settled; i++)
+        settled = ask(c, APR_ARRAY_IDX(order, i, candidate_t).s);
     c->reply->content = c->text.buf ? c->text.buf : "";
     c->reply->thinking = c->thinking.buf;
     c->reply->state = c->error_code ? "incomplete" : "complete";

@@ -29,6 +29,8 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->api_limit = MP_UNSET;
     conf->max_streams = MP_UNSET;
     conf->user_streams = MP_UNSET;
+    conf->server_retry = MP_UNSET;
+    conf->job_lease = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -52,6 +54,8 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->api_limit = MERGE(api_limit);
     conf->max_streams = MERGE(max_streams);
     conf->user_streams = MERGE(user_streams);
+    conf->server_retry = MERGE(server_retry);
+    conf->job_lease = MERGE(job_lease);
     if (add->token_key) {
         conf->token_key = add->token_key;
         conf->token_key_len = add->token_key_len;
@@ -253,6 +257,16 @@ static const char *set_user_streams(cmd_parms *cmd, void *dc, const char *arg)
     return parse_int(cmd, arg, 1, 10000, &conf_of(cmd)->user_streams);
 }
 
+static const char *set_server_retry(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 86400, &conf_of(cmd)->server_retry);
+}
+
+static const char *set_job_lease(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 5, 3600, &conf_of(cmd)->job_lease);
+}
+
 static const char *set_json_depth(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 512, &conf_of(cmd)->json_depth);
@@ -294,6 +308,10 @@ const command_rec mp_config_cmds[] = {
                   "Chat replies one user may have at once, across processes (default 4)"),
     AP_INIT_ITERATE("PlanningModelServerAllow", set_model_allow, NULL, RSRC_CONF,
                     "Private, loopback or LAN subnets model servers may be on (default none)"),
+    AP_INIT_TAKE1("PlanningModelServerRetry", set_server_retry, NULL, RSRC_CONF,
+                  "Seconds a model server that failed is skipped by chats (default 30)"),
+    AP_INIT_TAKE1("PlanningJobLease", set_job_lease, NULL, RSRC_CONF,
+                  "Seconds before a job whose process stopped reporting runs again (default 30)"),
     AP_INIT_TAKE1("PlanningRateLimitCache", mp_ratelimit_set_cache, NULL, RSRC_CONF,
                   "socache provider[:arguments] the rate limits are kept in (default shmcb)"),
     { NULL }
@@ -329,6 +347,10 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->max_streams = MP_DEFAULT_MAX_STREAMS;
         if (conf->user_streams == MP_UNSET)
             conf->user_streams = MP_DEFAULT_USER_STREAMS;
+        if (conf->server_retry == MP_UNSET)
+            conf->server_retry = MP_DEFAULT_SERVER_RETRY;
+        if (conf->job_lease == MP_UNSET)
+            conf->job_lease = MP_DEFAULT_JOB_LEASE;
     }
     return OK;
 }

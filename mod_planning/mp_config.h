@@ -17,6 +17,8 @@
 #define MP_DEFAULT_API_LIMIT      1200              /* per minute and caller */
 #define MP_DEFAULT_MAX_STREAMS    64                /* per process */
 #define MP_DEFAULT_USER_STREAMS   4                 /* per user, all processes */
+#define MP_DEFAULT_SERVER_RETRY   30                /* seconds a failing model server is skipped */
+#define MP_DEFAULT_JOB_LEASE      30                /* seconds a job's claim lasts unrenewed */
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -41,6 +43,8 @@ typedef struct {
     int login_limit, api_limit;       /* per minute; 0: no limit */
     apr_array_header_t *model_allow;  /* apr_ipsubnet_t *: private targets allowed */
     int max_streams, user_streams;    /* concurrent chat replies: per process, per user */
+    int server_retry;                 /* PlanningModelServerRetry, seconds */
+    int job_lease;                    /* PlanningJobLease, seconds */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

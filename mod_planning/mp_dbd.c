@@ -10,6 +10,8 @@
 #include "pl_version.h"
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
 
 static pl_db_t *wrap(apr_pool_t *p, ap_dbd_t *rec)
 {
@@ -45,7 +47,9 @@ void mp_dbd_register_hooks(apr_pool_t *p)
 int mp_dbd_post_config(apr_pool_t *p, server_rec *s)
 {
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (!dbd_acquire) {
+    dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (!dbd_acquire || !dbd_open || !dbd_close) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "PLN00412: mod_planning needs mod_dbd: add \"LoadModule dbd_module "
                      "modules/mod_dbd.so\" (a2enmod dbd) and DBDriver/DBDParams");
@@ -61,6 +65,30 @@ pl_db_t *mp_dbd_acquire(mp_req_t *req)
     if (!req->db && (rec = dbd_acquire(req->r)))
         req->db = wrap(req->r->pool, rec);
     return req->db;
+}
+
+typedef struct {
+    server_rec *s;
+    ap_dbd_t *rec;
+} opened_t;
+
+static apr_status_t close_opened(void *data)
+{
+    opened_t *o = data;
+
+    dbd_close(o->s, o->rec);
+    return APR_SUCCESS;
+}
+
+pl_db_t *mp_dbd_open(apr_pool_t *p, server_rec *s)
+{
+    opened_t *o = apr_palloc(p, sizeof(*o));
+
+    if (!(o->rec = dbd_open(p, s)))
+        return NULL;
+    o->s = s;
+    apr_pool_cleanup_register(p, o, close_opened, apr_pool_cleanup_null);
+    return wrap(p, o->rec);
 }
 
 /* Once per child the first time the schema is found behind, so the error log

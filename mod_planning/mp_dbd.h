@@ -14,6 +14,11 @@ int mp_dbd_post_config(apr_pool_t *p, server_rec *s);
  * reached (logged by mod_dbd). */
 pl_db_t *mp_dbd_acquire(mp_req_t *req);
 
+/* A connection of host s for work outside a request (the job runner),
+ * given back to mod_dbd's pool when p is cleared; NULL when the database
+ * cannot be reached (logged by mod_dbd). */
+pl_db_t *mp_dbd_open(apr_pool_t *p, server_rec *s);
+
 /* Acquires the connection and checks the schema version. Returns 1, or 0
  * after sending the 503 reply. */
 int mp_dbd_ready(mp_req_t *req);

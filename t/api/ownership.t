@@ -71,6 +71,10 @@ for my $backend (backends()) {
             status_is($pr, 201, "the owner's prompt");
             $prompt_for{ $proj->{id} } = ($pr->{json} || {})->{id};
         }
+        # A job of the admin's (a pull from the dead server: it fails at once).
+        my $jb = $srv->json('POST', "/api/v1/servers/$server_id/models/pull", { name => 'llama3.2:1b' });
+        status_is($jb, 202, "the admin's job");
+        my $job_id = ($jb->{json} || {})->{id};
 
         my $rl = $srv->request('GET', '/api/v1/routes');
         status_is($rl, 200, 'GET /routes');
@@ -115,6 +119,7 @@ for my $backend (backends()) {
                 'PATCH /api/v1/projects/{id}' => { description => "patched by $caller" },
                 'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
                 'POST /api/v1/servers'       => { name => "srv-$caller-$n", base_url => "http://127.0.0.1:$dead" },
+                'POST /api/v1/servers/{server}/models/pull' => { name => 'llama3.2:1b' },
                 'PATCH /api/v1/servers/{server}' => { priority => 7 },
                 'POST /api/v1/threads'       => { title => "t-$caller-$n" },
                 'PATCH /api/v1/threads/{thread}' => { title => "renamed by $caller" },
@@ -141,6 +146,7 @@ for my $backend (backends()) {
             $path =~ s/\{thread\}/$thread_id/g;
             $path =~ s/\{prompt\}/$prompt_for{$proj->{id}}/g;
             $path =~ s/\{version\}/1/g;
+            $path =~ s/\{job\}/$job_id/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
@@ -154,6 +160,10 @@ for my $backend (backends()) {
             return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
             # the Ollama proxy: every caller here may use it, and its only server is down
             return [sub { $_[0] == 502 }, '502 (the server is down)'] if $route->{path} =~ m{^/ollama/};
+            if ($route->{path} =~ /\{job\}/) {      # the admin's: everyone else gets 404
+                return $caller eq 'admin' ? [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx']
+                                          : [sub { $_[0] == 404 }, "404 (another user's job)"];
+            }
             if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
                 return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/messages$};
@@ -166,7 +176,7 @@ for my $backend (backends()) {
                 return [sub { $_[0] == 403 }, "403 (another's prompt)"];
             }
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
-                   : $k =~ m{/servers/\{server\}/(?:models|ps)} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
+                   : $k =~ m{/servers/\{server\}/(?:ps|models(?:/\{name\*\})?)$} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
                    : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             return $ok if $caller eq 'admin';
             if ($proj) {

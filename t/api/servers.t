@@ -1,12 +1,15 @@
 #!/usr/bin/env perl
 # Model servers against the Ollama stand-in: CRUD (the API key is sent
 # upstream and never returned), test, models, ps, model delete, the merged
-# /models, upstream failures, and SECURITY.md item 20 through the API.
+# /models, upstream failures, SECURITY.md item 20 through the API; which
+# server a chat goes to (priority, a failing one skipped for a while, then
+# the least busy), and OpenAI-kind servers.
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
+use Time::HiRes qw(sleep);
 use PlanningTest qw(:all);
 
 PlanningTest::require_build();
@@ -123,6 +126,123 @@ for my $backend (backends()) {
                      'VALIDATION_ERROR', "$url refused");
         }
         is($srv->request('GET', '/api/v1/servers')->{json}{total}, 0, 'nothing stored');
+        $srv->stop;
+    };
+
+    subtest "$backend: which server answers a chat" => sub {
+        my $fa = start_fake();
+        my $fb = start_fake();
+        my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningModelServerRetry 2");
+        my $sa = $srv->json('POST', '/api/v1/servers', { name => 'a', base_url => $fa->{url}, priority => 900 })->{json};
+        my $sb = $srv->json('POST', '/api/v1/servers', { name => 'b', base_url => $fb->{url}, priority => 100 })->{json};
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        my $chats = sub { scalar @{ fake_control($_[0], 'GET', 'log?path=/api/chat') || [] } };
+        my $chat = sub {
+            my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => $_[0], stream => JSON::PP::false });
+            status_is($r, 201, "chat '$_[0]' answered");
+            return $r;
+        };
+
+        $chat->('first');
+        is($chats->($fa), 1, 'the higher priority is asked first');
+        is($chats->($fb), 0, 'the other is not');
+
+        # a answers 500 once: b takes over, and a is left alone for a while
+        fake_control($fa, 'POST', 'config', { fail_before_stream => { status => 500, error => 'boom', times => 1 } });
+        $chat->('second');
+        is($chats->($fa), 2, 'a was asked and failed');
+        is($chats->($fb), 1, 'b answered instead (failover before the first token)');
+        $chat->('third');
+        is($chats->($fa), 2, 'a failed lately: skipped');
+        is($chats->($fb), 2, 'b answered');
+        sleep 2.5;   # PlanningModelServerRetry 2
+        $chat->('fourth');
+        is($chats->($fa), 3, 'after the retry time a is asked again');
+        is($chats->($fb), 2, 'and answers');
+
+        # Equal priorities: the one with fewer replies streaming.
+        status_is($srv->json('PATCH', "/api/v1/servers/$sa->{id}", { priority => 100 }), 200, 'a and b equal');
+        fake_control($fa, 'POST', 'config', { endless => JSON::PP::true, token_delay_ms => 50 });
+        my ($st, $held, $sock) = $srv->sse('POST', "/api/v1/threads/$tid/messages", { content => 'hold on' },
+                                          leave_after => 3, keep => 1);
+        is_deeply([ map { $_->{event} } @$held ], [qw(start token token)], 'a stream is held open');
+        fake_control($fa, 'POST', 'config', { endless => JSON::PP::false, token_delay_ms => 0 });
+        is($chats->($fa), 4, 'on a (the lower id of equals)');
+        my $t2 = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        my $r = $srv->json('POST', "/api/v1/threads/$t2/messages", { content => 'meanwhile', stream => JSON::PP::false });
+        status_is($r, 201, 'a second chat meanwhile');
+        is($chats->($fb), 3, 'goes to b, which streams nothing');
+        is($chats->($fa), 4, 'not to the busy a');
+        close $sock;
+        my $aborted;
+        for (1 .. 50) {
+            my $l = fake_control($fa, 'GET', 'log?path=/api/chat') || [];
+            last if ($aborted = $l->[-1] && $l->[-1]{aborted});
+            sleep 0.1;
+        }
+        ok($aborted, 'the held stream ended when its client left');
+        sleep 0.3;
+        $r = $srv->json('POST', "/api/v1/threads/$t2/messages", { content => 'and now', stream => JSON::PP::false });
+        status_is($r, 201, 'another chat');
+        is($chats->($fa), 5, 'a streams nothing any more: it is first again');
+        $srv->stop;
+    };
+
+    subtest "$backend: OpenAI-kind server" => sub {
+        my $fake = start_fake(args => ['--api-key', 'sk-test-1']);
+        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        my $s = $srv->json('POST', '/api/v1/servers', { name => 'oa', base_url => $fake->{url}, kind => 'openai',
+                                                       api_key => 'sk-test-1' });
+        status_is($s, 201, 'an OpenAI-kind server');
+        my $sid = $s->{json}{id};
+        my $t = $srv->request('GET', "/api/v1/servers/$sid/test");
+        ok($t->{json}{reachable}, 'test: reachable through /v1/models') or diag_res($t);
+        my $m = $srv->request('GET', "/api/v1/servers/$sid/models");
+        ok((grep { $_->{name} eq 'llama3.2:latest' } @{ $m->{json}{items} || [] }), 'models from /v1/models');
+        error_is($srv->request('GET', "/api/v1/servers/$sid/ps"), 400, 'NOT_SUPPORTED', 'no ps for this kind');
+
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest', system_prompt => 'Be brief.',
+                                                         options => { temperature => 0.5, num_predict => 50, top_k => 3 } })->{json}{id};
+        my ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$tid/messages", { content => 'hi there' });
+        is($st, 200, 'a streamed chat');
+        is_deeply([ map { $_->{event} } @$ev ], [qw(start token token token token done)],
+                  'start, a token per word, done') or diag explain $ev;
+        is(join('', map { $_->{data}{text} } grep { $_->{event} eq 'token' } @$ev), 'Echo: hi there [end]',
+           'the tokens make the reply');
+        my $done = $ev->[-1]{data} || {};
+        is($done->{state}, 'complete', 'complete');
+        cmp_ok($done->{completion_tokens} // 0, '>', 0, 'completion tokens from the usage chunk');
+        cmp_ok($done->{prompt_tokens} // 0, '>', 0, 'prompt tokens too');
+        my $log = fake_control($fake, 'GET', 'log?path=/v1/chat/completions') || [];
+        my $up = ($log->[-1] || {})->{body} || {};
+        ok($up->{stream} && $up->{stream_options}{include_usage}, 'stream with include_usage');
+        is($up->{max_tokens}, 50, 'num_predict went as max_tokens');
+        is($up->{temperature}, 0.5, 'temperature');
+        ok(!exists $up->{top_k} && !exists $up->{options}, 'no Ollama-only options');
+        is($up->{messages}[0]{role}, 'system', 'the system prompt first');
+        is(($log->[-1] || {})->{headers}{authorization}, 'Bearer sk-test-1', 'the key as Bearer');
+        is(scalar @{ fake_control($fake, 'GET', 'log?path=/api/chat') || [] }, 0, 'nothing through /api/chat');
+
+        my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'once more', stream => JSON::PP::false });
+        status_is($r, 201, 'a reply as JSON');
+        is($r->{json}{message}{content}, 'Echo: once more [end]', 'the reply');
+
+        my $think = $srv->json('POST', '/api/v1/threads', { model => 'qwen3:0.6b' })->{json}{id};
+        ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$think/messages", { content => 'why' });
+        ok((grep { $_->{event} eq 'thinking' } @$ev), 'reasoning comes as thinking events') or diag explain $ev;
+
+        $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', model => 'nosuch:1b',
+                                                                 stream => JSON::PP::false });
+        status_is($r, 404, 'an unknown model => 404');
+        is($r->{json}{error}{code}, 'model_not_found', 'model_not_found');
+        fake_control($fake, 'POST', 'config', { fail_after_tokens => 2 });
+        ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$tid/messages", { content => 'a b c d' });
+        is($ev->[-1]{event}, 'error', 'an error in the stream ends in an error event');
+        is($ev->[-1]{data}{code}, 'upstream_error', 'upstream_error');
+        fake_control($fake, 'POST', 'config', { fail_after_tokens => undef, busy => JSON::PP::true });
+        $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', stream => JSON::PP::false });
+        status_is($r, 503, 'busy => 503');
+        is($r->{json}{error}{code}, 'busy', 'busy');
         $srv->stop;
     };
 }

@@ -22,6 +22,7 @@ package PlanningTest;
 #       error_is($srv->request('GET', '/api/v1/nope'), 404, 'NOT_FOUND');
 #       $srv->raw_request(method => 'POST', path => '/api/v1/projects',
 #                         headers => ['Content-Type' => 'application/json'], chunks => [...]);
+#       my ($st, $ev) = $srv->sse('GET', '/api/v1/jobs/1/events', undef, until => sub { $_[0]{event} eq 'done' });
 #       $srv->expect_log(qr/PLN00413:/);       # tolerated error-log lines
 #       $srv->stop;                            # stops httpd; ok("error log clean (backend)")
 #   } }
@@ -590,6 +591,69 @@ sub raw {
     close $s;
     my ($reqline) = $bytes =~ /^([^\r\n]*)/;
     return $self->_seen(parse_response($in, "raw $reqline"));
+}
+
+# $srv->sse(METHOD, PATH, BODY, %o): a Server-Sent Events reply read from a
+# raw socket as it arrives. Returns (status, [events]) and, with keep => 1,
+# the open socket as a third value (close it to leave). Each event is
+# {id, event, data (JSON decoded), at (seconds since the request)}; comments
+# are skipped. o: token (default the admin's; undef for none), leave_after
+# => N events, until => sub { my ($ev) = @_; ... } (stop after the event it
+# is true for), timeout => seconds (default 30).
+sub sse {
+    my ($self, $method, $path, $body, %o) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port},
+                                  Proto => 'tcp', Timeout => 5) or croak "connect: $!";
+    binmode $s;
+    my $json = defined $body ? $JSON->encode($body) : undef;
+    my $token = exists $o{token} ? $o{token} : $self->{token};
+    print $s "$method $path HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+           . (defined $token ? "Authorization: Bearer $token\r\n" : '')
+           . (defined $json ? "Content-Type: application/json\r\nContent-Length: " . length($json) . "\r\n\r\n$json"
+                            : "\r\n");
+    my ($raw, $text, $status, $chunked, @events) = ('', '');
+    my $t0 = time;
+    my $deadline = $t0 + ($o{timeout} // 30);
+    READ: while (time < $deadline) {
+        my $ready = '';
+        vec($ready, fileno($s), 1) = 1;
+        next unless select($ready, undef, undef, 0.2);
+        my $n = sysread($s, my $buf, 65536);
+        last unless $n;
+        $raw .= $buf;
+        if (!defined $status) {
+            next unless $raw =~ s/^(.*?)\r\n\r\n//s;
+            my $head = $1;
+            ($status) = $head =~ m{^HTTP/\d\.\d (\d{3})};
+            $chunked = $head =~ /^transfer-encoding:\s*chunked/im;
+        }
+        if ($chunked) {
+            while ($raw =~ /^([0-9a-fA-F]+)[^\r\n]*\r\n/ && length($raw) >= length($&) + hex($1) + 2) {
+                my $n = hex $1;
+                substr($raw, 0, length $&, '');
+                $text .= substr($raw, 0, $n, '');
+                substr($raw, 0, 2, '');
+            }
+        } else {
+            $text .= $raw;
+            $raw = '';
+        }
+        while ($text =~ s/^(.*?)\n\n//s) {
+            my %ev;
+            for my $line (split /\n/, $1) {
+                $ev{$1} = $2 if $line =~ /^(id|event|data): ?(.*)$/;
+            }
+            next unless exists $ev{data};
+            $ev{data} = eval { $JSON->decode($ev{data}) } // $ev{data};
+            $ev{at} = time - $t0;
+            push @events, \%ev;
+            last READ if $o{leave_after} && @events >= $o{leave_after};
+            last READ if $o{until} && $o{until}->(\%ev);
+        }
+    }
+    return ($status // 599, \@events, $s) if $o{keep};
+    close $s;
+    return ($status // 599, \@events);
 }
 
 sub parse_response {

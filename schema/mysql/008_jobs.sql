@@ -1,0 +1,31 @@
+-- mod_planning schema 8 (MySQL/MariaDB): background jobs (see the SQLite twin).
+CREATE TABLE jobs (
+    id               BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    kind             VARCHAR(32) NOT NULL,
+    state            VARCHAR(16) NOT NULL,
+    payload          MEDIUMTEXT NOT NULL,
+    result           MEDIUMTEXT NULL,
+    server_id        BIGINT NULL,
+    project_id       BIGINT NULL,
+    percent          INT NOT NULL DEFAULT 0,
+    message          VARCHAR(512) NULL,
+    digest           VARCHAR(255) NULL,
+    completed        BIGINT NULL,
+    total            BIGINT NULL,
+    error_code       VARCHAR(64) NULL,
+    error            TEXT NULL,
+    cancel_requested TINYINT NOT NULL DEFAULT 0,
+    attempts         INT NOT NULL DEFAULT 0,
+    worker           VARCHAR(255) NULL,
+    lease_until      VARCHAR(32) NULL,
+    created_by       BIGINT NULL,
+    created_at       VARCHAR(32) NOT NULL,
+    started_at       VARCHAR(32) NULL,
+    updated_at       VARCHAR(32) NOT NULL,
+    finished_at      VARCHAR(32) NULL,
+    KEY jobs_state (state, id),
+    KEY jobs_creator (created_by, id),
+    CONSTRAINT jobs_state_check
+        CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
+    CONSTRAINT jobs_creator_fk FOREIGN KEY (created_by) REFERENCES users (id) ON DELETE SET NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
