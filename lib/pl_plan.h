@@ -8,6 +8,7 @@
 #ifndef PL_PLAN_H
 #define PL_PLAN_H
 
+#include <apr_hash.h>
 #include <apr_pools.h>
 #include <apr_tables.h>
 
@@ -56,7 +57,9 @@ typedef struct pl_plan_objective_t {
     int parent;                 /* index in plan->objectives of the enclosing one, -1 at top */
     apr_array_header_t *tasks;      /* pl_plan_task_t */
     apr_array_header_t *criteria;   /* const char *: acceptance criteria */
-    apr_array_header_t *depends;    /* const char *: ids of the objectives this one needs */
+    /* const char *: ids of the objectives this one needs; one that names
+     * no objective stays as written (pl_plan_find: -1) and is an issue. */
+    apr_array_header_t *depends;
     apr_array_header_t *labels;     /* const char *: status / priority labels as written */
 } pl_plan_objective_t;
 
@@ -64,11 +67,12 @@ typedef struct {
     const char *title;              /* front matter title:, else the first H1, else NULL */
     apr_array_header_t *objectives; /* pl_plan_objective_t *, in document order */
     apr_array_header_t *issues;     /* pl_plan_issue_t, by line */
+    apr_hash_t *by_id;              /* id -> index + 1, for pl_plan_find; NULL: scan */
 } pl_plan_t;
 
 /* Parses text (UTF-8; need not be NUL-terminated). Never fails on content:
- * anything odd becomes an issue. APR_EINVAL only for a NULL text with len>0
- * or a plan beyond PL_PLAN_MAX_BYTES. */
+ * anything odd becomes an issue. PL_EINVAL only for a NULL text with len>0,
+ * PL_ETOOBIG for a plan beyond PL_PLAN_MAX_BYTES. Thread-safe. */
 #define PL_PLAN_MAX_BYTES (16 * 1024 * 1024)
 apr_status_t pl_plan_parse(apr_pool_t *p, const char *text, apr_size_t len,
                            pl_plan_t **out);
