@@ -20,7 +20,9 @@ typedef struct {
     const char *signature;  /* "(a, b)" as ctags gives it, NULL when none */
     const char *doc;        /* docstring or leading comment, NULL when none */
     int line, end_line;     /* 1-based; end_line 0 when unknown */
-    int complexity;         /* 1 + decision points in [line, end_line]; 0 when unknown */
+    int complexity;         /* functions: 1 + branch points (if, for, while, case, catch,
+                             * &&, ||, ?:, elif...) on their lines outside nested functions,
+                             * an approximation of McCabe's number; 0 when unknown */
 } pl_symbol_t;
 
 typedef struct {
@@ -50,13 +52,18 @@ typedef struct {
     int lines, code_lines, symbols, test_files;
     int skipped_ignored, skipped_vendored, skipped_binary, skipped_huge;
     int skipped_generated;
+    int skipped_other;          /* no known language, unreadable */
+    int comment_lines, blank_lines;
+    int complexity;             /* sum over files */
+    int symbols_missing;        /* files whose ctags process died before reaching them */
 } pl_code_t;
 
 typedef struct {
     apr_off_t max_file_bytes;   /* 0: 1 MiB */
     pl_progress_fn *progress;   /* may be NULL */
     void *baton;
-    int jobs;                   /* parallel ctags processes; 0: 2 */
+    int jobs;                   /* parallel ctags processes and threads; 0: 2 */
+    const char *ctags;          /* NULL: "ctags" on PATH */
 } pl_code_options_t;
 
 /* o may be NULL for the defaults. On failure *err says why in words fit for
