@@ -87,14 +87,33 @@ typedef struct {
     apr_size_t last;            /* offset of the last code point appended */
     int uppers;                 /* upper-case letters in a row at the end */
     cls_e prev;
+    /* The words of one letters-and-digits stretch ("argon2id": argon, 2,
+     * id) are also emitted joined, so that the name of a thing with a
+     * number in it still matches as one rare term. */
+    char joined[MAX_RUN * 2 + 8];
+    apr_size_t joined_len;
+    int parts;
     emit_fn *emit;
     void *baton;
 } word_t;
 
-static void flush(word_t *w)
+/* Emits the word; at a letter/digit boundary (more is true) it also joins
+ * the next word, otherwise the joined stretch is emitted and starts over. */
+static void flush(word_t *w, int more)
 {
     if (w->len && w->len <= PL_TOKENS_MAX_WORD)
         w->emit(w->baton, w->buf, w->len);
+    if (w->len) {
+        memcpy(w->joined + w->joined_len, w->buf, w->len);
+        w->joined_len += w->len;
+        w->parts++;
+    }
+    if (!more) {
+        if (w->parts > 1 && w->joined_len <= PL_TOKENS_MAX_WORD)
+            w->emit(w->baton, w->joined, w->joined_len);
+        w->joined_len = 0;
+        w->parts = 0;
+    }
     w->len = 0;
     w->uppers = 0;
     w->prev = C_SEP;
@@ -130,9 +149,10 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
         }
         if (w->len) {
             int digit = c == C_DIGIT, was_digit = w->prev == C_DIGIT;
-            if (digit != was_digit
-                || (c == C_UPPER && (w->prev == C_LOWER || w->prev == C_OTHER)))
-                flush(w);
+            if (digit != was_digit)
+                flush(w, 1);
+            else if (c == C_UPPER && (w->prev == C_LOWER || w->prev == C_OTHER))
+                flush(w, 0);
             else if (c == C_LOWER && w->prev == C_UPPER && w->uppers >= 2
                      && w->len - w->last <= 32) {
                 apr_size_t keep = w->last;
@@ -140,7 +160,7 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
                 apr_size_t tail_len = w->len - keep;
                 memcpy(tail, w->buf + keep, tail_len);
                 w->len = keep;
-                flush(w);
+                flush(w, 0);
                 memcpy(w->buf, tail, tail_len);
                 w->len = tail_len;
                 w->last = 0;
@@ -150,7 +170,7 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
         }
         append(w, cp, c);
     }
-    flush(w);
+    flush(w, 0);
 }
 
 static void split(const char *text, apr_size_t n, emit_fn *emit, void *baton)
@@ -159,6 +179,8 @@ static void split(const char *text, apr_size_t n, emit_fn *emit, void *baton)
     apr_size_t i = 0;
 
     w.len = 0;
+    w.joined_len = 0;
+    w.parts = 0;
     w.uppers = 0;
     w.prev = C_SEP;
     w.emit = emit;

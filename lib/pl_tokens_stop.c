@@ -22,7 +22,7 @@ static const char *const stop_words[] = {
     "there", "these", "they", "this", "those", "through", "to", "too", "under", "until",
     "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
     "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves", "via", "eg", "ie",
+    "yourselves", "via", "per", "eg", "ie",
     /* German */
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem",
     "einen", "und", "oder", "ist", "sind", "wird", "werden", "nicht", "mit", "von", "für",
