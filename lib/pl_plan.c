@@ -137,12 +137,14 @@ static void keep_objectives(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *
         o->title = d->head.title;
         o->status = d->head.status;
         o->priority = d->head.priority;
-        /* A label wins; a nested objective is one level below its parent;
-         * a top one takes its container's level. */
+        /* A label wins, then a container right above ("Secondary
+         * objectives"); else a nested objective is one level below its
+         * parent, and a top one primary. */
         level = d->head.level ? d->head.level
+              : d->container_level ? d->container_level
               : o->parent >= 0 ? (int)APR_ARRAY_IDX(plan->objectives, o->parent,
                                                     pl_plan_objective_t *)->level + 1
-              : d->container_level ? d->container_level : 1;
+              : 1;
         o->level = level >= 3 ? PL_LEVEL_TERTIARY : level == 2 ? PL_LEVEL_SECONDARY
                                                                : PL_LEVEL_PRIMARY;
         APR_ARRAY_PUSH(kept, pl_plan_draft_t *) = d;

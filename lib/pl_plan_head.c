@@ -248,13 +248,15 @@ static int take_priority_tail(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
     return 1;
 }
 
-static const char *phase_words[] = {
-    "phase", "stage", "milestone", "step", "sprint", "iteration", "part", "release", "etape",
-    "fase", "etapa", "meilenstein", "schritt", "jalon", "hito", "teil", "parte", "partie", NULL
+static const char *const phase_words[] = {
+    "phase", "stage", "milestone", "step", "sprint", "iteration", "part", "release", "objective",
+    "goal", "epic", "feature", "etape", "fase", "etapa", "meilenstein", "schritt", "jalon", "hito",
+    "teil", "parte", "partie", "objectif", "ziel", "objetivo", NULL
 };
 
-/* "Phase 2: Payments" -> "Payments", so an id does not change when phases
- * are renumbered; "Phase 2" alone is kept. */
+/* "Phase 2: Payments" -> "Payments" (also "Milestone 3", "Epic 4", ...),
+ * so an id does not change when phases are renumbered; "Phase 2" alone is
+ * kept. */
 static const char *without_phase(apr_pool_t *p, pl_plan_head_t *h, const char *title)
 {
     const char *space = strchr(title, ' '), *const *w;

@@ -107,7 +107,7 @@ typedef struct {
     pl_plan_head_t head;
     const char *heading;        /* flattened heading as written */
     const char *anchor;         /* its GitHub anchor, "-1" etc. added for repeats */
-    int container_level;        /* from an enclosing "Primary objectives", 0 if none */
+    int container_level;        /* from a "Primary objectives" between it and its parent, or 0 */
     int children;               /* objectives nested directly under it */
     apr_array_header_t *deps;   /* pl_plan_dep_t */
     apr_array_header_t *desc;   /* const char *: paragraphs */

@@ -143,11 +143,13 @@ static int owner(walk_t *w)
     return -1;
 }
 
+/* The level named by a container between the heading being read and the
+ * objective above it: "Secondary objectives" inside "Phase 1". */
 static int container_level(walk_t *w)
 {
     int i;
 
-    for (i = w->depth - 1; i >= 0; i--)
+    for (i = w->depth - 1; i >= 0 && w->stack[i].draft < 0; i--)
         if (w->stack[i].kind == CTX_CONTAINER && w->stack[i].level)
             return w->stack[i].level;
     return 0;
@@ -366,6 +368,7 @@ static int is_task_item(walk_t *w, cmark_node *item, const char **text, int *che
 static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
 {
     pl_plan_draft_t *d = draft_at(w, fr->draft);
+    apr_array_header_t *desc = apr_array_make(w->p, 2, sizeof(const char *));
     cmark_node *item, *child;
     const char *text;
     int checked, tasks = fr->section == PL_SEC_TASKS;
@@ -389,11 +392,13 @@ static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
         else if (tasks)
             add_task(w, d, text, checked, line);
         else if (*text)
-            APR_ARRAY_PUSH(d->desc, const char *) = apr_pstrcat(w->p, "- ", text, NULL);
+            APR_ARRAY_PUSH(desc, const char *) = apr_pstrcat(w->p, "- ", text, NULL);
         for (child = cmark_node_first_child(item); child; child = cmark_node_next(child))
             if (cmark_node_get_type(child) == CMARK_NODE_LIST && nesting < MAX_NESTING)
                 list(w, fr, child, nesting + 1);
     }
+    if (desc->nelts)
+        APR_ARRAY_PUSH(d->desc, const char *) = apr_array_pstrcat(w->p, desc, '\n');
 }
 
 /* A table is a task list when a column says whether the row is done
@@ -493,6 +498,22 @@ static void item_objectives(walk_t *w, cmark_node *node)
     }
 }
 
+/* Under a container heading, a list is objectives written as items; but
+ * inside an objective ("### Goals" under "## Login") the container is
+ * prose about that objective. */
+static void container_block(walk_t *w, cmark_node *node)
+{
+    frame_t fr;
+
+    memset(&fr, 0, sizeof(fr));
+    fr.draft = owner(w);
+    fr.section = PL_SEC_DESCRIPTION;
+    if (fr.draft >= 0)
+        body(w, &fr, node, 0);
+    else if (cmark_node_get_type(node) == CMARK_NODE_LIST)
+        item_objectives(w, node);
+}
+
 static void heading(walk_t *w, cmark_node *node)
 {
     int hlevel = cmark_node_get_heading_level(node), level, top_owner;
@@ -582,8 +603,8 @@ void pl_plan_md_read(apr_pool_t *p, const char *text, apr_size_t len, int first_
             heading(&w, node);
         else if (top->draft >= 0)
             body(&w, top, node, 0);
-        else if (top->kind == CTX_CONTAINER && cmark_node_get_type(node) == CMARK_NODE_LIST)
-            item_objectives(&w, node);
+        else if (top->kind == CTX_CONTAINER)
+            container_block(&w, node);
     }
     cmark_release(parser, doc);
 }

@@ -38,12 +38,15 @@ static int keeps(utf8proc_int32_t cp)
     }
 }
 
-char *pl_plan_fold(apr_pool_t *p, const char *s, apr_size_t len, char sep)
+/* The fold into buf when it fits in cap bytes; otherwise into memory from
+ * p, or NULL when p is NULL. */
+static char *fold_into(apr_pool_t *p, const char *s, apr_size_t len, char sep, char *buf,
+                       apr_size_t cap)
 {
     utf8proc_uint8_t *mapped = NULL;
     const utf8proc_uint8_t *in = (const utf8proc_uint8_t *)s;
     utf8proc_ssize_t n = (utf8proc_ssize_t)len, i = 0, step;
-    char *out;
+    char *out = buf;
     apr_size_t o = 0;
     int gap = 0;
 
@@ -52,13 +55,20 @@ char *pl_plan_fold(apr_pool_t *p, const char *s, apr_size_t len, char sep)
     if (i < n) {
         /* Compatibility decomposition, case folding and accents stripped:
          * "Critères" -> "criteres", "ß" -> "ss", "ﬁ" -> "fi". */
-        n = utf8proc_map(in, n, &mapped, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD
-                                         | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+        n = utf8proc_map(in, n, &mapped, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT
+                                         | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK
+                                         | UTF8PROC_IGNORE);
         if (n < 0)
             n = 0;      /* not UTF-8: nothing to compare */
         in = mapped;
     }
-    out = apr_palloc(p, (apr_size_t)n + 1);
+    if ((apr_size_t)n + 1 > cap) {
+        if (!p) {
+            free(mapped);
+            return NULL;
+        }
+        out = apr_palloc(p, (apr_size_t)n + 1);
+    }
     for (i = 0; i < n; i += step) {
         utf8proc_int32_t cp = in[i];
         step = 1;
@@ -83,6 +93,11 @@ char *pl_plan_fold(apr_pool_t *p, const char *s, apr_size_t len, char sep)
     out[o] = '\0';
     free(mapped);
     return out;
+}
+
+char *pl_plan_fold(apr_pool_t *p, const char *s, apr_size_t len, char sep)
+{
+    return fold_into(p, s, len, sep, NULL, 0);
 }
 
 char *pl_plan_anchor(apr_pool_t *p, const char *s)
@@ -111,13 +126,22 @@ char *pl_plan_anchor(apr_pool_t *p, const char *s)
     return out;
 }
 
-static char *fold_str(apr_pool_t *p, const char *s)
+/* Every word or phrase of the tables is short, so a long text is none of
+ * them: texts of up to WORD_MAX bytes are folded on the caller's stack,
+ * longer ones not at all (NULL). */
+#define WORD_MAX 160
+
+static char *fold_word(const char *s, char *buf)
 {
-    return pl_plan_fold(p, s, strlen(s), ' ');
+    apr_size_t len = strlen(s);
+
+    return len < WORD_MAX ? fold_into(NULL, s, len, ' ', buf, WORD_MAX) : NULL;
 }
 
 static int in_list(const char *folded, const char *const *list)
 {
+    if (!folded)
+        return 0;
     for (; *list; list++)
         if (strcmp(folded, *list) == 0)
             return 1;
@@ -154,7 +178,8 @@ static const char *const description_words[] = {
 
 pl_plan_section_e pl_plan_section_word(apr_pool_t *p, const char *text)
 {
-    const char *f = fold_str(p, text);
+    char buf[WORD_MAX];
+    const char *f = fold_word(text, buf);
 
     if (in_list(f, tasks_words))
         return PL_SEC_TASKS;
@@ -184,7 +209,9 @@ int pl_plan_informational(apr_pool_t *p, const char *text)
         "resumen", "introduccion", "contexto", "glosario", "apendice", "notas", "vision general",
         "indice", "leyenda", "riesgos", "cronograma", "fuera de alcance", "equipo", NULL
     };
-    return in_list(fold_str(p, text), words);
+    char buf[WORD_MAX];
+
+    return in_list(fold_word(text, buf), words);
 }
 
 static const char *const level_words[3][40] = {
@@ -237,10 +264,12 @@ static int level_of_number(const char *w)
 
 int pl_plan_container(apr_pool_t *p, const char *text, int *level)
 {
-    char *f = fold_str(p, text), *word, *last;
+    char buf[WORD_MAX], *f = fold_word(text, buf), *word, *last;
     int noun = 0, strong = 0, keyed = 0, filler = 0, number = 0;
 
     *level = 0;
+    if (!f)
+        return 0;
     for (word = apr_strtok(f, " ", &last); word; word = apr_strtok(NULL, " ", &last)) {
         int l = level_of_word(word);
         if (in_list(word, container_nouns))
@@ -275,6 +304,7 @@ pl_plan_key_e pl_plan_key(apr_pool_t *p, const char *line, const char **value)
 {
     const char *colon = strchr(line, ':'), *wide = strstr(line, "\xEF\xBC\x9A");  /* U+FF1A */
     apr_size_t skip = 1;
+    char buf[WORD_MAX];
     const char *f;
 
     if (wide && (!colon || wide < colon)) {
@@ -283,7 +313,7 @@ pl_plan_key_e pl_plan_key(apr_pool_t *p, const char *line, const char **value)
     }
     if (!colon || colon == line || colon - line > 48)
         return PL_KEY_NONE;
-    f = pl_plan_fold(p, line, colon - line, ' ');
+    f = fold_into(NULL, line, colon - line, ' ', buf, sizeof(buf));
     *value = colon + skip;
     while (**value == ' ' || **value == '\t')
         (*value)++;
@@ -379,6 +409,7 @@ const char *pl_plan_status_word(apr_pool_t *p, const char *text)
         "blocked", "on hold", "stalled", "stuck", "waiting", "bloque", "bloquee", "en attente",
         "blockiert", "wartend", "bloqueado", "bloqueada", "en espera", NULL
     };
+    char buf[WORD_MAX];
     const char *f, *mark;
     apr_size_t n;
 
@@ -386,7 +417,7 @@ const char *pl_plan_status_word(apr_pool_t *p, const char *text)
         text++;
     if ((mark = pl_plan_mark(text, &n)))
         return mark;
-    f = fold_str(p, text);
+    f = fold_word(text, buf);
     return in_list(f, done) ? "done" : in_list(f, progress) ? "in_progress"
          : in_list(f, todo) ? "todo" : in_list(f, blocked) ? "blocked" : NULL;
 }
@@ -398,9 +429,12 @@ int pl_plan_priority_level(apr_pool_t *p, const char *text)
         { "should have", NULL },
         { "could have", "nice to have", NULL },
     };
-    char *f = fold_str(p, text), *rest = f, *space = strchr(f, ' ');
+    char buf[WORD_MAX], *f = fold_word(text, buf), *rest = f, *space;
     int l;
 
+    if (!f)
+        return 0;
+    space = strchr(f, ' ');
     if (space) {
         *space = '\0';
         if (in_list(f, priority_keys)) {
@@ -447,8 +481,9 @@ int pl_plan_cell_done(apr_pool_t *p, const char *cell)
         "x", "y", "yes", "true", "1", "100", "ja", "oui", "si", NULL
     };
     const char *status = pl_plan_status_word(p, cell);
+    char buf[WORD_MAX];
 
-    return status ? strcmp(status, "done") == 0 : in_list(fold_str(p, cell), yes);
+    return status ? strcmp(status, "done") == 0 : in_list(fold_word(cell, buf), yes);
 }
 
 pl_plan_column_e pl_plan_column(apr_pool_t *p, const char *header)
@@ -463,12 +498,13 @@ pl_plan_column_e pl_plan_column(apr_pool_t *p, const char *header)
         "status", "state", "done", "complete", "completed", "check", "progress", "statut", "etat",
         "fait", "termine", "erledigt", "stand", "zustand", "estado", "hecho", "completado", NULL
     };
-    const char *f = fold_str(p, header);
+    char buf[WORD_MAX];
+    const char *f = fold_word(header, buf);
     apr_size_t n;
 
     if (in_list(f, task))
         return PL_COL_TASK;
-    if (in_list(f, status) || (!*f && pl_plan_mark(header, &n)))
+    if (in_list(f, status) || (f && !*f && pl_plan_mark(header, &n)))
         return PL_COL_STATUS;
     return PL_COL_OTHER;
 }

@@ -78,6 +78,7 @@ static const struct {
     { "nested.md", "Platform", 8, 0 },
     { "languages.md", "Plan directeur", 5, 0 },
     { "items.md", "Goals", 3, 0 },
+    { "mixed.md", "Mixed styles", 7, 0 },
 };
 
 static void counts_objectives_and_issues(void **state)
@@ -149,6 +150,15 @@ static const struct {
     { "items.md", "AUTH-1", "Login", 1, "done", 4, NULL, 2, 2, 0, "", 1 },
     { "items.md", "AUTH-2", "Logout", 1, "todo", 7, NULL, 1, 0, 0, "", 1 },
     { "items.md", "themes", "Themes", 3, "todo", 11, NULL, 1, 0, 0, "", 0 },
+    /* Level containers inside a phase, labels that override them, sections
+     * as headings, code blocks and HTML comments that hold no tasks. */
+    { "mixed.md", "core/login", "Login", 1, NULL, 7, "core", 2, 1, 0, "", 0 },
+    { "mixed.md", "core/audit-log", "Audit log", 2, NULL, 12, "core", 3, 1, 0, "", 0 },
+    { "mixed.md", "core/export", "Export", 1, NULL, 21, "core", 1, 0, 1, "", 0 },
+    { "mixed.md", "billing", "Objective 2: Billing", 1, NULL, 26, NULL, 2, 0, 0,
+      "core/login,core/audit-log", 0 },
+    { "mixed.md", "docs-site", "Docs site", 1, "blocked", 47, NULL, 1, 0, 0, "", 0 },
+    { "mixed.md", "search", "Search", 3, NULL, 52, NULL, 1, 0, 0, "", 0 },
 };
 
 static void reads_objectives(void **state)
@@ -197,6 +207,10 @@ static const struct {
     { "languages.md", "authentification-des-utilisateurs", 1, "Réinitialisation du mot de passe",
       0, 13 },
     { "items.md", "AUTH-1", 1, "Session", 1, 6 },
+    { "mixed.md", "core/login", 1, "Lockout after five failures, counted per account", 0, 9 },
+    { "mixed.md", "core/audit-log", 1, "Schema", 1, 16 },           /* nested item */
+    { "mixed.md", "billing", 1, "Webhook handler", 0, 38 },         /* ordered list */
+    { "mixed.md", "docs-site", 0, "Write the guide", 0, 48 },       /* in a block quote */
 };
 
 static void reads_tasks(void **state)
@@ -239,6 +253,12 @@ static void reads_criteria_labels_and_description(void **state)
     assert_int_equal(pl_plan_find(plan, "api/authentication/technical-notes"), -1);
     assert_string_equal(objective(plan, "api/authentication")->description,
                         "Technical notes\n\nWe will use HMAC. This is not an objective of its own.");
+
+    plan = parse_fixture(*state, "mixed.md");
+    assert_string_equal(objective(plan, "billing")->description,
+                        "- Customers pay by card\n- Invoices are e-mailed");
+    assert_string_equal(joined(*state, objective(plan, "core/export")->criteria),
+                        "a CSV downloads");
 
     plan = parse_fixture(*state, "languages.md");
     assert_string_equal(joined(*state, objective(plan, "zahlungen")->criteria),
