@@ -75,6 +75,6 @@ apr_status_t pl_code_analyze(apr_pool_t *p, const char *root,
 
 /* Writes the analysis as one JSON object (totals, languages, files, edges);
  * with_symbols adds each file's symbols and imports. */
-void pl_code_write(pl_jsonw_t *w, const pl_code_t *c, int with_symbols);
+void pl_code_write(pl_jsonw_t *w, const char *key, const pl_code_t *c, int with_symbols);
 
 #endif

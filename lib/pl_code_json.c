@@ -47,11 +47,11 @@ static void write_file(pl_jsonw_t *w, const pl_code_file_t *f, int with_symbols)
     pl_jsonw_end(w);
 }
 
-void pl_code_write(pl_jsonw_t *w, const pl_code_t *c, int with_symbols)
+void pl_code_write(pl_jsonw_t *w, const char *key, const pl_code_t *c, int with_symbols)
 {
     int i;
 
-    pl_jsonw_object(w, NULL);
+    pl_jsonw_object(w, key);
     pl_jsonw_object(w, "totals");
     pl_jsonw_int(w, "files", c->files->nelts);
     pl_jsonw_int(w, "lines", c->lines);

@@ -87,9 +87,9 @@ typedef struct {
     apr_size_t last;            /* offset of the last code point appended */
     int uppers;                 /* upper-case letters in a row at the end */
     cls_e prev;
-    /* The words of one letters-and-digits stretch ("argon2id": argon, 2,
-     * id) are also emitted joined, so that the name of a thing with a
-     * number in it still matches as one rare term. */
+    /* The words of a stretch split at letter/digit changes or after an
+     * acronym ("argon2id", "SQLite", "IPv6") are also emitted joined, so
+     * that such a name still matches as the one rare term it is. */
     char joined[MAX_RUN * 2 + 8];
     apr_size_t joined_len;
     int parts;
@@ -97,8 +97,9 @@ typedef struct {
     void *baton;
 } word_t;
 
-/* Emits the word; at a letter/digit boundary (more is true) it also joins
- * the next word, otherwise the joined stretch is emitted and starts over. */
+/* Emits the word; at a letter/digit boundary or after an acronym (more is
+ * true) it also joins the next word, otherwise the joined stretch is
+ * emitted and starts over. */
 static void flush(word_t *w, int more)
 {
     if (w->len && w->len <= PL_TOKENS_MAX_WORD)
@@ -160,7 +161,7 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
                 apr_size_t tail_len = w->len - keep;
                 memcpy(tail, w->buf + keep, tail_len);
                 w->len = keep;
-                flush(w, 0);
+                flush(w, 1);
                 memcpy(w->buf, tail, tail_len);
                 w->len = tail_len;
                 w->last = 0;

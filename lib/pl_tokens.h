@@ -3,7 +3,8 @@
  * "http_server", "http-server" and "HTTP servers" so that a plan's prose
  * meets the code's identifiers. Text (UTF-8) is split at separators, at
  * case changes (camelCase, HTTPServer -> http server) and between letters
- * and digits (sha256 -> sha 256, and the joined sha256 as well); words are
+ * and digits (sha256 -> sha 256), a word split at a digit or after an
+ * acronym being kept whole as well (sha256, httpserver); words are
  * lower-cased with Unicode case
  * mapping (utf8proc), stop words of English and of a few other languages
  * plans are written in are dropped, and what is left is stemmed with the

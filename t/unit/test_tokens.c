@@ -11,15 +11,16 @@ static const char *joined(apr_pool_t *p, const apr_array_header_t *a)
 static void splits_identifiers(void **state)
 {
     static const char *const cases[][2] = {
-        { "HTTPServer", "http server" },
+        { "HTTPServer", "http server httpserver" },
         { "getUserName", "get user name" },
         { "snake_case_name", "snake case name" },
         { "kebab-case-name", "kebab case name" },
-        { "XMLHttpRequest", "xml http request" },
-        { "IOError", "io error" },
+        { "XMLHttpRequest", "xml http xmlhttp request" },
+        { "IOError", "io error ioerror" },
+        { "SQLite IPv6", "sq lite sqlite i pv 6 ipv6" },
         { "sha256sum", "sha 256 sum sha256sum" },
         { "Argon2id v2", "argon 2 id argon2id v 2 v2" },
-        { "parseJSONFile2", "parse json file 2 file2" },
+        { "parseJSONFile2", "parse json file 2 jsonfile2" },
         { "__init__", "init" },
         { "src/auth/LoginForm.tsx", "src auth login form tsx" },
         { "ABC", "abc" },
