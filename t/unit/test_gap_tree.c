@@ -7,11 +7,10 @@
  *   EXPORT-001 secondary  Markdown (JS) and HTML (Rust), no test        -> untested
  *   SHARE-001  secondary  a share link (Go), no revoking                -> partial
  *   THEME-001  tertiary   nothing                                        -> missing */
-#include <git2.h>
-
 #include <apr_file_io.h>
 
 #include "unit.h"
+#include "git_fixture.h"
 #include "pl_gap.h"
 #include "pl_recommend.h"
 
@@ -75,6 +74,8 @@ static const char *const tree[][2] = {
     { NULL, NULL }
 };
 
+static const char *const history[] = { "Initial import\n", "Export notes as HTML pages\n", NULL };
+
 typedef struct {
     apr_pool_t *p;
     char root[32];
@@ -100,41 +101,6 @@ static void write_tree(fixture_t *f)
     }
 }
 
-/* Two commits on an empty tree: only the messages matter here. */
-static void write_history(fixture_t *f)
-{
-    static const char *const messages[] = { "Initial import\n", "Export notes as HTML pages\n" };
-    git_repository *repo;
-    git_treebuilder *tb;
-    git_tree *t;
-    git_oid tree_id, id;
-    git_commit *parent = NULL;
-    int i;
-
-    git_libgit2_init();
-    assert_int_equal(git_repository_init(&repo, f->root, 0), 0);
-    assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
-    assert_int_equal(git_treebuilder_write(&tree_id, tb), 0);
-    git_treebuilder_free(tb);
-    assert_int_equal(git_tree_lookup(&t, repo, &tree_id), 0);
-    for (i = 0; i < 2; i++) {
-        git_signature *sig;
-        const git_commit *parents[1];
-        assert_int_equal(git_signature_new(&sig, "Ada", "ada@example.org", 1700000000 + i, 0), 0);
-        parents[0] = parent;
-        assert_int_equal(git_commit_create(&id, repo, "HEAD", sig, sig, NULL, messages[i], t,
-                                           parent ? 1 : 0, parents), 0);
-        git_signature_free(sig);
-        git_commit_free(parent);
-        assert_int_equal(git_commit_lookup(&parent, repo, &id), 0);
-    }
-    git_oid_tostr(f->commit, sizeof(f->commit), &id);
-    git_commit_free(parent);
-    git_tree_free(t);
-    git_repository_free(repo);
-    git_libgit2_shutdown();
-}
-
 static int setup(void **state)
 {
     fixture_t *f;
@@ -145,7 +111,7 @@ static int setup(void **state)
     strcpy(f->root, "/tmp/pl_gap_tree_XXXXXX");
     assert_non_null(mkdtemp(f->root));
     write_tree(f);
-    write_history(f);
+    fx_git_history(f->root, history, f->commit);
     *state = f;
     return 0;
 }

@@ -2,9 +2,8 @@
 /* pl_gitlog: the history of repositories the test makes with libgit2. */
 #include <sys/stat.h>
 
-#include <git2.h>
-
 #include "unit.h"
+#include "git_fixture.h"
 #include "pl_gitlog.h"
 #include "pl_status.h"
 
@@ -22,7 +21,6 @@ static int setup(void **state)
     f->p = *state;
     strcpy(f->base, "/tmp/pl_gitlog_XXXXXX");
     assert_non_null(mkdtemp(f->base));
-    git_libgit2_init();
     *state = f;
     return 0;
 }
@@ -31,44 +29,9 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
 
-    git_libgit2_shutdown();
     assert_int_equal(system(apr_psprintf(f->p, "rm -rf '%s'", f->base)), 0);
     *state = f->p;
     return unit_pool_teardown(state);
-}
-
-/* A repository at dir with one commit per message, an hour apart, on an
- * empty tree: the history is what is read, not the files. */
-static void make_repo(const char *dir, const char *const *messages)
-{
-    git_repository *repo;
-    git_treebuilder *tb;
-    git_oid tree_id, commit_id;
-    git_tree *tree;
-    git_commit *parent = NULL;
-    int i;
-
-    assert_int_equal(git_repository_init(&repo, dir, 0), 0);
-    assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
-    assert_int_equal(git_treebuilder_write(&tree_id, tb), 0);
-    git_treebuilder_free(tb);
-    assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
-    for (i = 0; messages[i]; i++) {
-        git_signature *sig;
-        const git_commit *parents[1];
-
-        assert_int_equal(git_signature_new(&sig, "Ada", "ada@example.org",
-                                           1700000000 + 3600 * i, 0), 0);
-        parents[0] = parent;
-        assert_int_equal(git_commit_create(&commit_id, repo, "HEAD", sig, sig, NULL,
-                                           messages[i], tree, parent ? 1 : 0, parents), 0);
-        git_signature_free(sig);
-        git_commit_free(parent);
-        assert_int_equal(git_commit_lookup(&parent, repo, &commit_id), 0);
-    }
-    git_commit_free(parent);
-    git_tree_free(tree);
-    git_repository_free(repo);
 }
 
 static void reads_newest_first_up_to_the_cap(void **state)
@@ -83,7 +46,7 @@ static void reads_newest_first_up_to_the_cap(void **state)
     const char *err;
     const pl_gitlog_commit_t *c;
 
-    make_repo(repo, messages);
+    fx_git_history(repo, messages, NULL);
     assert_int_equal(pl_gitlog_read(f->p, repo, 0, &log, &err), APR_SUCCESS);
     assert_int_equal(log->commits->nelts, 3);
     assert_false(log->truncated);
@@ -120,10 +83,10 @@ static void not_a_repository_is_not_found(void **state)
     assert_int_equal(pl_gitlog_read(f->p, plain, 0, &log, &err), PL_ENOTFOUND);
     assert_int_equal(pl_gitlog_read(f->p, apr_pstrcat(f->p, f->base, "/missing", NULL), 0,
                                      &log, &err), PL_ENOTFOUND);
-    make_repo(empty, none);     /* initialised, no commit yet */
+    fx_git_history(empty, none, NULL);     /* initialised, no commit yet */
     assert_int_equal(pl_gitlog_read(f->p, empty, 0, &log, &err), PL_ENOTFOUND);
     /* a directory inside a repository is not one: the parent is not searched */
-    make_repo(outer, one);
+    fx_git_history(outer, one, NULL);
     assert_int_equal(mkdir(inner, 0755), 0);
     assert_int_equal(pl_gitlog_read(f->p, inner, 0, &log, &err), PL_ENOTFOUND);
     assert_null(log);
