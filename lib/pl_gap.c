@@ -290,10 +290,15 @@ static pl_gap_severity_e severity(pl_gap_class_e c, pl_plan_level_e level)
     return table[c][l];
 }
 
+/* The evidence of tasks first: what the objective's title alone matches
+ * ("HTTP client" -> every symbol of http/client.py) says least. Then the
+ * better covered, then the higher scored. */
 static int by_evidence(const void *a, const void *b)
 {
     const pl_gap_evidence_t *x = a, *y = b;
 
+    if ((x->task < 0) != (y->task < 0))
+        return x->task < 0 ? 1 : -1;
     if (x->coverage != y->coverage)
         return x->coverage < y->coverage ? 1 : -1;
     return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;

@@ -103,7 +103,7 @@ typedef struct {
     pl_gap_class_e classification;
     pl_gap_severity_e severity;
     apr_array_header_t *tasks;      /* pl_gap_task_t, as in the plan */
-    apr_array_header_t *evidence;   /* pl_gap_evidence_t, best first */
+    apr_array_header_t *evidence;   /* pl_gap_evidence_t: tasks' best first, then the objective's */
     int complexity;             /* summed over the distinct code in evidence */
 } pl_gap_objective_t;
 

@@ -129,10 +129,15 @@ static void evidence_names_the_code_and_why(void **state)
     e = evidence_for(go, 2, "LoginRateLimiter");
     assert_non_null(e);
 
-    /* best first */
-    for (i = 1; i < go->evidence->nelts; i++)
-        assert_true(APR_ARRAY_IDX(go->evidence, i - 1, pl_gap_evidence_t).coverage
-                    >= APR_ARRAY_IDX(go->evidence, i, pl_gap_evidence_t).coverage);
+    /* the tasks' evidence best first, then what the title alone matched */
+    for (i = 1; i < go->evidence->nelts; i++) {
+        const pl_gap_evidence_t *before = &APR_ARRAY_IDX(go->evidence, i - 1, pl_gap_evidence_t);
+        e = &APR_ARRAY_IDX(go->evidence, i, pl_gap_evidence_t);
+        assert_true(before->task >= 0 || e->task < 0);
+        if ((before->task < 0) == (e->task < 0))
+            assert_true(before->coverage >= e->coverage);
+    }
+    assert_true(APR_ARRAY_IDX(go->evidence, go->evidence->nelts - 1, pl_gap_evidence_t).task < 0);
     /* confident, but less than about NOTIFY, where nothing at all matched */
     assert_true(go->confidence > 0.6 && go->confidence < 1);
     assert_true(objective(g, "NOTIFY")->confidence > go->confidence);
