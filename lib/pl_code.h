@@ -73,7 +73,8 @@ apr_status_t pl_code_analyze(apr_pool_t *p, const char *root,
                              const pl_code_options_t *o, pl_code_t **out,
                              const char **err);
 
-/* Writes the analysis as one JSON object (totals, languages, files, edges);
+/* Writes the analysis as one JSON object (totals, skipped, languages,
+ * files, and the import edges by path) under key, NULL outside an object;
  * with_symbols adds each file's symbols and imports. */
 void pl_code_write(pl_jsonw_t *w, const char *key, const pl_code_t *c, int with_symbols);
 

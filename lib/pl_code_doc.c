@@ -152,6 +152,34 @@ const char *pl_code_doc_leading(apr_pool_t *p, const pl_code_scan_t *s, int line
     return k < last ? block_text(p, s, k + 1, last) : NULL;
 }
 
+/* The line holding the closing quotes of the docstring opened on line
+ * first (blank lines inside it are classed blank, not docstring). */
+static int docstring_end(const pl_code_scan_t *s, int first)
+{
+    apr_size_t n;
+    const char *b = pl_code_scan_line(s, first, &n), *e = b + n, *q;
+    char quote[3];
+    int k;
+
+    while (b < e && (is_space(*b) || strchr("rRuUbBfF", *b)))
+        b++;
+    if (e - b < 3)
+        return first;
+    memset(quote, *b, 3);
+    for (q = b + 3; q + 3 <= e; q++)
+        if (memcmp(q, quote, 3) == 0)
+            return first;
+    for (k = first + 1; k <= s->nlines; k++) {
+        b = pl_code_scan_line(s, k, &n);
+        for (q = b; q + 3 <= b + n; q++)
+            if (memcmp(q, quote, 3) == 0)
+                return k;
+        if (s->kind[k - 1] == PL_LINE_CODE)
+            return k - 1;
+    }
+    return s->nlines;
+}
+
 const char *pl_code_doc_docstring(apr_pool_t *p, const pl_code_scan_t *s, int line)
 {
     int k, header_end = 0, first;
@@ -176,9 +204,7 @@ const char *pl_code_doc_docstring(apr_pool_t *p, const pl_code_scan_t *s, int li
     if (k > s->nlines || s->kind[k - 1] != PL_LINE_DOCSTRING)
         return NULL;
     first = k;
-    while (k < s->nlines && s->kind[k] == PL_LINE_DOCSTRING)
-        k++;
-    return block_text(p, s, first, k);
+    return block_text(p, s, first, docstring_end(s, first));
 }
 
 /* A licence or copyright notice, or an editor's mode line, is not what the
@@ -210,6 +236,33 @@ static int is_notice(const pl_code_scan_t *s, int first, int last)
     return 1;
 }
 
+/* 1 when line ends a block comment: consecutive one-line block comments
+ * are separate comments. */
+static int closes_block(const pl_code_scan_t *s, int line)
+{
+    const char *close = s->lang->block_close;
+    apr_size_t n, k;
+    const char *b = pl_code_scan_line(s, line, &n);
+
+    if (!close)
+        return 0;
+    k = strlen(close);
+    while (n && is_space(b[n - 1]))
+        n--;
+    return n >= k && memcmp(b + n - k, close, k) == 0;
+}
+
+static int has_spdx(const pl_code_scan_t *s, int line)
+{
+    apr_size_t n, i;
+    const char *b = pl_code_scan_line(s, line, &n);
+
+    for (i = 0; i + 23 <= n; i++)
+        if (memcmp(b + i, "SPDX-License-Identifier", 23) == 0)
+            return 1;
+    return 0;
+}
+
 const char *pl_code_doc_header(apr_pool_t *p, const pl_code_scan_t *s)
 {
     int k = 1, first, kind;
@@ -225,8 +278,11 @@ const char *pl_code_doc_header(apr_pool_t *p, const pl_code_scan_t *s)
             continue;
         }
         first = k;
-        while (k < s->nlines && s->kind[k] == kind)
+        while (k < s->nlines && s->kind[k] == kind && !closes_block(s, k))
             k++;
+        /* An SPDX line heads the real header in the same run of comments. */
+        if (first < k && has_spdx(s, first))
+            first++;
         if (!is_notice(s, first, k))
             return block_text(p, s, first, k);
         k++;

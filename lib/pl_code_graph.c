@@ -64,32 +64,31 @@ static void add_edge(graph_t *g, int to)
 /* dir joined with rel, with "." and ".." resolved; NULL above the root. */
 static const char *join(apr_pool_t *p, const char *dir, const char *rel)
 {
-    char *buf = apr_pstrcat(p, dir, *dir ? "/" : "", rel, NULL), *out = buf, *s = buf;
+    const char *in = apr_pstrcat(p, dir, *dir ? "/" : "", rel, NULL), *s = in;
+    char *out = apr_palloc(p, strlen(in) + 1), *o = out;
 
     while (*s) {
-        char *e = strchr(s, '/');
+        const char *e = strchr(s, '/');
         apr_size_t n = e ? (apr_size_t)(e - s) : strlen(s);
 
-        if (n == 0 || (n == 1 && s[0] == '.'))
-            ;
-        else if (n == 2 && s[0] == '.' && s[1] == '.') {
-            if (out == buf)
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (o == out)
                 return NULL;
-            out--;
-            while (out > buf && out[-1] != '/')
-                out--;
+            while (o > out && o[-1] != '/')
+                o--;
+            if (o > out)
+                o--;                    /* the separator before the dropped part */
         }
-        else {
-            memmove(out, s, n);
-            out += n;
-            *out++ = '/';
+        else if (n && !(n == 1 && s[0] == '.')) {
+            if (o > out)
+                *o++ = '/';
+            memcpy(o, s, n);
+            o += n;
         }
         s += n + (e ? 1 : 0);
     }
-    if (out > buf)
-        out--;
-    *out = '\0';
-    return buf;
+    *o = '\0';
+    return out;
 }
 
 static int exact(const graph_t *g, const char *path)
@@ -333,6 +332,21 @@ static void resolve_php_use(graph_t *g, const char *name)
     }
 }
 
+/* "from m import a, b" comes as m alone and as (m, a), (m, b): m alone
+ * adds nothing but its __init__.py, which the pairs reach when a and b are
+ * not submodules. */
+static int python_module_named_later(const apr_array_header_t *refs, const pl_code_import_t *r)
+{
+    int i;
+
+    for (i = 0; i < refs->nelts; i++) {
+        const pl_code_import_t *o = &APR_ARRAY_IDX(refs, i, pl_code_import_t);
+        if (o->how == PL_IMPORT_PYTHON && o->name && strcmp(o->module, r->module) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void resolve(graph_t *g, const pl_code_import_t *r)
 {
     const char *path = path_of(g, g->from), *dir = dir_of(g->p, path);
@@ -419,8 +433,12 @@ apr_array_header_t *pl_code_graph(apr_pool_t *p, const apr_array_header_t *files
             continue;
         g.from = i;
         g.first_edge = g.edges->nelts;
-        for (k = 0; k < refs[i]->nelts; k++)
-            resolve(&g, &APR_ARRAY_IDX(refs[i], k, pl_code_import_t));
+        for (k = 0; k < refs[i]->nelts; k++) {
+            const pl_code_import_t *r = &APR_ARRAY_IDX(refs[i], k, pl_code_import_t);
+            if (r->how == PL_IMPORT_PYTHON && !r->name && python_module_named_later(refs[i], r))
+                continue;
+            resolve(&g, r);
+        }
     }
     qsort(g.edges->elts, (size_t)g.edges->nelts, sizeof(pl_code_edge_t), by_edge);
     apr_pool_destroy(scratch);

@@ -167,18 +167,11 @@ static void scan_line(lexer_t *lx, pl_code_scan_t *s, int li, int *depth)
             p += 3;
             continue;
         }
-        if (lang->quotes && strchr(lang->quotes, c)) {
+        if (c && ((lang->quotes && strchr(lang->quotes, c))
+                  || (lang->multiline_quote && strchr(lang->multiline_quote, c)))) {
             lx->state = S_STRING;
             lx->quote = c;
-            lx->multiline = 0;
-            has_code = 1;
-            p++;
-            continue;
-        }
-        if (lang->multiline_quote && strchr(lang->multiline_quote, c)) {
-            lx->state = S_STRING;
-            lx->quote = c;
-            lx->multiline = 1;
+            lx->multiline = !(lang->quotes && strchr(lang->quotes, c));
             has_code = 1;
             p++;
             continue;
