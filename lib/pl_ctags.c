@@ -156,7 +156,6 @@ static void *APR_THREAD_FUNC read_output(apr_thread_t *thread, void *data)
     apr_pool_destroy(scratch);
     apr_file_close(job->proc.out);
     apr_atomic_inc32(&job->run->finished);
-    apr_thread_exit(thread, APR_SUCCESS);
     return NULL;
 }
 
@@ -169,7 +168,6 @@ static void *APR_THREAD_FUNC write_list(apr_thread_t *thread, void *data)
     apr_signal_block(SIGPIPE);
     apr_file_write_full(job->proc.in, job->list, job->list_len, NULL);
     apr_file_close(job->proc.in);
-    apr_thread_exit(thread, APR_SUCCESS);
     return NULL;
 }
 

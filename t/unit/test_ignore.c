@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_ignore: gitignore(5) semantics, table-driven. Each case loads one or
  * more ignore files (with the directory that holds them) and asks about
- * paths; the expectations are what `git check-ignore` answers. */
+ * paths; the expectations are what git 2.39 does (git check-ignore, and git
+ * status where a trailing double-star pattern still lets a negation through). */
 #include "unit.h"
 #include "pl_ignore.h"
 
@@ -48,6 +49,9 @@ static const case_t CASES[] = {
     { "trailing /** matches everything inside, not the directory",
       { { "", "abc/**\n" } },
       { { "abc/x", 0, 1 }, { "abc/x/y", 0, 1 }, { "abc", 1, 0 }, { "x/abc/y", 0, 0 } } },
+    { "a/** leaves the directory itself in, so a negation can reach inside",
+      { { "", "abc/**\n!abc/keep\n" } },
+      { { "abc", 1, 0 }, { "abc/keep", 0, 0 }, { "abc/x", 0, 1 } } },
     { "/**/ matches zero or more directories",
       { { "", "a/**/b\n" } },
       { { "a/b", 0, 1 }, { "a/x/b", 0, 1 }, { "a/x/y/b", 1, 1 }, { "a/xb", 0, 0 },
