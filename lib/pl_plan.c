@@ -156,13 +156,20 @@ static void keep_objectives(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *
     }
 }
 
-static const char *unique(apr_pool_t *p, apr_hash_t *used, const char *id)
+/* id, or id-2, id-3 ... when taken. next remembers the last suffix tried
+ * per id, so a plan of a thousand "## Tests" stays linear. */
+static const char *unique(apr_pool_t *p, apr_hash_t *used, apr_hash_t *next, const char *id)
 {
     const char *try = id;
-    int n;
+    int *n = apr_hash_get(next, id, APR_HASH_KEY_STRING);
 
-    for (n = 2; apr_hash_get(used, try, APR_HASH_KEY_STRING); n++)
-        try = apr_psprintf(p, "%s-%d", id, n);
+    if (!n) {
+        n = apr_palloc(p, sizeof(*n));
+        *n = 1;
+        apr_hash_set(next, id, APR_HASH_KEY_STRING, n);
+    }
+    while (apr_hash_get(used, try, APR_HASH_KEY_STRING))
+        try = apr_psprintf(p, "%s-%d", id, ++*n);
     return try;
 }
 
@@ -181,7 +188,7 @@ static const char *slug(apr_pool_t *p, const char *s)
  * the heading path, parent before child. */
 static void give_ids(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *kept)
 {
-    apr_hash_t *used = apr_hash_make(p);
+    apr_hash_t *used = apr_hash_make(p), *next = apr_hash_make(p);
     int i;
 
     plan->by_id = used;
@@ -194,7 +201,7 @@ static void give_ids(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *kept)
             continue;
         o->explicit_id = 1;
         other = (int)(apr_uintptr_t)apr_hash_get(used, d->head.id, APR_HASH_KEY_STRING);
-        o->id = unique(p, used, d->head.id);
+        o->id = unique(p, used, next, d->head.id);
         record(used, o->id, i);
         if (other)
             pl_plan_issue(p, plan, o->line, PL_PLAN_DUPLICATE_ID, o->id,
@@ -223,7 +230,7 @@ static void give_ids(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *kept)
         if (o->parent >= 0)
             base = apr_pstrcat(p, APR_ARRAY_IDX(plan->objectives, o->parent,
                                                 pl_plan_objective_t *)->id, "/", base, NULL);
-        o->id = unique(p, used, base);
+        o->id = unique(p, used, next, base);
         record(used, o->id, i);
     }
 }
@@ -275,15 +282,16 @@ static apr_array_header_t **link_dependencies(apr_pool_t *p, pl_plan_t *plan,
                                               apr_array_header_t *kept)
 {
     apr_array_header_t **edges = apr_palloc(p, sizeof(*edges) * (kept->nelts + 1));
+    int *seen = apr_pcalloc(p, sizeof(int) * (kept->nelts + 1));  /* i + 1: already an edge of i */
     apr_hash_t *by_name = names(p, kept);
-    int i, j, k;
+    int i, j;
 
     for (i = 0; i < kept->nelts; i++) {
         pl_plan_draft_t *d = draft_at(kept, i);
         edges[i] = apr_array_make(p, d->deps->nelts, sizeof(int));
         for (j = 0; j < d->deps->nelts; j++) {
             const pl_plan_dep_t *dep = &APR_ARRAY_IDX(d->deps, j, pl_plan_dep_t);
-            int target = resolve(p, plan, by_name, dep), seen = 0;
+            int target = resolve(p, plan, by_name, dep);
             const char *name;
 
             if (target < 0) {
@@ -294,10 +302,9 @@ static apr_array_header_t **link_dependencies(apr_pool_t *p, pl_plan_t *plan,
                 APR_ARRAY_PUSH(d->obj->depends, const char *) = name;
                 continue;
             }
-            for (k = 0; k < edges[i]->nelts; k++)
-                seen |= APR_ARRAY_IDX(edges[i], k, int) == target;
-            if (seen)
+            if (seen[target] == i + 1)
                 continue;
+            seen[target] = i + 1;
             APR_ARRAY_PUSH(edges[i], int) = target;
             APR_ARRAY_PUSH(d->obj->depends, const char *) = draft_at(kept, target)->obj->id;
         }
@@ -331,6 +338,7 @@ static void find_cycles(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t **edg
     int n = plan->objectives->nelts, start, top;
     char *color = apr_pcalloc(p, n + 1);   /* 0 new, 1 on the path, 2 done */
     int *stack = apr_palloc(p, sizeof(int) * (n + 1));
+    int *at = apr_palloc(p, sizeof(int) * (n + 1));        /* place on the path */
     int *next = apr_pcalloc(p, sizeof(int) * (n + 1));
 
     for (start = 0; start < n; start++) {
@@ -338,6 +346,7 @@ static void find_cycles(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t **edg
             continue;
         top = 0;
         stack[0] = start;
+        at[start] = 0;
         color[start] = 1;
         while (top >= 0) {
             int v = stack[top];
@@ -346,15 +355,13 @@ static void find_cycles(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t **edg
                 if (color[u] == 0) {
                     color[u] = 1;
                     stack[++top] = u;
+                    at[u] = top;
                 }
                 else if (color[u] == 1) {
-                    int from = top;
-                    pl_plan_objective_t *o;
-                    while (stack[from] != u)
-                        from--;
-                    o = APR_ARRAY_IDX(plan->objectives, u, pl_plan_objective_t *);
+                    pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, u,
+                                                           pl_plan_objective_t *);
                     pl_plan_issue(p, plan, o->line, PL_PLAN_DEPENDENCY_CYCLE, o->id,
-                                  "dependency cycle: %s", cycle_path(p, plan, stack, from, top));
+                                  "dependency cycle: %s", cycle_path(p, plan, stack, at[u], top));
                 }
             }
             else {

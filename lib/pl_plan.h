@@ -72,8 +72,11 @@ typedef struct {
 
 /* Parses text (UTF-8; need not be NUL-terminated). Never fails on content:
  * anything odd becomes an issue. PL_EINVAL only for a NULL text with len>0,
- * PL_ETOOBIG for a plan beyond PL_PLAN_MAX_BYTES. Thread-safe. */
-#define PL_PLAN_MAX_BYTES (16 * 1024 * 1024)
+ * PL_ETOOBIG for a plan beyond PL_PLAN_MAX_BYTES. Thread-safe.
+ * 2 MB holds some 10,000 objectives with their tasks; the cap bounds what a
+ * hostile plan costs, since cmark-gfm's tree can take ~200 bytes of memory
+ * per byte of input (a run of '[') and some inputs take it seconds. */
+#define PL_PLAN_MAX_BYTES (2 * 1024 * 1024)
 apr_status_t pl_plan_parse(apr_pool_t *p, const char *text, apr_size_t len,
                            pl_plan_t **out);
 

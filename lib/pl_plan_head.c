@@ -283,14 +283,18 @@ static const char *without_phase(apr_pool_t *p, pl_plan_head_t *h, const char *t
     return rest.s < rest.e ? apr_pstrmemdup(p, rest.s, rest.e - rest.s) : title;
 }
 
+/* Real headings carry a few marks; the bound keeps a heading of a million
+ * emoji from costing a scan of itself per mark. */
+#define MAX_PEELS 16
+
 void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
 {
     span_t t = { text, text + strlen(text) };
-    int taken = 1;
+    int taken = 1, peels = 0;
 
     memset(h, 0, sizeof(*h));
     h->labels = apr_array_make(p, 2, sizeof(const char *));
-    while (taken) {
+    while (taken && peels++ < MAX_PEELS) {
         trim(&t);
         if (t.s >= t.e)
             break;

@@ -568,7 +568,9 @@ static void cmark_release(cmark_parser *parser, cmark_node *doc)
 void pl_plan_md_read(apr_pool_t *p, const char *text, apr_size_t len, int first_line,
                      pl_plan_t *plan, apr_array_header_t *drafts)
 {
-    static const char *const extensions[] = { "table", "tasklist", "strikethrough", "autolink" };
+    /* Only what a plan is read for: the autolink extension of cmark-gfm
+     * 0.29.0.gfm.6 can read out of bounds (CVE-2023-22485). */
+    static const char *const extensions[] = { "table", "tasklist" };
     cmark_parser *parser;
     cmark_node *doc, *node;
     walk_t w;
