@@ -189,9 +189,24 @@ static apr_status_t spawn(job_t *job, const char *root, const char *const *args,
     return rv;
 }
 
+/* How a path goes into ctags' list and comes back in its output. ctags
+ * takes a line that starts with '-' as an option (a file named
+ * "--options=..." must not configure it) and trims blanks around names;
+ * "./" covers the first, and names that end in a blank or hold a line
+ * break are left out (the file keeps its metrics, without symbols). */
+static const char *list_name(apr_pool_t *p, const char *path)
+{
+    apr_size_t n = strlen(path);
+
+    if (strpbrk(path, "\n\r") || n == 0 || path[n - 1] == ' ' || path[n - 1] == '\t')
+        return NULL;
+    return path[0] == '-' || path[0] == ' ' || path[0] == '\t' ? apr_pstrcat(p, "./", path, NULL)
+                                                                : path;
+}
+
 /* Deals the files to the jobs, largest remaining share first, keeping each
  * job's list in path order. */
-static void deal(apr_pool_t *p, run_t *run, job_t *jobs, int njobs, const char *const *paths,
+static void deal(apr_pool_t *p, run_t *run, job_t *jobs, int njobs, const char *const *names,
                  const apr_off_t *bytes, int n)
 {
     apr_off_t *load = apr_pcalloc(p, sizeof(apr_off_t) * (apr_size_t)njobs);
@@ -201,12 +216,14 @@ static void deal(apr_pool_t *p, run_t *run, job_t *jobs, int njobs, const char *
 
     for (i = 0; i < n; i++) {
         int best = 0;
+        if (!names[i])
+            continue;
         for (k = 1; k < njobs; k++)
             if (load[k] < load[best])
                 best = k;
         owner[i] = best;
         load[best] += bytes[i] + 1;
-        len[best] += strlen(paths[i]) + 1;
+        len[best] += strlen(names[i]) + 1;
     }
     for (k = 0; k < njobs; k++) {
         jobs[k].list = apr_palloc(p, len[k] + 1);
@@ -214,8 +231,11 @@ static void deal(apr_pool_t *p, run_t *run, job_t *jobs, int njobs, const char *
     }
     for (i = 0; i < n; i++) {
         job_t *job = &jobs[owner[i]];
-        apr_size_t l = strlen(paths[i]);
-        memcpy(job->list + job->list_len, paths[i], l);
+        apr_size_t l;
+        if (!names[i])
+            continue;
+        l = strlen(names[i]);
+        memcpy(job->list + job->list_len, names[i], l);
         job->list[job->list_len + l] = '\n';
         job->list_len += l + 1;
         run->ordinal[i] = ++job->nfiles;
@@ -243,7 +263,7 @@ apr_status_t pl_ctags_run(apr_pool_t *p, const char *root, const char *const *pa
     job_t *jobs;
     apr_file_t *null;
     apr_pool_t *threads;
-    const char **args;
+    const char **args, **names;
     apr_status_t rv;
 
     *failed = 0;
@@ -255,10 +275,12 @@ apr_status_t pl_ctags_run(apr_pool_t *p, const char *root, const char *const *pa
         njobs = n;
     run->ordinal = apr_palloc(p, sizeof(int) * (apr_size_t)n);
     run->index = apr_hash_make(p);
+    names = apr_palloc(p, sizeof(char *) * (apr_size_t)n);
     for (i = 0; i < n; i++)
-        apr_hash_set(run->index, paths[i], APR_HASH_KEY_STRING, (void *)(apr_uintptr_t)(i + 1));
+        if ((names[i] = list_name(p, paths[i])))
+            apr_hash_set(run->index, names[i], APR_HASH_KEY_STRING, (void *)(apr_uintptr_t)(i + 1));
     jobs = apr_pcalloc(p, sizeof(job_t) * (apr_size_t)njobs);
-    deal(p, run, jobs, njobs, paths, bytes, n);
+    deal(p, run, jobs, njobs, names, bytes, n);
     args = build_args(p, program);
     if ((rv = apr_file_open(&null, "/dev/null", APR_FOPEN_WRITE, 0, p)) != APR_SUCCESS) {
         *err = "cannot open /dev/null";
@@ -283,8 +305,19 @@ apr_status_t pl_ctags_run(apr_pool_t *p, const char *root, const char *const *pa
     }
     threads = pl_code_pool_for_threads(p);
     for (k = 0; k < njobs; k++) {
-        apr_thread_create(&jobs[k].writer, NULL, write_list, &jobs[k], threads);
-        apr_thread_create(&jobs[k].reader, NULL, read_output, &jobs[k], threads);
+        if (!threads
+            || apr_thread_create(&jobs[k].writer, NULL, write_list, &jobs[k], threads)
+               != APR_SUCCESS) {
+            jobs[k].writer = NULL;
+            apr_file_close(jobs[k].proc.in);    /* an empty list: ctags ends */
+        }
+        if (!threads
+            || apr_thread_create(&jobs[k].reader, NULL, read_output, &jobs[k], threads) != APR_SUCCESS) {
+            /* Nobody reads: stop the process rather than let it block. */
+            jobs[k].reader = NULL;
+            apr_proc_kill(&jobs[k].proc, SIGTERM);
+            apr_atomic_inc32(&run->finished);
+        }
     }
     while (progress && apr_atomic_read32(&run->finished) < (apr_uint32_t)njobs) {
         if (progress(o->baton, "symbols", files_done(jobs, njobs), n)) {
@@ -300,8 +333,10 @@ apr_status_t pl_ctags_run(apr_pool_t *p, const char *root, const char *const *pa
         int code;
         apr_exit_why_e why;
 
-        apr_thread_join(&trv, jobs[k].writer);
-        apr_thread_join(&trv, jobs[k].reader);
+        if (jobs[k].writer)
+            apr_thread_join(&trv, jobs[k].writer);
+        if (jobs[k].reader)
+            apr_thread_join(&trv, jobs[k].reader);
         apr_proc_wait(&jobs[k].proc, &code, &why, APR_WAIT);
         if (jobs[k].done)
             any_output = 1;

@@ -168,10 +168,6 @@ static void consider_file(walk_t *wk, apr_pool_t *tp, const char *abs, const cha
         w->skipped_generated++;
         return;
     }
-    if (strchr(rel, '\n')) {
-        w->skipped_other++;             /* ctags reads its file list one name a line */
-        return;
-    }
     if (wk->max_bytes && e->size > wk->max_bytes) {
         w->skipped_huge++;
         return;

@@ -25,7 +25,7 @@ typedef struct {
 typedef struct {
     apr_array_header_t *files;  /* pl_walk_file_t, sorted by path */
     int skipped_ignored, skipped_vendored, skipped_generated, skipped_binary, skipped_huge;
-    int skipped_other;          /* no known language, unreadable, or a name ctags cannot take */
+    int skipped_other;          /* no known language, or unreadable */
 } pl_walk_t;
 
 /* max_file_bytes 0: no limit. progress is called with stage "walk" and the
