@@ -315,6 +315,44 @@ static void finds_long_cycles_and_self_dependencies(void **state)
     assert_string_equal(joined(*state, objective(plan, "A-3")->depends), "A-2");
 }
 
+/* Links name objectives by the anchors GitHub gives headings: repeats
+ * numbered, punctuation dropped, non-ASCII percent-encoded in the link. */
+static void resolves_links_by_github_anchor(void **state)
+{
+    pl_plan_t *plan = parse(*state,
+        "# P\n## Setup\n- [ ] a\n## Setup\n- [ ] b\n## Réseau & DNS\n- [ ] c\n"
+        "## 2.1 Cache\n- [ ] d\n## Use\nDepends on: [second](#setup-1), [net](#r%C3%A9seau--dns), "
+        "[cache](#21-cache), [gone](#nowhere)\n- [ ] e\n");
+
+    assert_string_equal(joined(*state, objective(plan, "use")->depends),
+                        "setup-2,reseau-dns,cache,#nowhere");
+    assert_int_equal(plan->issues->nelts, 1);
+    assert_string_equal(APR_ARRAY_IDX(plan->issues, 0, pl_plan_issue_t).code,
+                        PL_PLAN_UNKNOWN_DEPENDENCY);
+}
+
+/* Repeated headings get numbered ids without a quadratic search, around
+ * an explicit id that already took one of the numbers. */
+static void numbers_repeated_headings(void **state)
+{
+    enum { N = 3000 };
+    apr_array_header_t *parts = apr_array_make(*state, N + 2, sizeof(const char *));
+    pl_plan_t *plan;
+    int i;
+
+    APR_ARRAY_PUSH(parts, const char *) = "# P\n## Tests\nID: tests-3\n- [ ] t\n";
+    for (i = 0; i < N; i++)
+        APR_ARRAY_PUSH(parts, const char *) = "## Tests\n- [ ] t\n";
+    plan = parse(*state, apr_array_pstrcat(*state, parts, 0));
+    assert_int_equal(plan->objectives->nelts, N + 1);
+    assert_int_equal(pl_plan_find(plan, "tests-3"), 0);
+    assert_int_equal(pl_plan_find(plan, "tests"), 1);
+    assert_int_equal(pl_plan_find(plan, "tests-2"), 2);
+    assert_int_equal(pl_plan_find(plan, "tests-4"), 3);
+    assert_int_equal(pl_plan_find(plan, apr_psprintf(*state, "tests-%d", N + 1)), N);
+    assert_int_equal(plan->issues->nelts, 0);
+}
+
 /* Ids derived from headings survive edits elsewhere: a phase inserted
  * before (renumbering the others), prose and objectives added around. */
 static void derived_ids_survive_edits(void **state)
@@ -519,6 +557,8 @@ int main(void)
         UNIT_TEST(reads_criteria_labels_and_description),
         UNIT_TEST(reports_issues_by_line),
         UNIT_TEST(finds_long_cycles_and_self_dependencies),
+        UNIT_TEST(resolves_links_by_github_anchor),
+        UNIT_TEST(numbers_repeated_headings),
         UNIT_TEST(derived_ids_survive_edits),
         UNIT_TEST(ids_are_unique_and_parents_precede),
         UNIT_TEST(crlf_reads_like_lf),
