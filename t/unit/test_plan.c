@@ -476,6 +476,14 @@ static void odd_input(void **state)
     assert_int_equal(plan->objectives->nelts, 1);
     assert_int_equal(APR_ARRAY_IDX(plan->objectives, 0, pl_plan_objective_t *)->tasks->nelts, 1);
 
+    /* An id at the end, a label group, an em dash and an emoji. */
+    plan = parse(*state, "# P\n## Login (AUTH-001)\n- [ ] a\n## Search (WIP)\n- [ ] b\n"
+                         "## AUTH-002 \xE2\x80\x94 Logout \xE2\x9C\x85\n- [x] c\n");
+    assert_string_equal(objective(plan, "AUTH-001")->title, "Login");
+    assert_string_equal(objective(plan, "search")->status, "in_progress");
+    assert_string_equal(objective(plan, "AUTH-002")->title, "Logout");
+    assert_string_equal(objective(plan, "AUTH-002")->status, "done");
+
     /* "UTF-8 support" is a title, "AUTH-01 Login" an id and a title. */
     plan = parse(*state, "# P\n## UTF-8 support\n- [ ] t\n## AUTH-01 Login\n- [ ] t\n");
     assert_int_equal(pl_plan_find(plan, "utf-8-support"), 0);
