@@ -9,7 +9,6 @@
 #include <apr_atomic.h>
 #include <apr_file_io.h>
 #include <apr_hash.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <apr_time.h>
@@ -19,13 +18,13 @@
 #include "pl_code_imports.h"
 #include "pl_code_pool.h"
 #include "pl_code_scan.h"
+#include "pl_code_symbols.h"
 #include "pl_ctags.h"
 #include "pl_status.h"
 #include "pl_walk.h"
 
 #define DEFAULT_MAX_BYTES (1024 * 1024)
 #define POLL_INTERVAL apr_time_from_msec(50)
-#define MAX_SIGNATURE 300
 
 typedef struct {
     const char *root;
@@ -42,143 +41,6 @@ typedef struct {
     apr_pool_t *pool;               /* results: own allocator, this worker only */
     apr_thread_t *thread;
 } worker_t;
-
-/* Definitions that are not what a plan's evidence is made of: import
- * aliases, fields, parameters, package clauses. */
-static int is_wanted_kind(const pl_lang_t *lang, const char *kind)
-{
-    static const char *const DROP[] = {
-        "package", "packageName", "alias", "unknown", "parameter", "local", "label",
-        "enumerator", "field", "property", "header", "library", "macroparam", "tparam",
-        "externvar", "prototype", "using", "name", NULL
-    };
-    int python = strcmp(lang->name, "Python") == 0;
-    int i;
-
-    /* Python's "member" is a method, its "namespace" an "import x as y". */
-    if (strcmp(kind, "member") == 0)
-        return python;
-    if (strcmp(kind, "namespace") == 0)
-        return !python;
-    for (i = 0; DROP[i]; i++)
-        if (strcmp(kind, DROP[i]) == 0)
-            return 0;
-    return 1;
-}
-
-static const char *normal_kind(const pl_lang_t *lang, const char *kind)
-{
-    /* ctags calls Python methods "member". */
-    return strcmp(kind, "member") == 0 && strcmp(lang->name, "Python") == 0 ? "method" : kind;
-}
-
-static int by_line(const void *a, const void *b)
-{
-    const pl_symbol_t *x = *(pl_symbol_t *const *)a, *y = *(pl_symbol_t *const *)b;
-
-    return x->line != y->line ? (x->line > y->line) - (x->line < y->line)
-                              : (y->end_line > x->end_line) - (y->end_line < x->end_line);
-}
-
-/* Each line's branch points go to the innermost function around it. */
-static int add_complexity(pl_code_file_t *f, const pl_code_scan_t *s)
-{
-    apr_array_header_t *syms = f->symbols;
-    pl_symbol_t **funcs;
-    int *owner, nfuncs = 0, i, k, total = 0;
-
-    if (!s->lang->decisions || syms->nelts == 0 || s->nlines == 0)
-        return 0;
-    funcs = malloc(sizeof(*funcs) * (size_t)syms->nelts);
-    owner = malloc(sizeof(int) * (size_t)s->nlines);
-    if (!funcs || !owner) {
-        free(funcs);
-        free(owner);
-        return 0;
-    }
-    for (i = 0; i < syms->nelts; i++) {
-        pl_symbol_t *sym = &APR_ARRAY_IDX(syms, i, pl_symbol_t);
-        if (pl_lang_is_function_kind(sym->kind) && sym->end_line >= sym->line && sym->line > 0)
-            funcs[nfuncs++] = sym;
-    }
-    qsort(funcs, (size_t)nfuncs, sizeof(*funcs), by_line);
-    for (i = 0; i < s->nlines; i++)
-        owner[i] = -1;
-    for (k = 0; k < nfuncs; k++)
-        for (i = funcs[k]->line; i <= funcs[k]->end_line && i <= s->nlines; i++)
-            owner[i - 1] = k;
-    for (k = 0; k < nfuncs; k++)
-        funcs[k]->complexity = 1;
-    for (i = 0; i < s->nlines; i++)
-        if (owner[i] >= 0)
-            funcs[owner[i]]->complexity += s->decisions[i];
-    for (k = 0; k < nfuncs; k++)
-        total += funcs[k]->complexity;
-    free(funcs);
-    free(owner);
-    return total;
-}
-
-/* The parameter list after name on its line, for the parsers (TypeScript)
- * that give no signature; NULL when it does not close on that line. */
-static const char *signature_from_source(apr_pool_t *p, const pl_code_scan_t *s,
-                                         const char *name, int line)
-{
-    apr_size_t n, k = strlen(name);
-    const char *b = pl_code_scan_line(s, line, &n), *e = b + n, *at, *q;
-    int depth = 0;
-
-    for (at = b; at + k <= e; at++)
-        if (memcmp(at, name, k) == 0 && (at + k == e || !(apr_isalnum(at[k]) || at[k] == '_')))
-            break;
-    if (at + k > e)
-        return NULL;
-    for (q = at + k; q < e && (*q == ' ' || *q == '<' || depth); q++)
-        depth += *q == '<' ? 1 : *q == '>' ? -1 : 0;   /* generic parameters */
-    if (q >= e || *q != '(')
-        return NULL;
-    for (at = q; q < e; q++) {
-        depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
-        if (depth == 0)
-            return q - at < MAX_SIGNATURE ? apr_pstrmemdup(p, at, (apr_size_t)(q - at + 1)) : NULL;
-    }
-    return NULL;
-}
-
-static void add_symbols(apr_pool_t *p, pl_code_file_t *f, const pl_code_scan_t *s,
-                        const apr_array_header_t *tags, apr_array_header_t *refs)
-{
-    const pl_lang_t *lang = s->lang;
-    int i;
-
-    for (i = 0; tags && i < tags->nelts; i++) {
-        const pl_ctags_tag_t *t = &APR_ARRAY_IDX(tags, i, pl_ctags_tag_t);
-        pl_symbol_t *sym;
-        int function;
-
-        if (t->role) {
-            pl_code_imports_from_tag(lang, t, refs);
-            continue;
-        }
-        if (!is_wanted_kind(lang, t->kind) || t->line < 1)
-            continue;
-        sym = apr_array_push(f->symbols);
-        memset(sym, 0, sizeof(*sym));
-        sym->name = t->name;
-        sym->kind = normal_kind(lang, t->kind);
-        sym->scope = t->scope;
-        sym->signature = t->signature;
-        sym->line = t->line;
-        function = pl_lang_is_function_kind(sym->kind);
-        if (!sym->signature && function && (lang->flags & PL_LANG_BRACES))
-            sym->signature = signature_from_source(p, s, t->name, t->line);
-        sym->end_line = t->end_line ? t->end_line : pl_code_scan_block_end(s, t->line, function);
-        if (lang->flags & PL_LANG_DOCSTRING)
-            sym->doc = pl_code_doc_docstring(p, s, t->line);
-        if (!sym->doc)
-            sym->doc = pl_code_doc_leading(p, s, t->line);
-    }
-}
 
 /* Reads the whole file (the walk read only its head). */
 static char *read_all(apr_pool_t *scratch, const char *path, apr_off_t max, apr_size_t *len)
@@ -223,9 +85,9 @@ static void analyze_file(worker_t *wk, apr_pool_t *scratch, int i)
         f->comment_lines = s.comment;
         f->blank_lines = s.blank;
         f->header_comment = pl_code_doc_header(wk->pool, &s);
-        add_symbols(wk->pool, f, &s, w->tags[i], w->refs[i]);
+        pl_code_symbols(wk->pool, f, &s, w->tags[i], w->refs[i]);
         pl_code_imports_scan(wk->pool, &s, w->refs[i]);
-        f->complexity = add_complexity(f, &s);
+        f->complexity = pl_code_symbols_complexity(f, &s);
         pl_code_scan_free(&s);
     }
     f->imports = pl_code_imports_written(wk->pool, w->refs[i]);

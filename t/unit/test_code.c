@@ -117,7 +117,9 @@ static void build_tree(fixture_t *f)
     PUT(f, "lib/calc.c", CALC_C);
     PUT(f, "lib/calc.h", "struct calc { int n; };\nint add_all(const int *v, int n);\n");
     PUT(f, "web/main.ts", MAIN_TS);
-    PUT(f, "web/helpers.ts", "export function format(s: string): string { return s; }\n");
+    PUT(f, "web/helpers.ts", "export function format(s: string): string { return s; }\n"
+        "export const shout = async (s: string): Promise<string> => {\n"
+        "  return s && s.toUpperCase();\n};\nexport const ID = 'x';\n");
     PUT(f, "web/types.ts", "export interface Opts { loud: boolean }\n");
     PUT(f, "web/index.js", "const main = require('./main');\nmodule.exports = main;\n");
     PUT(f, "web/main.spec.ts", "import { greet } from './main';\ndescribe('greet', () => {});\n");
@@ -360,6 +362,14 @@ static void test_typescript_and_others(void **state)
     assert_int_equal(s->complexity, 3);           /* if, ?: (not ?. or ?:) */
     assert_true(has_import(ts, "./helpers"));
     assert_true(has_import(ts, "react"));
+
+    /* ctags calls an arrow function held in a constant a constant. */
+    s = symbol(file(f, "web/helpers.ts"), "shout");
+    assert_string_equal(s->kind, "function");
+    assert_string_equal(s->signature, "(s: string)");
+    assert_int_equal(s->end_line, 4);
+    assert_int_equal(s->complexity, 2);
+    assert_string_equal(symbol(file(f, "web/helpers.ts"), "ID")->kind, "constant");
 
     s = symbol(file(f, "go/util/util.go"), "Twice");
     assert_string_equal(s->doc, "Twice doubles.");
