@@ -22,6 +22,45 @@ static int starts(const char *s, apr_size_t n, const char *prefix)
     return n >= k && memcmp(s, prefix, k) == 0;
 }
 
+static int is_rule_char(char c)
+{
+    return c == '=' || c == '-' || c == '*' || c == '#' || c == '/' || c == '~' || c == '+'
+        || c == '_';
+}
+
+/* Banner rules ("//===---===//", "-----") and Emacs mode lines ("-*- C++
+ * -*-") around the words of a line, into b and n. */
+static void strip_decoration(const char **b, apr_size_t *n)
+{
+    const char *s = *b;
+    apr_size_t len = *n, k;
+
+    for (k = 0; k + 3 <= len; k++)
+        if (memcmp(s + k, "-*-", 3) == 0) {
+            len = k;                /* the mode line ends the prose of its line */
+            while (len && is_space(s[len - 1]))
+                len--;
+            /* "--- C++ -*-===//": the language named before the marker too. */
+            if (len >= 4 && memcmp(s + len - 4, " C++", 4) == 0)
+                len -= 4;
+            break;
+        }
+    for (k = 0; k < len && is_rule_char(s[k]); k++)
+        ;
+    if (k >= 3 || k == len)
+        s += k, len -= k;
+    for (k = 0; k < len && is_rule_char(s[len - 1 - k]); k++)
+        ;
+    if (k >= 3)
+        len -= k;
+    while (len && is_space(*s))
+        s++, len--;
+    while (len && is_space(s[len - 1]))
+        len--;
+    *b = s;
+    *n = len;
+}
+
 /* One line of a comment or docstring without its markers, into b and n. */
 static void strip_markers(const pl_lang_t *lang, const char **b, apr_size_t *n)
 {
@@ -77,15 +116,43 @@ static void strip_markers(const pl_lang_t *lang, const char **b, apr_size_t *n)
         s++, len--;
     *b = s;
     *n = len;
+    strip_decoration(b, n);
+}
+
+/* A licence or copyright notice is not what a file is about; the first
+ * line of a paragraph tells. */
+static int is_notice(const char *b, apr_size_t n)
+{
+    static const char *const NOTICES[] = {
+        "SPDX-License-Identifier", "Copyright", "copyright", "(c)", "(C)", "\xC2\xA9",
+        "License", "license", "This program is free software", "This file is part of",
+        "This library is free", "distributed in the hope", "WITHOUT ANY WARRANTY",
+        "Permission is hereby granted", "Redistribution and use", "You should have received",
+        "Under Section 7", "All rights reserved", "@copyright", "vim:",
+        "This software is available", "This Source Code Form", "Permission to use",
+        "subject to the terms", NULL
+    };
+    apr_size_t j;
+    int k;
+
+    for (k = 0; NOTICES[k]; k++) {
+        apr_size_t m = strlen(NOTICES[k]);
+        for (j = 0; j + m <= n; j++)
+            if (memcmp(b + j, NOTICES[k], m) == 0)
+                return 1;
+    }
+    return 0;
 }
 
 /* Lines first..last (1-based) as prose: markers gone, empty lines at either
- * end dropped, cut to PL_CODE_DOC_MAX on a UTF-8 boundary. */
-static const char *block_text(apr_pool_t *p, const pl_code_scan_t *s, int first, int last)
+ * end dropped, cut to PL_CODE_DOC_MAX on a UTF-8 boundary; with
+ * drop_notices, paragraphs that open with a notice are left out. */
+static const char *block_text(apr_pool_t *p, const pl_code_scan_t *s, int first, int last,
+                              int drop_notices)
 {
     char *out = apr_palloc(p, PL_CODE_DOC_MAX + 1);
     apr_size_t used = 0, pending_newlines = 0;
-    int i;
+    int i, in_paragraph = 0, skipping = 0;
 
     for (i = first; i <= last && used < PL_CODE_DOC_MAX; i++) {
         apr_size_t n;
@@ -95,8 +162,20 @@ static const char *block_text(apr_pool_t *p, const pl_code_scan_t *s, int first,
         if (n == 0) {
             if (used)
                 pending_newlines++;
+            in_paragraph = skipping = 0;
             continue;
         }
+        /* An SPDX tag is a line of its own, often right above the real header. */
+        if (drop_notices && n >= 23 && memmem(b, n, "SPDX-License-Identifier", 23)) {
+            in_paragraph = skipping = 0;
+            continue;
+        }
+        if (!in_paragraph) {
+            in_paragraph = 1;
+            skipping = drop_notices && is_notice(b, n);
+        }
+        if (skipping)
+            continue;
         if (used) {
             apr_size_t nl = pending_newlines ? 2 : 1;
             if (used + nl >= PL_CODE_DOC_MAX)
@@ -149,7 +228,7 @@ const char *pl_code_doc_leading(apr_pool_t *p, const pl_code_scan_t *s, int line
     while (k >= 1 && last - k < LEADING_MAX_LINES && s->kind[k - 1] == PL_LINE_COMMENT
            && !(k == 1 && is_shebang(s)))
         k--;
-    return k < last ? block_text(p, s, k + 1, last) : NULL;
+    return k < last ? block_text(p, s, k + 1, last, 0) : NULL;
 }
 
 /* The line holding the closing quotes of the docstring opened on line
@@ -204,36 +283,7 @@ const char *pl_code_doc_docstring(apr_pool_t *p, const pl_code_scan_t *s, int li
     if (k > s->nlines || s->kind[k - 1] != PL_LINE_DOCSTRING)
         return NULL;
     first = k;
-    return block_text(p, s, first, docstring_end(s, first));
-}
-
-/* A licence or copyright notice, or an editor's mode line, is not what the
- * file is about. */
-static int is_notice(const pl_code_scan_t *s, int first, int last)
-{
-    static const char *const NOTICES[] = {
-        "SPDX-License-Identifier", "Copyright", "copyright", "(c)", "(C)", "\xC2\xA9",
-        "Licensed ", "This program is free software", "This file is part of", "@license",
-        "@copyright", "All rights reserved", "-*-", "vim:", NULL
-    };
-    int i, k;
-
-    for (i = first; i <= last; i++) {
-        apr_size_t n;
-        const char *b = pl_code_scan_line(s, i, &n);
-
-        strip_markers(s->lang, &b, &n);
-        if (n == 0)
-            continue;
-        for (k = 0; NOTICES[k]; k++) {
-            apr_size_t m = strlen(NOTICES[k]), j;
-            for (j = 0; j + m <= n; j++)
-                if (memcmp(b + j, NOTICES[k], m) == 0)
-                    return 1;
-        }
-        return 0;                   /* only the first line with text decides */
-    }
-    return 1;
+    return block_text(p, s, first, docstring_end(s, first), 0);
 }
 
 /* 1 when line ends a block comment: consecutive one-line block comments
@@ -252,19 +302,9 @@ static int closes_block(const pl_code_scan_t *s, int line)
     return n >= k && memcmp(b + n - k, close, k) == 0;
 }
 
-static int has_spdx(const pl_code_scan_t *s, int line)
-{
-    apr_size_t n, i;
-    const char *b = pl_code_scan_line(s, line, &n);
-
-    for (i = 0; i + 23 <= n; i++)
-        if (memcmp(b + i, "SPDX-License-Identifier", 23) == 0)
-            return 1;
-    return 0;
-}
-
 const char *pl_code_doc_header(apr_pool_t *p, const pl_code_scan_t *s)
 {
+    const char *text;
     int k = 1, first, kind;
 
     if (s->nlines >= 1 && is_shebang(s))
@@ -280,11 +320,8 @@ const char *pl_code_doc_header(apr_pool_t *p, const pl_code_scan_t *s)
         first = k;
         while (k < s->nlines && s->kind[k] == kind && !closes_block(s, k))
             k++;
-        /* An SPDX line heads the real header in the same run of comments. */
-        if (first < k && has_spdx(s, first))
-            first++;
-        if (!is_notice(s, first, k))
-            return block_text(p, s, first, k);
+        if ((text = block_text(p, s, first, k, 1)))
+            return text;
         k++;
     }
     return NULL;

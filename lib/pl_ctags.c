@@ -46,7 +46,9 @@ static const char *const FIXED_ARGS[] = {
     "-G",
     /* The pattern field cannot be turned off; this keeps it to a few bytes. */
     "--pattern-length-limit=1",
-    "--extras=+r", "--fields=-ft", "--fields=+nKSerEZ",
+    /* References are the imports; anonymous structs, enums and callbacks
+     * would only add names like __anon3e3cddd10108. */
+    "--extras=+r", "--extras=-{anonymous}", "--fields=-ft", "--fields=+nKSerEZ",
     /* Macros, members and enumerators are most of the tags of C headers and
      * rarely evidence of a feature: leaving them out halves the run. */
     "--kinds-C=-dme", "--kinds-C++=-dme", "--kinds-CUDA=-dme",
@@ -80,6 +82,14 @@ static const char *copy_or_null(apr_pool_t *p, const char *s)
     return s && *s ? apr_pstrdup(p, s) : NULL;
 }
 
+/* A scope inside something anonymous has no name a reader could use. */
+static const char *named_scope(apr_pool_t *p, const char *scope)
+{
+    if (!scope || !*scope || strstr(scope, "__anon") || strstr(scope, "AnonymousFunction"))
+        return NULL;
+    return apr_pstrdup(p, scope);
+}
+
 static void take_line(job_t *job, apr_pool_t *scratch, const char *line, apr_size_t len)
 {
     run_t *run = job->run;
@@ -107,7 +117,7 @@ static void take_line(job_t *job, apr_pool_t *scratch, const char *line, apr_siz
     memset(t, 0, sizeof(*t));
     t->name = apr_pstrdup(job->pool, pl_json_get_str(j, "name"));
     t->kind = apr_pstrdup(job->pool, pl_json_get_str(j, "kind"));
-    t->scope = copy_or_null(job->pool, pl_json_get_str(j, "scope"));
+    t->scope = named_scope(job->pool, pl_json_get_str(j, "scope"));
     t->scope_kind = copy_or_null(job->pool, pl_json_get_str(j, "scopeKind"));
     t->signature = copy_or_null(job->pool, pl_json_get_str(j, "signature"));
     extras = pl_json_get_str(j, "extras");

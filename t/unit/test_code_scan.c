@@ -148,6 +148,19 @@ static void test_docs(void **state)
     assert_string_equal(doc(p, "a.sh", "# SPDX-License-Identifier: MIT\n# Builds it.\nmake\n", 0, 2),
                         "Builds it.");
     assert_null(doc(p, "a.go", "package x\n// late\n", 0, 2));
+    /* libstdc++: the title beside the mode line, then the licence. */
+    assert_string_equal(doc(p, "a.h", "// Smart pointers -*- C++ -*-\n\n// Copyright (C) 2007 FSF\n"
+                                      "//\n// This library is free software.\n\n#pragma once\n",
+                            0, 2), "Smart pointers");
+    /* LLVM: one block with banner rules; the licence paragraph goes. */
+    assert_string_equal(doc(p, "a.h", "//===- X.h - The X pass ---------*- C++ -*-===//\n//\n"
+                                      "// Part of the LLVM Project, under the Apache License v2.0.\n"
+                                      "// SPDX-License-Identifier: Apache-2.0\n//\n"
+                                      "//===------------------------------===//\n//\n"
+                                      "// This file defines X.\n//\n//===----===//\n\n#if 1\n",
+                            0, 2), "X.h - The X pass\n\nThis file defines X.");
+    /* Only notices: no header. */
+    assert_null(doc(p, "a.py", "# Copyright 2020 X\n# Licensed under MIT.\nx = 1\n", 0, 2));
 
     /* Long comments are cut, on a character boundary. */
     memcpy(big, "// x", 4);
