@@ -108,13 +108,23 @@ static int shared_dirs(const char *a, const char *b)
     return n;
 }
 
+static int depth_of(const char *path)
+{
+    int n = 0;
+
+    for (; *path; path++)
+        n += *path == '/';
+    return n;
+}
+
 /* The file whose path is suffix or ends in "/" suffix, nearest to the
- * importing file. */
+ * importing file; on a tie, the shallowest (nearest an include root:
+ * <vector> is c++/12/vector, not c++/12/debug/vector). */
 static int by_suffix(const graph_t *g, const char *suffix)
 {
     apr_array_header_t *cands = apr_hash_get(g->by_base, base_of(suffix), APR_HASH_KEY_STRING);
     apr_size_t n = strlen(suffix);
-    int i, best = -1, best_shared = -1;
+    int i, best = -1, best_shared = -1, best_depth = 0;
 
     if (!cands)
         return -1;
@@ -126,9 +136,10 @@ static int by_suffix(const graph_t *g, const char *suffix)
         if (len < n || strcmp(path + len - n, suffix) != 0 || (len > n && path[len - n - 1] != '/'))
             continue;
         shared = shared_dirs(path, path_of(g, g->from));
-        if (shared > best_shared) {
+        if (shared > best_shared || (shared == best_shared && depth_of(path) < best_depth)) {
             best = f;
             best_shared = shared;
+            best_depth = depth_of(path);
         }
     }
     return best;

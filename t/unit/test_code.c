@@ -116,6 +116,11 @@ static void build_tree(fixture_t *f)
     PUT(f, "src/scratch.py", "x = 1\n");
     PUT(f, "lib/calc.c", CALC_C);
     PUT(f, "lib/calc.h", "struct calc { int n; };\nint add_all(const int *v, int n);\n");
+    /* <defs.h> from lib/: two candidates share only the root with it; the
+     * shallower one wins. */
+    PUT(f, "lib/calc2.c", "#include <defs.h>\nint two(void) { return 2; }\n");
+    PUT(f, "include/defs.h", "#define TWO 2\n");
+    PUT(f, "include/debug/defs.h", "#define TWO 2\n");
     PUT(f, "web/main.ts", MAIN_TS);
     PUT(f, "web/helpers.ts", "export function format(s: string): string { return s; }\n"
         "export const shout = async (s: string): Promise<string> => {\n"
@@ -235,7 +240,9 @@ static void test_files_and_skips(void **state)
     fixture_t *f = *state;
     static const char *const EXPECTED[] = {
         "--output-format=xref.py", "go/server/server.go", "go/server/server_test.go", "go/util/util.go",
+        "include/debug/defs.h", "include/defs.h",
         "java/com/ex/App.java", "java/com/ex/util/Helper.java", "lib/calc.c", "lib/calc.h",
+        "lib/calc2.c",
         "php/src/Models/User.php", "php/src/Util/Str.php", "pkg/__init__.py", "pkg/mod.py",
         "ruby/lib/app.rb", "ruby/lib/helpers/fmt.rb", "rust/src/lib.rs", "rust/src/parser.rs",
         "src/__init__.py", "src/app.py", "src/models.py", "src/util.py", "tests/test_app.py",
@@ -405,6 +412,7 @@ static void test_import_graph(void **state)
         { "src/app.py", "pkg/mod.py" },
         { "tests/test_app.py", "src/app.py" },
         { "lib/calc.c", "lib/calc.h" },
+        { "lib/calc2.c", "include/defs.h" },
         { "web/main.ts", "web/helpers.ts" },
         { "web/main.ts", "web/types.ts" },
         { "web/index.js", "web/main.ts" },
