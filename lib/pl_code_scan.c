@@ -282,6 +282,9 @@ apr_status_t pl_code_scan(pl_code_scan_t *s, const char *text, apr_size_t len,
         p = nl ? nl + 1 : end;
     }
     s->start[n] = len;
+    /* A UTF-8 byte order mark is not text of the first line. */
+    if (n && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 && s->start[1] >= 3)
+        s->start[0] = 3;
 
     memset(&lx, 0, sizeof(lx));
     lx.lang = lang;

@@ -75,6 +75,7 @@ static void test_line_classes(void **state)
     expect_kinds("x.html", "<!-- c -->\n<p>it's \"quoted\"</p>\n", "cx", NULL);
     expect_kinds("x.rs", "match x {\n  A => 1,\n  B if y => 2,\n}\nlet r = f()?;\n", "xxxxx",
                  "01200");
+    expect_kinds("bom.py", "\xEF\xBB\xBF# comment\nx = 1\n", "cx", NULL);
     expect_kinds("empty.c", "", "", NULL);
     expect_kinds("noeol.c", "int x;", "x", NULL);
 }
