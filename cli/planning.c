@@ -10,6 +10,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "analyze.h"
 #include "pl_log.h"
 #include "pl_migrate.h"
 #include "pl_password.h"
@@ -27,6 +28,8 @@ static void usage(FILE *out)
             "usage: planning COMMAND [OPTIONS]\n"
             "\n"
             "commands:\n"
+            "  analyze PATH    match the checkout's MASTER_PLAN.md against its code and report;\n"
+            "                  see planning analyze --help\n"
             "  migrate         apply the schema migrations the database lacks\n"
             "  create-user     create an account: --username NAME [--admin | --role ROLE];\n"
             "                  the password is read from standard input (prompted on a terminal)\n"
@@ -243,6 +246,11 @@ int main(int argc, const char *const *argv)
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         usage(stdout);
         return 0;
+    }
+    if (!strcmp(cmd, "analyze")) {
+        rc = planning_analyze(p, argc - 1, argv + 1);
+        apr_pool_destroy(p);
+        return rc;
     }
     if (strcmp(cmd, "migrate") && strcmp(cmd, "schema-version") && strcmp(cmd, "create-user")) {
         usage(stderr);

@@ -18,5 +18,7 @@
 #define PL_EAUTH           (PL_STATUS_BASE + 9)  /* credentials refused */
 #define PL_EFORBIDDEN      (PL_STATUS_BASE + 10) /* identified, not allowed */
 #define PL_EUPSTREAM       (PL_STATUS_BASE + 11) /* a model server failed or could not be reached */
+#define PL_ECANCELED       (PL_STATUS_BASE + 12) /* a progress callback asked to stop */
+#define PL_ETOOL           (PL_STATUS_BASE + 13) /* an external program (ctags) is missing or failed */
 
 #endif

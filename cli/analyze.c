@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `planning analyze`: the whole analysis of a checkout, offline, for people
+ * at a terminal and for CI, which gates on the exit status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include <apr_getopt.h>
+#include <apr_strings.h>
+
+#include "analyze.h"
+#include "pl_analyze.h"
+#include "pl_status.h"
+#include "pl_text.h"
+
+#define BAR_WIDTH 30
+#define BAR_EVERY apr_time_from_msec(100)
+
+typedef struct {
+    int on;                 /* standard error is a terminal and --quiet was not given */
+    const char *stage;
+    apr_time_t next;
+    int drawn;
+} progress_t;
+
+/* A progress bar on standard error, redrawn at most ten times a second so
+ * it never costs the analysis anything visible; off the terminal it stays
+ * silent, since CI logs want the report, not carriage returns. */
+static int on_progress(void *baton, const char *stage, apr_int64_t done, apr_int64_t total)
+{
+    progress_t *pr = baton;
+    apr_time_t now;
+    int filled, i;
+
+    if (!pr->on)
+        return 0;
+    now = apr_time_now();
+    if (pr->stage && !strcmp(pr->stage, stage) && now < pr->next && done != total)
+        return 0;
+    pr->stage = stage;
+    pr->next = now + BAR_EVERY;
+    filled = total > 0 ? (int)(done * BAR_WIDTH / total) : 0;
+    fprintf(stderr, "\r%-10.10s [", stage);
+    for (i = 0; i < BAR_WIDTH; i++)
+        fputc(i < filled ? '#' : (total > 0 ? '.' : ' '), stderr);
+    if (total > 0)
+        fprintf(stderr, "] %3d%% %" APR_INT64_T_FMT "/%" APR_INT64_T_FMT "   ",
+                (int)(done * 100 / total), done, total);
+    else
+        fprintf(stderr, "] %" APR_INT64_T_FMT "          ", done);
+    fflush(stderr);
+    pr->drawn = 1;
+    return 0;
+}
+
+static void progress_clear(progress_t *pr)
+{
+    if (pr->drawn)
+        fprintf(stderr, "\r%*s\r", BAR_WIDTH + 40, "");
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: planning analyze PATH [OPTIONS]\n"
+            "\n"
+            "Analyses the checkout at PATH against its plan and prints the report.\n"
+            "\n"
+            "  --plan FILE           the plan (default: MASTER_PLAN.md at PATH)\n"
+            "  --format FORMAT       text (default), markdown or json\n"
+            "  --fail-under PERCENT  exit 1 when observed completion is below PERCENT\n"
+            "  --jobs N              parallel ctags processes (default 2)\n"
+            "  --no-history          do not read the git history\n"
+            "  --quiet               no progress bar\n"
+            "\n"
+            "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n");
+}
+
+int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
+{
+    static const apr_getopt_option_t opts[] = {
+        { "plan", 'p', 1, "plan file" },
+        { "format", 'f', 1, "json, markdown or text" },
+        { "fail-under", 'u', 1, "minimum observed completion" },
+        { "jobs", 'j', 1, "ctags processes" },
+        { "no-history", 'n', 0, "skip git history" },
+        { "quiet", 'q', 0, "no progress bar" },
+        { "help", 'h', 0, "this help" },
+        { NULL, 0, 0, NULL }
+    };
+    pl_analyze_options_t o;
+    progress_t pr = { 0, NULL, 0, 0 };
+    const char *format = "text", *arg, *root, *err = NULL;
+    double fail_under = -1;
+    pl_analysis_t *a;
+    apr_getopt_t *g;
+    apr_status_t rv;
+    apr_int64_t n;
+    int c;
+
+    memset(&o, 0, sizeof(o));
+    pr.on = isatty(STDERR_FILENO);
+    apr_getopt_init(&g, p, argc, argv);
+    g->interleave = 1;   /* planning analyze PATH --format json, as people type it */
+    while ((rv = apr_getopt_long(g, opts, &c, &arg)) == APR_SUCCESS) {
+        switch (c) {
+        case 'p': o.plan_path = arg; break;
+        case 'f': format = arg; break;
+        case 'u': {
+            char *end;
+            fail_under = strtod(arg, &end);
+            if (end == arg || *end || fail_under < 0 || fail_under > 100) {
+                fprintf(stderr, "planning analyze: --fail-under takes a percentage from 0 to 100\n");
+                return 2;
+            }
+            break;
+        }
+        case 'j':
+            if (pl_text_int(arg, 1, 64, &n) != APR_SUCCESS) {
+                fprintf(stderr, "planning analyze: --jobs takes a number from 1 to 64\n");
+                return 2;
+            }
+            o.jobs = (int)n;
+            break;
+        case 'n': o.git_max = -1; break;
+        case 'q': pr.on = 0; break;
+        case 'h': usage(stdout); return 0;
+        }
+    }
+    if (rv != APR_EOF || g->ind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(format, "json") && strcmp(format, "markdown") && strcmp(format, "text")) {
+        fprintf(stderr, "planning analyze: --format is json, markdown or text, not %s\n", format);
+        return 2;
+    }
+    root = g->argv[g->ind];
+    {
+        char *real = realpath(root, NULL);   /* paths in the report are relative to this */
+        if (!real) {
+            fprintf(stderr, "planning analyze: cannot open %s\n", root);
+            return 2;
+        }
+        root = apr_pstrdup(p, real);
+        free(real);
+    }
+    o.progress = on_progress;
+    o.baton = &pr;
+    rv = pl_analyze(p, root, &o, &a, &err);
+    progress_clear(&pr);
+    if (rv != APR_SUCCESS) {
+        fprintf(stderr, "planning analyze: %s\n", err ? err : "the analysis failed");
+        return 2;
+    }
+    if (!strcmp(format, "json")) {
+        pl_jsonw_t *w = pl_jsonw_create(p, 64 * 1024);
+        pl_analysis_write(w, a);
+        fputs(pl_jsonw_text(w, NULL), stdout);
+        fputc('\n', stdout);
+    }
+    else
+        fputs(!strcmp(format, "markdown") ? pl_analysis_markdown(p, a) : pl_analysis_text(p, a), stdout);
+    if (fflush(stdout) != 0) {
+        perror("planning analyze: writing the report");
+        return 2;
+    }
+    if (fail_under >= 0 && a->gap->observed_percent < fail_under) {
+        fprintf(stderr, "planning analyze: observed completion %.1f%% is below %.1f%%\n",
+                a->gap->observed_percent, fail_under);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pl_plan: the fixture plans under t/unit/plans/ are written in the styles
+ * people use (explicit ids with front matter, numbered phases, task tables,
+ * checkboxes and emoji in headings, nested objectives, French / German /
+ * Spanish / Chinese, objectives as list items); the tables below state
+ * what each must become, line numbers included. */
+#include <apr_file_io.h>
+#include <apr_time.h>
+
+#include "unit.h"
+#include "pl_json.h"
+#include "pl_plan.h"
+#include "pl_status.h"
+
+static const char *fixture(apr_pool_t *p, const char *name, apr_size_t *len)
+{
+    const char *path = apr_pstrcat(p, PL_SRCDIR "/t/unit/plans/", name, NULL);
+    apr_file_t *f;
+    apr_finfo_t info;
+    char *buf;
+
+    assert_int_equal(apr_file_open(&f, path, APR_FOPEN_READ, 0, p), APR_SUCCESS);
+    assert_int_equal(apr_file_info_get(&info, APR_FINFO_SIZE, f), APR_SUCCESS);
+    buf = apr_palloc(p, (apr_size_t)info.size + 1);
+    assert_int_equal(apr_file_read_full(f, buf, (apr_size_t)info.size, len), APR_SUCCESS);
+    buf[*len] = '\0';
+    apr_file_close(f);
+    return buf;
+}
+
+static pl_plan_t *parse(apr_pool_t *p, const char *text)
+{
+    pl_plan_t *plan = NULL;
+
+    assert_int_equal(pl_plan_parse(p, text, strlen(text), &plan), APR_SUCCESS);
+    assert_non_null(plan);
+    return plan;
+}
+
+static pl_plan_t *parse_fixture(apr_pool_t *p, const char *name)
+{
+    apr_size_t len;
+
+    return parse(p, fixture(p, name, &len));
+}
+
+static const pl_plan_objective_t *objective(const pl_plan_t *plan, const char *id)
+{
+    int i = pl_plan_find(plan, id);
+
+    if (i < 0)
+        fail_msg("no objective %s", id);
+    return APR_ARRAY_IDX(plan->objectives, i, pl_plan_objective_t *);
+}
+
+static const char *joined(apr_pool_t *p, const apr_array_header_t *a)
+{
+    return apr_array_pstrcat(p, a, ',');
+}
+
+static int done_tasks(const pl_plan_objective_t *o)
+{
+    int i, n = 0;
+
+    for (i = 0; i < o->tasks->nelts; i++)
+        n += APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t).checked;
+    return n;
+}
+
+static const struct {
+    const char *fixture, *title;
+    int objectives, issues;
+} plans[] = {
+    { "explicit.md", "Shop master plan", 7, 4 },
+    { "phases.md", "Roadmap for Widget", 8, 1 },
+    { "tables.md", "Plan", 3, 0 },
+    { "checkbox.md", "Plan", 8, 0 },
+    { "nested.md", "Platform", 8, 0 },
+    { "languages.md", "Plan directeur", 5, 0 },
+    { "items.md", "Goals", 3, 0 },
+    { "mixed.md", "Mixed styles", 7, 0 },
+};
+
+static void counts_objectives_and_issues(void **state)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+        pl_plan_t *plan = parse_fixture(*state, plans[i].fixture);
+        if (plan->objectives->nelts != plans[i].objectives || plan->issues->nelts != plans[i].issues)
+            fail_msg("%s: %d objectives, %d issues", plans[i].fixture, plan->objectives->nelts,
+                     plan->issues->nelts);
+        assert_string_equal(plan->title, plans[i].title);
+    }
+}
+
+static const struct {
+    const char *fixture, *id, *title;
+    pl_plan_level_e level;
+    const char *status;         /* NULL: the plan does not say */
+    int line;
+    const char *parent;         /* NULL: top */
+    int tasks, done, criteria;
+    const char *depends;        /* comma-joined */
+    int explicit_id;
+} objectives[] = {
+    /* Explicit ids, front matter (4 lines), level containers, metadata lines. */
+    { "explicit.md", "AUTH-001", "User login", 1, "in_progress", 13, NULL, 3, 2, 2, "", 1 },
+    { "explicit.md", "AUTH-002", "Password reset", 1, NULL, 27, NULL, 2, 0, 0, "AUTH-001", 1 },
+    { "explicit.md", "PAY-001", "Checkout", 2, NULL, 35, NULL, 2, 0, 1, "AUTH-001,AUTH-009", 1 },
+    { "explicit.md", "PAY-002", "Invoices", 2, NULL, 45, NULL, 1, 0, 0, "PAY-003", 1 },
+    { "explicit.md", "AUTH-001-2", "Duplicate", 2, NULL, 55, NULL, 1, 0, 0, "", 1 },
+    { "explicit.md", "reporting", "Reporting", 2, NULL, 58, NULL, 0, 0, 0, "", 0 },
+    /* Numbered phases: "Phase 1:" and "1.2" are not part of the ids. */
+    { "phases.md", "foundation", "Phase 1: Foundation", 1, "done", 5, NULL, 0, 0, 0, "", 0 },
+    { "phases.md", "foundation/configuration-loader", "Configuration loader", 2, NULL, 11,
+      "foundation", 2, 1, 0, "", 0 },
+    { "phases.md", "api", "Phase 2: API", 1, "in_progress", 15, NULL, 0, 0, 0, "", 0 },
+    { "phases.md", "api/rest-endpoints/pagination", "Pagination", 3, NULL, 21,
+      "api/rest-endpoints", 1, 0, 0, "", 0 },
+    { "phases.md", "api/authentication", "Authentication", 2, NULL, 24, "api", 1, 0, 0,
+      "foundation/database-schema", 0 },
+    { "phases.md", "phase-3", "Phase 3", 1, "todo", 32, NULL, 0, 0, 0, "", 0 },
+    /* Task tables. */
+    { "tables.md", "search", "Search", 1, NULL, 3, NULL, 4, 2, 0, "", 0 },
+    { "tables.md", "export", "Export", 1, NULL, 12, NULL, 2, 1, 1, "", 0 },
+    { "tables.md", "import", "Import", 1, NULL, 20, NULL, 2, 0, 0, "", 0 },
+    /* Checkboxes, emoji and labels in headings. */
+    { "checkbox.md", "login", "Login", 1, "done", 3, NULL, 1, 1, 0, "", 0 },
+    { "checkbox.md", "signup", "Signup", 1, "todo", 6, NULL, 1, 0, 0, "", 0 },
+    { "checkbox.md", "profile-page", "Profile page", 1, "done", 9, NULL, 1, 1, 0, "", 0 },
+    { "checkbox.md", "search", "Search", 1, "in_progress", 12, NULL, 1, 0, 0, "", 0 },
+    { "checkbox.md", "payments", "Payments", 1, "blocked", 15, NULL, 1, 0, 0, "", 0 },
+    { "checkbox.md", "notifications", "Notifications", 1, "todo", 18, NULL, 1, 0, 0, "", 0 },
+    { "checkbox.md", "dark-mode", "Dark mode", 1, "in_progress", 22, NULL, 1, 0, 0, "", 0 },
+    { "checkbox.md", "reports", "Reports", 2, NULL, 25, NULL, 1, 0, 0, "", 0 },
+    /* Nesting: ids are heading paths; a repeated path gets a suffix. */
+    { "nested.md", "storage/blobs/upload", "Upload", 3, NULL, 5, "storage/blobs", 1, 1, 0, "", 0 },
+    { "nested.md", "storage/metadata", "Metadata", 2, NULL, 9, "storage", 1, 0, 0, "", 0 },
+    { "nested.md", "storage-2/blobs", "Blobs", 2, NULL, 13, "storage-2", 1, 0, 0, "", 0 },
+    { "nested.md", "compute", "Compute", 3, NULL, 16, NULL, 1, 0, 0, "", 0 },
+    /* Other languages. */
+    { "languages.md", "authentification-des-utilisateurs", "Authentification des utilisateurs",
+      1, "in_progress", 8, NULL, 2, 1, 1, "", 0 },
+    { "languages.md", "zahlungen", "Zahlungen", 1, NULL, 18, NULL, 2, 0, 1,
+      "authentification-des-utilisateurs", 0 },
+    { "languages.md", "busqueda", "Búsqueda", 2, NULL, 30, NULL, 2, 1, 0, "zahlungen", 0 },
+    { "languages.md", "用户登录", "用户登录", 2, NULL, 37, NULL, 1, 0, 0, "", 0 },
+    /* Objectives as list items under "Must have" / "Nice to have". */
+    { "items.md", "AUTH-1", "Login", 1, "done", 4, NULL, 2, 2, 0, "", 1 },
+    { "items.md", "AUTH-2", "Logout", 1, "todo", 7, NULL, 1, 0, 0, "", 1 },
+    { "items.md", "themes", "Themes", 3, "todo", 11, NULL, 1, 0, 0, "", 0 },
+    /* Level containers inside a phase, labels that override them, sections
+     * as headings, code blocks and HTML comments that hold no tasks. */
+    { "mixed.md", "core/login", "Login", 1, NULL, 7, "core", 2, 1, 0, "", 0 },
+    { "mixed.md", "core/audit-log", "Audit log", 2, NULL, 12, "core", 3, 1, 0, "", 0 },
+    { "mixed.md", "core/export", "Export", 1, NULL, 21, "core", 1, 0, 1, "", 0 },
+    { "mixed.md", "billing", "Objective 2: Billing", 1, NULL, 26, NULL, 2, 0, 0,
+      "core/login,core/audit-log", 0 },
+    { "mixed.md", "docs-site", "Docs site", 1, "blocked", 47, NULL, 1, 0, 0, "", 0 },
+    { "mixed.md", "search", "Search", 3, NULL, 52, NULL, 1, 0, 0, "", 0 },
+};
+
+static void reads_objectives(void **state)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(objectives) / sizeof(objectives[0]); i++) {
+        pl_plan_t *plan = parse_fixture(*state, objectives[i].fixture);
+        const pl_plan_objective_t *o = objective(plan, objectives[i].id);
+        const char *parent = o->parent >= 0
+            ? APR_ARRAY_IDX(plan->objectives, o->parent, pl_plan_objective_t *)->id : NULL;
+        const char *deps = joined(*state, o->depends);
+
+        if (strcmp(o->title, objectives[i].title) || o->level != objectives[i].level
+            || (o->status == NULL) != (objectives[i].status == NULL)
+            || (o->status && strcmp(o->status, objectives[i].status))
+            || o->line != objectives[i].line
+            || (parent == NULL) != (objectives[i].parent == NULL)
+            || (parent && strcmp(parent, objectives[i].parent))
+            || o->tasks->nelts != objectives[i].tasks || done_tasks(o) != objectives[i].done
+            || o->criteria->nelts != objectives[i].criteria
+            || strcmp(deps, objectives[i].depends) || o->explicit_id != objectives[i].explicit_id)
+            fail_msg("%s %s: title %s level %d status %s line %d parent %s tasks %d/%d "
+                     "criteria %d depends [%s] explicit %d", objectives[i].fixture,
+                     objectives[i].id, o->title, (int)o->level, o->status ? o->status : "-",
+                     o->line, parent ? parent : "-", done_tasks(o), o->tasks->nelts,
+                     o->criteria->nelts, deps, o->explicit_id);
+    }
+}
+
+static const struct {
+    const char *fixture, *id;
+    int index;
+    const char *text;
+    int checked, line;
+} tasks[] = {
+    { "explicit.md", "AUTH-001", 0, "Login form", 1, 19 },
+    { "explicit.md", "AUTH-001", 1, "Password hashing with Argon2", 0, 20 },
+    { "explicit.md", "AUTH-001", 2, "Session cookie", 1, 21 },     /* [X] */
+    { "explicit.md", "PAY-001", 0, "Cart total", 0, 39 },           /* plain, under "Tasks" */
+    { "tables.md", "search", 0, "Index documents", 1, 7 },          /* "✅ Done" */
+    { "tables.md", "search", 1, "Query parser", 0, 8 },             /* "🟡 In progress" */
+    { "tables.md", "search", 3, "Facets", 1, 10 },                  /* "x", bold name */
+    { "tables.md", "export", 0, "CSV export", 1, 17 },              /* ✓ column, [x] */
+    { "tables.md", "import", 1, "Map columns", 0, 27 },             /* table under "Tasks" */
+    { "languages.md", "authentification-des-utilisateurs", 1, "Réinitialisation du mot de passe",
+      0, 13 },
+    { "items.md", "AUTH-1", 1, "Session", 1, 6 },
+    { "mixed.md", "core/login", 1, "Lockout after five failures, counted per account", 0, 9 },
+    { "mixed.md", "core/audit-log", 1, "Schema", 1, 16 },           /* nested item */
+    { "mixed.md", "billing", 1, "Webhook handler", 0, 38 },         /* ordered list */
+    { "mixed.md", "docs-site", 0, "Write the guide", 0, 48 },       /* in a block quote */
+};
+
+static void reads_tasks(void **state)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(tasks) / sizeof(tasks[0]); i++) {
+        pl_plan_t *plan = parse_fixture(*state, tasks[i].fixture);
+        const pl_plan_objective_t *o = objective(plan, tasks[i].id);
+        const pl_plan_task_t *t;
+
+        assert_true(tasks[i].index < o->tasks->nelts);
+        t = &APR_ARRAY_IDX(o->tasks, tasks[i].index, pl_plan_task_t);
+        if (strcmp(t->text, tasks[i].text) || t->checked != tasks[i].checked
+            || t->line != tasks[i].line)
+            fail_msg("%s %s task %d: \"%s\" checked %d line %d", tasks[i].fixture, tasks[i].id,
+                     tasks[i].index, t->text, t->checked, t->line);
+    }
+}
+
+static void reads_criteria_labels_and_description(void **state)
+{
+    pl_plan_t *plan = parse_fixture(*state, "explicit.md");
+    const pl_plan_objective_t *o = objective(plan, "AUTH-001");
+
+    assert_string_equal(joined(*state, o->criteria),
+                        "A wrong password is refused,Sessions expire after 30 minutes");
+    assert_string_equal(joined(*state, o->labels), "Status: in progress,Priority: P1");
+    assert_string_equal(o->priority, "P1");
+    assert_string_equal(o->description, "Users sign in with e-mail and password.");
+
+    plan = parse_fixture(*state, "checkbox.md");
+    assert_string_equal(joined(*state, objective(plan, "payments")->labels), "❌,blocked");
+    assert_string_equal(joined(*state, objective(plan, "notifications")->labels),
+                        "⬜,Status: todo");
+
+    /* A subheading with only prose under an objective with tasks is part of
+     * its description, not an objective without tasks. */
+    plan = parse_fixture(*state, "phases.md");
+    assert_int_equal(pl_plan_find(plan, "api/authentication/technical-notes"), -1);
+    assert_string_equal(objective(plan, "api/authentication")->description,
+                        "Technical notes\n\nWe will use HMAC. This is not an objective of its own.");
+
+    plan = parse_fixture(*state, "mixed.md");
+    assert_string_equal(objective(plan, "billing")->description,
+                        "- Customers pay by card\n- Invoices are e-mailed");
+    assert_string_equal(joined(*state, objective(plan, "core/export")->criteria),
+                        "a CSV downloads");
+
+    plan = parse_fixture(*state, "languages.md");
+    assert_string_equal(joined(*state, objective(plan, "zahlungen")->criteria),
+                        "Eine Bestellung wird gespeichert");
+}
+
+static const struct {
+    const char *fixture;
+    int index, line;
+    const char *code, *objective_id, *message;     /* message NULL: not checked */
+} issues[] = {
+    { "explicit.md", 0, 36, PL_PLAN_UNKNOWN_DEPENDENCY, "PAY-001",
+      "PAY-001 depends on \"AUTH-009\", which names no objective of the plan" },
+    { "explicit.md", 1, 45, PL_PLAN_DEPENDENCY_CYCLE, "PAY-002",
+      "dependency cycle: PAY-002 -> PAY-003 -> PAY-002" },
+    { "explicit.md", 2, 55, PL_PLAN_DUPLICATE_ID, "AUTH-001-2", NULL },
+    { "explicit.md", 3, 58, PL_PLAN_NO_TASKS, "reporting", NULL },
+    { "phases.md", 0, 32, PL_PLAN_NO_TASKS, "phase-3", NULL },
+};
+
+static void reports_issues_by_line(void **state)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(issues) / sizeof(issues[0]); i++) {
+        pl_plan_t *plan = parse_fixture(*state, issues[i].fixture);
+        const pl_plan_issue_t *is;
+
+        assert_true(issues[i].index < plan->issues->nelts);
+        is = &APR_ARRAY_IDX(plan->issues, issues[i].index, pl_plan_issue_t);
+        if (is->line != issues[i].line || strcmp(is->code, issues[i].code)
+            || strcmp(is->objective_id, issues[i].objective_id)
+            || (issues[i].message && strcmp(is->message, issues[i].message)))
+            fail_msg("%s issue %d: line %d %s %s: %s", issues[i].fixture, issues[i].index,
+                     is->line, is->code, is->objective_id, is->message);
+    }
+}
+
+static void finds_long_cycles_and_self_dependencies(void **state)
+{
+    pl_plan_t *plan = parse(*state,
+        "# P\n\n## A-1: First\nDepends on: A-3\n- [ ] t\n\n## A-2: Second\nDepends on: A-1\n- [ ] t\n\n"
+        "## A-3: Third\nDepends on: A-2, A-2\n- [ ] t\n\n## A-4: Alone\nDepends on: A-4\n- [ ] t\n");
+    const pl_plan_issue_t *is;
+
+    assert_int_equal(plan->issues->nelts, 2);
+    is = &APR_ARRAY_IDX(plan->issues, 0, pl_plan_issue_t);
+    assert_string_equal(is->code, PL_PLAN_DEPENDENCY_CYCLE);
+    assert_string_equal(is->message, "dependency cycle: A-1 -> A-3 -> A-2 -> A-1");
+    assert_int_equal(is->line, 3);
+    is = &APR_ARRAY_IDX(plan->issues, 1, pl_plan_issue_t);
+    assert_string_equal(is->message, "dependency cycle: A-4 -> A-4");
+    /* A dependency written twice counts once. */
+    assert_string_equal(joined(*state, objective(plan, "A-3")->depends), "A-2");
+}
+
+/* Links name objectives by the anchors GitHub gives headings: repeats
+ * numbered, punctuation dropped, non-ASCII percent-encoded in the link. */
+static void resolves_links_by_github_anchor(void **state)
+{
+    pl_plan_t *plan = parse(*state,
+        "# P\n## Setup\n- [ ] a\n## Setup\n- [ ] b\n## Réseau & DNS\n- [ ] c\n"
+        "## 2.1 Cache\n- [ ] d\n## Use\nDepends on: [second](#setup-1), [net](#r%C3%A9seau--dns), "
+        "[cache](#21-cache), [gone](#nowhere)\n- [ ] e\n");
+
+    assert_string_equal(joined(*state, objective(plan, "use")->depends),
+                        "setup-2,reseau-dns,cache,#nowhere");
+    assert_int_equal(plan->issues->nelts, 1);
+    assert_string_equal(APR_ARRAY_IDX(plan->issues, 0, pl_plan_issue_t).code,
+                        PL_PLAN_UNKNOWN_DEPENDENCY);
+}
+
+/* Repeated headings get numbered ids without a quadratic search, around
+ * an explicit id that already took one of the numbers. */
+static void numbers_repeated_headings(void **state)
+{
+    enum { N = 3000 };
+    apr_array_header_t *parts = apr_array_make(*state, N + 2, sizeof(const char *));
+    pl_plan_t *plan;
+    int i;
+
+    APR_ARRAY_PUSH(parts, const char *) = "# P\n## Tests\nID: tests-3\n- [ ] t\n";
+    for (i = 0; i < N; i++)
+        APR_ARRAY_PUSH(parts, const char *) = "## Tests\n- [ ] t\n";
+    plan = parse(*state, apr_array_pstrcat(*state, parts, 0));
+    assert_int_equal(plan->objectives->nelts, N + 1);
+    assert_int_equal(pl_plan_find(plan, "tests-3"), 0);
+    assert_int_equal(pl_plan_find(plan, "tests"), 1);
+    assert_int_equal(pl_plan_find(plan, "tests-2"), 2);
+    assert_int_equal(pl_plan_find(plan, "tests-4"), 3);
+    assert_int_equal(pl_plan_find(plan, apr_psprintf(*state, "tests-%d", N + 1)), N);
+    assert_int_equal(plan->issues->nelts, 0);
+}
+
+/* Ids derived from headings survive edits elsewhere: a phase inserted
+ * before (renumbering the others), prose and objectives added around. */
+static void derived_ids_survive_edits(void **state)
+{
+    static const char *const before =
+        "# Plan\n\n## Phase 1: Storage\n### 1.1 Blobs\n- [ ] put\n### 1.2 Index\n- [ ] build\n\n"
+        "## Phase 2: Search\n### 2.1 Query parser\n- [ ] parse\n";
+    static const char *const after =
+        "---\ntitle: Plan\n---\n# Plan\n\nA new introduction.\n\n## Phase 1: Setup\n- [ ] repo\n\n"
+        "## Phase 2: Storage\n### 2.1 Cache\n- [ ] lru\n### 2.2 Blobs\n- [x] put\n### 2.3 Index\n"
+        "- [ ] build\n\n## Phase 3: Search\nMore words.\n### 3.1 Query parser\n- [ ] parse\n";
+    static const char *const ids[] = { "storage", "storage/blobs", "storage/index", "search",
+                                       "search/query-parser", NULL };
+    pl_plan_t *a = parse(*state, before), *b = parse(*state, after);
+    const char *const *id;
+
+    for (id = ids; *id; id++)
+        if (pl_plan_find(a, *id) < 0 || pl_plan_find(b, *id) < 0)
+            fail_msg("%s: before %d, after %d", *id, pl_plan_find(a, *id), pl_plan_find(b, *id));
+    assert_string_equal(objective(b, "search")->title, "Phase 3: Search");
+    assert_int_equal(objective(b, "storage/blobs")->line, 14);
+}
+
+/* Every id is non-empty, unique, and found again; parents come first. */
+static void ids_are_unique_and_parents_precede(void **state)
+{
+    apr_size_t f;
+
+    for (f = 0; f < sizeof(plans) / sizeof(plans[0]); f++) {
+        pl_plan_t *plan = parse_fixture(*state, plans[f].fixture);
+        int i;
+        for (i = 0; i < plan->objectives->nelts; i++) {
+            const pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, i,
+                                                         pl_plan_objective_t *);
+            assert_true(o->id && *o->id);
+            assert_int_equal(pl_plan_find(plan, o->id), i);
+            assert_true(o->parent < i);
+            assert_true(o->title && *o->title);
+        }
+    }
+}
+
+static void crlf_reads_like_lf(void **state)
+{
+    apr_size_t f;
+
+    for (f = 0; f < sizeof(plans) / sizeof(plans[0]); f++) {
+        apr_size_t len, i, n = 0;
+        const char *lf = fixture(*state, plans[f].fixture, &len);
+        char *crlf = apr_palloc(*state, 2 * len + 1);
+        pl_plan_t *a, *b;
+        pl_jsonw_t *wa = pl_jsonw_create(*state, 0), *wb = pl_jsonw_create(*state, 0);
+
+        for (i = 0; i < len; i++) {
+            if (lf[i] == '\n')
+                crlf[n++] = '\r';
+            crlf[n++] = lf[i];
+        }
+        assert_int_equal(pl_plan_parse(*state, lf, len, &a), APR_SUCCESS);
+        assert_int_equal(pl_plan_parse(*state, crlf, n, &b), APR_SUCCESS);
+        pl_plan_write(wa, NULL, a);
+        pl_plan_write(wb, NULL, b);
+        assert_string_equal(pl_jsonw_text(wa, NULL), pl_jsonw_text(wb, NULL));
+    }
+}
+
+static void writes_json(void **state)
+{
+    pl_plan_t *plan = parse_fixture(*state, "explicit.md");
+    pl_jsonw_t *w = pl_jsonw_create(*state, 0);
+    pl_json_t *json, *objs, *first;
+    const char *err, *text;
+    apr_size_t len;
+    double claimed;
+
+    pl_plan_write(w, NULL, plan);
+    text = pl_jsonw_text(w, &len);
+    assert_int_equal(pl_json_parse(&json, *state, text, len, 8, &err), APR_SUCCESS);
+    assert_string_equal(pl_json_get_str(json, "title"), "Shop master plan");
+    objs = pl_json_get_array(*state, json, "objectives");
+    assert_int_equal(pl_json_array_size(objs), 7);
+    first = pl_json_array_get(*state, objs, 0);
+    assert_string_equal(pl_json_get_str(first, "id"), "AUTH-001");
+    assert_string_equal(pl_json_get_str(first, "level"), "primary");
+    assert_string_equal(pl_json_get_str(first, "status"), "in_progress");
+    assert_true(pl_json_is_true(first, "explicit_id"));
+    assert_true(pl_json_get_number(first, "claimed", &claimed));
+    assert_true(claimed > 0.66 && claimed < 0.67);
+    assert_int_equal(pl_json_type_of(first, "parent"), PL_JSON_NULL);
+    assert_int_equal(pl_json_array_size(pl_json_get_array(*state, json, "issues")), 4);
+}
+
+static void odd_input(void **state)
+{
+    static const char big[1] = "";
+    pl_plan_t *plan;
+
+    assert_int_equal(pl_plan_parse(*state, NULL, 3, &plan), PL_EINVAL);
+    assert_int_equal(pl_plan_parse(*state, big, PL_PLAN_MAX_BYTES + 1, &plan), PL_ETOOBIG);
+
+    assert_int_equal(pl_plan_parse(*state, NULL, 0, &plan), APR_SUCCESS);
+    assert_int_equal(plan->objectives->nelts, 0);
+    assert_int_equal(plan->issues->nelts, 1);
+    assert_string_equal(APR_ARRAY_IDX(plan->issues, 0, pl_plan_issue_t).code,
+                        PL_PLAN_NO_OBJECTIVES);
+
+    /* Front matter never closed is Markdown: a rule, a paragraph. */
+    plan = parse(*state, "---\ntitle: x\n\n## A\n- [ ] t\n");
+    assert_null(plan->title);
+    assert_int_equal(objective(plan, "a")->line, 4);
+
+    /* Several H1s are objectives, not a title. */
+    plan = parse(*state, "# Phase 1: Core\n- [ ] a\n# Phase 2: Extras\n- [ ] b\n");
+    assert_null(plan->title);
+    assert_int_equal(plan->objectives->nelts, 2);
+    assert_int_equal(objective(plan, "extras")->line, 3);
+
+    /* Embedded NUL and invalid UTF-8 do not stop the parse. */
+    assert_int_equal(pl_plan_parse(*state, "# P\n## A\xff\xfe\0B\n- [x] t\n", 20, &plan),
+                     APR_SUCCESS);
+    assert_int_equal(plan->objectives->nelts, 1);
+    assert_int_equal(APR_ARRAY_IDX(plan->objectives, 0, pl_plan_objective_t *)->tasks->nelts, 1);
+
+    /* An id at the end, a label group, an em dash and an emoji. */
+    plan = parse(*state, "# P\n## Login (AUTH-001)\n- [ ] a\n## Search (WIP)\n- [ ] b\n"
+                         "## AUTH-002 \xE2\x80\x94 Logout \xE2\x9C\x85\n- [x] c\n");
+    assert_string_equal(objective(plan, "AUTH-001")->title, "Login");
+    assert_string_equal(objective(plan, "search")->status, "in_progress");
+    assert_string_equal(objective(plan, "AUTH-002")->title, "Logout");
+    assert_string_equal(objective(plan, "AUTH-002")->status, "done");
+
+    /* "UTF-8 support" is a title, "AUTH-01 Login" an id and a title. */
+    plan = parse(*state, "# P\n## UTF-8 support\n- [ ] t\n## AUTH-01 Login\n- [ ] t\n");
+    assert_int_equal(pl_plan_find(plan, "utf-8-support"), 0);
+    assert_string_equal(objective(plan, "AUTH-01")->title, "Login");
+
+    /* Deep nesting is cut off, not recursed into. */
+    {
+        apr_size_t depth = 5000, i;
+        char *deep = apr_palloc(*state, 2 * depth + 32);
+        char *at = apr_cpystrn(deep, "# P\n## A\n", 32);
+        for (i = 0; i < depth; i++) {
+            *at++ = '>';
+            *at++ = ' ';
+        }
+        apr_cpystrn(at, "- [ ] t\n", 16);
+        plan = parse(*state, deep);
+        assert_int_equal(plan->objectives->nelts, 1);
+    }
+}
+
+static void find_and_claimed(void **state)
+{
+    pl_plan_t *plan = parse_fixture(*state, "checkbox.md");
+    pl_plan_objective_t o;
+
+    assert_int_equal(pl_plan_find(plan, "nope"), -1);
+    assert_int_equal(pl_plan_find(plan, NULL), -1);
+    assert_true(pl_plan_claimed(objective(plan, "login")) == 1.0);
+    assert_true(pl_plan_claimed(objective(plan, "signup")) == 0.0);
+
+    memset(&o, 0, sizeof(o));
+    o.tasks = apr_array_make(*state, 1, sizeof(pl_plan_task_t));
+    o.status = "done";
+    assert_true(pl_plan_claimed(&o) == 1.0);
+    o.status = NULL;
+    assert_true(pl_plan_claimed(&o) == 0.0);
+    assert_string_equal(pl_plan_level_name(PL_LEVEL_SECONDARY), "secondary");
+}
+
+/* A plan of 5,000 objectives (each with tasks, criteria and a dependency
+ * on the one before) parses in well under a second. */
+static void parses_a_large_plan(void **state)
+{
+    enum { N = 5000 };
+    apr_array_header_t *parts = apr_array_make(*state, N * 4, sizeof(const char *));
+    const char *text;
+    apr_time_t start;
+    pl_plan_t *plan;
+    int i;
+
+    APR_ARRAY_PUSH(parts, const char *) = "# Large plan\n\n## Primary objectives\n\n";
+    for (i = 0; i < N; i++) {
+        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(*state,
+            "### OBJ-%d: Objective number %d ✅\n\nWhat objective %d is about.\n\n"
+            "Depends on: OBJ-%d\n\n- [x] First task of %d\n- [ ] Second task of %d\n"
+            "- [ ] Third task of %d\n\n**Acceptance criteria:**\n- It works\n\n",
+            i, i, i, i ? i - 1 : N, i, i, i);
+    }
+    text = apr_array_pstrcat(*state, parts, 0);
+    start = apr_time_now();
+    plan = parse(*state, text);
+    print_message("# parsed %d objectives (%zu bytes) in %.1f ms\n", N, strlen(text),
+                  (double)(apr_time_now() - start) / 1000.0);
+    assert_int_equal(plan->objectives->nelts, N);
+    assert_int_equal(objective(plan, "OBJ-4999")->tasks->nelts, 3);
+    assert_string_equal(joined(*state, objective(plan, "OBJ-4999")->depends), "OBJ-4998");
+    /* OBJ-0 names OBJ-5000, which does not exist. */
+    assert_int_equal(plan->issues->nelts, 1);
+    assert_string_equal(APR_ARRAY_IDX(plan->issues, 0, pl_plan_issue_t).code,
+                        PL_PLAN_UNKNOWN_DEPENDENCY);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        UNIT_TEST(counts_objectives_and_issues),
+        UNIT_TEST(reads_objectives),
+        UNIT_TEST(reads_tasks),
+        UNIT_TEST(reads_criteria_labels_and_description),
+        UNIT_TEST(reports_issues_by_line),
+        UNIT_TEST(finds_long_cycles_and_self_dependencies),
+        UNIT_TEST(resolves_links_by_github_anchor),
+        UNIT_TEST(numbers_repeated_headings),
+        UNIT_TEST(derived_ids_survive_edits),
+        UNIT_TEST(ids_are_unique_and_parents_precede),
+        UNIT_TEST(crlf_reads_like_lf),
+        UNIT_TEST(writes_json),
+        UNIT_TEST(odd_input),
+        UNIT_TEST(find_and_claimed),
+        UNIT_TEST(parses_a_large_plan),
+    };
+
+    return UNIT_RUN(tests);
+}
