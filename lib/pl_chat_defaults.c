@@ -88,10 +88,7 @@ apr_status_t pl_chat_defaults_apply(pl_chat_defaults_t *d, const pl_json_t *in, 
 void pl_chat_defaults_write(pl_jsonw_t *w, const pl_chat_defaults_t *d)
 {
     pl_jsonw_int(w, "project_id", d->project_id);
-    if (d->server_id)
-        pl_jsonw_int(w, "server_id", d->server_id);
-    else
-        pl_jsonw_str(w, "server_id", NULL);
+    pl_jsonw_id(w, "server_id", d->server_id);
     pl_jsonw_str(w, "model", d->model);
     if (d->has_temperature)
         pl_jsonw_number(w, "temperature", d->temperature);

@@ -59,6 +59,9 @@ const char *pl_chat_title_request(apr_pool_t *p, pl_server_kind_e kind, const ch
         pl_jsonw_int(w, "max_tokens", 64);
     }
     else {
+        /* a thinking model would spend the few tokens on its thoughts;
+         * Ollama refuses only think:true from a model that cannot */
+        pl_jsonw_bool(w, "think", 0);
         pl_jsonw_object(w, "options");
         pl_jsonw_number(w, "temperature", 0.2);
         pl_jsonw_int(w, "num_predict", 64);

@@ -59,18 +59,20 @@ static const pl_sql_t SQL_DELETE_SUBTREE = {
 #define I64OR0(p, v) ((v) ? pl_text_i64((p), (v)) : NULL)
 #define ATOI64(s) ((s) ? apr_atoi64(s) : 0)
 
-void pl_message_write(pl_jsonw_t *w, const pl_message_t *m)
+void pl_message_write_stored(pl_jsonw_t *w, const pl_message_t *m)
 {
     pl_jsonw_int(w, "id", m->id);
-    if (m->parent_id)
-        pl_jsonw_int(w, "parent_id", m->parent_id);
-    else
-        pl_jsonw_str(w, "parent_id", NULL);
+    pl_jsonw_id(w, "parent_id", m->parent_id);
     pl_jsonw_str(w, "role", m->role);
     pl_jsonw_str(w, "content", m->content);
     pl_jsonw_str(w, "thinking", m->thinking);
     pl_jsonw_str(w, "state", m->state);
     pl_jsonw_str(w, "model", m->model);
+}
+
+void pl_message_write(pl_jsonw_t *w, const pl_message_t *m)
+{
+    pl_message_write_stored(w, m);
     if (!strcmp(m->role, "assistant")) {
         pl_jsonw_int(w, "prompt_tokens", m->prompt_tokens);
         pl_jsonw_int(w, "completion_tokens", m->completion_tokens);

@@ -25,7 +25,11 @@ typedef struct {
     const char *created_at, *updated_at;
 } pl_message_t;
 
+/* The message as a client sees it: with its speed, duration and error code. */
 void pl_message_write(pl_jsonw_t *w, const pl_message_t *m);
+/* The fields both that and an export begin with: id, parent_id, role,
+ * content, thinking, state, model. */
+void pl_message_write_stored(pl_jsonw_t *w, const pl_message_t *m);
 
 apr_status_t pl_messages_insert(pl_db_t *db, apr_pool_t *p, pl_message_t *m);
 /* Inserts m with every column as given (an import): counts, times, state. */

@@ -22,25 +22,13 @@ void pl_thread_export_json(pl_jsonw_t *w, const pl_thread_t *t, const apr_array_
     pl_jsonw_str(w, "exported_at", pl_time_rfc3339(messages->pool, apr_time_now()));
     pl_jsonw_object(w, "thread");
     pl_thread_write(w, t);
-    if (t->leaf_id)
-        pl_jsonw_int(w, "leaf_id", t->leaf_id);
-    else
-        pl_jsonw_str(w, "leaf_id", NULL);
+    pl_jsonw_id(w, "leaf_id", t->leaf_id);
     pl_jsonw_end(w);
     pl_jsonw_array(w, "messages");
     for (i = 0; i < messages->nelts; i++) {
         const pl_message_t *m = APR_ARRAY_IDX(messages, i, const pl_message_t *);
         pl_jsonw_object(w, NULL);
-        pl_jsonw_int(w, "id", m->id);
-        if (m->parent_id)
-            pl_jsonw_int(w, "parent_id", m->parent_id);
-        else
-            pl_jsonw_str(w, "parent_id", NULL);
-        pl_jsonw_str(w, "role", m->role);
-        pl_jsonw_str(w, "content", m->content);
-        pl_jsonw_str(w, "thinking", m->thinking);
-        pl_jsonw_str(w, "state", m->state);
-        pl_jsonw_str(w, "model", m->model);
+        pl_message_write_stored(w, m);
         pl_jsonw_int(w, "prompt_tokens", m->prompt_tokens);
         pl_jsonw_int(w, "completion_tokens", m->completion_tokens);
         pl_jsonw_int(w, "total_ns", m->total_ns);

@@ -211,10 +211,7 @@ void pl_thread_write(pl_jsonw_t *w, const pl_thread_t *t)
 {
     pl_jsonw_int(w, "id", t->id);
     pl_jsonw_str(w, "title", t->title);
-    if (t->project_id)
-        pl_jsonw_int(w, "project_id", t->project_id);
-    else
-        pl_jsonw_str(w, "project_id", NULL);
+    pl_jsonw_id(w, "project_id", t->project_id);
     pl_jsonw_str(w, "model", t->model);
     pl_jsonw_str(w, "system_prompt", t->system_prompt);
     pl_jsonw_raw(w, "options", t->options);   /* stored as rendered by options_apply */

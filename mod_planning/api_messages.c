@@ -37,14 +37,6 @@ static void write_ids(pl_jsonw_t *w, const char *key, const apr_array_header_t *
     pl_jsonw_end(w);
 }
 
-static void write_leaf(pl_jsonw_t *w, apr_int64_t leaf_id)
-{
-    if (leaf_id)
-        pl_jsonw_int(w, "leaf_id", leaf_id);
-    else
-        pl_jsonw_str(w, "leaf_id", NULL);
-}
-
 /* The branch, each message with its siblings (itself among them, oldest
  * first) and its place there, so a client can offer "2 / 3". */
 static int reply_branch(mp_req_t *req, const pl_thread_t *t)
@@ -75,7 +67,7 @@ static int reply_branch(mp_req_t *req, const pl_thread_t *t)
     }
     pl_jsonw_end(w);
     pl_jsonw_int(w, "total", branch->nelts);
-    write_leaf(w, t->leaf_id);
+    pl_jsonw_id(w, "leaf_id", t->leaf_id);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }
@@ -105,7 +97,7 @@ static int reply_tree(mp_req_t *req, const pl_thread_t *t)
     pl_jsonw_end(w);
     pl_jsonw_int(w, "total", all->nelts);
     write_ids(w, "root_ids", pl_msgtree_children(tree, 0));
-    write_leaf(w, t->leaf_id);
+    pl_jsonw_id(w, "leaf_id", t->leaf_id);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }
@@ -546,7 +538,7 @@ int api_messages_delete(mp_req_t *req)
     w = mp_reply_writer(req, 64 + 24 * (apr_size_t)gone->nelts);
     pl_jsonw_object(w, NULL);
     write_ids(w, "deleted_ids", gone);
-    write_leaf(w, t->leaf_id);
+    pl_jsonw_id(w, "leaf_id", t->leaf_id);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }

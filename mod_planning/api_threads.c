@@ -150,25 +150,39 @@ static int read_filters(mp_req_t *req, apr_table_t *args, filters_t *f)
     return 1;
 }
 
-static int passes(const filters_t *f, const pl_thread_t *t)
+/* A page of threads: the filters, limit and offset asked for, and how many
+ * threads passed the filters so far. */
+typedef struct {
+    filters_t f;
+    int limit, offset;
+    int total;
+} page_t;
+
+/* Counts t when it passes the filters; true when it falls on the page. */
+static int on_page(page_t *pg, const pl_thread_t *t)
 {
-    return !((f->project && t->project_id != f->project_id)
-             || (f->pinned && t->pinned != !strcmp(f->pinned, "true"))
-             || (f->archived && t->archived != !strcmp(f->archived, "true")));
+    const filters_t *f = &pg->f;
+
+    if ((f->project && t->project_id != f->project_id)
+        || (f->pinned && t->pinned != !strcmp(f->pinned, "true"))
+        || (f->archived && t->archived != !strcmp(f->archived, "true")))
+        return 0;
+    pg->total++;
+    return pg->total > pg->offset && pg->total <= pg->offset + pg->limit;
 }
 
 /* Closes the items array, and the page with total, limit and offset. */
-static void write_page(pl_jsonw_t *w, int total, int limit, int offset)
+static void write_page(pl_jsonw_t *w, const page_t *pg)
 {
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", limit);
-    pl_jsonw_int(w, "offset", offset);
+    pl_jsonw_int(w, "total", pg->total);
+    pl_jsonw_int(w, "limit", pg->limit);
+    pl_jsonw_int(w, "offset", pg->offset);
     pl_jsonw_end(w);
 }
 
 /* GET /threads?q=...: the caller's threads whose title or a message matches. */
-static int search(mp_req_t *req, const char *text, const filters_t *f, int limit, int offset)
+static int search(mp_req_t *req, const char *text, page_t *pg)
 {
     apr_pool_t *p = req->r->pool;
     pl_search_query_t *q;
@@ -176,7 +190,7 @@ static int search(mp_req_t *req, const char *text, const filters_t *f, int limit
     const char *why;
     pl_jsonw_t *w;
     apr_status_t rv;
-    int i, j, n = 0;
+    int i, j;
 
     /* the databases take UTF-8 only; pl_json says whether it is */
     if (pl_json_set_str(pl_json_object_new(p), "q", text) != APR_SUCCESS)
@@ -185,12 +199,12 @@ static int search(mp_req_t *req, const char *text, const filters_t *f, int limit
         return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "q");
     if ((rv = pl_threads_search(req->db, p, req->caller.user->id, q, &hits)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
-    w = mp_reply_writer(req, 1024 * (apr_size_t)(limit + 1));
+    w = mp_reply_writer(req, 1024 * (apr_size_t)(pg->limit + 1));
     pl_jsonw_object(w, NULL);
     pl_jsonw_array(w, "items");
     for (i = 0; i < hits->nelts; i++) {
         pl_search_hit_t *h = APR_ARRAY_IDX(hits, i, pl_search_hit_t *);
-        if (!passes(f, h->thread) || n++ < offset || n > offset + limit)
+        if (!on_page(pg, h->thread))
             continue;
         pl_jsonw_object(w, NULL);
         pl_jsonw_object(w, "thread");
@@ -204,7 +218,7 @@ static int search(mp_req_t *req, const char *text, const filters_t *f, int limit
         pl_jsonw_str(w, "snippet", h->snippet);
         pl_jsonw_end(w);
     }
-    write_page(w, n, limit, offset);
+    write_page(w, pg);
     return mp_reply_json(req, HTTP_OK, w);
 }
 
@@ -213,29 +227,30 @@ int api_threads_list(mp_req_t *req)
     apr_array_header_t *threads;
     apr_table_t *args;
     const char *q;
-    filters_t f;
+    page_t pg;
     pl_jsonw_t *w;
     apr_status_t rv;
-    int i, n = 0, limit, offset;
+    int i;
 
-    if (!mp_request_paging(req, &args, &limit, &offset) || !read_filters(req, args, &f))
+    memset(&pg, 0, sizeof(pg));
+    if (!mp_request_paging(req, &args, &pg.limit, &pg.offset) || !read_filters(req, args, &pg.f))
         return OK;
     if ((q = apr_table_get(args, "q")))
-        return search(req, q, &f, limit, offset);
+        return search(req, q, &pg);
     if ((rv = pl_threads_list(req->db, req->r->pool, req->caller.user->id, &threads)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
-    w = mp_reply_writer(req, 512 * (apr_size_t)(limit + 1));
+    w = mp_reply_writer(req, 512 * (apr_size_t)(pg.limit + 1));
     pl_jsonw_object(w, NULL);
     pl_jsonw_array(w, "items");
     for (i = 0; i < threads->nelts; i++) {
         pl_thread_t *t = APR_ARRAY_IDX(threads, i, pl_thread_t *);
-        if (!passes(&f, t) || n++ < offset || n > offset + limit)
+        if (!on_page(&pg, t))
             continue;
         pl_jsonw_object(w, NULL);
         pl_thread_write(w, t);
         pl_jsonw_end(w);
     }
-    write_page(w, n, limit, offset);
+    write_page(w, &pg);
     return mp_reply_json(req, HTTP_OK, w);
 }
 

@@ -4,7 +4,8 @@
 --
 -- The FTS5 tables hold no text of their own (external content): the triggers
 -- keep them in step with threads and messages, 'rebuild' indexes the rows
--- that exist already. No line inside a trigger's body ends in ';': pl_migrate
+-- that exist already. Every write of a thread sets its title again: only a
+-- change is indexed. No line inside a trigger's body ends in ';': pl_migrate
 -- ends a statement at such a line.
 ALTER TABLE threads ADD COLUMN title_auto INTEGER NOT NULL DEFAULT 0;
 UPDATE threads SET title_auto = 1 WHERE title = '';
@@ -17,7 +18,8 @@ CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
     INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
+    WHEN old.content <> new.content BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content)
     ; INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
@@ -30,7 +32,8 @@ CREATE TRIGGER threads_fts_insert AFTER INSERT ON threads BEGIN
     INSERT INTO threads_fts (rowid, title) VALUES (new.id, new.title); END;
 CREATE TRIGGER threads_fts_delete AFTER DELETE ON threads BEGIN
     INSERT INTO threads_fts (threads_fts, rowid, title) VALUES ('delete', old.id, old.title); END;
-CREATE TRIGGER threads_fts_update AFTER UPDATE OF title ON threads BEGIN
+CREATE TRIGGER threads_fts_update AFTER UPDATE OF title ON threads
+    WHEN old.title <> new.title BEGIN
     INSERT INTO threads_fts (threads_fts, rowid, title) VALUES ('delete', old.id, old.title)
     ; INSERT INTO threads_fts (rowid, title) VALUES (new.id, new.title); END;
 INSERT INTO threads_fts (threads_fts) VALUES ('rebuild');

@@ -85,6 +85,15 @@ for my $backend (backends()) {
                          || ($a->{method} eq 'DELETE' ? length($b->{path}) <=> length($a->{path}) : 0)
                          || $a->{path} cmp $b->{path} } @routes;
 
+        # A message of the owner's thread for {message}: a question to edit, a
+        # reply to regenerate, any to delete or show (1 while there is none).
+        my $message_of = sub {
+            my ($want) = @_;
+            my $tree = $srv->request('GET', "/api/v1/threads/$thread_id/messages?view=tree", bearer($owner));
+            my @m = @{ ($tree->{json} || {})->{items} || [] };
+            @m = grep { $_->{role} eq $want } @m if $want ne 'any';
+            return @m ? $m[-1]{id} : 1;
+        };
         my $n = 0;
         my $body_for = sub {
             my ($route, $caller, $proj) = @_;
@@ -111,6 +120,11 @@ for my $backend (backends()) {
                 'PATCH /api/v1/threads/{thread}' => { title => "renamed by $caller" },
                 'POST /api/v1/threads/{thread}/messages' => { content => 'hi', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/assign' => { project_id => undef },
+                'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
+                'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
+                'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
+                'POST /api/v1/threads/import' => { format => 'mod_planning.thread', format_version => 1,
+                                                   thread => { title => "imported by $caller" }, messages => [] },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
@@ -122,6 +136,7 @@ for my $backend (backends()) {
             $path =~ s/\{server\}/$server_id/g;
             $path =~ s/\{thread\}/$thread_id/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
+            $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/regenerate$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
                                  : $srv->request($route->{method}, $path, bearer($token));
@@ -134,7 +149,7 @@ for my $backend (backends()) {
             return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
             if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
-                return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/messages$};
+                return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/(?:messages|edit|regenerate)$};
                 return [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             }
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
