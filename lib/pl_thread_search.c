@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_hash.h>
@@ -12,30 +13,39 @@
 #define SNIPPET_BEFORE 60     /* characters before the match */
 #define SNIPPET_CHARS 160
 
-/* Both halves read the same columns: the thread, then the message id (NULL
- * for a title), its text and the score (higher is better). */
+/* Every match as (thread, message or NULL for the title, score), ranked
+ * within its thread; then, per thread, its best PL_SEARCH_HIT_IDS messages,
+ * the thread's columns and the best message's text on the first row only,
+ * threads by their best score (higher is better; among equal ones the newer
+ * thread and message). Only narrow rows are sorted: MySQL takes a UNION or
+ * a sort that carries text columns to an on-disk temporary table. */
+#define TEXT_OF(n) #n
+#define TEXT(n) TEXT_OF(n)
+#define SEARCH_OUTER(matches) \
+    "SELECT r.tid, r.mid, m.content, r.title_match, " PL_THREAD_COLUMNS("t.") " FROM ("        \
+    " SELECT u.tid, u.mid, MAX(u.score) OVER (PARTITION BY u.tid) AS best,"                    \
+    " MAX(u.mid IS NULL) OVER (PARTITION BY u.tid) AS title_match,"                             \
+    " ROW_NUMBER() OVER (PARTITION BY u.tid ORDER BY u.mid IS NULL, u.score DESC, u.mid DESC)" \
+    " AS rn FROM (" matches ") u) r"                                                            \
+    " LEFT JOIN threads t ON t.id = r.tid AND r.rn = 1"                                        \
+    " LEFT JOIN messages m ON m.id = r.mid AND r.rn = 1"                                       \
+    " WHERE r.rn <= " TEXT(PL_SEARCH_HIT_IDS) " ORDER BY r.best DESC, r.tid DESC, r.rn"
 static const pl_sql_t SQL_SEARCH = {
     "pl.threads.search",
-    "SELECT " PL_THREAD_COLUMNS("t.") ", m.id AS mid, m.content AS body,"
-    " -bm25(messages_fts) AS score"
-    " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
-    " JOIN threads t ON t.id = m.thread_id"
-    " WHERE messages_fts MATCH %s AND t.user_id = %s"
-    " UNION ALL"
-    " SELECT " PL_THREAD_COLUMNS("t.") ", NULL, t.title, -bm25(threads_fts)"
-    " FROM threads_fts JOIN threads t ON t.id = threads_fts.rowid"
-    " WHERE threads_fts MATCH %s AND t.user_id = %s"
-    " ORDER BY score DESC LIMIT 1000",
-    "SELECT " PL_THREAD_COLUMNS("t.") ", m.id AS mid, m.content AS body,"
-    " MATCH (m.content) AGAINST (%s IN BOOLEAN MODE) AS score"
-    " FROM messages m JOIN threads t ON t.id = m.thread_id"
-    " WHERE MATCH (m.content) AGAINST (%s IN BOOLEAN MODE) AND t.user_id = %s"
-    " UNION ALL"
-    " SELECT " PL_THREAD_COLUMNS("t.") ", NULL, t.title,"
-    " MATCH (t.title) AGAINST (%s IN BOOLEAN MODE)"
-    " FROM threads t"
-    " WHERE MATCH (t.title) AGAINST (%s IN BOOLEAN MODE) AND t.user_id = %s"
-    " ORDER BY score DESC LIMIT 1000"
+    SEARCH_OUTER("SELECT m.thread_id AS tid, m.id AS mid, -bm25(messages_fts) AS score"
+                 " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+                 " JOIN threads t ON t.id = m.thread_id"
+                 " WHERE messages_fts MATCH %s AND t.user_id = %s"
+                 " UNION ALL SELECT t.id, NULL, -bm25(threads_fts)"
+                 " FROM threads_fts JOIN threads t ON t.id = threads_fts.rowid"
+                 " WHERE threads_fts MATCH %s AND t.user_id = %s"),
+    SEARCH_OUTER("SELECT m.thread_id AS tid, m.id AS mid,"
+                 " MATCH (m.content) AGAINST (%s IN BOOLEAN MODE) AS score"
+                 " FROM messages m JOIN threads t ON t.id = m.thread_id"
+                 " WHERE MATCH (m.content) AGAINST (%s IN BOOLEAN MODE) AND t.user_id = %s"
+                 " UNION ALL SELECT t.id, NULL, MATCH (t.title) AGAINST (%s IN BOOLEAN MODE)"
+                 " FROM threads t"
+                 " WHERE MATCH (t.title) AGAINST (%s IN BOOLEAN MODE) AND t.user_id = %s")
 };
 
 /* InnoDB's default stopwords (information_schema.INNODB_FT_DEFAULT_STOPWORD). */
@@ -193,37 +203,16 @@ const char *pl_search_snippet(apr_pool_t *p, const char *text, const pl_search_q
     return apr_pstrcat(p, start > 0 ? "…" : "", line, cut ? "…" : "", NULL);
 }
 
-typedef struct {
-    apr_hash_t *by_thread;
-    apr_array_header_t *hits;
-} grouping_t;
-
-static pl_search_hit_t *hit_for(apr_pool_t *p, grouping_t *g, const char **row)
-{
-    pl_thread_t *t = pl_thread_row(p, row);
-    pl_search_hit_t *h = apr_hash_get(g->by_thread, &t->id, sizeof(t->id));
-
-    if (!h) {
-        h = apr_pcalloc(p, sizeof(*h));
-        h->thread = t;
-        h->message_ids = apr_array_make(p, 4, sizeof(apr_int64_t));
-        apr_hash_set(g->by_thread, &t->id, sizeof(t->id), h);
-        APR_ARRAY_PUSH(g->hits, pl_search_hit_t *) = h;
-    }
-    return h;
-}
-
 apr_status_t pl_threads_search(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                                const pl_search_query_t *q, apr_array_header_t **hits)
 {
     const char *a[6], *uid = pl_text_i64(p, user_id);
+    pl_search_hit_t *h = NULL;
     pl_db_result_t *res;
-    grouping_t g;
     apr_status_t rv;
     int i, nargs;
 
-    g.by_thread = apr_hash_make(p);
-    g.hits = *hits = apr_array_make(p, 8, sizeof(pl_search_hit_t *));
+    *hits = apr_array_make(p, 8, sizeof(pl_search_hit_t *));
     if (db->dialect == PL_DB_MYSQL) {
         if (!q->mysql)
             return APR_SUCCESS;
@@ -239,25 +228,19 @@ apr_status_t pl_threads_search(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
     }
     if ((rv = pl_db_select(db, p, &SQL_SEARCH, nargs, a, &res)) != APR_SUCCESS)
         return rv;
-    /* rows come best first: a thread's place is that of its best row */
+    /* a thread's rows follow each other, its first one with the thread and text */
     for (i = 0; i < res->rows->nelts; i++) {
         const char **row = PL_DB_ROW(res, i);
-        const char *mid = row[PL_THREAD_NCOLUMNS], *body = row[PL_THREAD_NCOLUMNS + 1];
-        pl_search_hit_t *h = hit_for(p, &g, row);
-
-        if (!mid) {
-            h->title_match = 1;
-            continue;
+        if (row[4]) {
+            h = apr_pcalloc(p, sizeof(*h));
+            h->thread = pl_thread_row(p, row + 4);
+            h->message_ids = apr_array_make(p, 4, sizeof(apr_int64_t));
+            h->title_match = row[3] && atoi(row[3]);
+            h->snippet = row[2] ? pl_search_snippet(p, row[2], q) : h->thread->title;
+            APR_ARRAY_PUSH(*hits, pl_search_hit_t *) = h;
         }
-        if (h->message_ids->nelts < PL_SEARCH_HIT_IDS)
-            APR_ARRAY_PUSH(h->message_ids, apr_int64_t) = apr_atoi64(mid);
-        if (!h->snippet)
-            h->snippet = pl_search_snippet(p, body ? body : "", q);
-    }
-    for (i = 0; i < g.hits->nelts; i++) {
-        pl_search_hit_t *h = APR_ARRAY_IDX(g.hits, i, pl_search_hit_t *);
-        if (!h->snippet)
-            h->snippet = h->thread->title;
+        if (h && row[1])
+            APR_ARRAY_PUSH(h->message_ids, apr_int64_t) = apr_atoi64(row[1]);
     }
     return APR_SUCCESS;
 }

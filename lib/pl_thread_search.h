@@ -16,7 +16,6 @@
 
 #define PL_SEARCH_MAX_BYTES 256     /* of the query as typed */
 #define PL_SEARCH_MAX_TERMS 16
-#define PL_SEARCH_MAX_ROWS 1000     /* matching messages and titles read, best first */
 #define PL_SEARCH_HIT_IDS 20        /* message ids kept per thread */
 
 typedef struct {
@@ -43,11 +42,11 @@ apr_status_t pl_search_parse(apr_pool_t *p, const char *q, pl_search_query_t **o
 typedef struct {
     pl_thread_t *thread;
     int title_match;
-    apr_array_header_t *message_ids;   /* apr_int64_t, best match first */
+    apr_array_header_t *message_ids;   /* apr_int64_t, best match first, at most 20 */
     const char *snippet;               /* the best message around its first match, or the title */
 } pl_search_hit_t;
 
-/* The threads of user_id that match, best first (pl_search_hit_t *). */
+/* Every thread of user_id that matches, best first (pl_search_hit_t *). */
 apr_status_t pl_threads_search(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                                const pl_search_query_t *q, apr_array_header_t **hits);
 

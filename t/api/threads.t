@@ -123,6 +123,19 @@ for my $backend (backends()) {
         status_is($srv->json('PATCH', "/api/v1/threads/$more", { archived => $T }), 200, 'archive one');
         is_deeply(hit_titles(search($srv, 'sourdough', undef, '&archived=false')), ['Baking'], 'q with archived=false');
 
+        # Every matching thread is found, however many messages match.
+        my $zt = thread($srv, title => 'Zebra herd');
+        $srv->sql(join ';', map { "INSERT INTO messages (thread_id, role, content, state, created_at, updated_at)"
+                                  . " VALUES ($zt, 'user', 'zebra number $_', 'complete', 'x', 'x')" } 1 .. 25);
+        $srv->sql(join ';', map { "INSERT INTO threads (user_id, title, options, created_at, updated_at)"
+                                  . " VALUES (1, 'zebra $_', '{}', 'x', 'x')" } 1 .. 30);
+        my $z = search($srv, 'zebra', undef, '&limit=200');
+        is($z->{json}{total}, 31, 'every matching thread, beyond those of 25 matching messages');
+        my ($herd) = grep { $_->{thread}{id} == $zt } @{ $z->{json}{items} };
+        is(scalar @{ $herd->{message_ids} || [] }, 20, 'at most 20 message ids per thread');
+        ok(is_true($herd->{title_match}), 'and its title matched too');
+        is($z->{json}{items}[0]{thread}{id}, $zt, 'the thread with the most to match ranks first');
+
         # The index follows renames and deletions (triggers / InnoDB).
         status_is($srv->json('PATCH', "/api/v1/threads/$kernel", { title => 'Process notes' }), 200, 'rename');
         is_deeply(hit_titles(search($srv, 'kernel')), [], 'the old title is gone from the index');
