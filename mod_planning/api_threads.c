@@ -263,10 +263,15 @@ int api_threads_get(mp_req_t *req)
 
 int api_threads_patch(mp_req_t *req)
 {
+    apr_int64_t was_in;
     pl_thread_t *t;
     apr_status_t rv;
 
-    if (!api_threads_load(req, &t) || !apply(req, t, 0))
+    if (!api_threads_load(req, &t))
+        return OK;
+    was_in = t->project_id;
+    /* moved to another project: as assigned there */
+    if (!apply(req, t, 0) || (t->project_id != was_in && !fill_defaults(req, t)))
         return OK;
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");

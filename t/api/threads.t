@@ -555,6 +555,10 @@ for my $backend (backends()) {
         status_is($as, 200, 'assigned to the project');
         is($as->{json}{model}, 'qwen3:0.6b', 'it takes the defaults then');
         is($as->{json}{options}{temperature}, 0.25, 'with the temperature');
+        my $moved = $srv->json('POST', '/api/v1/threads', { title => 'moved' }, bearer($dev))->{json}{id};
+        my $pa = $srv->json('PATCH', "/api/v1/threads/$moved", { project_id => $pid, model => 'llama3.2:latest' }, bearer($dev));
+        is_deeply([ @{ $pa->{json} }{qw(model system_prompt)} ], ['llama3.2:latest', 'Answer in French.'],
+                  'moved in by PATCH: its own model kept, the default system prompt taken');
 
         # The preferred server is asked first, ahead of a higher priority.
         my $r = $srv->json('POST', "/api/v1/threads/$t->{json}{id}/messages", { content => 'bonjour', stream => $F }, bearer($dev));
