@@ -265,3 +265,11 @@ const char *pl_jsonw_text(pl_jsonw_t *w, apr_size_t *len)
         *len = w->len;
     return w->buf;
 }
+
+void pl_jsonw_id(pl_jsonw_t *w, const char *key, apr_int64_t id)
+{
+    if (id)
+        pl_jsonw_int(w, key, id);
+    else
+        pl_jsonw_str(w, key, NULL);
+}

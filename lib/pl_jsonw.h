@@ -24,6 +24,8 @@ void pl_jsonw_end(pl_jsonw_t *w);   /* closes the innermost object or array */
 void pl_jsonw_str(pl_jsonw_t *w, const char *key, const char *val);  /* NULL: null */
 void pl_jsonw_int(pl_jsonw_t *w, const char *key, apr_int64_t val);
 void pl_jsonw_bool(pl_jsonw_t *w, const char *key, int val);
+/* An id, or null for 0 (none). */
+void pl_jsonw_id(pl_jsonw_t *w, const char *key, apr_int64_t id);
 /* A finite number in the shortest form that reads back the same. */
 void pl_jsonw_number(pl_jsonw_t *w, const char *key, double val);
 /* "key":{"href":"<href><suffix>"}: the form of every _links entry; suffix

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <apr_general.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "pl_status.h"
@@ -63,5 +64,38 @@ const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes)
         out[2 * i + 1] = hex[buf[i] & 0xF];
     }
     out[2 * nbytes] = '\0';
+    return out;
+}
+
+const char *pl_text_one_line(apr_pool_t *p, const char *s, apr_size_t len, apr_size_t max_chars,
+                             int *cut)
+{
+    char *out = apr_palloc(p, len + 1), *o = out;
+    apr_size_t i = 0, chars = 0;
+    int space = 0;
+
+    while (i < len && apr_isspace(s[i]))
+        i++;
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (apr_isspace(c)) {
+            space = 1;
+            continue;
+        }
+        if ((c & 0xC0) != 0x80) {          /* a character starts here */
+            if (chars + space >= max_chars)
+                break;
+            if (space) {
+                *o++ = ' ';
+                chars++;
+                space = 0;
+            }
+            chars++;
+        }
+        *o++ = (char)c;
+    }
+    *o = '\0';
+    if (cut)
+        *cut = i < len;
     return out;
 }

@@ -14,5 +14,10 @@ apr_status_t pl_text_int(const char *s, apr_int64_t min, apr_int64_t max, apr_in
 const char *pl_text_i64(apr_pool_t *p, apr_int64_t v);
 /* nbytes of randomness from the OS as lowercase hex. */
 const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes);
+/* The len bytes of UTF-8 text at s on one line: runs of white space become
+ * one space, none at either end, at most max_chars characters (never a
+ * character cut in two). *cut (may be NULL) says whether text was left out. */
+const char *pl_text_one_line(apr_pool_t *p, const char *s, apr_size_t len, apr_size_t max_chars,
+                             int *cut);
 
 #endif

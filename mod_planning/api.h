@@ -57,6 +57,14 @@ int api_messages_list(mp_req_t *req);
 int api_messages_post(mp_req_t *req);
 int api_threads_stop(mp_req_t *req);
 int api_threads_assign(mp_req_t *req);
+int api_threads_leaf(mp_req_t *req);
+int api_threads_export(mp_req_t *req);
+int api_threads_import(mp_req_t *req);
+int api_messages_regenerate(mp_req_t *req);
+int api_messages_edit(mp_req_t *req);
+int api_messages_delete(mp_req_t *req);
+int api_chat_defaults_get(mp_req_t *req);
+int api_chat_defaults_put(mp_req_t *req);
 int api_usage_list(mp_req_t *req);
 
 int api_prompts_list(mp_req_t *req);

@@ -5,9 +5,11 @@
 
 #include "api.h"
 #include "api_threads.h"
+#include "pl_chat_defaults.h"
 #include "pl_members.h"
 #include "pl_status.h"
 #include "pl_text.h"
+#include "pl_thread_search.h"
 
 int api_threads_load(mp_req_t *req, pl_thread_t **t)
 {
@@ -64,6 +66,24 @@ static int apply(mp_req_t *req, pl_thread_t *t, int whole)
     return api_threads_project_visible(req, t->project_id);
 }
 
+/* A thread in a project takes the project's chat defaults for the model,
+ * system prompt and temperature it does not set itself. */
+static int fill_defaults(mp_req_t *req, pl_thread_t *t)
+{
+    pl_chat_defaults_t *d;
+    apr_status_t rv;
+
+    if (!t->project_id)
+        return 1;
+    if ((rv = pl_chat_defaults_get(req->db, req->r->pool, t->project_id, &d)) == APR_SUCCESS)
+        rv = pl_chat_defaults_fill(d, t, req->r->pool);
+    if (rv != APR_SUCCESS) {
+        mp_reply_status(req, rv, "chat defaults");
+        return 0;
+    }
+    return 1;
+}
+
 /* POST /threads/{id}/assign {"project_id": N or null}. */
 int api_threads_assign(mp_req_t *req)
 {
@@ -81,6 +101,8 @@ int api_threads_assign(mp_req_t *req)
     if (!api_threads_project_visible(req, project_id))
         return OK;
     t->project_id = project_id;
+    if (!fill_defaults(req, t))
+        return OK;
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
     return reply_thread(req, HTTP_OK, t);
@@ -91,7 +113,7 @@ int api_threads_create(mp_req_t *req)
     pl_thread_t *t = apr_pcalloc(req->r->pool, sizeof(*t));
     apr_status_t rv;
 
-    if (!apply(req, t, 1))
+    if (!apply(req, t, 1) || !fill_defaults(req, t))
         return OK;
     t->user_id = req->caller.user->id;
     if ((rv = pl_threads_insert(req->db, req->r->pool, t)) != APR_SUCCESS)
@@ -101,48 +123,134 @@ int api_threads_create(mp_req_t *req)
     return reply_thread(req, HTTP_CREATED, t);
 }
 
+/* The list's filters: ?project_id=N, ?pinned=true|false, ?archived=true|false. */
+typedef struct {
+    const char *project, *pinned, *archived;
+    apr_int64_t project_id;
+} filters_t;
+
+static int read_filters(mp_req_t *req, apr_table_t *args, filters_t *f)
+{
+    if ((f->project = apr_table_get(args, "project_id"))
+        && pl_text_int(f->project, 1, APR_INT64_MAX, &f->project_id) != APR_SUCCESS) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "project_id must be a project id",
+                       "project_id");
+        return 0;
+    }
+    if (((f->pinned = apr_table_get(args, "pinned")) && strcmp(f->pinned, "true")
+         && strcmp(f->pinned, "false"))
+        || ((f->archived = apr_table_get(args, "archived")) && strcmp(f->archived, "true")
+            && strcmp(f->archived, "false"))) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                       "pinned and archived must be true or false",
+                       f->pinned && strcmp(f->pinned, "true") && strcmp(f->pinned, "false")
+                       ? "pinned" : "archived");
+        return 0;
+    }
+    return 1;
+}
+
+/* A page of threads: the filters, limit and offset asked for, and how many
+ * threads passed the filters so far. */
+typedef struct {
+    filters_t f;
+    int limit, offset;
+    int total;
+} page_t;
+
+/* Counts t when it passes the filters; true when it falls on the page. */
+static int on_page(page_t *pg, const pl_thread_t *t)
+{
+    const filters_t *f = &pg->f;
+
+    if ((f->project && t->project_id != f->project_id)
+        || (f->pinned && t->pinned != !strcmp(f->pinned, "true"))
+        || (f->archived && t->archived != !strcmp(f->archived, "true")))
+        return 0;
+    pg->total++;
+    return pg->total > pg->offset && pg->total <= pg->offset + pg->limit;
+}
+
+/* Closes the items array, and the page with total, limit and offset. */
+static void write_page(pl_jsonw_t *w, const page_t *pg)
+{
+    pl_jsonw_end(w);
+    pl_jsonw_int(w, "total", pg->total);
+    pl_jsonw_int(w, "limit", pg->limit);
+    pl_jsonw_int(w, "offset", pg->offset);
+    pl_jsonw_end(w);
+}
+
+/* GET /threads?q=...: the caller's threads whose title or a message matches. */
+static int search(mp_req_t *req, const char *text, page_t *pg)
+{
+    apr_pool_t *p = req->r->pool;
+    pl_search_query_t *q;
+    apr_array_header_t *hits;
+    const char *why;
+    pl_jsonw_t *w;
+    apr_status_t rv;
+    int i, j;
+
+    /* the databases take UTF-8 only; pl_json says whether it is */
+    if (pl_json_set_str(pl_json_object_new(p), "q", text) != APR_SUCCESS)
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "q must be UTF-8 text", "q");
+    if (pl_search_parse(p, text, &q, &why) != APR_SUCCESS)
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "q");
+    if ((rv = pl_threads_search(req->db, p, req->caller.user->id, q, &hits)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "thread");
+    w = mp_reply_writer(req, 1024 * (apr_size_t)(pg->limit + 1));
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_array(w, "items");
+    for (i = 0; i < hits->nelts; i++) {
+        pl_search_hit_t *h = APR_ARRAY_IDX(hits, i, pl_search_hit_t *);
+        if (!on_page(pg, h->thread))
+            continue;
+        pl_jsonw_object(w, NULL);
+        pl_jsonw_object(w, "thread");
+        pl_thread_write(w, h->thread);
+        pl_jsonw_end(w);
+        pl_jsonw_bool(w, "title_match", h->title_match);
+        pl_jsonw_array(w, "message_ids");
+        for (j = 0; j < h->message_ids->nelts; j++)
+            pl_jsonw_int(w, NULL, APR_ARRAY_IDX(h->message_ids, j, apr_int64_t));
+        pl_jsonw_end(w);
+        pl_jsonw_str(w, "snippet", h->snippet);
+        pl_jsonw_end(w);
+    }
+    write_page(w, pg);
+    return mp_reply_json(req, HTTP_OK, w);
+}
+
 int api_threads_list(mp_req_t *req)
 {
     apr_array_header_t *threads;
+    apr_table_t *args;
+    const char *q;
+    page_t pg;
     pl_jsonw_t *w;
     apr_status_t rv;
     int i;
 
-    apr_table_t *args = NULL;
-    const char *project = NULL, *pinned = NULL, *archived = NULL;
-    apr_int64_t project_id = 0;
-    int n = 0;
-
-    ap_args_to_table(req->r, &args);
-    /* filters: ?project_id=N, ?pinned=true|false, ?archived=true|false */
-    if ((project = apr_table_get(args, "project_id"))
-        && pl_text_int(project, 1, APR_INT64_MAX, &project_id) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                              "project_id must be a project id", "project_id");
-    if (((pinned = apr_table_get(args, "pinned")) && strcmp(pinned, "true") && strcmp(pinned, "false"))
-        || ((archived = apr_table_get(args, "archived")) && strcmp(archived, "true")
-            && strcmp(archived, "false")))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                              "pinned and archived must be true or false", pinned ? "pinned" : "archived");
+    memset(&pg, 0, sizeof(pg));
+    if (!mp_request_paging(req, &args, &pg.limit, &pg.offset) || !read_filters(req, args, &pg.f))
+        return OK;
+    if ((q = apr_table_get(args, "q")))
+        return search(req, q, &pg);
     if ((rv = pl_threads_list(req->db, req->r->pool, req->caller.user->id, &threads)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
-    w = mp_reply_writer(req, 512 * (apr_size_t)(threads->nelts + 1));
+    w = mp_reply_writer(req, 512 * (apr_size_t)(pg.limit + 1));
     pl_jsonw_object(w, NULL);
     pl_jsonw_array(w, "items");
     for (i = 0; i < threads->nelts; i++) {
         pl_thread_t *t = APR_ARRAY_IDX(threads, i, pl_thread_t *);
-        if ((project && t->project_id != project_id)
-            || (pinned && t->pinned != !strcmp(pinned, "true"))
-            || (archived && t->archived != !strcmp(archived, "true")))
+        if (!on_page(&pg, t))
             continue;
         pl_jsonw_object(w, NULL);
         pl_thread_write(w, t);
         pl_jsonw_end(w);
-        n++;
     }
-    pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", n);
-    pl_jsonw_end(w);
+    write_page(w, &pg);
     return mp_reply_json(req, HTTP_OK, w);
 }
 
@@ -155,10 +263,15 @@ int api_threads_get(mp_req_t *req)
 
 int api_threads_patch(mp_req_t *req)
 {
+    apr_int64_t was_in;
     pl_thread_t *t;
     apr_status_t rv;
 
-    if (!api_threads_load(req, &t) || !apply(req, t, 0))
+    if (!api_threads_load(req, &t))
+        return OK;
+    was_in = t->project_id;
+    /* moved to another project: as assigned there */
+    if (!apply(req, t, 0) || (t->project_id != was_in && !fill_defaults(req, t)))
         return OK;
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");

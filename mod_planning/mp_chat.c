@@ -308,12 +308,15 @@ typedef struct {
     pl_server_t *s;
     apr_int32_t streams;
     int rank;                     /* the order given: priority, then id */
+    int preferred;                /* the project's chosen server */
 } candidate_t;
 
 static int by_priority_then_load(const void *a, const void *b)
 {
     const candidate_t *x = a, *y = b;
 
+    if (x->preferred != y->preferred)
+        return x->preferred ? -1 : 1;
     if (x->s->priority != y->s->priority)
         return x->s->priority > y->s->priority ? -1 : 1;
     if (x->streams != y->streams)
@@ -321,7 +324,7 @@ static int by_priority_then_load(const void *a, const void *b)
     return x->rank - y->rank;
 }
 
-/* The servers to ask, in order: healthy ones by priority, then the fewest
+/* The servers to ask, in order: healthy ones, the preferred first, by priority, then the fewest
  * replies streaming; a server that failed lately is left out, unless every
  * one did (then all are tried rather than none). */
 static apr_array_header_t *choose(mp_chat_t *t, const apr_array_header_t *servers)
@@ -337,6 +340,7 @@ static apr_array_header_t *choose(mp_chat_t *t, const apr_array_header_t *server
         c.s = APR_ARRAY_IDX(servers, i, pl_server_t *);
         c.streams = streams_on(t, c.s, 0);
         c.rank = i;
+        c.preferred = t->preferred_server && c.s->id == t->preferred_server;
         APR_ARRAY_PUSH(all, candidate_t) = c;
         if ((down = down_for(t, c.s)) > 0)
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00603: model server %s"

@@ -25,6 +25,7 @@ typedef struct {
     pl_message_t *reply;          /* receives server_id and the counts */
     const char *body;             /* the /api/chat request body */
     const char *stop_key;         /* NULL: no stop flag to watch */
+    apr_int64_t preferred_server; /* asked first while healthy (a project's default); 0: none */
 
     /* the outcome */
     mp_chat_buf_t text, thinking;

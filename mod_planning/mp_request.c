@@ -55,11 +55,17 @@ int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w)
 
 int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t len)
 {
+    return mp_reply_body(req, status, "application/json", text, len);
+}
+
+int mp_reply_body(mp_req_t *req, int status, const char *content_type, const char *text,
+                  apr_size_t len)
+{
     request_rec *r = req->r;
 
     r->status = status;
     common_headers(r);
-    ap_set_content_type(r, "application/json");
+    ap_set_content_type(r, content_type);
     ap_set_content_length(r, len);
     if (!r->header_only) {
         /* One bucket over the pool's buffer: no copy on the way out. */

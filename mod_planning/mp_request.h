@@ -58,6 +58,9 @@ int mp_request_paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset
 int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w);
 /* A JSON reply already rendered into text (allocated from the request pool). */
 int mp_reply_json_text(mp_req_t *req, int status, const char *text, apr_size_t len);
+/* A body of another type (a download): the same headers as a JSON reply. */
+int mp_reply_body(mp_req_t *req, int status, const char *content_type, const char *text,
+                  apr_size_t len);
 int mp_reply_empty(mp_req_t *req, int status);
 /* The error shape of DESIGN.md; field (may be NULL) goes into details. */
 int mp_reply_error(mp_req_t *req, int status, const char *code, const char *message,

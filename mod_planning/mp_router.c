@@ -67,6 +67,14 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   P "/threads/{thread}/messages", api_messages_post, MP_PERM_WRITE, BODY_DB },
     { M_POST,   P "/threads/{thread}/stop",     api_threads_stop,  MP_PERM_WRITE, DB },
     { M_POST,   P "/threads/{thread}/assign",   api_threads_assign, MP_PERM_WRITE, BODY_DB },
+    { M_POST,   P "/threads/import",            api_threads_import, MP_PERM_WRITE, BODY_DB },
+    { M_GET,    P "/threads/{thread}/export",   api_threads_export, MP_PERM_READ,  DB },
+    { M_PUT,    P "/threads/{thread}/leaf",     api_threads_leaf,   MP_PERM_WRITE, BODY_DB },
+    { M_POST,   P "/threads/{thread}/messages/{message}/regenerate", api_messages_regenerate,
+                MP_PERM_WRITE, BODY_DB },
+    { M_POST,   P "/threads/{thread}/messages/{message}/edit", api_messages_edit, MP_PERM_WRITE,
+                BODY_DB },
+    { M_DELETE, P "/threads/{thread}/messages/{message}", api_messages_delete, MP_PERM_WRITE, DB },
 
     { M_GET,    P "/prompts",           api_prompts_list,     MP_PERM_READ,   DB },
     { M_POST,   P "/prompts",           api_prompts_create,   MP_PERM_WRITE,  BODY_DB },
@@ -99,6 +107,9 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    O "/tags",              api_ollama_tags,      MP_PERM_READ,   DB },
     { M_GET,    O "/ps",                api_ollama_ps,        MP_PERM_READ,   DB },
     { M_GET,    O "/version",           api_ollama_version,   MP_PERM_READ,   DB },
+    { M_GET,    P "/projects/{id}/chat-defaults",  api_chat_defaults_get, MP_PERM_READ, PROJ },
+    { M_PUT,    P "/projects/{id}/chat-defaults",  api_chat_defaults_put, MP_PERM_WRITE,
+                PROJ | MP_ROUTE_BODY },
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
 

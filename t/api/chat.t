@@ -8,7 +8,6 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 use POSIX ();
 use PlanningTest qw(:all);
@@ -17,28 +16,13 @@ PlanningTest::require_build();
 
 my $EXTRA = "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0";
 
-# Reads an SSE reply from a raw socket: [events], each {id, event, data, at}.
-sub sse {
-    my ($srv, $path, $body, %o) = @_;
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $srv->port, Timeout => 10) or die $!;
-    my $json = JSON::PP->new->utf8->encode($body);
-    print $s "POST $path HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " . ($o{token} // $srv->{token})
-           . "\r\nContent-Type: application/json\r\nContent-Length: " . length($json)
-           . "\r\nConnection: close\r\n\r\n$json";
-    my ($buf, @events, $head) = ('');
-    my $t0 = time;
-    while (1) {
-        my $n = sysread($s, my $chunk, 65536);
-        last unless $n;
-        $buf .= $chunk;
-        if (!defined $head && $buf =~ s/^(.*?)\r\n\r\n//s) { $head = $1 }
-        while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: (\d+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
-            push @events, { id => $2, event => $3, data => JSON::PP->new->utf8->decode($4), at => time - $t0 };
-            if ($o{leave_after} && @events >= $o{leave_after}) { close $s; return ($head, \@events) }
-        }
-    }
-    close $s;
-    return ($head, \@events);
+# The last chat the stand-in saw (stream true): a title request (stream
+# false) may follow a thread's first reply.
+sub last_chat {
+    my ($fake) = @_;
+    my @chats = grep { ref $_->{body} && !(JSON::PP::is_bool($_->{body}{stream}) && !$_->{body}{stream}) }
+                @{ fake_control($fake, 'GET', 'log?path=/api/chat') || [] };
+    return $chats[-1] ? $chats[-1]{body} : {};
 }
 
 for my $backend (backends()) {
@@ -57,12 +41,11 @@ for my $backend (backends()) {
         is($r->{json}{message}{content}, 'Echo: hello there [end]', 'the model answered');
         is($r->{json}{message}{state}, 'complete', 'complete');
         cmp_ok($r->{json}{message}{completion_tokens}, '>', 0, 'token counts');
-        my $sent = (fake_control($fake, 'GET', 'log?path=/api/chat') || [])->[-1] || {};
-        my $up = ref $sent->{body} ? $sent->{body} : eval { JSON::PP->new->decode($sent->{body}) } || {};
+        my $up = last_chat($fake);
         is($up->{messages}[0]{role}, 'system', 'the system prompt went first');
         is($up->{options}{num_ctx}, 2048, 'the options went upstream');
 
-        my ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'one two three' });
+        my ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'one two three' });
         like($head, qr{content-type: text/event-stream}i, 'an event stream');
         is_deeply([ map { $_->{event} } @$ev ], [qw(start token token token token token done)],
                   'start, a token per word, done') or diag explain $ev;
@@ -74,13 +57,12 @@ for my $backend (backends()) {
 
         my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
         is($m->{json}{total}, 4, 'the branch holds the two exchanges');
-        $sent = (fake_control($fake, 'GET', 'log?path=/api/chat') || [])->[-1] || {};
-        $up = ref $sent->{body} ? $sent->{body} : eval { JSON::PP->new->decode($sent->{body}) } || {};
+        $up = last_chat($fake);
         is(scalar @{ $up->{messages} || [] }, 4, 'the history went upstream (system + 3)');
 
         # Failures: each has its code, and the user's message is kept.
         fake_control($fake, 'POST', 'config', { fail_after_tokens => 2 });
-        ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'alpha beta gamma delta' });
+        ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'alpha beta gamma delta' });
         is($ev->[-1]{event}, 'error', 'a mid-stream error ends in an error event');
         is($ev->[-1]{data}{code}, 'upstream_error', 'upstream_error');
         fake_control($fake, 'POST', 'reset');
@@ -91,7 +73,7 @@ for my $backend (backends()) {
         like($last[1]{content}, qr/^Echo:/, 'with what arrived');
 
         fake_control($fake, 'POST', 'config', { die_after_tokens => 2 });
-        ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'die please now' });
+        ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'die please now' });
         is($ev->[-1]{data}{code}, 'upstream_closed', 'a server that dies => upstream_closed');
         fake_control($fake, 'POST', 'reset');
 
@@ -108,7 +90,7 @@ for my $backend (backends()) {
 
         # A client that leaves: the model stops (SECURITY.md 24).
         fake_control($fake, 'POST', 'config', { token_delay_ms => 100, endless => JSON::PP::true });
-        ($head, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'go on forever' }, leave_after => 3);
+        ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'go on forever' }, leave_after => 3);
         my $aborted;
         for (1 .. 50) {
             my $log = fake_control($fake, 'GET', 'log?path=/api/chat') || [];
@@ -155,7 +137,7 @@ for my $backend (backends()) {
         # A stream in a child process, so this one can act while it runs.
         my $pid = fork // die "fork: $!";
         if (!$pid) {
-            my (undef, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'talk until stopped' });
+            my (undef, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'talk until stopped' });
             # _exit: the parent's servers must not be stopped by this copy's END blocks
             POSIX::_exit(($ev->[-1] && $ev->[-1]{event} eq 'error' && $ev->[-1]{data}{code} eq 'stopped') ? 0 : 1);
         }

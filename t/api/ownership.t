@@ -98,6 +98,15 @@ for my $backend (backends()) {
                          || ($a->{method} eq 'DELETE' ? length($b->{path}) <=> length($a->{path}) : 0)
                          || $a->{path} cmp $b->{path} } @routes;
 
+        # A message of the owner's thread for {message}: a question to edit, a
+        # reply to regenerate, any to delete or show (1 while there is none).
+        my $message_of = sub {
+            my ($want) = @_;
+            my $tree = $srv->request('GET', "/api/v1/threads/$thread_id/messages?view=tree", bearer($owner));
+            my @m = @{ ($tree->{json} || {})->{items} || [] };
+            @m = grep { $_->{role} eq $want } @m if $want ne 'any';
+            return @m ? $m[-1]{id} : 1;
+        };
         my $n = 0;
         my $body_for = sub {
             my ($route, $caller, $proj) = @_;
@@ -134,6 +143,11 @@ for my $backend (backends()) {
                 'POST /ollama/api/generate'  => { model => 'llama3.2', prompt => 'hi', stream => JSON::PP::false },
                 'POST /ollama/api/embed'     => { model => 'llama3.2', input => 'hi' },
                 'POST /ollama/api/show'      => { model => 'llama3.2' },
+                'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
+                'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
+                'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
+                'POST /api/v1/threads/import' => { format => 'mod_planning.thread', format_version => 1,
+                                                   thread => { title => "imported by $caller" }, messages => [] },
             );
             return exists $b{$k} ? $b{$k} : $route->{body} ? {} : undef;
         };
@@ -148,6 +162,7 @@ for my $backend (backends()) {
             $path =~ s/\{version\}/1/g;
             $path =~ s/\{job\}/$job_id/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
+            $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/regenerate$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
                                  : $srv->request($route->{method}, $path, bearer($token));
@@ -166,7 +181,7 @@ for my $backend (backends()) {
             }
             if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
-                return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/messages$};
+                return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/(?:messages|edit|regenerate)$};
                 return [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             }
             if ($route->{path} =~ /\{prompt\}/) {   # read by all, changed by the owner or an admin

@@ -135,7 +135,7 @@ for my $backend (backends()) {
         my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningModelServerRetry 2");
         my $sa = $srv->json('POST', '/api/v1/servers', { name => 'a', base_url => $fa->{url}, priority => 900 })->{json};
         my $sb = $srv->json('POST', '/api/v1/servers', { name => 'b', base_url => $fb->{url}, priority => 100 })->{json};
-        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        my $tid = $srv->json('POST', '/api/v1/threads', { title => 'named', model => 'llama3.2:latest' })->{json}{id};
         my $chats = sub { scalar @{ fake_control($_[0], 'GET', 'log?path=/api/chat') || [] } };
         my $chat = sub {
             my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => $_[0], stream => JSON::PP::false });
@@ -168,7 +168,7 @@ for my $backend (backends()) {
         is_deeply([ map { $_->{event} } @$held ], [qw(start token token)], 'a stream is held open');
         fake_control($fa, 'POST', 'config', { endless => JSON::PP::false, token_delay_ms => 0 });
         is($chats->($fa), 4, 'on a (the lower id of equals)');
-        my $t2 = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        my $t2 = $srv->json('POST', '/api/v1/threads', { title => 'named', model => 'llama3.2:latest' })->{json}{id};
         my $r = $srv->json('POST', "/api/v1/threads/$t2/messages", { content => 'meanwhile', stream => JSON::PP::false });
         status_is($r, 201, 'a second chat meanwhile');
         is($chats->($fb), 3, 'goes to b, which streams nothing');
@@ -201,7 +201,7 @@ for my $backend (backends()) {
         ok((grep { $_->{name} eq 'llama3.2:latest' } @{ $m->{json}{items} || [] }), 'models from /v1/models');
         error_is($srv->request('GET', "/api/v1/servers/$sid/ps"), 400, 'NOT_SUPPORTED', 'no ps for this kind');
 
-        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest', system_prompt => 'Be brief.',
+        my $tid = $srv->json('POST', '/api/v1/threads', { title => 'named', model => 'llama3.2:latest', system_prompt => 'Be brief.',
                                                          options => { temperature => 0.5, num_predict => 50, top_k => 3 } })->{json}{id};
         my ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$tid/messages", { content => 'hi there' });
         is($st, 200, 'a streamed chat');
@@ -227,7 +227,7 @@ for my $backend (backends()) {
         status_is($r, 201, 'a reply as JSON');
         is($r->{json}{message}{content}, 'Echo: once more [end]', 'the reply');
 
-        my $think = $srv->json('POST', '/api/v1/threads', { model => 'qwen3:0.6b' })->{json}{id};
+        my $think = $srv->json('POST', '/api/v1/threads', { title => 'named', model => 'qwen3:0.6b' })->{json}{id};
         ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$think/messages", { content => 'why' });
         ok((grep { $_->{event} eq 'thinking' } @$ev), 'reasoning comes as thinking events') or diag explain $ev;
 

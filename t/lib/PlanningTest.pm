@@ -43,7 +43,7 @@ use Time::HiRes qw(sleep time);
 use Test::More ();
 use Exporter 'import';
 
-our @EXPORT_OK = qw(start_fake fake_control body_sans_id backends start_server config_test status_is error_is json_type
+our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
                     header_list);
@@ -705,6 +705,33 @@ sub raw_request {
         $body = $o{body} // '';
     }
     return $self->raw("$req\r\n$body", %o);
+}
+
+# sse_post($srv, PATH, DATA, token => T, leave_after => N): POSTs DATA as JSON
+# on a raw socket and reads the Server-Sent Events reply as it comes:
+# (head, [{id, event, data (decoded JSON), at (seconds since the request)}]).
+# leave_after closes the connection after that many events.
+sub sse_post {
+    my ($srv, $path, $body, %o) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $srv->port, Timeout => 10) or die $!;
+    my $json = JSON::PP->new->utf8->encode($body);
+    print $s "POST $path HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " . ($o{token} // $srv->{token})
+           . "\r\nContent-Type: application/json\r\nContent-Length: " . length($json)
+           . "\r\nConnection: close\r\n\r\n$json";
+    my ($buf, @events, $head) = ('');
+    my $t0 = time;
+    while (1) {
+        my $n = sysread($s, my $chunk, 65536);
+        last unless $n;
+        $buf .= $chunk;
+        if (!defined $head && $buf =~ s/^(.*?)\r\n\r\n//s) { $head = $1 }
+        while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: (\d+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
+            push @events, { id => $2, event => $3, data => JSON::PP->new->utf8->decode($4), at => time - $t0 };
+            if ($o{leave_after} && @events >= $o{leave_after}) { close $s; return ($head, \@events) }
+        }
+    }
+    close $s;
+    return ($head, \@events);
 }
 
 # ---------------------------------------------------------------- assertions

@@ -1,53 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_migrate, pl_store_projects and pl_prompts on a real SQLite database. */
-#include <unistd.h>
-
-#include "unit.h"
+#include "unit_db.h"
 #include "pl_migrate.h"
 #include "pl_prompts.h"
 #include "pl_status.h"
 #include "pl_store_projects.h"
 #include "pl_version.h"
-
-typedef struct {
-    apr_pool_t *p;
-    char file[64];
-    pl_db_t *db;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f;
-    const char *err;
-    int fd, from, to;
-
-    unit_pool_setup(state);
-    f = apr_pcalloc(*state, sizeof(*f));
-    f->p = *state;
-    strcpy(f->file, "/tmp/pl_store_XXXXXX");
-    fd = mkstemp(f->file);
-    assert_true(fd >= 0);
-    close(fd);
-    assert_int_equal(pl_db_open(&f->db, f->p, "sqlite3", f->file, &err), APR_SUCCESS);
-    assert_int_equal(pl_db_setup_connection(f->db, f->p, 1000), APR_SUCCESS);
-    assert_int_equal(pl_migrate_apply(f->db, f->p, PL_SRCDIR "/schema", &from, &to, NULL, NULL,
-                                      &err), APR_SUCCESS);
-    assert_int_equal(from, 0);
-    assert_int_equal(to, PL_SCHEMA_VERSION);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-
-    unlink(f->file);
-    unlink(apr_pstrcat(f->p, f->file, "-wal", NULL));
-    unlink(apr_pstrcat(f->p, f->file, "-shm", NULL));
-    *state = f->p;
-    return unit_pool_teardown(state);
-}
 
 static pl_project_t *project(apr_pool_t *p, const char *name)
 {
@@ -62,7 +20,7 @@ static pl_project_t *project(apr_pool_t *p, const char *name)
 
 static void migrate_is_idempotent(void **state)
 {
-    fixture_t *f = *state;
+    unit_db_t *f = *state;
     const char *err;
     int from, to, version;
 
@@ -76,7 +34,7 @@ static void migrate_is_idempotent(void **state)
 
 static void crud(void **state)
 {
-    fixture_t *f = *state;
+    unit_db_t *f = *state;
     pl_project_t *a = project(f->p, "alpha"), *got;
 
     assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
@@ -97,7 +55,7 @@ static void crud(void **state)
 
 static void names_are_unique(void **state)
 {
-    fixture_t *f = *state;
+    unit_db_t *f = *state;
     pl_project_t *a = project(f->p, "same"), *b = project(f->p, "same"), *c = project(f->p, "Same");
 
     assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
@@ -109,7 +67,7 @@ static void names_are_unique(void **state)
 
 static void writes_raise_the_revision(void **state)
 {
-    fixture_t *f = *state;
+    unit_db_t *f = *state;
     pl_project_t *a = project(f->p, "rev"), *dup = project(f->p, "rev");
     apr_int64_t r0, r1, r2, r3;
 
@@ -129,7 +87,7 @@ static void writes_raise_the_revision(void **state)
 
 static void lists_newest_first(void **state)
 {
-    fixture_t *f = *state;
+    unit_db_t *f = *state;
     pl_project_filter_t all = { .limit = 2 }, archived = { .status = "archived", .limit = 10 };
     apr_array_header_t *items;
     apr_int64_t total;
@@ -161,7 +119,7 @@ static void lists_newest_first(void **state)
  * newest refused (two editors at once), without a trace. */
 static void prompt_versions_and_stale_writes(void **state)
 {
-    fixture_t *f = *state;
+    unit_db_t *f = *state;
     pl_prompt_t *pr = apr_pcalloc(f->p, sizeof(*pr)), *stale, *now;
     pl_prompt_version_t *v;
     apr_array_header_t *items;
@@ -196,12 +154,12 @@ static void prompt_versions_and_stale_writes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(migrate_is_idempotent, setup, teardown),
-        cmocka_unit_test_setup_teardown(crud, setup, teardown),
-        cmocka_unit_test_setup_teardown(names_are_unique, setup, teardown),
-        cmocka_unit_test_setup_teardown(writes_raise_the_revision, setup, teardown),
-        cmocka_unit_test_setup_teardown(lists_newest_first, setup, teardown),
-        cmocka_unit_test_setup_teardown(prompt_versions_and_stale_writes, setup, teardown),
+        UNIT_DB_TEST(migrate_is_idempotent),
+        UNIT_DB_TEST(crud),
+        UNIT_DB_TEST(names_are_unique),
+        UNIT_DB_TEST(writes_raise_the_revision),
+        UNIT_DB_TEST(lists_newest_first),
+        UNIT_DB_TEST(prompt_versions_and_stale_writes),
     };
     return UNIT_RUN(tests);
 }
