@@ -30,6 +30,7 @@ int api_messages_list(mp_req_t *req)
     pl_jsonw_object(w, NULL);
     pl_jsonw_array(w, "items");
     for (i = 0; i < branch->nelts; i++) {
+        mp_chat_settle(req, req->r->pool, APR_ARRAY_IDX(branch, i, pl_message_t *));
         pl_jsonw_object(w, NULL);
         pl_message_write(w, APR_ARRAY_IDX(branch, i, pl_message_t *));
         pl_jsonw_end(w);
@@ -144,7 +145,7 @@ int api_messages_post(mp_req_t *req)
     turn->req = req;
     turn->p = p;
     if (stream) {
-        turn->sse = mp_sse_open(req->r);
+        turn->sse = mp_sse_open_reply(req->r);
         w = pl_jsonw_create(p, 256);
         pl_jsonw_object(w, NULL);
         pl_jsonw_int(w, "thread_id", t->id);
