@@ -25,6 +25,8 @@ mp_sse_t *mp_sse_open(request_rec *r)
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache, no-store");
     apr_table_setn(r->headers_out, "X-Accel-Buffering", "no");
     apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy",
+                   "default-src 'none'; frame-ancestors 'none'");
     /* mod_deflate would hold the events back to compress them */
     apr_table_setn(r->subprocess_env, "no-gzip", "1");
     return s;

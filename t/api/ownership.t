@@ -62,6 +62,11 @@ for my $backend (backends()) {
         my $th = $srv->json('POST', '/api/v1/threads', { title => 'owners', model => 'llama3.2:latest' }, bearer($owner));
         status_is($th, 201, "the owner's thread");
         my $thread_id = ($th->{json} || {})->{id};
+        # A reply in it (incomplete: the server is down) for the routes that name one.
+        my $msg = $srv->json('POST', "/api/v1/threads/$thread_id/messages", { content => 'hi', stream => JSON::PP::false },
+                             bearer($owner));
+        my $message_id = ((($msg->{json} || {})->{error} || {})->{details} || {})->{message_id};
+        ok($message_id, "a reply in the owner's thread") or diag_res($msg);
 
         my $rl = $srv->request('GET', '/api/v1/routes');
         status_is($rl, 200, 'GET /routes');
@@ -121,6 +126,7 @@ for my $backend (backends()) {
             $path =~ s/\{key\}/$vkey->{id}/g;
             $path =~ s/\{server\}/$server_id/g;
             $path =~ s/\{thread\}/$thread_id/g;
+            $path =~ s/\{message\}/$message_id/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
