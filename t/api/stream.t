@@ -10,6 +10,7 @@ use utf8;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
+use POSIX ();
 use Time::HiRes qw(time sleep);
 use PlanningTest qw(:all);
 use PlanningSSE;
@@ -24,7 +25,7 @@ my $REPLY = "Echo: $WORDS [end]";
 sub setup {
     my ($backend, %o) = @_;
     my $fake = start_fake(args => ['--token-delay-ms', $o{delay} // 100]);
-    my $srv = start_server(backend => $backend, extra => join("\n", $EXTRA, $o{extra} // ()));
+    my $srv = start_server(backend => $backend, extra => join("\n", $EXTRA, $o{extra} // ()), threads => $o{threads});
     status_is($srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
               'a model server');
     my $th = $srv->json('POST', '/api/v1/threads', { model => $o{model} // 'llama3.2:latest' });
@@ -303,6 +304,50 @@ for my $backend (backends()) {
         my $after = children_rss($srv);
         cmp_ok($after - $before, '<', 8 * 1024, "memory flat: the children's RSS grew "
                . sprintf('%.1f MB (%.1f -> %.1f MB)', ($after - $before) / 1024, $before / 1024, $after / 1024));
+        $srv->stop;
+    };
+
+    case "$backend: concurrent writers" => sub {
+        # apr_dbd's SQLite driver runs a process's statements under one mutex:
+        # a statement waiting there for the lock that another thread's
+        # transaction holds would stall the whole process (pl_db.c).
+        my ($fake, $srv, $tid) = setup($backend, delay => 0, threads => 40,
+                                       extra => "PlanningSQLiteBusyTimeout 1500\nPlanningMaxStreamsPerUser 40");
+        my @tids = ($tid, map { $srv->json("POST", "/api/v1/threads", { model => "llama3.2:latest" })->{json}{id} } 1 .. 29);
+        my $writes = sub {
+            my @c = map { PlanningSSE->start($srv, 'POST', "/api/v1/threads/$_/messages",
+                                             body => { content => "w $_", stream => JSON::PP::false }) } @tids;
+            return [ map { $_->status } @c ];
+        };
+        my $t0 = time;
+        is_deeply($writes->(), [ (201) x 30 ], '30 replies stored at once, each in a transaction');
+        cmp_ok(time - $t0, '<', 2, 'without a process stalling on its own lock');
+        return unless $backend eq 'sqlite3';
+        # another process holds the write lock
+        my $hold = sub {
+            my ($secs) = @_;
+            my $pid = fork // die "fork: $!";
+            if (!$pid) {
+                exec('sqlite3', $srv->{dbfile}, 'BEGIN IMMEDIATE;', 'UPDATE threads SET title = title;',
+                     ".shell sleep $secs", 'COMMIT;') or POSIX::_exit(1);
+            }
+            sleep 0.3;
+            return $pid;
+        };
+        my $pid = $hold->(1);
+        $t0 = time;
+        is_deeply($writes->(), [ (201) x 30 ], 'writers wait for a lock held elsewhere (1 s)');
+        cmp_ok(time - $t0, '>=', 0.5, 'they did wait');
+        cmp_ok(time - $t0, '<', 2.5, 'and then went through one after the other, none stalling on its own lock');
+        waitpid $pid, 0;
+        $pid = $hold->(3);
+        my $busy = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', stream => JSON::PP::false });
+        error_is($busy, 503, 'DATABASE_BUSY', 'longer than PlanningSQLiteBusyTimeout (1.5 s) => 503');
+        ok($busy->{headers}{'retry-after'}, 'with Retry-After');
+        waitpid $pid, 0;
+        status_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'again', stream => JSON::PP::false }),
+                  201, 'then it succeeds');
+        $srv->expect_log(qr/PLN01001: .*database is locked|PLN01001: .*busy/);
         $srv->stop;
     };
 
