@@ -1,9 +1,14 @@
 // bench/sse-client.js: the client side of bench/sse (Node 18+, built-ins only).
 //   ttft MODULE_URL TOKEN DIRECT_URL N   -> medians of time to first token, in ms
 //   relay MODULE_URL TOKEN TOKENS        -> reads that many token events, then leaves
+//   hold MODULE_URL TOKEN N SECONDS PPID -> opens N streams, holds them all for
+//                                           SECONDS, with the RSS of PPID's children
 'use strict';
 
-const [mode, url, token, third, fourth] = process.argv.slice(2);
+const fs = require('fs');
+const http = require('http');
+
+const [mode, url, token, third, fourth, fifth] = process.argv.slice(2);
 
 async function firstToken(target, headers, body, marker) {
   const t0 = process.hrtime.bigint();
@@ -65,4 +70,84 @@ async function relay() {
   console.log(JSON.stringify({ tokens, seconds: secs }));
 }
 
-(mode === 'ttft' ? ttft() : relay()).catch((e) => { console.error(e.message); process.exit(1); });
+// Resident memory (kB) of the processes whose parent is ppid: the httpd children.
+function childrenRss(ppid) {
+  let kb = 0, n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== ppid) continue;
+      const m = /^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) { kb += Number(m[1]); n++; }
+    } catch (e) { /* gone meanwhile */ }
+  }
+  return { kb, processes: n };
+}
+
+// One stream held open: counts its token events, notes an error event or
+// an early end. Resolves once the start event arrived (or it failed).
+function openStream(target, i, stats) {
+  const st = { tokens: 0, error: null, open: false, req: null };
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ content: `hold ${i}`, parent_id: 0 });
+    const fail = (why) => { if (!st.error) { st.error = why; stats.errors.push(why); } resolve(st); };
+    st.req = http.request(target, { method: 'POST', agent: false, headers: {
+      'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body),
+      Authorization: `Bearer ${token}` } }, (res) => {
+      if (res.statusCode !== 200) {
+        let text = '';
+        res.on('data', (c) => { text += c; });
+        res.on('end', () => { let code = ''; try { code = JSON.parse(text).error.code; } catch (e) { /* not JSON */ }
+                              fail(`HTTP ${res.statusCode} ${code}`.trim()); });
+        return;
+      }
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        buf += chunk;
+        let k;
+        while ((k = buf.indexOf('\n\n')) >= 0) {
+          const ev = buf.slice(0, k);
+          buf = buf.slice(k + 2);
+          if (ev.includes('event: start')) { st.open = true; resolve(st); }
+          else if (ev.includes('event: token')) st.tokens++;
+          else if (ev.includes('event: error')) fail(`error event: ${ev.split('\n').pop()}`);
+        }
+      });
+      res.on('end', () => { if (!stats.closing) fail('the stream ended'); });
+      res.on('error', () => { if (!stats.closing) fail('the stream broke'); });
+    });
+    st.req.on('error', (e) => { if (!stats.closing) fail(e.code || e.message); });
+    st.req.end(body);
+  });
+}
+
+async function hold() {
+  const n = Number(third), seconds = Number(fourth), ppid = Number(fifth);
+  const stats = { errors: [], closing: false };
+  const idle = childrenRss(ppid);
+  const streams = [];
+  const t0 = Date.now();
+  // 50 opening at a time: each start stores two rows before its first event
+  let next = 0;
+  await Promise.all(Array.from({ length: 50 }, async () => {
+    while (next < n) { const i = next++; streams.push(await openStream(url, i, stats)); }
+  }));
+  const openMs = Date.now() - t0;
+  const opened = streams.filter((s) => s.open && !s.error).length;
+  const before = streams.map((s) => s.tokens);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const held = childrenRss(ppid);
+  const alive = streams.filter((s, i) => s.open && !s.error && s.tokens > before[i]).length;
+  const tokens = streams.reduce((a, s, i) => a + s.tokens - before[i], 0);
+  stats.closing = true;
+  for (const s of streams) s.req.destroy();
+  const kinds = {};
+  for (const e of stats.errors) kinds[e] = (kinds[e] || 0) + 1;
+  console.log(JSON.stringify({ streams: n, opened, alive, errors: stats.errors.length, error_kinds: kinds,
+    open_seconds: openMs / 1000, held_seconds: seconds, tokens_while_held: tokens,
+    rss_idle_kb: idle.kb, rss_held_kb: held.kb, processes: held.processes }));
+}
+
+const modes = { ttft, relay, hold };
+modes[mode]().catch((e) => { console.error(e.message); process.exit(1); });

@@ -18,6 +18,8 @@
 #define MYSQL_LOCK_WAIT    1205
 #define MYSQL_DEADLOCK     1213
 
+#define BUSY_PAUSE apr_time_from_msec(20)
+
 static apr_status_t apr_dbd_ready(apr_pool_t *p)
 {
     static int initialised;
@@ -166,20 +168,41 @@ static int retry_fresh(pl_db_t *db, const pl_sql_t *sql, int rc, int attempt)
     return 1;
 }
 
+/* apr_dbd's SQLite driver runs every statement of the process under one
+ * mutex, so a statement must not wait for a lock inside it: the thread whose
+ * transaction holds the lock would wait for the mutex to finish, and every
+ * thread of the process would stall for the whole timeout. SQLite itself
+ * does not wait (busy_timeout 0; the driver retries for about 1.5 s,
+ * releasing the mutex between tries); a statement still refused as busy is
+ * tried again here, outside the mutex, until db->busy_timeout_ms has passed
+ * since it began. */
+static int retry_busy(pl_db_t *db, int rc, apr_time_t started)
+{
+    if (db->dialect != PL_DB_SQLITE3
+        || apr_time_now() - started >= apr_time_from_msec(db->busy_timeout_ms)
+        || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EBUSY)
+        return 0;
+    apr_sleep(BUSY_PAUSE);
+    return 1;
+}
+
 apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
                         int nargs, const char **args, int *nrows)
 {
     apr_dbd_prepared_t *st;
+    apr_time_t started = apr_time_now();
     apr_status_t rv;
-    int rc, n = 0, attempt;
+    int rc, n = 0, attempt = 0;
 
-    for (attempt = 0;; attempt++) {
+    for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
         rc = apr_dbd_pquery(db->driver, p, db->handle, &n, st, nargs, args);
         if (rc == 0)
             break;
-        if (!retry_fresh(db, sql, rc, attempt))
+        if (retry_busy(db, rc, started))
+            continue;
+        if (!retry_fresh(db, sql, rc, attempt++))
             return failure(db, rc, sql->label);
     }
     if (nrows)
@@ -218,17 +241,20 @@ apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
 {
     apr_dbd_prepared_t *st;
     apr_dbd_results_t *res;
+    apr_time_t started = apr_time_now();
     apr_status_t rv;
-    int rc, attempt;
+    int rc, attempt = 0;
 
-    for (attempt = 0;; attempt++) {
+    for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
         res = NULL;
         rc = apr_dbd_pselect(db->driver, p, db->handle, &res, st, 0, nargs, args);
         if (rc == 0)
             break;
-        if (!retry_fresh(db, sql, rc, attempt))
+        if (retry_busy(db, rc, started))
+            continue;
+        if (!retry_fresh(db, sql, rc, attempt++))
             return failure(db, rc, sql->label);
     }
     return read_all(db, p, res, sql->label, pres);
@@ -255,6 +281,7 @@ apr_status_t pl_db_stamp(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql, apr_in
 
 apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text)
 {
+    apr_time_t started = apr_time_now();
     apr_dbd_results_t *res = NULL;
     pl_db_result_t *ignored;
     int rc, nrows = 0;
@@ -263,8 +290,11 @@ apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text)
         rc = apr_dbd_query(db->driver, db->handle, &nrows, text);
         return rc ? failure(db, rc, "(text)") : APR_SUCCESS;
     }
-    /* SQLite's query call reports a PRAGMA's row as a failure: select it. */
-    rc = apr_dbd_select(db->driver, p, db->handle, &res, text, 0);
+    /* SQLite's query call reports a PRAGMA's row as a failure: select it.
+     * A new connection after a crash may find the log being recovered. */
+    while ((rc = apr_dbd_select(db->driver, p, db->handle, &res, text, 0)) != 0
+           && retry_busy(db, rc, started))
+        res = NULL;
     if (rc != 0)
         return failure(db, rc, "(text)");
     return read_all(db, p, res, "(text)", &ignored);
@@ -291,8 +321,8 @@ apr_status_t pl_db_setup_connection(pl_db_t *db, apr_pool_t *p, int busy_timeout
     apr_status_t rv;
 
     if (db->dialect == PL_DB_SQLITE3) {
-        if ((rv = pl_db_exec_text(db, p, apr_psprintf(p, "PRAGMA busy_timeout=%d",
-                                                      busy_timeout_ms))) != APR_SUCCESS
+        db->busy_timeout_ms = busy_timeout_ms;
+        if ((rv = pl_db_exec_text(db, p, "PRAGMA busy_timeout=0")) != APR_SUCCESS
             || (rv = pl_db_exec_text(db, p, "PRAGMA synchronous=NORMAL")) != APR_SUCCESS
             || (rv = pl_db_exec_text(db, p, "PRAGMA foreign_keys=ON")) != APR_SUCCESS)
             return rv;
@@ -312,10 +342,27 @@ apr_status_t pl_db_setup_connection(pl_db_t *db, apr_pool_t *p, int busy_timeout
 
 apr_status_t pl_db_begin(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t **ptx)
 {
-    int rc = apr_dbd_transaction_start(db->driver, p, db->handle, ptx);
+    apr_time_t started = apr_time_now();
+    apr_status_t rv = APR_SUCCESS;
+    int rc;
 
-    if (rc)
-        return failure(db, rc, "(begin)");
+    /* The driver begins IMMEDIATE: the one statement of a transaction that
+     * waits for the lock. A BEGIN that failed still leaves the connection
+     * marked as in a transaction, and the next failure would make it refuse
+     * every statement: unmark it before a retry, or before giving up. */
+    for (;;) {
+        *ptx = NULL;
+        if ((rc = apr_dbd_transaction_start(db->driver, p, db->handle, ptx)) == 0)
+            break;
+        if (!retry_busy(db, rc, started))
+            rv = failure(db, rc, "(begin)");
+        if (*ptx) {
+            apr_dbd_transaction_mode_set(db->driver, *ptx, APR_DBD_TRANSACTION_ROLLBACK);
+            apr_dbd_transaction_end(db->driver, p, *ptx);
+        }
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
     /* By default a failed statement makes the driver refuse every later one
      * in the transaction, the retry of a stale statement included; the
      * caller decides at pl_db_end whether to commit. */

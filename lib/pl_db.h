@@ -19,6 +19,7 @@ typedef struct {
     apr_hash_t *prepared;   /* label -> apr_dbd_prepared_t, for the connection's life */
     apr_pool_t *stmt_pool;  /* outlives every request on this connection */
     pl_db_dialect_e dialect;
+    int busy_timeout_ms;    /* SQLite: how long a statement waits for a lock (0: no wait) */
 } pl_db_t;
 
 /* One statement: a unique label, the SQLite text, and the MySQL text when it
@@ -46,8 +47,9 @@ pl_db_t *pl_db_wrap(apr_pool_t *p, const apr_dbd_driver_t *driver, apr_dbd_t *ha
 apr_status_t pl_db_open(pl_db_t **pdb, apr_pool_t *p, const char *driver,
                         const char *params, const char **perr);
 
-/* Runs once on every new connection: SQLite gets WAL, a busy timeout and
- * foreign keys; MySQL gets utf8mb4, UTC and strict mode. */
+/* Runs once on every new connection: SQLite gets WAL, foreign keys and no
+ * busy timeout of its own (db->busy_timeout_ms is waited here, see
+ * pl_db.c); MySQL gets utf8mb4, UTC and strict mode. */
 apr_status_t pl_db_setup_connection(pl_db_t *db, apr_pool_t *p, int busy_timeout_ms);
 
 apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,

@@ -54,8 +54,10 @@ static int reply_branch(mp_req_t *req, const pl_thread_t *t)
     pl_jsonw_object(w, NULL);
     pl_jsonw_array(w, "items");
     for (i = 0; i < branch->nelts; i++) {
-        const pl_message_t *m = APR_ARRAY_IDX(branch, i, const pl_message_t *);
+        pl_message_t *m = APR_ARRAY_IDX(branch, i, pl_message_t *);
         const apr_array_header_t *siblings = pl_msgtree_children(tree, m->parent_id);
+
+        mp_chat_settle(req, req->r->pool, m);
         pl_jsonw_object(w, NULL);
         pl_message_write(w, m);
         write_ids(w, "sibling_ids", siblings);
@@ -323,7 +325,7 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
     turn->req = req;
     turn->p = p;
     if (stream) {
-        turn->sse = mp_sse_open(req->r);
+        turn->sse = mp_sse_open_reply(req->r);
         w = pl_jsonw_create(p, 256);
         pl_jsonw_object(w, NULL);
         pl_jsonw_int(w, "thread_id", t->id);

@@ -9,14 +9,15 @@
 #include "pl_http.h"
 #include "pl_ollama.h"
 #include "pl_status.h"
+#include "pl_stream.h"
+#include "pl_time.h"
 
 #define CONNECT_TIMEOUT_MS 5000
 #define STREAM_TIMEOUT_MS  (30 * 60 * 1000)
 #define IDLE_TIMEOUT_S     60
 #define ERROR_BODY_MAX     4096
-#define TEXT_MAX           (16 * 1024 * 1024)
-#define HEARTBEAT          apr_time_from_sec(15)
 #define STOP_CHECK         apr_time_from_msec(250)
+#define SAVE_EVERY         apr_time_from_msec(250)
 #define STOP_LIFETIME      apr_time_from_sec(60)
 #define SLOT_LIFETIME      apr_time_from_sec(3600)   /* a crashed child's slots expire */
 
@@ -105,17 +106,41 @@ static void append(apr_pool_t *p, mp_chat_buf_t *b, const char *s, apr_size_t n,
     b->buf[b->len] = '\0';
 }
 
+/* One event of reply text; its id is where the reply now stands. */
 static int send_text(mp_chat_t *t, const char *event, const char *text)
 {
     pl_jsonw_t *w;
 
-    if (!t->sse)
-        return 1;
-    w = pl_jsonw_create(t->p, 64 + strlen(text));
+    apr_pool_clear(t->scratch);
+    w = pl_jsonw_create(t->scratch, 64 + strlen(text));
     pl_jsonw_object(w, NULL);
     pl_jsonw_str(w, "text", text);
     pl_jsonw_end(w);
+    t->sse->pos.content = t->text.len;
+    t->sse->pos.thinking = t->thinking.len;
     return mp_sse_send(t->sse, event, pl_jsonw_text(w, NULL));
+}
+
+/* Keeps a token or a piece of thinking, within PlanningMaxReplySize (a
+ * server that never stops cannot fill the memory), and relays it. 0 ends
+ * the reading. */
+static int take_text(mp_chat_t *t, mp_chat_buf_t *b, const char *event, const char *text)
+{
+    apr_size_t n = strlen(text);
+
+    if (t->text.len + t->thinking.len + n > (apr_size_t)t->req->conf->max_reply) {
+        t->error_code = "reply_too_large";
+        t->error_message = "the reply grew past the size allowed (PlanningMaxReplySize)";
+        return 0;
+    }
+    t->started = 1;
+    append(t->p, b, text, n, (apr_size_t)t->req->conf->max_reply);
+    if (!t->sse)
+        return 1;
+    if (!t->scratch)
+        apr_pool_create(&t->scratch, t->p);
+    /* A client gone may come back (PlanningStreamGrace): on_poll decides. */
+    return send_text(t, event, text) || t->req->conf->stream_grace > 0;
 }
 
 static int on_event(void *baton, const pl_chat_event_t *ev)
@@ -124,13 +149,9 @@ static int on_event(void *baton, const pl_chat_event_t *ev)
 
     switch (ev->type) {
     case PL_CHAT_TOKEN:
-        t->started = 1;
-        append(t->p, &t->text, ev->text, strlen(ev->text), TEXT_MAX);
-        return !send_text(t, "token", ev->text);
+        return !take_text(t, &t->text, "token", ev->text);
     case PL_CHAT_THINKING:
-        t->started = 1;
-        append(t->p, &t->thinking, ev->text, strlen(ev->text), TEXT_MAX);
-        return !send_text(t, "thinking", ev->text);
+        return !take_text(t, &t->thinking, "thinking", ev->text);
     case PL_CHAT_DONE:
         t->reply->prompt_tokens = ev->prompt_tokens;
         t->reply->completion_tokens = ev->completion_tokens;
@@ -163,23 +184,74 @@ static int on_data(void *baton, long status, const char *data, apr_size_t len)
     return rv != APR_SUCCESS;
 }
 
-/* About every 100 ms while the model runs: a client gone, a stop asked
- * for, or a silence long enough to need a heartbeat. */
+/* The client is gone and no reader followed the reply for the grace
+ * period: nobody will read what the model writes. */
+static int left_for_good(mp_chat_t *t, apr_time_t now)
+{
+    if (!t->sse || !mp_sse_client_gone(t->sse))
+        return 0;
+    if (t->readers > 0) {
+        t->alone_since = 0;
+        return 0;
+    }
+    if (!t->alone_since)
+        t->alone_since = now;
+    return now - t->alone_since >= apr_time_from_sec(t->req->conf->stream_grace);
+}
+
+/* Saves the text into the row while someone may read it from there (the
+ * client gone, or a reader following), at most every SAVE_EVERY; and stamps
+ * the row at least every third of PlanningStreamLease, so that a reply
+ * whose process died is told from a model that is only slow. */
+static void save_progress(mp_chat_t *t, apr_time_t now)
+{
+    apr_interval_time_t lease = apr_time_from_sec(t->req->conf->stream_lease) / 3;
+    apr_size_t len = t->text.len + t->thinking.len;
+    int wanted = (t->sse && t->sse->gone) || t->readers > 0;
+
+    if (!t->reply || !t->reply->id || !t->req->db || now < t->next_save)
+        return;
+    if (!t->lease_due)
+        t->lease_due = now + lease;   /* the row was stamped when it was stored */
+    if (!(wanted && len != t->saved_len) && now < t->lease_due)
+        return;
+    if (!t->scratch)
+        apr_pool_create(&t->scratch, t->p);
+    apr_pool_clear(t->scratch);
+    t->next_save = now + SAVE_EVERY;
+    if (pl_stream_save(t->req->db, t->scratch, t->reply->id, t->text.buf, t->thinking.buf)
+        != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r,
+                      "PLN00603: could not save reply %" APR_INT64_T_FMT " so far; retrying",
+                      t->reply->id);
+        return;
+    }
+    t->saved_len = len;
+    t->lease_due = now + lease;
+}
+
+/* About every 100 ms while the model runs: a client gone for good, a stop
+ * asked for, readers to save for, or a silence long enough to need a
+ * heartbeat. */
 static int on_poll(void *baton)
 {
     mp_chat_t *t = baton;
     apr_time_t now = apr_time_now();
-    int ok;
 
-    if (t->sse && mp_sse_client_gone(t->sse))
-        return 1;
-    if (t->stop_key && now >= t->next_stop_check) {
+    if (left_for_good(t, now))
+        return t->client_gone = 1;
+    if (now >= t->next_stop_check) {
         t->next_stop_check = now + STOP_CHECK;
-        if (mp_shared_add(t->req->r, t->stop_key, 0, now + STOP_LIFETIME, &ok) > 0)
+        if (t->stop_key && mp_shared_get(t->req->r, t->stop_key) > 0)
             return t->stopped = 1;
+        if (!t->readers_key && t->reply && t->reply->id)
+            t->readers_key = mp_chat_readers_key(t->p, t->reply->id);
+        if (t->readers_key)
+            t->readers = mp_shared_get(t->req->r, t->readers_key);
     }
-    if (t->sse && now - t->sse->last_write > HEARTBEAT)
-        return !mp_sse_comment(t->sse, "keep-alive");
+    save_progress(t, now);
+    if (t->sse && !t->sse->gone)
+        mp_sse_heartbeat(t->sse, apr_time_from_sec(t->req->conf->sse_heartbeat));
     return 0;
 }
 
@@ -275,7 +347,7 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
         t->error_message = "stopped on request";
         return 1;
     }
-    if (t->sse && t->sse->gone) {
+    if (t->client_gone) {
         t->error_code = "client_gone";
         t->error_message = "the client went away";
         return 1;
@@ -405,4 +477,27 @@ int mp_chat_http_status(const char *code)
          : !strcmp(code, "busy") ? HTTP_SERVICE_UNAVAILABLE
          : !strcmp(code, "upstream_timeout") ? HTTP_GATEWAY_TIME_OUT
          : HTTP_BAD_GATEWAY;
+}
+
+const char *mp_chat_readers_key(apr_pool_t *p, apr_int64_t message_id)
+{
+    return apr_psprintf(p, "readers:m%" APR_INT64_T_FMT, message_id);
+}
+
+int mp_chat_settle(mp_req_t *req, apr_pool_t *p, pl_message_t *m)
+{
+    apr_time_t stale = apr_time_now() - apr_time_from_sec(req->conf->stream_lease);
+    int swept = 0;
+
+    if (strcmp(m->state, "streaming") || !m->updated_at
+        || strcmp(m->updated_at, pl_time_rfc3339(p, stale)) >= 0)
+        return 0;
+    if (pl_stream_interrupt(req->db, p, m->id, stale, &swept) != APR_SUCCESS || !swept)
+        return 0;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
+                  "PLN00604: reply %" APR_INT64_T_FMT " was left streaming by a process that"
+                  " stopped; marked incomplete", m->id);
+    m->state = "incomplete";
+    m->error_code = "interrupted";
+    return 1;
 }

@@ -38,6 +38,16 @@ typedef struct {
     int started;                  /* a token (or thinking) arrived */
     apr_time_t next_stop_check;
     int stopped;
+    int client_gone;              /* the client left and no reader came back in time */
+
+    /* for readers who reconnect (GET .../messages/{id}/stream) */
+    apr_pool_t *scratch;          /* one event's or one save's allocations */
+    const char *readers_key;      /* the shared count of readers of the reply */
+    apr_int32_t readers;          /* as last read */
+    apr_time_t alone_since;       /* the client gone and no reader since; 0: not alone */
+    apr_size_t saved_len;         /* bytes of text in the row */
+    apr_time_t next_save;         /* saves are throttled */
+    apr_time_t lease_due;         /* when the row must be stamped again to count as alive */
 } mp_chat_t;
 
 /* A slot for one more reply, within the process's and the user's caps
@@ -52,6 +62,17 @@ const char *mp_chat_stop_key(apr_pool_t *p, apr_int64_t thread_id);
 void mp_chat_stop_clear(mp_req_t *req, const char *key);
 /* Asks the process streaming under key to stop; 0 when it could not be passed on. */
 int mp_chat_stop_request(mp_req_t *req, const char *key);
+
+/* The shared key counting the readers that follow reply message_id from
+ * its row: while there is one, the generating request saves the text as it
+ * grows, and a client gone is waited for (PlanningStreamGrace). */
+const char *mp_chat_readers_key(apr_pool_t *p, apr_int64_t message_id);
+
+/* A reply still "streaming" that its generator stopped stamping for
+ * PlanningStreamLease (its process died) becomes "incomplete" with
+ * "interrupted", in the database and in m (p: scratch allocations).
+ * Returns 1 when it did. */
+int mp_chat_settle(mp_req_t *req, apr_pool_t *p, pl_message_t *m);
 
 /* Asks the servers in order until one settles the reply: a server that
  * fails before the first token hands over to the next. Then c->reply holds

@@ -31,6 +31,10 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->user_streams = MP_UNSET;
     conf->server_retry = MP_UNSET;
     conf->job_lease = MP_UNSET;
+    conf->stream_grace = MP_UNSET;
+    conf->sse_heartbeat = MP_UNSET;
+    conf->stream_lease = MP_UNSET;
+    conf->max_reply = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -56,6 +60,10 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->user_streams = MERGE(user_streams);
     conf->server_retry = MERGE(server_retry);
     conf->job_lease = MERGE(job_lease);
+    conf->stream_grace = MERGE(stream_grace);
+    conf->sse_heartbeat = MERGE(sse_heartbeat);
+    conf->stream_lease = MERGE(stream_lease);
+    conf->max_reply = MERGE(max_reply);
     if (add->token_key) {
         conf->token_key = add->token_key;
         conf->token_key_len = add->token_key_len;
@@ -267,6 +275,31 @@ static const char *set_job_lease(cmd_parms *cmd, void *dc, const char *arg)
     return parse_int(cmd, arg, 5, 3600, &conf_of(cmd)->job_lease);
 }
 
+static const char *set_stream_grace(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 0, 3600, &conf_of(cmd)->stream_grace);
+}
+
+static const char *set_sse_heartbeat(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 3600, &conf_of(cmd)->sse_heartbeat);
+}
+
+static const char *set_stream_lease(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 3, 3600, &conf_of(cmd)->stream_lease);
+}
+
+static const char *set_max_reply(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_int64_t v = 0;
+    const char *err = parse_size(cmd, arg, 1024, APR_INT64_C(256) << 20, &v);
+
+    if (!err)
+        conf_of(cmd)->max_reply = (apr_off_t)v;
+    return err;
+}
+
 static const char *set_json_depth(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 512, &conf_of(cmd)->json_depth);
@@ -306,6 +339,14 @@ const command_rec mp_config_cmds[] = {
                   "Chat replies one httpd process serves at once (default 64)"),
     AP_INIT_TAKE1("PlanningMaxStreamsPerUser", set_user_streams, NULL, RSRC_CONF,
                   "Chat replies one user may have at once, across processes (default 4)"),
+    AP_INIT_TAKE1("PlanningStreamGrace", set_stream_grace, NULL, RSRC_CONF,
+                  "Seconds a reply goes on after its reader left, for one to reconnect (default 30, 0: none)"),
+    AP_INIT_TAKE1("PlanningSSEHeartbeat", set_sse_heartbeat, NULL, RSRC_CONF,
+                  "Seconds of silence on an event stream before a keep-alive comment (default 15)"),
+    AP_INIT_TAKE1("PlanningStreamLease", set_stream_lease, NULL, RSRC_CONF,
+                  "Seconds a reply may go unsaved before it counts as interrupted (default 30)"),
+    AP_INIT_TAKE1("PlanningMaxReplySize", set_max_reply, NULL, RSRC_CONF,
+                  "Bytes of text a model reply may grow to (default 4M)"),
     AP_INIT_ITERATE("PlanningModelServerAllow", set_model_allow, NULL, RSRC_CONF,
                     "Private, loopback or LAN subnets model servers may be on (default none)"),
     AP_INIT_TAKE1("PlanningModelServerRetry", set_server_retry, NULL, RSRC_CONF,
@@ -351,6 +392,14 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->server_retry = MP_DEFAULT_SERVER_RETRY;
         if (conf->job_lease == MP_UNSET)
             conf->job_lease = MP_DEFAULT_JOB_LEASE;
+        if (conf->stream_grace == MP_UNSET)
+            conf->stream_grace = MP_DEFAULT_STREAM_GRACE;
+        if (conf->sse_heartbeat == MP_UNSET)
+            conf->sse_heartbeat = MP_DEFAULT_SSE_HEARTBEAT;
+        if (conf->stream_lease == MP_UNSET)
+            conf->stream_lease = MP_DEFAULT_STREAM_LEASE;
+        if (conf->max_reply == MP_UNSET)
+            conf->max_reply = MP_DEFAULT_MAX_REPLY;
     }
     return OK;
 }

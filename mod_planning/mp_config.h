@@ -19,6 +19,10 @@
 #define MP_DEFAULT_USER_STREAMS   4                 /* per user, all processes */
 #define MP_DEFAULT_SERVER_RETRY   30                /* seconds a failing model server is skipped */
 #define MP_DEFAULT_JOB_LEASE      30                /* seconds a job's claim lasts unrenewed */
+#define MP_DEFAULT_STREAM_GRACE   30                /* seconds a reply waits for a reader */
+#define MP_DEFAULT_SSE_HEARTBEAT  15                /* seconds of silence before a comment */
+#define MP_DEFAULT_STREAM_LEASE   30                /* seconds unsaved before a reply is dead */
+#define MP_DEFAULT_MAX_REPLY      (4 * 1024 * 1024) /* bytes of content and thinking */
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -45,6 +49,10 @@ typedef struct {
     int max_streams, user_streams;    /* concurrent chat replies: per process, per user */
     int server_retry;                 /* PlanningModelServerRetry, seconds */
     int job_lease;                    /* PlanningJobLease, seconds */
+    int stream_grace;                 /* seconds a reply goes on with no reader; 0: none */
+    int sse_heartbeat;                /* seconds of silence before a keep-alive comment */
+    int stream_lease;                 /* seconds a "streaming" reply may go unsaved */
+    apr_off_t max_reply;              /* bytes a reply may grow to */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

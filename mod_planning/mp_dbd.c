@@ -62,8 +62,11 @@ pl_db_t *mp_dbd_acquire(mp_req_t *req)
 {
     ap_dbd_t *rec;
 
-    if (!req->db && (rec = dbd_acquire(req->r)))
+    if (!req->db && (rec = dbd_acquire(req->r))) {
         req->db = wrap(req->r->pool, rec);
+        if (req->db)
+            req->db->busy_timeout_ms = req->conf->busy_timeout_ms;
+    }
     return req->db;
 }
 

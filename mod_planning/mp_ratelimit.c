@@ -138,6 +138,20 @@ apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, ap
     return n;
 }
 
+apr_int32_t mp_shared_get(request_rec *r, const char *key)
+{
+    apr_int32_t n = 0;
+    unsigned int len = sizeof(n);
+    apr_status_t rv;
+
+    if (!store.instance || apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
+        return 0;
+    rv = store.provider->retrieve(store.instance, r->server, (const unsigned char *)key,
+                                  (unsigned int)strlen(key), (unsigned char *)&n, &len, r->pool);
+    apr_global_mutex_unlock(store.mutex);
+    return rv == APR_SUCCESS && len == sizeof(n) && n > 0 ? n : 0;
+}
+
 int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit)
 {
     request_rec *r = req->r;

@@ -25,5 +25,8 @@ int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit);
  * *ok is 0 when the store failed (logged). */
 apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, apr_time_t expiry,
                           int *ok);
+/* A counter's value as it stands (0 when absent), its expiry untouched:
+ * what a watcher reads, so that only the counter's owners keep it alive. */
+apr_int32_t mp_shared_get(request_rec *r, const char *key);
 
 #endif

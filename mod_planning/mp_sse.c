@@ -46,6 +46,14 @@ mp_sse_t *mp_sse_open(request_rec *r)
     return s;
 }
 
+mp_sse_t *mp_sse_open_reply(request_rec *r)
+{
+    mp_sse_t *s = mp_sse_open(r);
+
+    s->reply = 1;
+    return s;
+}
+
 static int pass(mp_sse_t *s)
 {
     request_rec *r = s->r;
@@ -68,12 +76,26 @@ int mp_sse_comment(mp_sse_t *s, const char *text)
     return pass(s);
 }
 
+int mp_sse_heartbeat(mp_sse_t *s, apr_interval_time_t interval)
+{
+    if (apr_time_now() - s->last_write < interval)
+        return !s->gone;
+    return mp_sse_comment(s, "keep-alive");
+}
+
 int mp_sse_send(mp_sse_t *s, const char *event, const char *json)
 {
+    char id[PL_STREAM_ID_MAX];
+
     if (s->gone)
         return 0;
-    apr_brigade_printf(s->bb, NULL, NULL, "id: %" APR_INT64_T_FMT "\nevent: %s\ndata: %s\n\n",
-                       s->seq++, event, json);
+    if (s->reply) {
+        s->pos.end = !strcmp(event, "done") || !strcmp(event, "error");
+        pl_stream_id(id, &s->pos);
+    }
+    else
+        apr_snprintf(id, sizeof(id), "%" APR_INT64_T_FMT, s->seq++);
+    apr_brigade_printf(s->bb, NULL, NULL, "id: %s\nevent: %s\ndata: %s\n\n", id, event, json);
     return pass(s);
 }
 

@@ -5,18 +5,27 @@
 #define MP_SSE_H
 
 #include "mp_module.h"
+#include "pl_stream.h"
 
 typedef struct {
     request_rec *r;
     apr_bucket_brigade *bb;
-    apr_int64_t seq;          /* the id: of the next event */
+    apr_int64_t seq;          /* the id: of the next event (plain streams) */
+    int reply;                /* a model reply: ids are positions in it */
+    pl_stream_pos_t pos;      /* of a reply: what the client has once the next event is out */
     int gone;                 /* the client went away: nothing more is written */
     apr_os_sock_t fd;         /* the client's socket, -1 under HTTP/2 */
     apr_time_t last_write;
 } mp_sse_t;
 
-/* Sets the reply up as an event stream (no compression, no caching). */
+/* Sets the reply up as an event stream (no compression, no caching); the
+ * events' ids count 1, 2, 3 ... */
 mp_sse_t *mp_sse_open(request_rec *r);
+/* The same for a model reply: each event's id is the position in the reply
+ * (pl_stream_pos_t) a reconnecting client sends back as Last-Event-ID; the
+ * writer of the text moves s->pos before each event. "done" and "error"
+ * end the reply: their ids say so. */
+mp_sse_t *mp_sse_open_reply(request_rec *r);
 
 /* The same in two steps, for streams of another type (the Ollama proxy's
  * NDJSON): the client's connection, watched while nothing is decided, and
@@ -34,6 +43,10 @@ int mp_sse_send(mp_sse_t *s, const char *event, const char *json);
 
 /* A comment line that keeps an idle stream open through proxies. */
 int mp_sse_comment(mp_sse_t *s, const char *text);
+
+/* A keep-alive comment when nothing was written for interval: proxies and
+ * browsers drop streams that stay silent. Returns 0 once the client is gone. */
+int mp_sse_heartbeat(mp_sse_t *s, apr_interval_time_t interval);
 
 /* True when the client closed its side: polled while the model is silent,
  * so an abandoned stream is noticed in milliseconds, not at the next write. */

@@ -11,6 +11,7 @@ use Test::More;
 use Time::HiRes qw(time sleep);
 use POSIX ();
 use PlanningTest qw(:all);
+use PlanningSSE;
 
 PlanningTest::require_build();
 
@@ -25,10 +26,24 @@ sub last_chat {
     return $chats[-1] ? $chats[-1]{body} : {};
 }
 
+# An SSE reply: [events], each {id, event, data, at}; leave_after N closes
+# the connection after N events, as a client that goes away.
+sub sse {
+    my ($srv, $path, $body, %o) = @_;
+    my $s = PlanningSSE->start($srv, 'POST', $path, body => $body, token => $o{token});
+    my @events;
+    while (my $e = $s->next_event(30)) {
+        push @events, $e;
+        if ($o{leave_after} && @events >= $o{leave_after}) { $s->leave; last }
+    }
+    return ($s->{head}, \@events);
+}
+
 for my $backend (backends()) {
     subtest "$backend: chat" => sub {
         my $fake = start_fake(args => ['--token-delay-ms', '40']);
-        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        # no grace: a client that leaves stops the model at once
+        my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningStreamGrace 0");
         status_is($srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
                   'a model server');
         my $th = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest', system_prompt => 'Be brief.',
@@ -49,7 +64,10 @@ for my $backend (backends()) {
         like($head, qr{content-type: text/event-stream}i, 'an event stream');
         is_deeply([ map { $_->{event} } @$ev ], [qw(start token token token token token done)],
                   'start, a token per word, done') or diag explain $ev;
-        is_deeply([ map { $_->{id} } @$ev ], [1 .. @$ev], 'every event has an increasing id');
+        my ($pos, @ids) = (0, '0.0');
+        push @ids, ($pos += length $_->{data}{text}) . '.0' for @$ev[1 .. $#$ev - 1];
+        is_deeply([ map { $_->{id} } @$ev ], [@ids, "$pos.0.end"],
+                  'every id is the position in the reply (bytes of content.thinking), ".end" on the last');
         my @tok = grep { $_->{event} eq 'token' } @$ev;
         cmp_ok($tok[-1]{at} - $tok[0]{at}, '>=', 0.1, 'tokens arrived over time, not at once');
         is(join('', map { $_->{data}{text} } @tok), 'Echo: one two three [end]', 'the tokens make the reply');
@@ -88,7 +106,7 @@ for my $backend (backends()) {
         is($r->{json}{error}{code}, 'busy', 'busy');
         fake_control($fake, 'POST', 'reset');
 
-        # A client that leaves: the model stops (SECURITY.md 24).
+        # A client that leaves with no grace period: the model stops at once (SECURITY.md 24).
         fake_control($fake, 'POST', 'config', { token_delay_ms => 100, endless => JSON::PP::true });
         ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'go on forever' }, leave_after => 3);
         my $aborted;
@@ -161,6 +179,37 @@ for my $backend (backends()) {
         fake_control($fake, 'POST', 'reset');
         status_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'again', stream => JSON::PP::false }),
                   201, 'the slot is free again');
+        $srv->stop;
+    };
+
+    subtest "$backend: a client that leaves, with a grace period" => sub {
+        my $fake = start_fake(args => ['--token-delay-ms', '100']);
+        my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningStreamGrace 2");
+        $srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} });
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        fake_control($fake, 'POST', 'config', { endless => JSON::PP::true });
+        my (undef, $ev) = sse($srv, "/api/v1/threads/$tid/messages", { content => 'go on forever' }, leave_after => 3);
+        my $left = time;
+        sleep 1;
+        my $log = fake_control($fake, 'GET', 'log?path=/api/chat') || [];
+        ok($log->[-1] && !$log->[-1]{aborted} && !defined $log->[-1]{ended},
+           'a second after the client left, the model still writes (waiting for it to come back)');
+        my $aborted_at;
+        for (1 .. 80) {
+            $log = fake_control($fake, 'GET', 'log?path=/api/chat') || [];
+            if ($log->[-1] && $log->[-1]{aborted}) { $aborted_at = time; last }
+            sleep 0.1;
+        }
+        ok($aborted_at, 'then the stand-in saw the generation aborted');
+        cmp_ok(($aborted_at // 0) - $left, '>=', 1.8, 'once the 2 s grace period was over');
+        cmp_ok(($aborted_at // 99) - $left, '<', 4, 'and soon after it');
+        sleep 0.3;
+        my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
+        my $reply = $m->{json}{items}[-1];
+        is($reply->{state}, 'incomplete', 'the reply is kept incomplete');
+        is($reply->{error_code}, 'client_gone', 'client_gone');
+        my $sent = join '', map { $_->{data}{text} // '' } @$ev;
+        cmp_ok(length $reply->{content}, '>', length $sent, 'with what the model wrote after the client left');
         $srv->stop;
     };
 

@@ -75,6 +75,11 @@ for my $backend (backends()) {
         my $jb = $srv->json('POST', "/api/v1/servers/$server_id/models/pull", { name => 'llama3.2:1b' });
         status_is($jb, 202, "the admin's job");
         my $job_id = ($jb->{json} || {})->{id};
+        # A reply in it (incomplete: the server is down) for the routes that name one.
+        my $msg = $srv->json('POST', "/api/v1/threads/$thread_id/messages", { content => 'hi', stream => JSON::PP::false },
+                             bearer($owner));
+        my $message_id = ((($msg->{json} || {})->{error} || {})->{details} || {})->{message_id};
+        ok($message_id, "a reply in the owner's thread") or diag_res($msg);
 
         my $rl = $srv->request('GET', '/api/v1/routes');
         status_is($rl, 200, 'GET /routes');
@@ -162,7 +167,7 @@ for my $backend (backends()) {
             $path =~ s/\{version\}/1/g;
             $path =~ s/\{job\}/$job_id/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
-            $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/regenerate$} ? 'assistant' : 'any')/e;
+            $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
                                  : $srv->request($route->{method}, $path, bearer($token));

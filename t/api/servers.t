@@ -14,7 +14,7 @@ use PlanningTest qw(:all);
 
 PlanningTest::require_build();
 
-my $EXTRA = "PlanningModelServerAllow 127.0.0.0/8";
+my $EXTRA = "PlanningModelServerAllow 127.0.0.0/8\nPlanningStreamGrace 0";
 
 for my $backend (backends()) {
     subtest "$backend: servers and models" => sub {

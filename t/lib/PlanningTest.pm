@@ -725,7 +725,7 @@ sub sse_post {
         last unless $n;
         $buf .= $chunk;
         if (!defined $head && $buf =~ s/^(.*?)\r\n\r\n//s) { $head = $1 }
-        while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: (\d+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
+        while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: ([^\n]+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
             push @events, { id => $2, event => $3, data => JSON::PP->new->utf8->decode($4), at => time - $t0 };
             if ($o{leave_after} && @events >= $o{leave_after}) { close $s; return ($head, \@events) }
         }
