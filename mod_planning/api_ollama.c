@@ -231,7 +231,13 @@ static int ask(relay_t *t, const pl_server_t *s)
     t->upstream_error = 0;
     t->reader = pl_chat_reader_create(t->p, on_event, t);
     pl_chat_reader_on_line(t->reader, on_line, t);
+    mp_chat_server_runs(t->req, s, 1);
     rv = pl_http_stream(t->p, &hr, on_data, on_poll, t, &resp);
+    mp_chat_server_runs(t->req, s, -1);
+    if (t->status >= 500)
+        mp_chat_server_failed(t->req, s, apr_psprintf(t->p, "it answered %ld", t->status));
+    else if (rv == PL_EUPSTREAM && !t->status)   /* no answer at all */
+        mp_chat_server_failed(t->req, s, resp.error);
     if (t->client->gone)
         return 1;
     if (t->relayed) {
@@ -251,14 +257,18 @@ static int ask(relay_t *t, const pl_server_t *s)
                   apr_pstrcat(t->p, "model server ", s->name, " sent an empty stream", NULL));
 }
 
-/* The enabled servers, in the order the module asks them. */
+/* The enabled servers, in the order a chat in a thread asks them:
+ * priority, health, then the fewest runs going. */
 static int candidates(mp_req_t *req, apr_array_header_t **servers)
 {
     apr_status_t rv = pl_servers_list(req->db, req->r->pool, 1, servers);
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         mp_reply_status(req, rv, "server");
-    return rv == APR_SUCCESS;
+        return 0;
+    }
+    *servers = mp_chat_order(req, *servers, 0);
+    return 1;
 }
 
 /* Passes the request to the first server that settles it. A run of the

@@ -274,34 +274,34 @@ static const char *server_key(apr_pool_t *p, const char *what, const pl_server_t
 }
 
 /* Seconds the server is still skipped for (0: not). */
-static apr_int32_t down_for(mp_chat_t *t, const pl_server_t *s)
+static apr_int32_t down_for(mp_req_t *req, const pl_server_t *s)
 {
     apr_int32_t until;
     int ok;
 
-    until = mp_shared_add(t->req->r, server_key(t->p, "down", s), 0,
-                          apr_time_now() + apr_time_from_sec(t->req->conf->server_retry), &ok);
+    until = mp_shared_add(req->r, server_key(req->r->pool, "down", s), 0,
+                          apr_time_now() + apr_time_from_sec(req->conf->server_retry), &ok);
     return until > shared_now() ? until - shared_now() : 0;
 }
 
-static void mark_down(mp_chat_t *t, const pl_server_t *s, const char *why)
+void mp_chat_server_failed(mp_req_t *req, const pl_server_t *s, const char *why)
 {
-    const char *key = server_key(t->p, "down", s);
-    apr_int32_t until = shared_now() + t->req->conf->server_retry, was;
-    apr_time_t expiry = apr_time_now() + apr_time_from_sec(t->req->conf->server_retry + 1);
+    const char *key = server_key(req->r->pool, "down", s);
+    apr_int32_t until = shared_now() + req->conf->server_retry, was;
+    apr_time_t expiry = apr_time_now() + apr_time_from_sec(req->conf->server_retry + 1);
     int ok;
 
-    was = mp_shared_add(t->req->r, key, 0, expiry, &ok);
-    mp_shared_add(t->req->r, key, until - was, expiry, &ok);
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00604: model server %s skipped by"
-                  " chats for %d s: %s", s->name, t->req->conf->server_retry, why);
+    was = mp_shared_add(req->r, key, 0, expiry, &ok);
+    mp_shared_add(req->r, key, until - was, expiry, &ok);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "PLN00604: model server %s skipped by"
+                  " model runs for %d s: %s", s->name, req->conf->server_retry, why);
 }
 
-static apr_int32_t streams_on(mp_chat_t *t, const pl_server_t *s, apr_int32_t delta)
+apr_int32_t mp_chat_server_runs(mp_req_t *req, const pl_server_t *s, apr_int32_t delta)
 {
     int ok;
 
-    return mp_shared_add(t->req->r, server_key(t->p, "streams", s), delta,
+    return mp_shared_add(req->r, server_key(req->r->pool, "streams", s), delta,
                          apr_time_now() + SLOT_LIFETIME, &ok);
 }
 
@@ -339,9 +339,9 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     hr.idle_timeout_s = IDLE_TIMEOUT_S;
     t->reader = pl_chat_reader_create_for(t->p, s->kind, on_event, t);
     t->reply->server_id = s->id;
-    streams_on(t, s, 1);
+    mp_chat_server_runs(t->req, s, 1);
     rv = pl_http_stream(t->p, &hr, on_data, on_poll, t, &resp);
-    streams_on(t, s, -1);
+    mp_chat_server_runs(t->req, s, -1);
     if (t->stopped) {
         t->error_code = "stopped";
         t->error_message = "stopped on request";
@@ -358,7 +358,7 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
                       : t->status == HTTP_SERVICE_UNAVAILABLE ? "busy" : "upstream_error";
         t->error_message = msg ? msg : apr_psprintf(t->p, "the server answered %ld", t->status);
         if (t->status >= 500)
-            mark_down(t, s, apr_psprintf(t->p, "it answered %ld", t->status));
+            mp_chat_server_failed(t->req, s, apr_psprintf(t->p, "it answered %ld", t->status));
         return t->started;
     }
     if (rv == PL_EUPSTREAM) {
@@ -366,7 +366,7 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
                       : resp.connected && t->status ? "upstream_closed" : "upstream_unreachable";
         t->error_message = resp.error;
         if (!t->status)   /* no answer at all */
-            mark_down(t, s, resp.error);
+            mp_chat_server_failed(t->req, s, resp.error);
         return t->started;
     }
     if (!t->error_code && !pl_chat_reader_done(t->reader)) {
@@ -396,13 +396,13 @@ static int by_priority_then_load(const void *a, const void *b)
     return x->rank - y->rank;
 }
 
-/* The servers to ask, in order: healthy ones, the preferred first, by priority, then the fewest
- * replies streaming; a server that failed lately is left out, unless every
- * one did (then all are tried rather than none). */
-static apr_array_header_t *choose(mp_chat_t *t, const apr_array_header_t *servers)
+apr_array_header_t *mp_chat_order(mp_req_t *req, const apr_array_header_t *servers,
+                                  apr_int64_t preferred)
 {
-    apr_array_header_t *healthy = apr_array_make(t->p, servers->nelts + 1, sizeof(candidate_t));
-    apr_array_header_t *all = apr_array_make(t->p, servers->nelts + 1, sizeof(candidate_t));
+    apr_pool_t *p = req->r->pool;
+    apr_array_header_t *healthy = apr_array_make(p, servers->nelts + 1, sizeof(candidate_t));
+    apr_array_header_t *all = apr_array_make(p, servers->nelts + 1, sizeof(candidate_t));
+    apr_array_header_t *order;
     int i;
 
     for (i = 0; i < servers->nelts; i++) {
@@ -410,40 +410,42 @@ static apr_array_header_t *choose(mp_chat_t *t, const apr_array_header_t *server
         apr_int32_t down;
 
         c.s = APR_ARRAY_IDX(servers, i, pl_server_t *);
-        c.streams = streams_on(t, c.s, 0);
+        c.streams = mp_chat_server_runs(req, c.s, 0);
         c.rank = i;
-        c.preferred = t->preferred_server && c.s->id == t->preferred_server;
+        c.preferred = preferred && c.s->id == preferred;
         APR_ARRAY_PUSH(all, candidate_t) = c;
-        if ((down = down_for(t, c.s)) > 0)
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00603: model server %s"
+        if ((down = down_for(req, c.s)) > 0)
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "PLN00603: model server %s"
                           " skipped: it failed lately; tried again in %d s", c.s->name, down);
         else
             APR_ARRAY_PUSH(healthy, candidate_t) = c;
     }
     if (!healthy->nelts && all->nelts) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r, "PLN00605: every model server"
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "PLN00605: every model server"
                       " failed lately; asking them all anyway");
         healthy = all;
     }
     qsort(healthy->elts, (size_t)healthy->nelts, sizeof(candidate_t), by_priority_then_load);
+    order = apr_array_make(p, healthy->nelts + 1, sizeof(pl_server_t *));
     for (i = 0; i < healthy->nelts; i++) {
         candidate_t *c = &APR_ARRAY_IDX(healthy, i, candidate_t);
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, t->req->r, "PLN00606: choice %d: model server"
-                      " %s (priority %d, %d replies streaming)", i + 1, c->s->name,
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, "PLN00606: choice %d: model server"
+                      " %s (priority %d, %d runs going)", i + 1, c->s->name,
                       c->s->priority, (int)c->streams);
+        APR_ARRAY_PUSH(order, pl_server_t *) = c->s;
     }
-    return healthy;
+    return order;
 }
 
 void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers)
 {
-    apr_array_header_t *order = choose(c, servers);
+    apr_array_header_t *order = mp_chat_order(c->req, servers, c->preferred_server);
     int i, settled = 0;
 
     c->error_code = "model_not_found";
     c->error_message = "no enabled model server is configured";
     for (i = 0; i < order->nelts && !settled; i++)
-        settled = ask(c, APR_ARRAY_IDX(order, i, candidate_t).s);
+        settled = ask(c, APR_ARRAY_IDX(order, i, pl_server_t *));
     c->reply->content = c->text.buf ? c->text.buf : "";
     c->reply->thinking = c->thinking.buf;
     c->reply->state = c->error_code ? "incomplete" : "complete";

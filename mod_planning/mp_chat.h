@@ -74,6 +74,17 @@ const char *mp_chat_readers_key(apr_pool_t *p, apr_int64_t message_id);
  * Returns 1 when it did. */
 int mp_chat_settle(mp_req_t *req, apr_pool_t *p, pl_message_t *m);
 
+/* The servers in the order a model run asks them: the preferred one first
+ * (a project's default; 0: none), then by priority, then the fewest runs
+ * going on each across processes. A server that failed lately is left out
+ * for PlanningModelServerRetry, unless every one did. */
+apr_array_header_t *mp_chat_order(mp_req_t *req, const apr_array_header_t *servers,
+                                  apr_int64_t preferred);
+/* Marks s as failing (unreachable, or a 5xx): every process skips it for a while. */
+void mp_chat_server_failed(mp_req_t *req, const pl_server_t *s, const char *why);
+/* Adds delta to the runs going on s, across processes; returns the count. */
+apr_int32_t mp_chat_server_runs(mp_req_t *req, const pl_server_t *s, apr_int32_t delta);
+
 /* Asks the servers in order until one settles the reply: a server that
  * fails before the first token hands over to the next. Then c->reply holds
  * the content, thinking, state ("complete" or "incomplete") and error code. */
