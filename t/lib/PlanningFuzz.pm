@@ -80,7 +80,7 @@ sub c_literal {
     my ($bytes) = @_;
     return '"' . join('', map {
         my $o = ord($_);
-        ($o < 0x20 || $o > 0x7e || $_ eq '"' || $_ eq '\\') ? sprintf('\\x%02x""', $o) : $_
+        $_ eq '"' || $_ eq '\\' ? "\\$_" : $o < 0x20 || $o > 0x7e ? sprintf('\\%03o', $o) : $_
     } split(//, $bytes)) . '"';
 }
 
