@@ -158,9 +158,10 @@ sub run_target {
     local $ENV{UBSAN_OPTIONS} = 'print_stacktrace=1';
     my @log = `$run`;
     my $status = $?;
+    write_file("$tmp/fuzz.log", join('', @log));
     my @found = grep { /^(?:crash|leak|timeout|oom)-/ } map { basename($_) } glob("$tmp/*");
-    my ($execs) = map { /^stat::number_of_executed_units:\s*(\d+)/ ? $1 : () } @log;
-    $execs //= 0;
+    my %stat = map { /^stat::(\w+):\s*(\d+)/ ? ($1 => $2) : () } @log;
+    my $execs = $stat{number_of_executed_units} // 0;
     my $clean = Test::More::ok($status == 0 && !@found,
                                "fuzz_$target ran ${seconds}s without a finding");
     if (!$clean) {
@@ -172,7 +173,8 @@ sub run_target {
                              . (length($bytes) <= 2048 ? c_literal($bytes) : 'see the file'));
         }
     }
-    Test::More::ok($execs > $seeds, "fuzz_$target executed $execs inputs from $seeds seeds");
+    Test::More::ok($execs > $seeds, "fuzz_$target executed $execs inputs from $seeds seeds"
+                   . " (peak RSS " . ($stat{peak_rss_mb} // '?') . ' MB)');
     return $clean ? $execs : -1;
 }
 
