@@ -7,10 +7,40 @@
 #include "pl_status.h"
 #include "pl_url.h"
 
+/* The end of the host in hostinfo (host[:port] as written), or NULL: a name
+ * of letters, digits, '-', '.' and '_', or an IPv6 literal in brackets.
+ * apr_uri_parse alone is lenient here: it reads "[::1]x" as the host "::1]". */
+static const char *host_end(const char *hostinfo)
+{
+    static const char NAME[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
+    apr_size_t n;
+
+    if (*hostinfo != '[')
+        return (n = strspn(hostinfo, NAME)) ? hostinfo + n : NULL;
+    n = strspn(hostinfo + 1, "0123456789abcdefABCDEF:.");
+    return n && hostinfo[n + 1] == ']' ? hostinfo + n + 2 : NULL;
+}
+
+/* True for 1..65535 in decimal digits; apr_uri_parse would take "65617" as
+ * port 81 and "-1" as 65535. */
+static int port_valid(const char *s)
+{
+    long v = 0;
+
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || (v = v * 10 + (*s - '0')) > 65535)
+            return 0;
+    }
+    return v > 0;
+}
+
 apr_status_t pl_url_parse(apr_pool_t *p, const char *url, pl_url_t *out, const char **why)
 {
     apr_uri_t uri;
     apr_size_t n;
+    const char *end;
 
     memset(out, 0, sizeof(*out));
     if (!url || strlen(url) > 2048 || strpbrk(url, " \t\r\n\\")) {
@@ -35,7 +65,11 @@ apr_status_t pl_url_parse(apr_pool_t *p, const char *url, pl_url_t *out, const c
         *why = "must not have a query or fragment";
         return PL_EINVAL;
     }
-    if (uri.port_str && (!*uri.port_str || uri.port == 0)) {
+    if (!uri.hostinfo || !(end = host_end(uri.hostinfo)) || (*end && *end != ':')) {
+        *why = "must name a host by name or IP address";
+        return PL_EINVAL;
+    }
+    if (*end == ':' && !port_valid(end + 1)) {
         *why = "has an invalid port";
         return PL_EINVAL;
     }

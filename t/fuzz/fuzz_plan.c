@@ -6,37 +6,12 @@
  * children, levels 1..3, every line inside the input, issue codes known,
  * and JSON that Jansson reads back. t/fuzz/plan.t seeds it with the unit
  * test fixtures and a dictionary of the words the parser looks for. */
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <apr_general.h>
-#include <apr_pools.h>
-#include <apr_strings.h>
-
+#include "fuzz.h"
 #include "pl_json.h"
 #include "pl_jsonw.h"
 #include "pl_plan.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static apr_pool_t *root;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    if (apr_initialize() != APR_SUCCESS || apr_pool_create(&root, NULL) != APR_SUCCESS)
-        abort();
-    return 0;
-}
-
-static void require(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static int one_of(const char *s, const char *const *list)
 {
@@ -93,13 +68,11 @@ static void check(apr_pool_t *p, const pl_plan_t *plan, int lines)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    apr_pool_t *p;
+    apr_pool_t *p = fuzz_pool();
     pl_plan_t *plan = NULL;
     int lines = 1;
     size_t i;
 
-    if (apr_pool_create(&p, root) != APR_SUCCESS)
-        abort();
     /* A bare '\r' ends a line for CommonMark as '\n' does. */
     for (i = 0; i < size; i++)
         lines += data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'));

@@ -1,14 +1,14 @@
 #!/usr/bin/perl
 # SPDX-License-Identifier: Apache-2.0
 # Builds t/fuzz/fuzz_threads.c with libFuzzer, ASan and UBSan and runs it for
-# PL_FUZZ_SECONDS (default 20) from seeds of each kind: search queries, an
+# PL_FUZZ_SECONDS (default 15) from seeds of each kind: search queries, an
 # exported thread, model titles. Passes when the fuzzer finds no crash,
 # leak, UB or contract violation.
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use PlanningFuzz;
+use PlanningFuzz qw(fuzz);
 
 # The first byte picks the parser: 0 search, 1 import, 2 title.
 my $doc = '{"format":"mod_planning.thread","format_version":1,"exported_at":"2026-01-02T03:04:05.678Z",'
@@ -39,7 +39,6 @@ my %seeds = (
     time      => "\x022026-11-22T10:00:00.123456789+02:30",
 );
 
-PlanningFuzz::run(name => 'threads', pkgs => 'apr-1 apr-util-1 jansson', seeds => \%seeds,
-                  sources => [qw(t/fuzz/fuzz_threads.c lib/pl_thread_search.c lib/pl_thread_export.c
-                                 lib/pl_threads.c lib/pl_messages.c lib/pl_chat_title.c lib/pl_db.c
-                                 lib/pl_json.c lib/pl_jsonw.c lib/pl_text.c lib/pl_time.c lib/pl_log.c)]);
+fuzz(target => 'threads', packages => [qw(apr-1 apr-util-1 jansson)], seeds => \%seeds,
+     lib => [qw(pl_thread_search.c pl_thread_export.c pl_threads.c pl_messages.c pl_chat_title.c
+                pl_db.c pl_json.c pl_jsonw.c pl_text.c pl_time.c pl_log.c)]);

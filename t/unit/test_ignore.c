@@ -3,6 +3,8 @@
  * more ignore files (with the directory that holds them) and asks about
  * paths; the expectations are what git 2.39 does (git check-ignore, and git
  * status where a trailing double-star pattern still lets a negation through). */
+#include <apr_time.h>
+
 #include "unit.h"
 #include "pl_ignore.h"
 
@@ -78,6 +80,11 @@ static const case_t CASES[] = {
     { "info/exclude at the root, .gitignore after it wins",
       { { "", "secret.txt\n*.bak\n" }, { "", "!keep.bak\n" } },
       { { "secret.txt", 0, 1 }, { "x.bak", 0, 1 }, { "keep.bak", 0, 0 } } },
+    /* found by t/fuzz/fuzz_ignore.c: the empty component after the last
+     * "**" was dropped, so the first line ignored every top-level directory */
+    { "a slash left after the directory-only one matches nothing (git status)",
+      { { "", "*/**//\na/**//\n**//\n" } },
+      { { "x", 1, 0 }, { "a", 1, 0 }, { "a/b", 1, 0 }, { "a/b/c", 0, 0 }, { "x/y", 1, 0 } } },
     { "a UTF-8 byte order mark and CRLF line ends",
       { { "", "\xEF\xBB\xBF*.o\r\n/bin/\r\n" } },
       { { "main.o", 0, 1 }, { "bin", 1, 1 }, { "bin", 0, 0 } } },
@@ -143,6 +150,34 @@ static void test_long_path(void **state)
     assert_true(pl_ignore_match(ign, path, 0));
 }
 
+/* Found by t/fuzz/fuzz_ignore.c: trying every way to spread the parts
+ * between the "**" over the components took time exponential in their
+ * number (C(40, 8) ways here, seconds; a dozen against sixty, hours). A
+ * checkout's .gitignore is anyone's to write. */
+static void test_many_double_stars_stay_fast(void **state)
+{
+    pl_ignore_t *ign = pl_ignore_create(*state);
+    char pattern[64] = "", path[128] = "";
+    apr_time_t start;
+    int i;
+
+    for (i = 0; i < 8; i++)
+        strcat(pattern, "a/**/");
+    strcat(pattern, "b\n");
+    for (i = 0; i < 40; i++)
+        strcat(path, "a/");
+    assert_int_equal(pl_ignore_add(ign, "", pattern, strlen(pattern)), 1);
+    start = apr_time_now();
+    strcat(path, "c");
+    assert_false(pl_ignore_match(ign, path, 0));
+    path[strlen(path) - 1] = 'b';
+    assert_true(pl_ignore_match(ign, path, 0));
+    /* each of the eight parts takes a component of its own */
+    assert_false(pl_ignore_match(ign, "a/a/a/a/a/a/a/b", 0));
+    assert_true(pl_ignore_match(ign, "a/a/a/a/a/a/a/a/b", 0));
+    assert_true(apr_time_now() - start < apr_time_from_msec(250));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +185,7 @@ int main(void)
         UNIT_TEST(test_counts_rules),
         UNIT_TEST(test_pop_drops_deeper_rules),
         UNIT_TEST(test_long_path),
+        UNIT_TEST(test_many_double_stars_stay_fast),
     };
     return UNIT_RUN(tests);
 }

@@ -45,6 +45,37 @@ static void refuses_bad_forms(void **state)
             fail_msg("accepted %s", *u);
 }
 
+/* Found by t/fuzz/fuzz_url.c: apr_uri_parse wraps ports past 65535 (65617
+ * became 81, -1 became 65535) and reads "[::1]x" as the host "::1]". */
+static void port_and_host_as_written(void **state)
+{
+    static const char *const bad[] = {
+        "http://93.184.216.34:65617/", "http://93.184.216.34:65536/", "http://93.184.216.34:-1/",
+        "http://93.184.216.34:+80/", "http://93.184.216.34:99999999999999999999/",
+        "http://93.184.216.34:/", "http://[::1]x/", "http://[::1]http://[::1]:11434/",
+        "http://[::1/", "http://[]/", "http://a'b/", "http://h%2e/", NULL
+    };
+    static const struct { const char *url, *host; apr_port_t port; } good[] = {
+        { "http://93.184.216.34:65535/", "93.184.216.34", 65535 },
+        { "http://h:00080", "h", 80 },
+        { "https://[2001:4860::8888]:8443/v1", "2001:4860::8888", 8443 },
+        { "http://ollama_1.lan-x/", "ollama_1.lan-x", 80 },
+    };
+    const char *const *u;
+    pl_url_t out;
+    const char *why;
+    apr_size_t i;
+
+    for (u = bad; *u; u++)
+        if (pl_url_parse(*state, *u, &out, &why) == APR_SUCCESS)
+            fail_msg("accepted %s (host %s, port %u)", *u, out.host, (unsigned)out.port);
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(pl_url_parse(*state, good[i].url, &out, &why), APR_SUCCESS);
+        assert_string_equal(out.host, good[i].host);
+        assert_int_equal(out.port, good[i].port);
+    }
+}
+
 static void refuses_private_targets(void **state)
 {
     static const char *const bad[] = {
@@ -97,6 +128,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(refuses_bad_forms),
+        UNIT_TEST(port_and_host_as_written),
         UNIT_TEST(refuses_private_targets),
         UNIT_TEST(allow_list_opens_a_subnet),
         UNIT_TEST(public_is_allowed),
