@@ -227,7 +227,9 @@ static void add_dep(walk_t *w, pl_plan_draft_t *d, const char *text, const char 
 
     dep->text = text;
     dep->anchor = anchor;
-    dep->line = line;
+    /* cmark-gfm's table extension can leave the paragraph it split from a
+     * table without a position: the objective's heading is the next best */
+    dep->line = line > 0 ? line : d->obj->line;
 }
 
 /* "Depends on:" values: internal links by their anchor and every id

@@ -464,6 +464,17 @@ static void odd_input(void **state)
     assert_null(plan->title);
     assert_int_equal(objective(plan, "a")->line, 4);
 
+    /* A dependency in the paragraph a table was split from (found by
+     * fuzz_plan): cmark gives that paragraph no line; the issue takes the
+     * heading's, never 0. */
+    plan = parse(*state, "# P\n\n## Pay\nDepends on: t\nh\n-|\n");
+    assert_int_equal(plan->issues->nelts >= 1, 1);
+    {
+        int i;
+        for (i = 0; i < plan->issues->nelts; i++)
+            assert_true(APR_ARRAY_IDX(plan->issues, i, pl_plan_issue_t).line >= 1);
+    }
+
     /* Several H1s are objectives, not a title. */
     plan = parse(*state, "# Phase 1: Core\n- [ ] a\n# Phase 2: Extras\n- [ ] b\n");
     assert_null(plan->title);
