@@ -77,9 +77,10 @@ int pl_job_ended(const pl_job_t *job)
 }
 
 /* v, or null when it is unknown: below 0, or 0 for an id. */
-static void int_or_null(pl_jsonw_t *w, const char *key, apr_int64_t v, int is_id)
+/* A count the server may not have sent yet (negative): null until it has. */
+static void count_or_null(pl_jsonw_t *w, const char *key, apr_int64_t v)
 {
-    if (v > 0 || (v == 0 && !is_id))
+    if (v >= 0)
         pl_jsonw_int(w, key, v);
     else
         pl_jsonw_str(w, key, NULL);
@@ -90,8 +91,8 @@ void pl_job_progress_write(pl_jsonw_t *w, const pl_job_progress_t *pr)
     pl_jsonw_int(w, "percent", pr->percent);
     pl_jsonw_str(w, "status", pr->message);
     pl_jsonw_str(w, "digest", pr->digest);
-    int_or_null(w, "completed", pr->completed, 0);
-    int_or_null(w, "total", pr->total, 0);
+    count_or_null(w, "completed", pr->completed);
+    count_or_null(w, "total", pr->total);
 }
 
 void pl_job_write(pl_jsonw_t *w, const pl_job_t *job)
@@ -99,8 +100,8 @@ void pl_job_write(pl_jsonw_t *w, const pl_job_t *job)
     pl_jsonw_int(w, "id", job->id);
     pl_jsonw_str(w, "kind", job->kind);
     pl_jsonw_str(w, "state", job->state);
-    int_or_null(w, "server_id", job->server_id, 1);
-    int_or_null(w, "project_id", job->project_id, 1);
+    pl_jsonw_id(w, "server_id", job->server_id);
+    pl_jsonw_id(w, "project_id", job->project_id);
     /* stored by us from checked values: JSON text of our own */
     pl_jsonw_raw(w, "payload", job->payload);
     pl_jsonw_raw(w, "result", job->result ? job->result : "null");
@@ -117,7 +118,7 @@ void pl_job_write(pl_jsonw_t *w, const pl_job_t *job)
         pl_jsonw_str(w, "error", NULL);
     pl_jsonw_bool(w, "cancel_requested", job->cancel_requested);
     pl_jsonw_int(w, "attempts", job->attempts);
-    int_or_null(w, "created_by", job->created_by, 1);
+    pl_jsonw_id(w, "created_by", job->created_by);
     pl_jsonw_str(w, "created_at", job->created_at);
     pl_jsonw_str(w, "started_at", job->started_at);
     pl_jsonw_str(w, "updated_at", job->updated_at);

@@ -80,9 +80,7 @@ int api_jobs_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", limit);
-    pl_jsonw_int(w, "offset", offset);
+    mp_reply_page(w, NULL, NULL, NULL, limit, offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }

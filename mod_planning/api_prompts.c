@@ -124,23 +124,6 @@ int api_prompts_create(mp_req_t *req)
     return reply_prompt(req, HTTP_CREATED, pr);
 }
 
-/* The paging members of a list: total, limit, offset and the links to
- * this page and the next, which keep the list's filters (a query string of
- * ours, "" for none). */
-static void page(pl_jsonw_t *w, apr_pool_t *p, const char *path, const char *filters, int limit,
-                 int offset, apr_int64_t total)
-{
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", limit);
-    pl_jsonw_int(w, "offset", offset);
-    pl_jsonw_object(w, "_links");
-    pl_jsonw_link(w, "self", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset), filters);
-    if ((apr_int64_t)offset + limit < total)
-        pl_jsonw_link(w, "next", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset + limit),
-                      filters);
-    pl_jsonw_end(w);
-}
-
 /* The filters of a prompt list as a query string for its links. */
 static const char *filter_query(apr_pool_t *p, const pl_prompt_filter_t *f)
 {
@@ -193,7 +176,7 @@ int api_prompts_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    page(w, p, MP_API_BASE "/prompts", filter_query(p, &f), f.limit, f.offset, total);
+    mp_reply_page(w, p, MP_API_BASE "/prompts", filter_query(p, &f), f.limit, f.offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }
@@ -258,7 +241,7 @@ int api_prompt_versions_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    page(w, p, path, "", limit, offset, total);
+    mp_reply_page(w, p, path, "", limit, offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }

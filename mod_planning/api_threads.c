@@ -175,9 +175,7 @@ static int on_page(page_t *pg, const pl_thread_t *t)
 static void write_page(pl_jsonw_t *w, const page_t *pg)
 {
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", pg->total);
-    pl_jsonw_int(w, "limit", pg->limit);
-    pl_jsonw_int(w, "offset", pg->offset);
+    mp_reply_page(w, NULL, NULL, NULL, pg->limit, pg->offset, pg->total);
     pl_jsonw_end(w);
 }
 

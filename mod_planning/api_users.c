@@ -26,17 +26,6 @@ static int reply_user(mp_req_t *req, int status, const pl_user_t *user)
     return mp_reply_json(req, status, w);
 }
 
-static void page_links(pl_jsonw_t *w, apr_pool_t *p, const char *path, int limit, int offset,
-                       apr_int64_t total)
-{
-    pl_jsonw_object(w, "_links");
-    pl_jsonw_link(w, "self", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset), NULL);
-    if ((apr_int64_t)offset + limit < total)
-        pl_jsonw_link(w, "next", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit,
-                                              offset + limit), NULL);
-    pl_jsonw_end(w);
-}
-
 int api_users_list(mp_req_t *req)
 {
     apr_array_header_t *users;
@@ -60,10 +49,7 @@ int api_users_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", limit);
-    pl_jsonw_int(w, "offset", offset);
-    page_links(w, req->r->pool, MP_API_BASE "/users", limit, offset, total);
+    mp_reply_page(w, req->r->pool, MP_API_BASE "/users", "", limit, offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }
@@ -251,10 +237,7 @@ int api_audit_list(mp_req_t *req)
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    pl_jsonw_int(w, "total", total);
-    pl_jsonw_int(w, "limit", f.limit);
-    pl_jsonw_int(w, "offset", f.offset);
-    page_links(w, req->r->pool, MP_API_BASE "/audit", f.limit, f.offset, total);
+    mp_reply_page(w, req->r->pool, MP_API_BASE "/audit", "", f.limit, f.offset, total);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
 }

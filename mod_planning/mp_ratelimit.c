@@ -108,21 +108,28 @@ void mp_ratelimit_child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
-apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, apr_time_t expiry,
-                          int *ok)
+/* The counter under key, 0 when absent; the caller holds store.mutex. */
+static apr_int32_t retrieve(request_rec *r, const char *key)
 {
     apr_int32_t n = 0;
     unsigned int len = sizeof(n);
     apr_status_t rv;
 
+    rv = store.provider->retrieve(store.instance, r->server, (const unsigned char *)key,
+                                  (unsigned int)strlen(key), (unsigned char *)&n, &len, r->pool);
+    return rv == APR_SUCCESS && len == sizeof(n) ? n : 0;
+}
+
+apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, apr_time_t expiry,
+                          int *ok)
+{
+    apr_int32_t n;
+    apr_status_t rv;
+
     *ok = 0;
     if (!store.instance || apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
         return 0;
-    rv = store.provider->retrieve(store.instance, r->server, (const unsigned char *)key,
-                                  (unsigned int)strlen(key), (unsigned char *)&n, &len, r->pool);
-    if (rv != APR_SUCCESS || len != sizeof(n))
-        n = 0;
-    n += delta;
+    n = retrieve(r, key) + delta;
     if (n < 0)
         n = 0;
     rv = store.provider->store(store.instance, r->server, (const unsigned char *)key,
@@ -140,16 +147,13 @@ apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, ap
 
 apr_int32_t mp_shared_get(request_rec *r, const char *key)
 {
-    apr_int32_t n = 0;
-    unsigned int len = sizeof(n);
-    apr_status_t rv;
+    apr_int32_t n;
 
     if (!store.instance || apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
         return 0;
-    rv = store.provider->retrieve(store.instance, r->server, (const unsigned char *)key,
-                                  (unsigned int)strlen(key), (unsigned char *)&n, &len, r->pool);
+    n = retrieve(r, key);
     apr_global_mutex_unlock(store.mutex);
-    return rv == APR_SUCCESS && len == sizeof(n) && n > 0 ? n : 0;
+    return n > 0 ? n : 0;
 }
 
 int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit)

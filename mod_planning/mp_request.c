@@ -342,3 +342,19 @@ int mp_request_read_json(mp_req_t *req)
     req->body_text = data;
     return 1;
 }
+
+void mp_reply_page(pl_jsonw_t *w, apr_pool_t *p, const char *path, const char *filters,
+                   int limit, int offset, apr_int64_t total)
+{
+    pl_jsonw_int(w, "total", total);
+    pl_jsonw_int(w, "limit", limit);
+    pl_jsonw_int(w, "offset", offset);
+    if (!path)
+        return;
+    pl_jsonw_object(w, "_links");
+    pl_jsonw_link(w, "self", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset), filters);
+    if ((apr_int64_t)offset + limit < total)
+        pl_jsonw_link(w, "next", apr_psprintf(p, "%s?limit=%d&offset=%d", path, limit, offset + limit),
+                      filters);
+    pl_jsonw_end(w);
+}

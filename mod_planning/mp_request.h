@@ -54,6 +54,11 @@ int mp_request_only_fields(mp_req_t *req, const char *const *known);
 /* The query string into *args, and its limit (1..200, default 50) and
  * offset (default 0). Returns 1, or 0 after a 400 naming the parameter. */
 int mp_request_paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset);
+/* The paging members of a list reply: total, limit, offset and, when path
+ * is given, _links to this page and the next that keep the list's filters
+ * (a query string of ours beginning with "&", or "" for none). */
+void mp_reply_page(pl_jsonw_t *w, apr_pool_t *p, const char *path, const char *filters,
+                   int limit, int offset, apr_int64_t total);
 
 int mp_reply_json(mp_req_t *req, int status, pl_jsonw_t *w);
 /* A JSON reply already rendered into text (allocated from the request pool). */
