@@ -11,9 +11,9 @@
 #include <apr_strings.h>
 
 #include "analyze.h"
-#include "pl_analyze.h"
-#include "pl_status.h"
-#include "pl_text.h"
+#include "gap/pl_analyze.h"
+#include "core/pl_status.h"
+#include "core/pl_text.h"
 
 #define BAR_WIDTH 30
 #define BAR_EVERY apr_time_from_msec(100)

@@ -11,12 +11,12 @@
 #include <apr_strings.h>
 
 #include "analyze.h"
-#include "pl_log.h"
-#include "pl_migrate.h"
-#include "pl_password.h"
-#include "pl_status.h"
-#include "pl_store_users.h"
-#include "pl_version.h"
+#include "core/pl_log.h"
+#include "db/pl_migrate.h"
+#include "auth/pl_password.h"
+#include "core/pl_status.h"
+#include "auth/pl_store_users.h"
+#include "core/pl_version.h"
 
 #ifndef PL_SCHEMA_DIR
 #define PL_SCHEMA_DIR "/usr/local/share/mod_planning/schema"

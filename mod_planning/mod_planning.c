@@ -10,9 +10,9 @@
 #include "mp_jobs.h"
 #include "mp_ratelimit.h"
 #include "mp_router.h"
-#include "pl_http.h"
-#include "pl_log.h"
-#include "pl_version.h"
+#include "core/pl_http.h"
+#include "core/pl_log.h"
+#include "core/pl_version.h"
 
 static server_rec *main_server;
 

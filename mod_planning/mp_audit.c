@@ -2,7 +2,7 @@
 #include <apr_strings.h>
 
 #include "mp_audit.h"
-#include "pl_audit.h"
+#include "auth/pl_audit.h"
 
 void mp_audit(mp_req_t *req, const char *action, const char *actor, apr_int64_t actor_id,
               const char *target_type, apr_int64_t target_id, int success)

@@ -4,10 +4,10 @@
 
 #include "mp_auth.h"
 #include "mp_request.h"
-#include "pl_jwt.h"
-#include "pl_status.h"
-#include "pl_store_users.h"
-#include "pl_time.h"
+#include "auth/pl_jwt.h"
+#include "core/pl_status.h"
+#include "auth/pl_store_users.h"
+#include "core/pl_time.h"
 
 #define ISSUER      "mod_planning"
 #define COOKIE_CSRF "pl_csrf"

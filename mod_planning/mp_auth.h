@@ -6,8 +6,8 @@
 #define MP_AUTH_H
 
 #include "mp_module.h"
-#include "pl_apikeys.h"
-#include "pl_user.h"
+#include "auth/pl_apikeys.h"
+#include "auth/pl_user.h"
 
 typedef enum {
     MP_PERM_PUBLIC = 0,  /* anyone, even unidentified */

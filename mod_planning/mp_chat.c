@@ -6,11 +6,11 @@
 
 #include "mp_chat.h"
 #include "mp_ratelimit.h"
-#include "pl_http.h"
-#include "pl_ollama.h"
-#include "pl_status.h"
-#include "pl_stream.h"
-#include "pl_time.h"
+#include "core/pl_http.h"
+#include "chat/pl_ollama.h"
+#include "core/pl_status.h"
+#include "chat/pl_stream.h"
+#include "core/pl_time.h"
 
 #define CONNECT_TIMEOUT_MS 5000
 #define STREAM_TIMEOUT_MS  (30 * 60 * 1000)

@@ -9,8 +9,8 @@
 
 #include "mp_request.h"
 #include "mp_sse.h"
-#include "pl_chat.h"
-#include "pl_servers.h"
+#include "chat/pl_chat.h"
+#include "chat/pl_servers.h"
 
 typedef struct {
     char *buf;

@@ -4,11 +4,11 @@
 
 #include "mp_config.h"
 #include "mp_ratelimit.h"
-#include "pl_jwt.h"
-#include "pl_path.h"
-#include "pl_user.h"
-#include "pl_status.h"
-#include "pl_text.h"
+#include "auth/pl_jwt.h"
+#include "core/pl_path.h"
+#include "auth/pl_user.h"
+#include "core/pl_status.h"
+#include "core/pl_text.h"
 
 #define MERGE(field) (add->field != MP_UNSET ? add->field : base->field)
 

@@ -3,7 +3,7 @@
 #define MP_CONFIG_H
 
 #include "mp_module.h"
-#include "pl_cache.h"
+#include "core/pl_cache.h"
 
 #define MP_UNSET (-1)
 

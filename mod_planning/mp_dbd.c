@@ -5,9 +5,9 @@
 #include <mod_dbd.h>
 
 #include "mp_dbd.h"
-#include "pl_log.h"
-#include "pl_migrate.h"
-#include "pl_version.h"
+#include "core/pl_log.h"
+#include "db/pl_migrate.h"
+#include "core/pl_version.h"
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;

@@ -14,9 +14,9 @@
 #include "mp_config.h"
 #include "mp_dbd.h"
 #include "mp_jobs.h"
-#include "pl_log.h"
-#include "pl_pull.h"
-#include "pl_servers.h"
+#include "core/pl_log.h"
+#include "chat/pl_pull.h"
+#include "chat/pl_servers.h"
 
 #define WATCHDOG_NAME "planning-jobs"
 #define POLL_EVERY    apr_time_from_sec(1)

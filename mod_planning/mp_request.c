@@ -3,8 +3,8 @@
 #include <apr_strings.h>
 
 #include "mp_request.h"
-#include "pl_status.h"
-#include "pl_text.h"
+#include "core/pl_status.h"
+#include "core/pl_text.h"
 
 #define READ_CHUNK 8192
 

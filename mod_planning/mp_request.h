@@ -6,9 +6,9 @@
 
 #include "mp_auth.h"
 #include "mp_config.h"
-#include "pl_db.h"
-#include "pl_json.h"
-#include "pl_jsonw.h"
+#include "db/pl_db.h"
+#include "core/pl_json.h"
+#include "core/pl_jsonw.h"
 
 typedef struct mp_req_t {
     request_rec *r;

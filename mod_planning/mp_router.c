@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <apr_strings.h>
 
-#include "api.h"
+#include "api/api.h"
 #include "mp_dbd.h"
 #include "mp_ratelimit.h"
 #include "mp_router.h"
-#include "pl_members.h"
-#include "pl_route.h"
-#include "pl_status.h"
-#include "pl_text.h"
+#include "auth/pl_members.h"
+#include "core/pl_route.h"
+#include "core/pl_status.h"
+#include "core/pl_text.h"
 
 #define P MP_API_BASE
 #define O MP_OLLAMA_BASE "/api"

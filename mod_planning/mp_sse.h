@@ -5,7 +5,7 @@
 #define MP_SSE_H
 
 #include "mp_module.h"
-#include "pl_stream.h"
+#include "chat/pl_stream.h"
 
 typedef struct {
     request_rec *r;

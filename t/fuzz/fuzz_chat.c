@@ -21,8 +21,8 @@
 #include <jansson.h>
 
 #include "fuzz.h"
-#include "pl_chat.h"
-#include "pl_status.h"
+#include "chat/pl_chat.h"
+#include "core/pl_status.h"
 
 typedef struct {
     apr_pool_t *p;

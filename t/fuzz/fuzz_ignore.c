@@ -19,7 +19,7 @@
 #include <apr_strings.h>
 
 #include "fuzz.h"
-#include "pl_ignore.h"
+#include "code/pl_ignore.h"
 
 #define BASE "d/e"
 #define MAX_COMPONENTS 16

@@ -14,8 +14,8 @@
 #include <jansson.h>
 
 #include "fuzz.h"
-#include "pl_json.h"
-#include "pl_status.h"
+#include "core/pl_json.h"
+#include "core/pl_status.h"
 
 /* Nesting of objects and arrays: [] is 1, [[]] is 2, a scalar 0. */
 static int depth_of(json_t *j)

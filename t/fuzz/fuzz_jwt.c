@@ -14,8 +14,8 @@
 #include <openssl/hmac.h>
 
 #include "fuzz.h"
-#include "pl_jwt.h"
-#include "pl_status.h"
+#include "auth/pl_jwt.h"
+#include "core/pl_status.h"
 
 #define FUZZ_KEY "fuzz-key-0123456789abcdef0123456"   /* 32 bytes */
 #define FUZZ_NOW 1700000000

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pl_json.h"
-#include "pl_jsonw.h"
-#include "pl_plan.h"
+#include "core/pl_json.h"
+#include "core/pl_jsonw.h"
+#include "plan/pl_plan.h"
 
 static int one_of(const char *s, const char *const *list)
 {

@@ -13,8 +13,8 @@
 #include <apr_strings.h>
 
 #include "fuzz.h"
-#include "pl_prompt_render.h"
-#include "pl_status.h"
+#include "chat/pl_prompt_render.h"
+#include "core/pl_status.h"
 
 static int alpha(char c)
 {

@@ -17,13 +17,13 @@
 #include <apr_pools.h>
 #include <apr_strings.h>
 
-#include "pl_chat_title.h"
-#include "pl_json.h"
-#include "pl_status.h"
-#include "pl_text.h"
-#include "pl_thread_export.h"
-#include "pl_thread_search.h"
-#include "pl_time.h"
+#include "chat/pl_chat_title.h"
+#include "core/pl_json.h"
+#include "core/pl_status.h"
+#include "core/pl_text.h"
+#include "chat/pl_thread_export.h"
+#include "chat/pl_thread_search.h"
+#include "core/pl_time.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,8 +15,8 @@
 #include <apr_strings.h>
 
 #include "fuzz.h"
-#include "pl_status.h"
-#include "pl_url.h"
+#include "core/pl_status.h"
+#include "core/pl_url.h"
 
 /* The URL as the header describes it: scheme "://" host [":" port] [path]. */
 typedef struct {

@@ -34,7 +34,7 @@ my %seeds = (
     stars_one => input('*' x 40 . "a\n" . "*a" x 20 . "*b\n", '', 'a' x 200),
 );
 
-fuzz(target => 'ignore', lib => [qw(pl_ignore.c)], packages => [qw(apr-1)],
+fuzz(target => 'ignore', lib => [qw(code/pl_ignore.c)], packages => [qw(apr-1)],
      max_len => 2048, timeout => 5, seeds => \%seeds,
      dict => ['**/', '/**', '/**/', '*', '?', '!', '#', '/', "\\", '[a-z]', "\n", "\r\n", "\0",
               'd/e/', 'a/']);

@@ -22,5 +22,5 @@ my @tokens = ("\n# ", "\n## ", "\n### ", "\n#### ", "\n- [ ] ", "\n- [x] ", "\n 
     "\xF0\x9F\x9A\xA7", "\xE2\xAC\x9C", "\xEF\xB8\x8F", "T\xC3\xA2ches",
     "Crit\xC3\xA8res d'acceptation", "Abh\xC3\xA4ngig von: ", "Aufgaben", "Tareas", "\r\n");
 fuzz(target => 'plan', packages => [qw(apr-1 apr-util-1 jansson libcmark-gfm libutf8proc)],
-     lib => [qw(pl_plan.c pl_plan_md.c pl_plan_head.c pl_plan_words.c pl_jsonw.c pl_json.c)],
+     lib => [qw(plan/pl_plan.c plan/pl_plan_md.c plan/pl_plan_head.c plan/pl_plan_words.c core/pl_jsonw.c core/pl_json.c)],
      max_len => 16384, seed_files => [glob("$root/t/unit/plans/*.md")], dict => \@tokens);

@@ -40,5 +40,5 @@ my %seeds = (
 );
 
 fuzz(target => 'threads', packages => [qw(apr-1 apr-util-1 jansson)], seeds => \%seeds,
-     lib => [qw(pl_thread_search.c pl_thread_export.c pl_threads.c pl_messages.c pl_chat_title.c
-                pl_db.c pl_json.c pl_jsonw.c pl_text.c pl_time.c pl_log.c)]);
+     lib => [qw(chat/pl_thread_search.c chat/pl_thread_export.c chat/pl_threads.c chat/pl_messages.c chat/pl_chat_title.c
+                db/pl_db.c core/pl_json.c core/pl_jsonw.c core/pl_text.c core/pl_time.c core/pl_log.c)]);

@@ -21,7 +21,7 @@ my @urls = (
 );
 my %seeds = map { sprintf('url%02d', $_) => $urls[$_] } 0 .. $#urls;
 
-fuzz(target => 'url', lib => [qw(pl_url.c)], packages => [qw(apr-1 apr-util-1)],
+fuzz(target => 'url', lib => [qw(core/pl_url.c)], packages => [qw(apr-1 apr-util-1)],
      max_len => 256, seeds => \%seeds,
      dict => ['http://', 'https://', '://', '[', ']', ':', '@', '/', '?', '#', '%', '.', '::ffff:',
               '65535', '65536', '0x', '127.0.0.1', '169.254.169.254']);

@@ -15,7 +15,7 @@ package PlanningFuzz;
 # Synopsis:
 #   use lib "$FindBin::Bin/../lib"; use PlanningFuzz qw(fuzz);
 #   fuzz(target     => 'url',                     # t/fuzz/fuzz_url.c
-#        lib        => [qw(pl_url.c)],            # lib/ sources linked in
+#        lib        => [qw(core/pl_url.c)],       # lib/ sources linked in
 #        packages   => [qw(apr-1 apr-util-1)],    # pkg-config names
 #        seconds    => 15,                        # default 15
 #        max_len    => 4096, timeout => 5,        # libFuzzer's -max_len, -timeout (s)

@@ -10,10 +10,10 @@
 #ifndef GAP_FIXTURE_H
 #define GAP_FIXTURE_H
 
-#include "pl_code.h"
-#include "pl_json.h"
-#include "pl_jsonw.h"
-#include "pl_plan.h"
+#include "code/pl_code.h"
+#include "core/pl_json.h"
+#include "core/pl_jsonw.h"
+#include "plan/pl_plan.h"
 
 static pl_code_file_t *fx_file(apr_pool_t *p, pl_code_t *c, const char *path, int is_test,
                                const char *header)

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "unit.h"
-#include "pl_bm25.h"
+#include "gap/pl_bm25.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-5)
 

@@ -2,7 +2,7 @@
 /* pl_cache: values are served only for the revision they were stored with,
  * and the cache stays within its bound. */
 #include "unit.h"
-#include "pl_cache.h"
+#include "core/pl_cache.h"
 
 static void serves_only_its_revision(void **state)
 {

@@ -4,9 +4,9 @@
  * others send them) and Ollama's NDJSON; and the request translated for
  * /v1/chat/completions. */
 #include "unit.h"
-#include "pl_chat.h"
-#include "pl_json.h"
-#include "pl_status.h"
+#include "chat/pl_chat.h"
+#include "core/pl_json.h"
+#include "core/pl_status.h"
 
 typedef struct {
     apr_pool_t *p;

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "pl_code.h"
-#include "pl_json.h"
-#include "pl_jsonw.h"
-#include "pl_status.h"
+#include "code/pl_code.h"
+#include "core/pl_json.h"
+#include "core/pl_jsonw.h"
+#include "core/pl_status.h"
 
 typedef struct {
     apr_pool_t *p;

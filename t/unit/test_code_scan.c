@@ -3,10 +3,10 @@
  * counts (pl_code_scan), body ends by braces, docs (pl_code_doc), language
  * detection and test paths (pl_lang), and the walk's skip rules. */
 #include "unit.h"
-#include "pl_code_doc.h"
-#include "pl_code_scan.h"
-#include "pl_lang.h"
-#include "pl_walk.h"
+#include "code/pl_code_doc.h"
+#include "code/pl_code_scan.h"
+#include "code/pl_lang.h"
+#include "code/pl_walk.h"
 
 /* One character per line: b blank, c comment, d docstring, x code. */
 static void expect_kinds(const char *lang_file, const char *text, const char *kinds,

@@ -6,9 +6,9 @@
 
 #include "unit.h"
 #include "gap_fixture.h"
-#include "pl_gap.h"
-#include "pl_status.h"
-#include "pl_tokens.h"
+#include "gap/pl_gap.h"
+#include "core/pl_status.h"
+#include "gap/pl_tokens.h"
 
 static pl_gap_t *run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *code,
                      const pl_gitlog_t *log)

@@ -11,8 +11,8 @@
 
 #include "unit.h"
 #include "git_fixture.h"
-#include "pl_gap.h"
-#include "pl_recommend.h"
+#include "gap/pl_gap.h"
+#include "gap/pl_recommend.h"
 
 static const char *const tree[][2] = {
     { "MASTER_PLAN.md",

@@ -4,8 +4,8 @@
 
 #include "unit.h"
 #include "git_fixture.h"
-#include "pl_gitlog.h"
-#include "pl_status.h"
+#include "code/pl_gitlog.h"
+#include "core/pl_status.h"
 
 typedef struct {
     apr_pool_t *p;

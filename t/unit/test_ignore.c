@@ -6,7 +6,7 @@
 #include <apr_time.h>
 
 #include "unit.h"
-#include "pl_ignore.h"
+#include "code/pl_ignore.h"
 
 typedef struct {
     const char *base;

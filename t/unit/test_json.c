@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_json: strict, bounded parsing of untrusted bodies (SECURITY.md 19). */
 #include "unit.h"
-#include "pl_json.h"
-#include "pl_status.h"
+#include "core/pl_json.h"
+#include "core/pl_status.h"
 
 static apr_status_t parse(apr_pool_t *p, const char *text, apr_size_t len, pl_json_t **j)
 {

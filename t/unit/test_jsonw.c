@@ -2,8 +2,8 @@
 /* pl_jsonw: replies are valid JSON whatever the strings hold; checked by
  * parsing the output back with Jansson (pl_json). */
 #include "unit.h"
-#include "pl_json.h"
-#include "pl_jsonw.h"
+#include "core/pl_json.h"
+#include "core/pl_jsonw.h"
 
 static void nests_and_separates(void **state)
 {

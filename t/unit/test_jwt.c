@@ -12,8 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "pl_jwt.h"
-#include "pl_status.h"
+#include "auth/pl_jwt.h"
+#include "core/pl_status.h"
 
 #define NOW  1700000000
 #define KEY  "k7Vq2#pL9!zR4wX8&mN1sT6yB3cF5hJ0"     /* 32 bytes */

@@ -8,9 +8,9 @@
 #include <apr_file_io.h>
 
 #include "unit.h"
-#include "pl_migrate.h"
-#include "pl_status.h"
-#include "pl_version.h"
+#include "db/pl_migrate.h"
+#include "core/pl_status.h"
+#include "core/pl_version.h"
 
 /* A schema directory with the repository's sqlite3 migrations. */
 static const char *copy_schema(apr_pool_t *p)

@@ -4,8 +4,8 @@
 #include <argon2.h>
 
 #include "unit.h"
-#include "pl_password.h"
-#include "pl_status.h"
+#include "auth/pl_password.h"
+#include "core/pl_status.h"
 
 static const char salt16[] = "0123456789abcdef";   /* 16 bytes used */
 #define SALT_LEN 16

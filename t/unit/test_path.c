@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include "unit.h"
-#include "pl_path.h"
-#include "pl_status.h"
+#include "core/pl_path.h"
+#include "core/pl_status.h"
 
 typedef struct {
     apr_pool_t *p;

@@ -8,9 +8,9 @@
 #include <apr_time.h>
 
 #include "unit.h"
-#include "pl_json.h"
-#include "pl_plan.h"
-#include "pl_status.h"
+#include "core/pl_json.h"
+#include "plan/pl_plan.h"
+#include "core/pl_status.h"
 
 static const char *fixture(apr_pool_t *p, const char *name, apr_size_t *len)
 {

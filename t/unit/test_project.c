@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_project: what a valid project is, for create, replace and patch. */
 #include "unit.h"
-#include "pl_path.h"
-#include "pl_project.h"
-#include "pl_status.h"
+#include "core/pl_path.h"
+#include "projects/pl_project.h"
+#include "core/pl_status.h"
 
 static apr_array_header_t *tmp_root(apr_pool_t *p)
 {

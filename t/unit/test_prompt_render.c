@@ -2,8 +2,8 @@
 /* pl_prompt_render: placeholders, the literal-brace escape, missing names,
  * no recursion, the size cap and the built-in values. */
 #include "unit.h"
-#include "pl_prompt_render.h"
-#include "pl_status.h"
+#include "chat/pl_prompt_render.h"
+#include "core/pl_status.h"
 
 static apr_hash_t *vals(apr_pool_t *p, const char *const *kv)
 {

@@ -2,9 +2,9 @@
 /* pl_proxy: the Ollama-compatible proxy's request checks, merged model
  * lists and version order; and the raw lines pl_chat hands a relay. */
 #include "unit.h"
-#include "pl_chat.h"
-#include "pl_proxy.h"
-#include "pl_status.h"
+#include "chat/pl_chat.h"
+#include "chat/pl_proxy.h"
+#include "core/pl_status.h"
 
 static pl_json_t *parse(apr_pool_t *p, const char *text)
 {

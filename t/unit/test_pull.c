@@ -2,8 +2,8 @@
 /* pl_pull: model names as Ollama checks them, and /api/pull's NDJSON
  * progress read into a job's progress (the status sequence of OLLAMA.md 5). */
 #include "unit.h"
-#include "pl_pull.h"
-#include "pl_status.h"
+#include "chat/pl_pull.h"
+#include "core/pl_status.h"
 
 static void names(void **state)
 {

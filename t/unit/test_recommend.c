@@ -3,7 +3,7 @@
  * and rationales, on the shop of gap_fixture.h and on plans with cycles. */
 #include "unit.h"
 #include "gap_fixture.h"
-#include "pl_recommend.h"
+#include "gap/pl_recommend.h"
 
 static pl_recommend_t *recommend(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *code)
 {

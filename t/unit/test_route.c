@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_route: path patterns of the REST API. */
 #include "unit.h"
-#include "pl_route.h"
+#include "core/pl_route.h"
 
 static void matches_table(void **state)
 {

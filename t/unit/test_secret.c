@@ -2,8 +2,8 @@
 /* pl_secret: random API keys and refresh tokens, their stored hash, and the
  * strict parsing of a presented token (SECURITY.md item 10). */
 #include "unit.h"
-#include "pl_secret.h"
-#include "pl_status.h"
+#include "core/pl_secret.h"
+#include "core/pl_status.h"
 
 #define S43 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123_-_"   /* 43 valid chars */
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_migrate, pl_store_projects and pl_prompts on a real SQLite database. */
 #include "unit_db.h"
-#include "pl_migrate.h"
-#include "pl_prompts.h"
-#include "pl_status.h"
-#include "pl_store_projects.h"
-#include "pl_version.h"
+#include "db/pl_migrate.h"
+#include "chat/pl_prompts.h"
+#include "core/pl_status.h"
+#include "projects/pl_store_projects.h"
+#include "core/pl_version.h"
 
 static pl_project_t *project(apr_pool_t *p, const char *name)
 {

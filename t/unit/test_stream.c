@@ -3,8 +3,8 @@
  * where a reconnecting reader may resume. The database part is covered by
  * t/api/stream.t against SQLite and MariaDB. */
 #include "unit.h"
-#include "pl_status.h"
-#include "pl_stream.h"
+#include "core/pl_status.h"
+#include "chat/pl_stream.h"
 
 static void ids_round_trip(void **state)
 {

@@ -4,13 +4,13 @@
  * through a real SQLite database (search, import, subtree delete, chat
  * defaults). */
 #include "unit_db.h"
-#include "pl_chat_defaults.h"
-#include "pl_chat_title.h"
-#include "pl_status.h"
-#include "pl_text.h"
-#include "pl_thread_export.h"
-#include "pl_thread_search.h"
-#include "pl_time.h"
+#include "chat/pl_chat_defaults.h"
+#include "chat/pl_chat_title.h"
+#include "core/pl_status.h"
+#include "core/pl_text.h"
+#include "chat/pl_thread_export.h"
+#include "chat/pl_thread_search.h"
+#include "core/pl_time.h"
 
 static pl_search_query_t *parsed(apr_pool_t *p, const char *q)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_tokens: identifier splitting, lower-casing, stop words, stemming. */
 #include "unit.h"
-#include "pl_tokens.h"
+#include "gap/pl_tokens.h"
 
 static const char *joined(apr_pool_t *p, const apr_array_header_t *a)
 {

@@ -2,8 +2,8 @@
 /* pl_url: outbound URLs for model servers (SECURITY.md item 20). Only IP
  * literals and localhost are resolved, so no network is needed. */
 #include "unit.h"
-#include "pl_status.h"
-#include "pl_url.h"
+#include "core/pl_status.h"
+#include "core/pl_url.h"
 
 static apr_array_header_t *allow(apr_pool_t *p, const char *ip, const char *mask)
 {

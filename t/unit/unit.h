@@ -17,7 +17,7 @@
 #include <apr_pools.h>
 #include <apr_strings.h>
 
-#include "pl_log.h"
+#include "core/pl_log.h"
 
 static apr_pool_t *unit_root;
 

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "pl_db.h"
-#include "pl_migrate.h"
-#include "pl_version.h"
+#include "db/pl_db.h"
+#include "db/pl_migrate.h"
+#include "core/pl_version.h"
 
 typedef struct {
     apr_pool_t *p;

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Refresh tokens ("plr_<id>_<secret>"), stored as SHA-256 hashes. Each is
+ * good for one refresh: rotating revokes it and issues the next of its
+ * family; presenting a revoked one again means it was stolen or replayed,
+ * and the whole family is revoked. */
+#ifndef PL_SESSIONS_H
+#define PL_SESSIONS_H
+
+#include "db/pl_db.h"
+
+#define PL_REFRESH_PREFIX "plr"
+
+/* A new refresh token for user_id, valid for lifetime seconds; family_id 0
+ * starts a new family. */
+apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
+                              apr_int64_t family_id, apr_int64_t lifetime,
+                              const char **token);
+
+/* Checks token, revokes it and issues its successor. PL_EAUTH for anything
+ * unknown, expired or revoked (revoking the family of a reused token). */
+apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
+                               apr_int64_t lifetime, apr_int64_t *user_id,
+                               const char **next);
+
+/* Revokes the family of token (logout of that session); PL_EAUTH if it is
+ * unknown or already revoked. */
+apr_status_t pl_session_revoke(pl_db_t *db, apr_pool_t *p, const char *token,
+                               apr_int64_t *user_id);
+
+/* Revokes every refresh token of user_id but those of keep_family (0: all). */
+apr_status_t pl_session_revoke_user(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
+                                    apr_int64_t keep_family);
+
+#endif

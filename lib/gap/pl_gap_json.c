@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The gap analysis as JSON, for the API, the CLI's report and CI. */
+#include "gap/pl_gap.h"
+
+const char *pl_gap_class_name(pl_gap_class_e c)
+{
+    switch (c) {
+    case PL_GAP_DONE: return "done";
+    case PL_GAP_PARTIAL: return "partial";
+    case PL_GAP_MISSING: return "missing";
+    case PL_GAP_UNTESTED: return "untested";
+    case PL_GAP_CLAIMED_WITHOUT_EVIDENCE: return "claimed_without_evidence";
+    }
+    return "missing";
+}
+
+const char *pl_gap_severity_name(pl_gap_severity_e s)
+{
+    switch (s) {
+    case PL_GAP_SEVERITY_HIGH: return "high";
+    case PL_GAP_SEVERITY_MEDIUM: return "medium";
+    case PL_GAP_SEVERITY_LOW: return "low";
+    case PL_GAP_SEVERITY_NONE: break;
+    }
+    return NULL;
+}
+
+const char *pl_gap_kind_name(pl_gap_kind_e k)
+{
+    switch (k) {
+    case PL_GAP_SYMBOL: return "symbol";
+    case PL_GAP_FILE: return "file";
+    case PL_GAP_TEST: return "test";
+    case PL_GAP_COMMIT: return "commit";
+    }
+    return "symbol";
+}
+
+/* Figures in [0, 1] to three decimals: more digits are noise to a reader
+ * and churn in a report kept under version control. */
+static void ratio(pl_jsonw_t *w, const char *key, double v)
+{
+    pl_jsonw_number(w, key, (double)(long long)(v * 1000 + 0.5) / 1000);
+}
+
+static void write_evidence(pl_jsonw_t *w, const pl_gap_evidence_t *e)
+{
+    int i;
+
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "kind", pl_gap_kind_name(e->kind));
+    pl_jsonw_str(w, "path", e->path);
+    if (e->line)
+        pl_jsonw_int(w, "line", e->line);
+    if (e->symbol) {
+        pl_jsonw_str(w, "symbol", e->symbol);
+        pl_jsonw_str(w, "symbol_kind", e->symbol_kind);
+    }
+    if (e->commit) {
+        pl_jsonw_str(w, "commit", e->commit);
+        pl_jsonw_str(w, "summary", e->summary);
+    }
+    if (e->complexity)
+        pl_jsonw_int(w, "complexity", e->complexity);
+    ratio(w, "score", e->score);
+    ratio(w, "coverage", e->coverage);
+    pl_jsonw_array(w, "why");
+    for (i = 0; i < e->matched->nelts; i++)
+        pl_jsonw_str(w, NULL, APR_ARRAY_IDX(e->matched, i, const char *));
+    pl_jsonw_end(w);
+    if (e->task >= 0)
+        pl_jsonw_int(w, "task", e->task);
+    pl_jsonw_end(w);
+}
+
+static void write_objective(pl_jsonw_t *w, const pl_gap_objective_t *go)
+{
+    const pl_plan_objective_t *o = go->objective;
+    int i;
+
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "id", o->id);
+    pl_jsonw_str(w, "title", o->title);
+    pl_jsonw_str(w, "level", pl_plan_level_name(o->level));
+    pl_jsonw_int(w, "line", o->line);
+    pl_jsonw_str(w, "classification", pl_gap_class_name(go->classification));
+    pl_jsonw_str(w, "severity", pl_gap_severity_name(go->severity));
+    ratio(w, "claimed", go->claimed);
+    ratio(w, "observed", go->observed);
+    ratio(w, "confidence", go->confidence);
+    pl_jsonw_bool(w, "tested", go->tested);
+    pl_jsonw_array(w, "tasks");
+    for (i = 0; i < go->tasks->nelts; i++) {
+        const pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
+        pl_jsonw_object(w, NULL);
+        pl_jsonw_str(w, "text", t->task->text);
+        pl_jsonw_int(w, "line", t->task->line);
+        pl_jsonw_bool(w, "checked", t->task->checked);
+        pl_jsonw_bool(w, "evidence", t->has_evidence);
+        pl_jsonw_bool(w, "tested", t->tested);
+        ratio(w, "coverage", t->coverage);
+        ratio(w, "confidence", t->confidence);
+        pl_jsonw_end(w);
+    }
+    pl_jsonw_end(w);
+    pl_jsonw_array(w, "evidence");
+    for (i = 0; i < go->evidence->nelts; i++)
+        write_evidence(w, &APR_ARRAY_IDX(go->evidence, i, pl_gap_evidence_t));
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
+}
+
+void pl_gap_write(pl_jsonw_t *w, const pl_gap_t *g)
+{
+    int i;
+
+    pl_jsonw_object(w, "totals");
+    pl_jsonw_int(w, "objectives", g->objectives->nelts);
+    pl_jsonw_int(w, "units", g->units);
+    pl_jsonw_int(w, "units_claimed", g->units_claimed);
+    pl_jsonw_int(w, "units_observed", g->units_observed);
+    pl_jsonw_number(w, "claimed_percent", (double)(long long)(g->claimed_percent * 10 + 0.5) / 10);
+    pl_jsonw_number(w, "observed_percent", (double)(long long)(g->observed_percent * 10 + 0.5) / 10);
+    pl_jsonw_object(w, "classifications");
+    for (i = PL_GAP_DONE; i <= PL_GAP_CLAIMED_WITHOUT_EVIDENCE; i++)
+        pl_jsonw_int(w, pl_gap_class_name((pl_gap_class_e)i), g->counts[i]);
+    pl_jsonw_end(w);
+    pl_jsonw_int(w, "documents", g->documents);
+    pl_jsonw_int(w, "commits", g->commits);
+    pl_jsonw_end(w);
+    pl_jsonw_number(w, "threshold", g->threshold);
+    pl_jsonw_array(w, "objectives");
+    for (i = 0; i < g->objectives->nelts; i++)
+        write_objective(w, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));
+    pl_jsonw_end(w);
+}

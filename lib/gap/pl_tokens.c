@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+#include "gap/pl_tokens.h"
+#include "gap/pl_tokens_stop.h"
+
+/* A run of non-separators longer than this is data, not an identifier: a
+ * base64 blob would otherwise split at every case change into junk terms. */
+#define MAX_RUN (2 * PL_TOKENS_MAX_WORD)
+
+struct pl_tokens_t {
+    apr_pool_t *p;
+    struct sb_stemmer *stemmer;
+    apr_hash_t *stems;      /* word -> its stem, or STOP */
+    apr_hash_t *interned;   /* stem -> the one copy of it */
+    apr_hash_t *abbrev;     /* abbreviation -> the word it stands for */
+};
+
+/* A cached word: its stem, NULL for a stop word. */
+typedef struct {
+    const char *word;
+    const char *stem;
+} entry_t;
+
+static const entry_t STOP = { NULL, NULL };
+
+typedef enum { C_SEP, C_UPPER, C_LOWER, C_OTHER, C_DIGIT, C_MARK } cls_e;
+
+static cls_e classify(utf8proc_int32_t cp)
+{
+    if (cp < 0x80) {
+        if (cp >= 'a' && cp <= 'z')
+            return C_LOWER;
+        if (cp >= 'A' && cp <= 'Z')
+            return C_UPPER;
+        if (cp >= '0' && cp <= '9')
+            return C_DIGIT;
+        return C_SEP;
+    }
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+        return C_UPPER;
+    case UTF8PROC_CATEGORY_LL:
+        return C_LOWER;
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+        return C_OTHER;
+    case UTF8PROC_CATEGORY_ND:
+        return C_DIGIT;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+        return C_MARK;
+    default:
+        return C_SEP;   /* punctuation, symbols, emoji, spaces */
+    }
+}
+
+/* Decodes one code point at s (n bytes left); *cp is -1 for a bad byte. */
+static apr_size_t next_cp(const char *s, apr_size_t n, utf8proc_int32_t *cp)
+{
+    utf8proc_ssize_t used;
+
+    if ((unsigned char)*s < 0x80) {
+        *cp = (unsigned char)*s;
+        return 1;
+    }
+    used = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, cp);
+    if (used <= 0) {
+        *cp = -1;
+        return 1;
+    }
+    return (apr_size_t)used;
+}
+
+typedef void emit_fn(void *baton, const char *word, apr_size_t len);
+
+/* The word being built from one run, lower-cased. */
+typedef struct {
+    char buf[MAX_RUN * 2 + 8];  /* lower-casing can lengthen a code point by half */
+    apr_size_t len;
+    apr_size_t last;            /* offset of the last code point appended */
+    int uppers;                 /* upper-case letters in a row at the end */
+    cls_e prev;
+    /* The words of a stretch split at letter/digit changes or after an
+     * acronym ("argon2id", "SQLite", "IPv6") are also emitted joined, so
+     * that such a name still matches as the one rare term it is. */
+    char joined[MAX_RUN * 2 + 8];
+    apr_size_t joined_len;
+    int parts;
+    emit_fn *emit;
+    void *baton;
+} word_t;
+
+/* Emits the word; at a letter/digit boundary or after an acronym (more is
+ * true) it also joins the next word, otherwise the joined stretch is
+ * emitted and starts over. */
+static void flush(word_t *w, int more)
+{
+    if (w->len && w->len <= PL_TOKENS_MAX_WORD)
+        w->emit(w->baton, w->buf, w->len);
+    if (w->len) {
+        memcpy(w->joined + w->joined_len, w->buf, w->len);
+        w->joined_len += w->len;
+        w->parts++;
+    }
+    if (!more) {
+        if (w->parts > 1 && w->joined_len <= PL_TOKENS_MAX_WORD)
+            w->emit(w->baton, w->joined, w->joined_len);
+        w->joined_len = 0;
+        w->parts = 0;
+    }
+    w->len = 0;
+    w->uppers = 0;
+    w->prev = C_SEP;
+}
+
+static void append(word_t *w, utf8proc_int32_t cp, cls_e c)
+{
+    utf8proc_int32_t lower = cp < 0x80 ? (c == C_UPPER ? cp + 32 : cp) : utf8proc_tolower(cp);
+
+    w->last = w->len;
+    w->len += (apr_size_t)utf8proc_encode_char(lower, (utf8proc_uint8_t *)w->buf + w->len);
+    w->uppers = c == C_UPPER ? w->uppers + 1 : 0;
+    w->prev = c;
+}
+
+/* Splits one run of non-separators into words. Boundaries: letter/digit
+ * changes, lower -> upper (camelCase), and the last of several capitals
+ * before a lower-case letter starts a new word (HTTPServer -> http server). */
+static void split_run(word_t *w, const char *s, apr_size_t n)
+{
+    apr_size_t i = 0;
+
+    while (i < n) {
+        utf8proc_int32_t cp;
+        cls_e c;
+
+        i += next_cp(s + i, n - i, &cp);
+        c = classify(cp);
+        if (c == C_MARK) {          /* a combining accent stays with its letter */
+            if (w->len)
+                w->len += (apr_size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)w->buf + w->len);
+            continue;
+        }
+        if (w->len) {
+            int digit = c == C_DIGIT, was_digit = w->prev == C_DIGIT;
+            if (digit != was_digit)
+                flush(w, 1);
+            else if (c == C_UPPER && (w->prev == C_LOWER || w->prev == C_OTHER))
+                flush(w, 0);
+            else if (c == C_LOWER && w->prev == C_UPPER && w->uppers >= 2
+                     && w->len - w->last <= 32) {
+                apr_size_t keep = w->last;
+                char tail[32];
+                apr_size_t tail_len = w->len - keep;
+                memcpy(tail, w->buf + keep, tail_len);
+                w->len = keep;
+                flush(w, 1);
+                memcpy(w->buf, tail, tail_len);
+                w->len = tail_len;
+                w->last = 0;
+                w->uppers = 1;
+                w->prev = C_UPPER;
+            }
+        }
+        append(w, cp, c);
+    }
+    flush(w, 0);
+}
+
+static void split(const char *text, apr_size_t n, emit_fn *emit, void *baton)
+{
+    word_t w;
+    apr_size_t i = 0;
+
+    w.len = 0;
+    w.joined_len = 0;
+    w.parts = 0;
+    w.uppers = 0;
+    w.prev = C_SEP;
+    w.emit = emit;
+    w.baton = baton;
+    while (i < n) {
+        apr_size_t start, end, used;
+        utf8proc_int32_t cp;
+
+        used = next_cp(text + i, n - i, &cp);
+        if (cp < 0 || classify(cp) == C_SEP) {
+            i += used;
+            continue;
+        }
+        start = i;
+        end = i + used;
+        while (end < n) {
+            used = next_cp(text + end, n - end, &cp);
+            if (cp < 0 || classify(cp) == C_SEP)
+                break;
+            end += used;
+        }
+        if (end - start <= MAX_RUN)
+            split_run(&w, text + start, end - start);
+        i = end;
+    }
+}
+
+static apr_status_t stemmer_cleanup(void *data)
+{
+    sb_stemmer_delete(data);
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_tokens_create(apr_pool_t *p, pl_tokens_t **out)
+{
+    pl_tokens_t *t = apr_pcalloc(p, sizeof(*t));
+
+    /* NULL encoding: UTF-8. */
+    t->stemmer = sb_stemmer_new("english", NULL);
+    if (!t->stemmer)
+        return APR_ENOMEM;
+    apr_pool_cleanup_register(p, t->stemmer, stemmer_cleanup, apr_pool_cleanup_null);
+    t->p = p;
+    t->stems = apr_hash_make(p);
+    t->interned = apr_hash_make(p);
+    pl_tokens_stop_fill(t->stems, &STOP);
+    t->abbrev = apr_hash_make(p);
+    pl_tokens_abbrev_fill(t->abbrev);
+    *out = t;
+    return APR_SUCCESS;
+}
+
+static int all_digits(const char *s, apr_size_t n)
+{
+    apr_size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* The cache entry of a lower-case word; NULL for a word too short to mean
+ * anything (one ASCII character). */
+static const entry_t *lookup(pl_tokens_t *t, const char *word, apr_size_t n)
+{
+    entry_t *e;
+    char *copy;
+
+    if (n == 1 && (unsigned char)word[0] < 0x80)
+        return NULL;
+    if ((e = apr_hash_get(t->stems, word, (apr_ssize_t)n)) != NULL)
+        return e;
+    copy = apr_pstrmemdup(t->p, word, n);
+    e = apr_palloc(t->p, sizeof(*e));
+    e->word = copy;
+    if (all_digits(word, n))
+        e->stem = copy;
+    else {
+        const char *full = apr_hash_get(t->abbrev, copy, (apr_ssize_t)n);
+        const char *spelled = full ? full : copy;
+        const sb_symbol *s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)spelled,
+                                             (int)strlen(spelled));
+        int len = sb_stemmer_length(t->stemmer);
+        const char *interned;
+
+        if (!s)
+            e->stem = spelled; /* out of memory in the stemmer: the word itself still matches */
+        else if ((interned = apr_hash_get(t->interned, s, len)) != NULL)
+            e->stem = interned;
+        else {
+            e->stem = apr_pstrmemdup(t->p, (const char *)s, (apr_size_t)len);
+            apr_hash_set(t->interned, e->stem, len, e->stem);
+        }
+    }
+    apr_hash_set(t->stems, copy, (apr_ssize_t)n, e);
+    return e;
+}
+
+typedef struct {
+    pl_tokens_t *t;
+    apr_array_header_t *terms, *words;
+} terms_baton_t;
+
+static void emit_term(void *baton, const char *word, apr_size_t n)
+{
+    terms_baton_t *b = baton;
+    const entry_t *e = lookup(b->t, word, n);
+
+    if (!e || !e->stem)
+        return;
+    APR_ARRAY_PUSH(b->terms, const char *) = e->stem;
+    if (b->words)
+        APR_ARRAY_PUSH(b->words, const char *) = e->word;
+}
+
+void pl_tokens_terms(pl_tokens_t *t, const char *text, apr_ssize_t len,
+                     apr_array_header_t *terms, apr_array_header_t *words)
+{
+    terms_baton_t b;
+
+    if (!text)
+        return;
+    b.t = t;
+    b.terms = terms;
+    b.words = words;
+    split(text, len < 0 ? strlen(text) : (apr_size_t)len, emit_term, &b);
+}
+
+typedef struct {
+    apr_pool_t *p;
+    apr_array_header_t *words;
+} split_baton_t;
+
+static void emit_word(void *baton, const char *word, apr_size_t n)
+{
+    split_baton_t *b = baton;
+
+    APR_ARRAY_PUSH(b->words, const char *) = apr_pstrmemdup(b->p, word, n);
+}
+
+void pl_tokens_split(apr_pool_t *p, const char *text, apr_ssize_t len,
+                     apr_array_header_t *words)
+{
+    split_baton_t b;
+
+    if (!text)
+        return;
+    b.p = p;
+    b.words = words;
+    split(text, len < 0 ? strlen(text) : (apr_size_t)len, emit_word, &b);
+}
+
+int pl_tokens_is_stop(pl_tokens_t *t, const char *word)
+{
+    return apr_hash_get(t->stems, word, APR_HASH_KEY_STRING) == &STOP;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The handlers of the REST API, one file per resource. Each writes its whole
+ * reply through mp_reply_* and returns OK. */
+#ifndef MP_API_H
+#define MP_API_H
+
+#include "mp_request.h"
+#include "db/pl_jobs.h"
+
+int api_health_get(mp_req_t *req);
+
+int api_auth_setup(mp_req_t *req);
+int api_auth_login(mp_req_t *req);
+int api_auth_refresh(mp_req_t *req);
+int api_auth_logout(mp_req_t *req);
+int api_auth_me(mp_req_t *req);
+int api_auth_password(mp_req_t *req);
+
+int api_keys_create(mp_req_t *req);
+int api_keys_list(mp_req_t *req);
+int api_keys_revoke(mp_req_t *req);
+
+int api_users_list(mp_req_t *req);
+int api_users_create(mp_req_t *req);
+int api_users_get(mp_req_t *req);
+int api_users_patch(mp_req_t *req);
+int api_users_delete(mp_req_t *req);
+int api_settings_get(mp_req_t *req);
+int api_settings_put(mp_req_t *req);
+int api_audit_list(mp_req_t *req);
+
+int api_servers_list(mp_req_t *req);
+int api_servers_create(mp_req_t *req);
+int api_servers_get(mp_req_t *req);
+int api_servers_patch(mp_req_t *req);
+int api_servers_delete(mp_req_t *req);
+int api_servers_test(mp_req_t *req);
+int api_servers_models(mp_req_t *req);
+int api_servers_ps(mp_req_t *req);
+int api_servers_model_delete(mp_req_t *req);
+int api_models_list(mp_req_t *req);
+int api_servers_pull(mp_req_t *req);
+
+/* A job as the reply, with status (202 for one just queued). */
+int api_jobs_reply(mp_req_t *req, int status, const pl_job_t *job);
+int api_jobs_list(mp_req_t *req);
+int api_jobs_get(mp_req_t *req);
+int api_jobs_cancel(mp_req_t *req);
+int api_jobs_events(mp_req_t *req);
+
+int api_threads_create(mp_req_t *req);
+int api_threads_list(mp_req_t *req);
+int api_threads_get(mp_req_t *req);
+int api_threads_patch(mp_req_t *req);
+int api_threads_delete(mp_req_t *req);
+int api_messages_list(mp_req_t *req);
+int api_messages_post(mp_req_t *req);
+int api_threads_stop(mp_req_t *req);
+int api_stream_follow(mp_req_t *req);
+int api_threads_assign(mp_req_t *req);
+int api_threads_leaf(mp_req_t *req);
+int api_threads_export(mp_req_t *req);
+int api_threads_import(mp_req_t *req);
+int api_messages_regenerate(mp_req_t *req);
+int api_messages_edit(mp_req_t *req);
+int api_messages_delete(mp_req_t *req);
+int api_chat_defaults_get(mp_req_t *req);
+int api_chat_defaults_put(mp_req_t *req);
+int api_usage_list(mp_req_t *req);
+
+int api_prompts_list(mp_req_t *req);
+int api_prompts_create(mp_req_t *req);
+int api_prompts_get(mp_req_t *req);
+int api_prompts_patch(mp_req_t *req);
+int api_prompts_delete(mp_req_t *req);
+int api_prompt_versions_list(mp_req_t *req);
+int api_prompt_versions_get(mp_req_t *req);
+int api_prompt_versions_restore(mp_req_t *req);
+int api_prompts_render(mp_req_t *req);
+int api_prompts_test(mp_req_t *req);
+/* /ollama/api/...: the Ollama-compatible proxy (api_ollama.c). */
+int api_ollama_chat(mp_req_t *req);
+int api_ollama_generate(mp_req_t *req);
+int api_ollama_embed(mp_req_t *req);
+int api_ollama_show(mp_req_t *req);
+int api_ollama_tags(mp_req_t *req);
+int api_ollama_ps(mp_req_t *req);
+int api_ollama_version(mp_req_t *req);
+
+int api_members_list(mp_req_t *req);
+int api_members_put(mp_req_t *req);
+int api_members_delete(mp_req_t *req);
+
+int api_projects_create(mp_req_t *req);
+int api_projects_list(mp_req_t *req);
+int api_projects_get(mp_req_t *req);
+int api_projects_replace(mp_req_t *req);
+int api_projects_patch(mp_req_t *req);
+int api_projects_archive(mp_req_t *req);
+
+#endif

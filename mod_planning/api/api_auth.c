@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* /api/v1/auth: first-run setup, login, refresh, logout, me, password. */
+#include <apr_strings.h>
+#include <util_cookies.h>
+
+#include "api.h"
+#include "mp_audit.h"
+#include "mp_ratelimit.h"
+#include "auth/pl_password.h"
+#include "auth/pl_sessions.h"
+#include "core/pl_status.h"
+#include "auth/pl_store_users.h"
+#include "core/pl_text.h"
+
+#define COOKIE_ACCESS  "pl_access"
+#define COOKIE_REFRESH "pl_refresh"
+#define COOKIE_CSRF    "pl_csrf"
+#define COOKIE_ATTRS   "HttpOnly;Secure;SameSite=Strict"
+
+/* A required string field of the body; NULL after a 400 reply. */
+static const char *required_string(mp_req_t *req, const char *field)
+{
+    const char *v = pl_json_get_str(req->body, field);
+
+    if (!v)
+        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                       apr_pstrcat(req->r->pool, field, " must be a string", NULL), field);
+    return v;
+}
+
+static void write_user(pl_jsonw_t *w, const char *key, const pl_user_t *user)
+{
+    pl_jsonw_object(w, key);
+    pl_user_write(w, user);
+    pl_jsonw_end(w);
+}
+
+/* The browser keeps the tokens in cookies it cannot read from scripts; the
+ * CSRF cookie is readable, to be echoed in X-CSRF-Token. */
+static void set_cookies(mp_req_t *req, const char *access, const char *refresh)
+{
+    request_rec *r = req->r;
+
+    ap_cookie_write(r, COOKIE_ACCESS, access, "Path=/;" COOKIE_ATTRS, req->conf->access_ttl,
+                    r->headers_out, NULL);
+    ap_cookie_write(r, COOKIE_REFRESH, refresh, "Path=" MP_API_BASE "/auth;" COOKIE_ATTRS,
+                    req->conf->refresh_ttl, r->headers_out, NULL);
+    ap_cookie_write(r, COOKIE_CSRF, pl_text_random_hex(r->pool, 24), "Path=/;Secure;SameSite=Strict",
+                    req->conf->refresh_ttl, r->headers_out, NULL);
+}
+
+static void clear_cookies(mp_req_t *req)
+{
+    request_rec *r = req->r;
+
+    ap_cookie_remove(r, COOKIE_ACCESS, "Path=/;" COOKIE_ATTRS, r->headers_out, NULL);
+    ap_cookie_remove(r, COOKIE_REFRESH, "Path=" MP_API_BASE "/auth;" COOKIE_ATTRS,
+                     r->headers_out, NULL);
+    ap_cookie_remove(r, COOKIE_CSRF, "Path=/;Secure;SameSite=Strict", r->headers_out, NULL);
+}
+
+/* A fresh token pair for user: family 0 starts a new session. */
+static int reply_tokens(mp_req_t *req, int status, const pl_user_t *user, apr_int64_t family,
+                        const char *refresh)
+{
+    const char *access;
+    pl_jsonw_t *w;
+    apr_status_t rv;
+
+    if (!refresh && (rv = pl_session_issue(req->db, req->r->pool, user->id, family,
+                                           req->conf->refresh_ttl, &refresh)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "session");
+    if ((rv = mp_auth_access_token(req, user, &access)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "access token");
+    set_cookies(req, access, refresh);
+    w = mp_reply_writer(req, 1024);
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "access_token", access);
+    pl_jsonw_str(w, "token_type", "Bearer");
+    pl_jsonw_int(w, "expires_in", req->conf->access_ttl);
+    pl_jsonw_str(w, "refresh_token", refresh);
+    pl_jsonw_int(w, "refresh_expires_in", req->conf->refresh_ttl);
+    write_user(w, "user", user);
+    pl_jsonw_end(w);
+    return mp_reply_json(req, status, w);
+}
+
+/* Password and name of a setup or user-creation body, checked. */
+static int new_credentials(mp_req_t *req, const char **name, const char **password,
+                           apr_size_t *len)
+{
+    const char *why;
+
+    if (!(*name = required_string(req, "username")) || !(*password = required_string(req, "password")))
+        return 0;
+    if (!pl_username_valid(*name)) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                       "username must be 1 to 64 of A-Z a-z 0-9 . _ @ -", "username");
+        return 0;
+    }
+    *len = strlen(*password);
+    if (pl_password_check_policy(*password, *len, &why) != APR_SUCCESS) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "password");
+        return 0;
+    }
+    return 1;
+}
+
+int api_auth_setup(mp_req_t *req)
+{
+    static const char *const known[] = { "username", "password", NULL };
+    pl_user_t *user = apr_pcalloc(req->r->pool, sizeof(*user));
+    const char *name, *password, *hash;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (!mp_request_only_fields(req, known) || !new_credentials(req, &name, &password, &len))
+        return OK;
+    if ((rv = pl_password_hash(req->r->pool, password, len, &hash)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "password");
+    user->username = name;
+    user->password_hash = hash;
+    user->role = PL_ROLE_ADMIN;
+    rv = pl_store_user_insert_first(req->db, req->r->pool, user);
+    if (rv == PL_ECONFLICT)
+        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+                              "setup is done: an account exists already", NULL);
+    if (rv != APR_SUCCESS)
+        return mp_reply_status(req, rv, "user");
+    mp_audit(req, "auth.setup", name, user->id, "user", user->id, 1);
+    return reply_tokens(req, HTTP_CREATED, user, 0, NULL);
+}
+
+int api_auth_login(mp_req_t *req)
+{
+    static const char *const known[] = { "username", "password", NULL };
+    const char *name, *password;
+    pl_user_t *user = NULL;
+    apr_status_t rv;
+    int ok;
+
+    if (!mp_request_only_fields(req, known) || !(name = required_string(req, "username"))
+        || !(password = required_string(req, "password")))
+        return OK;
+    if (!mp_ratelimit(req, "login-ip", req->r->useragent_ip, req->conf->login_limit)
+        || !mp_ratelimit(req, "login-user", name, req->conf->login_limit))
+        return OK;
+    rv = pl_store_user_by_name(req->db, req->r->pool, name, &user);
+    if (rv != APR_SUCCESS && rv != PL_ENOTFOUND)
+        return mp_reply_status(req, rv, "user");
+    /* An unknown name costs the same Argon2 work as a wrong password. */
+    ok = pl_password_verify(rv == APR_SUCCESS && user->password_hash ? user->password_hash
+                                                                     : pl_password_dummy_hash(),
+                            password, strlen(password)) == APR_SUCCESS
+         && rv == APR_SUCCESS && user->password_hash && !strcmp(user->status, "active");
+    if (!ok) {
+        mp_audit(req, "auth.login", name, user ? user->id : 0, "user", user ? user->id : 0, 0);
+        apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
+        return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+                              "wrong user name or password", NULL);
+    }
+    pl_store_user_touch_login(req->db, req->r->pool, user->id);
+    mp_audit(req, "auth.login", name, user->id, "user", user->id, 1);
+    return reply_tokens(req, HTTP_OK, user, 0, NULL);
+}
+
+/* The refresh token a request presents: the JSON body's refresh_token, or
+ * the cookie. NULL after an error reply when the body is bad. */
+static int presented_refresh(mp_req_t *req, const char **token)
+{
+    static const char *const known[] = { "refresh_token", NULL };
+    const char *cookie = NULL;
+    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
+
+    *token = NULL;
+    /* The body is optional: the browser sends only the cookie. */
+    if ((clen && strcmp(clen, "0")) || apr_table_get(req->r->headers_in, "Transfer-Encoding")) {
+        if (!mp_request_check_length(req) || !mp_request_read_json(req) || !mp_request_only_fields(req, known))
+            return 0;
+        if (pl_json_type_of(req->body, "refresh_token") != PL_JSON_ABSENT
+            && !(*token = required_string(req, "refresh_token")))
+            return 0;
+    }
+    if (!*token && ap_cookie_read(req->r, COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS)
+        *token = cookie;
+    return 1;
+}
+
+int api_auth_refresh(mp_req_t *req)
+{
+    const char *token, *next;
+    apr_int64_t user_id;
+    pl_user_t *user;
+    apr_status_t rv;
+
+    if (!presented_refresh(req, &token))
+        return OK;
+    rv = pl_session_rotate(req->db, req->r->pool, token, req->conf->refresh_ttl, &user_id, &next);
+    if (rv == APR_SUCCESS) {
+        rv = pl_store_user_get(req->db, req->r->pool, user_id, &user);
+        if (rv == PL_ENOTFOUND || (rv == APR_SUCCESS && strcmp(user->status, "active")))
+            rv = PL_EAUTH;
+    }
+    if (rv == PL_EAUTH) {
+        clear_cookies(req);
+        return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+                              "the refresh token is missing, invalid, used or expired", NULL);
+    }
+    if (rv != APR_SUCCESS)
+        return mp_reply_status(req, rv, "session");
+    return reply_tokens(req, HTTP_OK, user, 0, next);
+}
+
+int api_auth_logout(mp_req_t *req)
+{
+    const char *token;
+    apr_int64_t user_id = 0;
+    pl_user_t *user;
+    apr_status_t rv;
+
+    if (!presented_refresh(req, &token))
+        return OK;
+    rv = pl_session_revoke(req->db, req->r->pool, token, &user_id);
+    if (rv == PL_EAUTH) {
+        clear_cookies(req);
+        return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+                              "the refresh token is missing or invalid", NULL);
+    }
+    /* Access tokens already issued stop working at the next request. */
+    if (rv == APR_SUCCESS && (rv = pl_store_user_get(req->db, req->r->pool, user_id, &user))
+        == APR_SUCCESS)
+        rv = pl_store_user_update(req->db, req->r->pool, user, 1);
+    if (rv != APR_SUCCESS)
+        return mp_reply_status(req, rv, "session");
+    mp_audit(req, "auth.logout", user->username, user->id, "user", user->id, 1);
+    clear_cookies(req);
+    return mp_reply_empty(req, HTTP_NO_CONTENT);
+}
+
+int api_auth_me(mp_req_t *req)
+{
+    pl_jsonw_t *w = mp_reply_writer(req, 512);
+
+    pl_jsonw_object(w, NULL);
+    write_user(w, "user", req->caller.user);
+    pl_jsonw_str(w, "authenticated_by", mp_auth_kind_name(req->caller.kind));
+    pl_jsonw_str(w, "effective_role", pl_role_name(req->caller.role));
+    if (req->caller.key) {
+        pl_jsonw_object(w, "api_key");
+        pl_apikey_write(w, req->r->pool, req->caller.key);
+        pl_jsonw_end(w);
+    }
+    pl_jsonw_end(w);
+    return mp_reply_json(req, HTTP_OK, w);
+}
+
+int api_auth_password(mp_req_t *req)
+{
+    static const char *const known[] = { "current_password", "new_password", NULL };
+    pl_user_t *user = req->caller.user;
+    const char *current, *fresh, *why, *hash;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (!mp_request_only_fields(req, known) || !(current = required_string(req, "current_password"))
+        || !(fresh = required_string(req, "new_password")))
+        return OK;
+    if (req->caller.kind == MP_CALLER_APIKEY || !user->password_hash)
+        return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+                              "the password can be changed only when signed in with it", NULL);
+    if (pl_password_verify(user->password_hash, current, strlen(current)) != APR_SUCCESS) {
+        mp_audit(req, "auth.password", NULL, 0, "user", user->id, 0);
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                              "current_password is wrong", "current_password");
+    }
+    len = strlen(fresh);
+    if (pl_password_check_policy(fresh, len, &why) != APR_SUCCESS)
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "new_password");
+    if ((rv = pl_password_hash(req->r->pool, fresh, len, &hash)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "password");
+    user->password_hash = hash;
+    /* Every other session ends: tokens by the version, refresh tokens here. */
+    if ((rv = pl_store_user_update(req->db, req->r->pool, user, 1)) != APR_SUCCESS
+        || (rv = pl_session_revoke_user(req->db, req->r->pool, user->id, 0)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "user");
+    mp_audit(req, "auth.password", NULL, 0, "user", user->id, 1);
+    return reply_tokens(req, HTTP_OK, user, 0, NULL);
+}

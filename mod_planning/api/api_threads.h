@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the thread and message handlers share. */
+#ifndef API_THREADS_H
+#define API_THREADS_H
+
+#include "mp_request.h"
+#include "chat/pl_threads.h"
+
+/* The caller's thread named by the route's {thread}; 0 after a 4xx reply. */
+int api_threads_load(mp_req_t *req, pl_thread_t **t);
+/* A thread may belong only to a project its user can see: any other is a
+ * 404 reply and 0. Project 0 (none) is always fine. */
+int api_threads_project_visible(mp_req_t *req, apr_int64_t project_id);
+
+#endif
