@@ -53,8 +53,8 @@ apr_array_header_t *pl_gap_query_terms(pl_gap_queries_t *q, apr_pool_t *qp,
 const apr_array_header_t *pl_gap_pool_terms(const pl_gap_queries_t *q);
 const apr_array_header_t *pl_gap_pool_words(const pl_gap_queries_t *q);
 
-/* best BM25 / ideal score of query over the code, 0..1 (0 for an empty
- * query); hits, when not NULL, receives the k best (pl_bm25_hit_t). */
+/* best BM25 / the ideal score of the query's weight-1 terms, capped at 1
+ * (0 for an empty query); hits, when not NULL, receives the k best (pl_bm25_hit_t). */
 double pl_gap_raw(const pl_bm25_t *ix, apr_pool_t *qp, const apr_array_header_t *query, int k,
                   apr_array_header_t **hits);
 

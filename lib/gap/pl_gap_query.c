@@ -136,7 +136,16 @@ double pl_gap_raw(const pl_bm25_t *ix, apr_pool_t *qp, const apr_array_header_t 
                   apr_array_header_t **hits)
 {
     apr_array_header_t *h = pl_bm25_search(ix, qp, query, ~0u, k > 0 ? k : 1, hits != NULL);
-    double ideal = pl_bm25_ideal(ix, query), raw;
+    apr_array_header_t *own = apr_array_make(qp, query->nelts, sizeof(pl_bm25_qterm_t));
+    double ideal, raw;
+    int i;
+
+    /* The ideal is the plan's own words': a synonym stands in for its word
+     * when the code uses it, it is not one more thing the code must hold. */
+    for (i = 0; i < query->nelts; i++)
+        if (APR_ARRAY_IDX(query, i, pl_bm25_qterm_t).weight >= 1.0)
+            *(pl_bm25_qterm_t *)apr_array_push(own) = APR_ARRAY_IDX(query, i, pl_bm25_qterm_t);
+    ideal = pl_bm25_ideal(ix, own);
 
     if (hits)
         *hits = h;

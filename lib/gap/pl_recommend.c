@@ -226,9 +226,12 @@ static const char *rationale(apr_pool_t *p, const pl_recommendation_t *r, const 
                                       "evidence in the code", head,
                                       (int)floor(go->claimed * 100 + 0.5), seen, ntasks)
                        : apr_psprintf(p, "%s is marked done but shows no evidence in the code", head);
+    else if (go->classification == PL_GAP_MISSING && seen)
+        s = apr_psprintf(p, "%s has little evidence in the code: %d of %d tasks found", head,
+                         seen, ntasks);
     else if (go->classification == PL_GAP_MISSING)
-        s = ntasks > 1 ? apr_psprintf(p, "%s has little evidence in the code: %d of %d tasks "
-                                      "found", head, seen, ntasks)
+        s = ntasks > 1 ? apr_psprintf(p, "%s has no evidence in the code for any of its %d tasks",
+                                      head, ntasks)
                        : apr_psprintf(p, "%s has no evidence in the code", head);
     else
         s = apr_psprintf(p, "%s is partly done: %d of %d tasks show evidence in the code", head,
