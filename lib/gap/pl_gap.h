@@ -37,11 +37,14 @@
 /* Default thresholds on an objective's score (the mean calibrated score of
  * its tasks, 0..1): done at or above PL_GAP_DONE_AT, partial at or above
  * PL_GAP_PARTIAL_AT, missing below. Chosen by leave-one-project-out on the
- * labelled corpus of bench/analysis-quality (see its README for the
- * figures); a calibrated score is a percentile against random queries, so
+ * labelled corpus of bench/analysis-quality: done is its in-sample fit
+ * over the seven projects the parser reads today (0.76; the folds swing
+ * from 0.47 to 0.77, so it is provisional); the fit leaves almost no
+ * partial band, so partial sits where half of an objective's tasks found
+ * and half not would put it (0.45). A calibrated score is a percentile against random queries, so
  * these mean "better than that share of chance matches" in any tree. */
-#define PL_GAP_DONE_AT 0.90
-#define PL_GAP_PARTIAL_AT 0.70
+#define PL_GAP_DONE_AT 0.76
+#define PL_GAP_PARTIAL_AT 0.45
 
 typedef enum {
     PL_GAP_DONE,
