@@ -72,10 +72,14 @@ static void usage(FILE *out)
             "  --format FORMAT       text (default), markdown or json\n"
             "  --fail-under PERCENT  exit 1 when observed completion is below PERCENT\n"
             "  --jobs N              parallel ctags processes (default 2)\n"
+            "  --threshold-done X    objective score (0..1) at which it is done (default %.2f)\n"
+            "  --threshold-partial Y score at which it is partial (default %.2f)\n"
+            "  --calibration HOW     lognormal (default) or percentile\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
             "\n"
-            "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n");
+            "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n",
+            PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT);
 }
 
 int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
@@ -86,6 +90,9 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "fail-under", 'u', 1, "minimum observed completion" },
         { "jobs", 'j', 1, "ctags processes" },
         { "no-history", 'n', 0, "skip git history" },
+        { "threshold-done", 'D', 1, "score at which an objective is done" },
+        { "threshold-partial", 'P', 1, "score at which an objective is partial" },
+        { "calibration", 'C', 1, "lognormal or percentile" },
         { "quiet", 'q', 0, "no progress bar" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
@@ -125,12 +132,36 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             o.jobs = (int)n;
             break;
         case 'n': o.git_max = -1; break;
+        case 'D':
+        case 'P': {
+            char *end;
+            double v = strtod(arg, &end);
+            if (end == arg || *end || v <= 0 || v > 1) {
+                fprintf(stderr, "planning analyze: --threshold-%s takes a number above 0 and "
+                        "at most 1\n", c == 'D' ? "done" : "partial");
+                return 2;
+            }
+            *(c == 'D' ? &o.threshold_done : &o.threshold_partial) = v;
+            break;
+        }
+        case 'C':
+            if (strcmp(arg, "lognormal") && strcmp(arg, "percentile")) {
+                fprintf(stderr, "planning analyze: --calibration is lognormal or percentile\n");
+                return 2;
+            }
+            o.calibration = strcmp(arg, "percentile") ? PL_GAP_LOGNORMAL : PL_GAP_PERCENTILE;
+            break;
         case 'q': pr.on = 0; break;
         case 'h': usage(stdout); return 0;
         }
     }
     if (rv != APR_EOF || g->ind != argc - 1) {
         usage(stderr);
+        return 2;
+    }
+    if ((o.threshold_done ? o.threshold_done : PL_GAP_DONE_AT)
+        < (o.threshold_partial ? o.threshold_partial : PL_GAP_PARTIAL_AT)) {
+        fprintf(stderr, "planning analyze: --threshold-partial must not exceed --threshold-done\n");
         return 2;
     }
     if (strcmp(format, "json") && strcmp(format, "markdown") && strcmp(format, "text")) {

@@ -14,6 +14,7 @@
 #include <apr_time.h>
 
 #include "code/pl_code.h"
+#include "code/pl_code_chunk.h"
 #include "code/pl_code_doc.h"
 #include "code/pl_code_imports.h"
 #include "code/pl_code_pool.h"
@@ -42,8 +43,7 @@ typedef struct {
     apr_thread_t *thread;
 } worker_t;
 
-/* Reads the whole file (the walk read only its head). */
-static char *read_all(apr_pool_t *scratch, const char *path, apr_off_t max, apr_size_t *len)
+char *pl_code_read_file(apr_pool_t *scratch, const char *path, apr_off_t max, apr_size_t *len)
 {
     apr_file_t *fd;
     apr_finfo_t fi;
@@ -62,6 +62,8 @@ static char *read_all(apr_pool_t *scratch, const char *path, apr_off_t max, apr_
         free(buf);
         buf = NULL;
     }
+    else
+        buf[*len] = '\0';
     apr_file_close(fd);
     return buf;
 }
@@ -73,7 +75,7 @@ static void analyze_file(worker_t *wk, apr_pool_t *scratch, int i)
     const pl_walk_file_t *wf = &APR_ARRAY_IDX(w->walk->files, i, pl_walk_file_t);
     pl_code_scan_t s;
     apr_size_t len;
-    char *text = read_all(scratch, apr_pstrcat(scratch, w->root, "/", f->path, NULL),
+    char *text = pl_code_read_file(scratch, apr_pstrcat(scratch, w->root, "/", f->path, NULL),
                           w->max_bytes, &len);
 
     f->symbols = apr_array_make(wk->pool, w->tags[i] ? w->tags[i]->nelts : 0,
@@ -88,6 +90,8 @@ static void analyze_file(worker_t *wk, apr_pool_t *scratch, int i)
         pl_code_symbols(wk->pool, f, &s, w->tags[i], w->refs[i]);
         pl_code_imports_scan(wk->pool, &s, w->refs[i]);
         f->complexity = pl_code_symbols_complexity(f, &s);
+        if (f->role == PL_FILE_CODE || f->role == PL_FILE_TEST)
+            pl_code_chunks(wk->pool, f, &s, w->tags[i]);
         pl_code_scan_free(&s);
     }
     f->imports = pl_code_imports_written(wk->pool, w->refs[i]);
@@ -253,7 +257,8 @@ apr_status_t pl_code_analyze(apr_pool_t *p, const char *root, const pl_code_opti
         pl_code_file_t *f = apr_pcalloc(p, sizeof(*f));
         f->path = wf->path;
         f->language = wf->lang->name;
-        f->is_test = pl_lang_is_test(wf->path);
+        f->role = pl_lang_role(wf->path, wf->lang);
+        f->is_test = f->role == PL_FILE_TEST;
         f->bytes = wf->bytes;
         APR_ARRAY_PUSH(c->files, pl_code_file_t *) = f;
     }

@@ -10,6 +10,7 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include "code/pl_lang.h"
 #include "core/pl_jsonw.h"
 #include "core/pl_progress.h"
 
@@ -25,16 +26,29 @@ typedef struct {
                              * an approximation of McCabe's number; 0 when unknown */
 } pl_symbol_t;
 
+/* A stretch of a file that is one retrieval document: a definition (any
+ * kind ctags reports, fields and members too) with the comment, attribute
+ * and decorator lines right above it, or a window over lines no definition
+ * holds. */
+typedef struct {
+    int start, end;             /* 1-based lines, inclusive */
+    const char *name;           /* qualified (scope.name); NULL for a window */
+    const char *kind;           /* ctags' kind; NULL for a window */
+    int symbol;                 /* index in symbols of the same definition, -1: none */
+} pl_code_chunk_t;
+
 typedef struct {
     const char *path;           /* relative to the root, '/' separated */
     const char *language;       /* "Python", "C", "C++", "JavaScript", ... */
     int is_test;
+    pl_file_role_e role;
     apr_off_t bytes;
     int lines, code_lines, comment_lines, blank_lines;
     int complexity;             /* sum over functions, 0 when unknown */
     const char *header_comment; /* the file's first comment block, may be NULL */
     apr_array_header_t *symbols; /* pl_symbol_t */
     apr_array_header_t *imports; /* const char *, as written */
+    apr_array_header_t *chunks;  /* pl_code_chunk_t by start line; code and test files only */
 } pl_code_file_t;
 
 typedef struct { int from, to; } pl_code_edge_t;   /* indexes into files: internal imports */
@@ -72,6 +86,10 @@ typedef struct {
 apr_status_t pl_code_analyze(apr_pool_t *p, const char *root,
                              const pl_code_options_t *o, pl_code_t **out,
                              const char **err);
+
+/* The whole file at path, malloc'd (free it), NUL-terminated, *len its
+ * length; NULL when it cannot be read or is over max bytes (0: no limit). */
+char *pl_code_read_file(apr_pool_t *scratch, const char *path, apr_off_t max, apr_size_t *len);
 
 /* Writes the analysis as one JSON object (totals, skipped, languages,
  * files, and the import edges by path) under key, NULL outside an object;

@@ -216,19 +216,38 @@ static int is_attribute(const pl_code_scan_t *s, int line)
     return n && (*b == '@' || starts(b, n, "#["));
 }
 
-const char *pl_code_doc_leading(apr_pool_t *p, const pl_code_scan_t *s, int line)
+/* The attributes and then the comment right above line: *first is the top
+ * line of the comment (or of the attributes), *last the line just above
+ * the attributes (the comment's bottom line when there is one). */
+static void leading_span(const pl_code_scan_t *s, int line, int *first, int *last)
 {
-    int k = line - 1, skipped = 0, last;
+    int k = line - 1, skipped = 0;
 
     if (s->lang->flags & PL_LANG_ATTRIBUTES)
         while (k >= 1 && skipped < ATTRIBUTE_MAX_LINES && s->kind[k - 1] == PL_LINE_CODE
                && is_attribute(s, k))
             k--, skipped++;
-    last = k;
-    while (k >= 1 && last - k < LEADING_MAX_LINES && s->kind[k - 1] == PL_LINE_COMMENT
+    *last = k;
+    while (k >= 1 && *last - k < LEADING_MAX_LINES && s->kind[k - 1] == PL_LINE_COMMENT
            && !(k == 1 && is_shebang(s)))
         k--;
-    return k < last ? block_text(p, s, k + 1, last, 0) : NULL;
+    *first = k + 1;
+}
+
+const char *pl_code_doc_leading(apr_pool_t *p, const pl_code_scan_t *s, int line)
+{
+    int first, last;
+
+    leading_span(s, line, &first, &last);
+    return first <= last ? block_text(p, s, first, last, 0) : NULL;
+}
+
+int pl_code_doc_leading_start(const pl_code_scan_t *s, int line)
+{
+    int first, last;
+
+    leading_span(s, line, &first, &last);
+    return first;
 }
 
 /* The line holding the closing quotes of the docstring opened on line

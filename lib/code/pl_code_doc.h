@@ -16,6 +16,9 @@
 
 /* NULL when there is none. line is 1-based. */
 const char *pl_code_doc_leading(apr_pool_t *p, const pl_code_scan_t *s, int line);
+/* The first line of what belongs above line: its leading comment and the
+ * attributes or decorators between them; line itself when there is none. */
+int pl_code_doc_leading_start(const pl_code_scan_t *s, int line);
 const char *pl_code_doc_docstring(apr_pool_t *p, const pl_code_scan_t *s, int line);
 const char *pl_code_doc_header(apr_pool_t *p, const pl_code_scan_t *s);
 

@@ -26,6 +26,7 @@ static void write_file(pl_jsonw_t *w, const pl_code_file_t *f, int with_symbols)
     pl_jsonw_str(w, "path", f->path);
     pl_jsonw_str(w, "language", f->language);
     pl_jsonw_bool(w, "is_test", f->is_test);
+    pl_jsonw_str(w, "role", pl_lang_role_name(f->role));
     pl_jsonw_int(w, "bytes", f->bytes);
     pl_jsonw_int(w, "lines", f->lines);
     pl_jsonw_int(w, "code_lines", f->code_lines);

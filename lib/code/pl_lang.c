@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
+#include <strings.h>
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -305,6 +306,77 @@ int pl_lang_is_test(const char *path)
     if (strncmp(comp, "Test", 4) == 0 && apr_isupper(comp[4]))
         return 1;
     return dot && strcmp(dot, ".t") == 0;
+}
+
+/* 1 when a directory component of path is one of dirs. */
+static int in_dir(const char *path, const char *const *dirs)
+{
+    const char *comp = path, *slash;
+    int i;
+
+    while ((slash = strchr(comp, '/'))) {
+        apr_size_t n = (apr_size_t)(slash - comp);
+        for (i = 0; dirs[i]; i++)
+            if (strlen(dirs[i]) == n && strncasecmp(comp, dirs[i], n) == 0)
+                return 1;
+        comp = slash + 1;
+    }
+    return 0;
+}
+
+static int name_starts(const char *base, const char *const *names)
+{
+    int i;
+
+    for (i = 0; names[i]; i++)
+        if (strncasecmp(base, names[i], strlen(names[i])) == 0)
+            return 1;
+    return 0;
+}
+
+pl_file_role_e pl_lang_role(const char *path, const pl_lang_t *lang)
+{
+    static const char *const DOC_DIRS[] = { "doc", "docs", "documentation", "man", "manual",
+                                            "website", "site", NULL };
+    static const char *const EXAMPLE_DIRS[] = { "example", "examples", "sample", "samples",
+                                                "demo", "demos", "tutorial", "tutorials",
+                                                "cookbook", NULL };
+    static const char *const BUILD_DIRS[] = { ".github", ".gitlab", ".circleci", "ci", "debian",
+                                              ".devcontainer", NULL };
+    static const char *const DOC_NAMES[] = { "readme", "changelog", "changes", "news", "history",
+                                             "contributing", "license", "licence", "authors",
+                                             "copying", "notice", "security", "code_of_conduct",
+                                             NULL };
+    static const char *const BUILD_NAMES[] = { "setup.py", "build.rs", "noxfile.py", "fabfile.py",
+                                               "conanfile.py", "sconstruct", "rakefile", "gemfile",
+                                               "gruntfile.js", "gulpfile.js", "webpack.config.",
+                                               "rollup.config.", "vite.config.", "jest.config.",
+                                               "babel.config.", "eslint.config.", NULL };
+    static const char *const BUILD_LANGS[] = { "Makefile", "CMake", "Autoconf", "Dockerfile",
+                                               "YAML", "TOML", "JSON", "INI", NULL };
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    int i;
+
+    if (pl_lang_is_test(path))
+        return PL_FILE_TEST;
+    if (name_starts(base, DOC_NAMES) || in_dir(path, DOC_DIRS)
+        || (lang && (!strcmp(lang->name, "Markdown") || !strcmp(lang->name, "reStructuredText"))))
+        return PL_FILE_DOC;
+    if (in_dir(path, EXAMPLE_DIRS))
+        return PL_FILE_EXAMPLE;
+    if (in_dir(path, BUILD_DIRS) || name_starts(base, BUILD_NAMES) || !strcasecmp(base, "configure"))
+        return PL_FILE_BUILD;
+    for (i = 0; lang && BUILD_LANGS[i]; i++)
+        if (!strcmp(lang->name, BUILD_LANGS[i]))
+            return PL_FILE_BUILD;
+    return PL_FILE_CODE;
+}
+
+const char *pl_lang_role_name(pl_file_role_e role)
+{
+    static const char *const ROLES[] = { "code", "test", "example", "doc", "build" };
+
+    return role >= PL_FILE_CODE && role <= PL_FILE_BUILD ? ROLES[role] : "code";
 }
 
 int pl_lang_is_function_kind(const char *kind)

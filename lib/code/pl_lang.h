@@ -39,6 +39,29 @@ const pl_lang_t *pl_lang_by_name(const char *path);
  * ("-*- C++ -*-"). NULL when neither names a known language. */
 const pl_lang_t *pl_lang_by_content(const char *head, apr_size_t len);
 
+/* What a file is to the plan analysis. Only code is evidence that a
+ * feature exists: tests, examples and docs are where the false friends
+ * live (a README naming a plugin that lives elsewhere, an example doing by
+ * hand what the library lacks), build files say how, not what. */
+typedef enum {
+    PL_FILE_CODE,
+    PL_FILE_TEST,
+    PL_FILE_EXAMPLE,
+    PL_FILE_DOC,
+    PL_FILE_BUILD
+} pl_file_role_e;
+
+/* The role of a file by its path and language: tests as pl_lang_is_test
+ * says; docs (Markdown, reStructuredText, README, CHANGELOG, files under
+ * doc/ or docs/); examples (under example(s)/, sample(s)/, demo(s)/,
+ * tutorial(s)/); build and configuration (Makefile, CMake, Autoconf,
+ * Dockerfile, YAML, TOML, JSON, INI, setup.py, build.rs, CI directories);
+ * everything else is code. lang may be NULL. */
+pl_file_role_e pl_lang_role(const char *path, const pl_lang_t *lang);
+
+/* "code", "test", "example", "doc", "build" */
+const char *pl_lang_role_name(pl_file_role_e role);
+
 /* 1 when the path names a test: a file in a tests directory or named as
  * test frameworks expect (test_x.py, x_test.go, x.spec.ts, XTest.java...). */
 int pl_lang_is_test(const char *path);

@@ -105,11 +105,15 @@ apr_status_t pl_analyze(apr_pool_t *p, const char *root, const pl_analyze_option
     }
 
     memset(&go, 0, sizeof(go));
-    go.threshold = o->threshold;
+    go.threshold_done = o->threshold_done;
+    go.threshold_partial = o->threshold_partial;
+    go.calibration = o->calibration;
     go.progress = o->progress;
     go.baton = o->baton;
-    if ((rv = pl_gap_run(p, a->plan, a->code, a->log, &go, &a->gap)) != APR_SUCCESS) {
-        if (rv != PL_ECANCELED)
+    if ((rv = pl_gap_run(p, a->plan, a->code, &go, &a->gap)) != APR_SUCCESS) {
+        if (rv == PL_EINVAL)
+            *err = "the thresholds must lie in 0..1, partial at or below done";
+        else if (rv != PL_ECANCELED)
             *err = "the gap analysis failed";
         return rv;
     }

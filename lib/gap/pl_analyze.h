@@ -27,7 +27,9 @@ typedef struct {
     int jobs;                   /* parallel ctags processes; 0: 2 */
     apr_off_t max_file_bytes;   /* 0: pl_code's default */
     int git_max;                /* commits read; 0: PL_GITLOG_DEFAULT_MAX, -1: none */
-    double threshold;           /* 0: PL_GAP_THRESHOLD */
+    double threshold_done;      /* 0: PL_GAP_DONE_AT */
+    double threshold_partial;   /* 0: PL_GAP_PARTIAL_AT */
+    pl_gap_calibration_e calibration;
 } pl_analyze_options_t;
 
 typedef struct {
@@ -35,7 +37,7 @@ typedef struct {
     const char *plan_path;      /* as found or given */
     pl_plan_t *plan;
     pl_code_t *code;
-    pl_gitlog_t *log;           /* NULL: not a git work tree */
+    pl_gitlog_t *log;           /* NULL: not a git work tree; shown, never evidence */
     pl_gap_t *gap;
     pl_recommend_t *recommendations;
     apr_time_t started;

@@ -31,6 +31,12 @@ struct pl_bm25_t {
     apr_size_t ndocs, cap;
     double avglen[PL_BM25_FIELDS];
     int finished;
+    /* search scratch, ndocs long, allocated by finish: score and seen are
+     * back to zero after each search (only touched entries are reset), so
+     * thousands of calibration queries cost no more than their postings */
+    double *score;
+    unsigned char *seen;
+    apr_uint32_t *touched;
 };
 
 static apr_status_t release(void *data)
@@ -44,6 +50,9 @@ static apr_status_t release(void *data)
     }
     free(ix->len);
     free(ix->kind);
+    free(ix->score);
+    free(ix->seen);
+    free(ix->touched);
     return APR_SUCCESS;
 }
 
@@ -151,6 +160,11 @@ void pl_bm25_finish(pl_bm25_t *ix)
         term_t *t = apr_hash_this_val(hi);
         t->idf = idf_of(ix->ndocs, t->n);
     }
+    ix->score = calloc(ix->ndocs + 1, sizeof(*ix->score));
+    ix->seen = calloc(ix->ndocs + 1, 1);
+    ix->touched = malloc(sizeof(*ix->touched) * (ix->ndocs + 1));
+    if (!ix->score || !ix->seen || !ix->touched)
+        abort();
     ix->finished = 1;
 }
 
@@ -286,37 +300,44 @@ static int by_part(const void *a, const void *b)
     return x->part < y->part ? 1 : x->part > y->part ? -1 : strcmp(x->word, y->word);
 }
 
-/* Coverage and matched words of one document, from its postings. */
+/* The matched words of one document, from its postings, the word that
+ * contributes most first. */
 static void explain(const pl_bm25_t *ix, apr_pool_t *p, const apr_array_header_t *query,
                     const term_t *const *terms, pl_bm25_hit_t *hit)
 {
     match_t *m = apr_palloc(p, sizeof(*m) * (apr_size_t)(query->nelts + 1));
-    double mass = 0, covered = 0;
     int i, nm = 0;
 
     for (i = 0; i < query->nelts; i++) {
         const pl_bm25_qterm_t *q = &APR_ARRAY_IDX(query, i, pl_bm25_qterm_t);
-        double idf = terms[i] ? terms[i]->idf : idf_of(ix->ndocs, 0);
         const posting_t *post = terms[i] ? find_posting(terms[i], (apr_uint32_t)hit->doc) : NULL;
 
-        mass += q->weight * idf;
         if (post) {
-            double s = saturate(ix, post);
-            covered += q->weight * idf * (s < 1.0 ? s : 1.0);
             m[nm].word = q->word;
-            m[nm++].part = q->weight * idf * s;
+            m[nm++].part = q->weight * terms[i]->idf * saturate(ix, post);
         }
     }
-    hit->coverage = mass > 0 ? covered / mass : 0;
     qsort(m, (apr_size_t)nm, sizeof(*m), by_part);
     hit->matched = apr_array_make(p, nm, sizeof(const char *));
     for (i = 0; i < nm; i++)
         APR_ARRAY_PUSH(hit->matched, const char *) = m[i].word;
 }
 
+double pl_bm25_ideal(const pl_bm25_t *ix, const apr_array_header_t *query)
+{
+    double sum = 0;
+    int i;
+
+    for (i = 0; i < query->nelts; i++) {
+        const pl_bm25_qterm_t *q = &APR_ARRAY_IDX(query, i, pl_bm25_qterm_t);
+        sum += q->weight * pl_bm25_idf(ix, q->term) * (PL_BM25_K1 + 1.0);
+    }
+    return sum;
+}
+
 apr_array_header_t *pl_bm25_search(const pl_bm25_t *ix, apr_pool_t *p,
                                    const apr_array_header_t *query,
-                                   unsigned kind_mask, int k)
+                                   unsigned kind_mask, int k, int explain_hits)
 {
     apr_array_header_t *hits = apr_array_make(p, k > 0 ? k : 1, sizeof(pl_bm25_hit_t));
     const term_t **terms;
@@ -330,11 +351,11 @@ apr_array_header_t *pl_bm25_search(const pl_bm25_t *ix, apr_pool_t *p,
     if (!ix->finished || k <= 0 || !ix->ndocs || !query->nelts)
         return hits;
     terms = apr_palloc(p, sizeof(*terms) * (apr_size_t)query->nelts);
-    score = calloc(ix->ndocs, sizeof(*score));
-    seen = calloc(ix->ndocs, 1);
-    touched = malloc(sizeof(*touched) * ix->ndocs);
+    score = ix->score;
+    seen = ix->seen;
+    touched = ix->touched;
     heap = malloc(sizeof(*heap) * (apr_size_t)k);
-    if (!score || !seen || !touched || !heap)
+    if (!heap)
         abort();
     for (i = 0; i < query->nelts; i++) {
         const pl_bm25_qterm_t *q = &APR_ARRAY_IDX(query, i, pl_bm25_qterm_t);
@@ -366,17 +387,19 @@ apr_array_header_t *pl_bm25_search(const pl_bm25_t *ix, apr_pool_t *p,
             heap[0] = r;
             sift_down(heap, nheap, 0);
         }
+        score[touched[j]] = 0;
+        seen[touched[j]] = 0;
     }
     qsort(heap, (apr_size_t)nheap, sizeof(*heap), by_rank);
     for (i = 0; i < nheap; i++) {
         pl_bm25_hit_t *hit = apr_array_push(hits);
         hit->doc = heap[i].doc;
         hit->score = heap[i].score;
-        explain(ix, p, query, terms, hit);
+        if (explain_hits)
+            explain(ix, p, query, terms, hit);
+        else
+            hit->matched = NULL;
     }
-    free(score);
-    free(seen);
-    free(touched);
     free(heap);
     return hits;
 }

@@ -16,15 +16,9 @@
  * documents, and averaging them over every symbol would make every commit
  * look ten times too long.
  *
- * Besides the score, a hit carries its coverage: the share of the query's
- * idf mass that the document accounts for, each term counted at most once,
- *
- *   coverage(q,d) = sum_t qw(t) * idf(t) * min(1, s(t,d)) / sum_t qw(t) * idf(t)
- *
- * where s(t,d) = tf~ * (k1 + 1) / (tf~ + k1) is the term's saturated
- * weight, 1 exactly when the term occurs once in a field of weight 1 at
- * average length. Scores rank; coverage, in [0, 1] and comparable across
- * queries, is what a threshold can be put on. */
+ * A query's ideal score, sum_t qw(t) * idf(t) * (k1 + 1), is what a document
+ * holding every term with saturated frequency would score: the best score
+ * divided by it compares queries of different lengths. */
 #ifndef PL_BM25_H
 #define PL_BM25_H
 
@@ -35,18 +29,16 @@
 #define PL_BM25_B  0.75
 
 typedef enum {
-    PL_BM25_NAME,       /* a symbol's name */
-    PL_BM25_PATH,       /* file path components, enclosing scope */
-    PL_BM25_DOC,        /* docstring, leading or header comment, signature */
-    PL_BM25_TEST,       /* the name of a test function or test file */
-    PL_BM25_COMMIT,     /* a commit message */
+    PL_BM25_NAME,       /* the qualified name of the definition a chunk holds */
+    PL_BM25_PATH,       /* the words of the file's path */
+    PL_BM25_TEXT,       /* the chunk's full text: code, comments, strings */
     PL_BM25_FIELDS
 } pl_bm25_field_e;
 
-/* Default weights, in field order: a name says what code does more surely
- * than the prose around it, and a commit message says what someone meant
- * to do, which is weaker evidence than the code that does it. */
-#define PL_BM25_WEIGHTS { 3.0, 2.0, 1.0, 3.0, 0.7 }
+/* Default weights, in field order: a definition's name says what its code
+ * does more surely than any one word of its body; the path says where, as
+ * surely as a word of the text. */
+#define PL_BM25_WEIGHTS { 2.0, 1.0, 1.0 }
 
 typedef struct pl_bm25_t pl_bm25_t;
 
@@ -84,18 +76,21 @@ typedef struct {
 void pl_bm25_query_add(apr_array_header_t *query, const apr_array_header_t *terms,
                        const apr_array_header_t *words, double weight);
 
+/* sum_t qw(t) * idf(t) * (k1 + 1) over the query. */
+double pl_bm25_ideal(const pl_bm25_t *ix, const apr_array_header_t *query);
+
 typedef struct {
     int doc;
     double score;
-    double coverage;
     apr_array_header_t *matched;    /* const char *: query words found, best first */
 } pl_bm25_hit_t;
 
 /* The k best documents whose kind is in kind_mask, best first (ties by
  * document number), as pl_bm25_hit_t. Documents with no query term are
- * never returned. */
+ * never returned. matched is filled when explain is set. The index keeps
+ * one scratch area for searches: one search at a time per index. */
 apr_array_header_t *pl_bm25_search(const pl_bm25_t *ix, apr_pool_t *p,
                                    const apr_array_header_t *query,
-                                   unsigned kind_mask, int k);
+                                   unsigned kind_mask, int k, int explain);
 
 #endif

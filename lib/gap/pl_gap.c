@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The verdicts: every task's query is built first (so the plan's word pool
+ * is complete before any background is drawn), then each is scored,
+ * calibrated, and the objectives are judged. The plan's claims are read
+ * only to be shown (claimed, claimed_without_evidence), never to judge. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,418 +13,286 @@
 #include "gap/pl_gap_int.h"
 #include "core/pl_status.h"
 
-/* Query weights. A task's own words say what to look for; the title of its
- * objective says where ("Add tests" under "Login rate limiting"), at a
- * weight low enough that the title alone never makes coverage. */
-#define W_OWN     1.0
-#define W_CONTEXT 0.4
-/* A task's first word is mostly its verb, the action the code must
- * perform: "Revoke a shared link" is not done by create_share_link(),
- * though it shares two of three words. */
-#define W_ACTION  1.5
-#define TESTS_PER_TASK 3
-#define MAX_EVIDENCE 25
-
-/* Words of plan prose that say how work is done, not what it is. Dropped
- * from a query only when no document uses them: then they can never be
- * matched and would only weigh as missing; when code does use them
- * ("create_user", "handle_request") they stay and count. */
-static const char *const prose_words[] = {
-    "implement", "implementation", "implemented", "ensure", "allow", "allows", "support",
-    "supported", "provide", "provides", "handle", "handling", "add", "adding", "make",
-    "create", "use", "using", "able", "enable", "proper", "properly", "basic", "initial",
-    "simple", "feature", "features", "functionality", "work", "working", "various", "also",
-    "new", "need", "needs", "want", "way", "like", "well", "easy", "easily", "correct",
-    "correctly", "complete", "fully", "write", "writing", "improve", "better", "good",
-    "user-friendly", "robust", "possible", "everything", "something", "should", "todo",
-    "done", "wip", "show", "shows", "display", "displays", "let", "lets", "see", NULL
-};
+#define DEFAULT_EVIDENCE 3
+/* Confidence grows from 0.5 at a threshold to 1 at this distance from the
+ * nearest one. */
+#define MARGIN 0.15
+/* A test chunk holding this share of the ideal score of a symbol's name
+ * names that symbol. */
+#define TEST_NAMES 0.6
 
 typedef struct {
     apr_pool_t *p;
     pl_gap_index_t *ix;
-    apr_hash_t *prose;
-    double threshold;
+    pl_gap_queries_t *queries;
+    pl_gap_background_t *background;
+    double done_at, partial_at;
     int per_task;
+    apr_array_header_t **query;     /* per unit, in the order they were built */
+    int nquery;
 } run_t;
 
-/* A query from texts and weights; words the index cannot match and that
- * are plan prose are left out. */
-static apr_array_header_t *make_query(run_t *r, apr_pool_t *qp, const char *const *texts,
-                                      const double *weights, int n)
+static int is_done_status(const pl_plan_objective_t *o)
 {
-    apr_array_header_t *q = apr_array_make(qp, 16, sizeof(pl_bm25_qterm_t));
-    apr_array_header_t *terms = apr_array_make(qp, 16, sizeof(const char *));
-    apr_array_header_t *words = apr_array_make(qp, 16, sizeof(const char *));
-    apr_array_header_t *kept;
-    int i;
+    return o->status && !strcmp(o->status, "done");
+}
 
+/* The units of an objective: its tasks, or the objective itself. */
+static int units_of(const pl_plan_objective_t *o)
+{
+    return o->tasks && o->tasks->nelts ? o->tasks->nelts : 1;
+}
+
+/* Pass 1: one query per unit. */
+static void build_queries(run_t *r, const pl_plan_t *plan)
+{
+    int i, j, n = plan->objectives->nelts, total = 0;
+
+    for (i = 0; i < n; i++)
+        total += units_of(APR_ARRAY_IDX(plan->objectives, i, const pl_plan_objective_t *));
+    r->query = apr_palloc(r->p, sizeof(*r->query) * (apr_size_t)(total + 1));
+    r->nquery = 0;
     for (i = 0; i < n; i++) {
-        apr_array_clear(terms);
-        apr_array_clear(words);
-        pl_tokens_terms(r->ix->tokens, texts[i], -1, terms, words);
-        pl_bm25_query_add(q, terms, words, weights[i]);
-    }
-    kept = apr_array_make(qp, q->nelts, sizeof(pl_bm25_qterm_t));
-    for (i = 0; i < q->nelts; i++) {
-        const pl_bm25_qterm_t *t = &APR_ARRAY_IDX(q, i, pl_bm25_qterm_t);
-        if (!pl_bm25_df(r->ix->bm25, t->term) && apr_hash_get(r->prose, t->word, APR_HASH_KEY_STRING))
+        const pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, i, const pl_plan_objective_t *);
+        const char *texts[2];
+        int words;
+
+        if (!o->tasks || !o->tasks->nelts) {
+            texts[0] = o->title;
+            texts[1] = o->description;
+            r->query[r->nquery++] = pl_gap_query(r->queries, r->p, texts, 2, &words);
             continue;
-        *(pl_bm25_qterm_t *)apr_array_push(kept) = *t;
-    }
-    return kept;
-}
-
-static const char *first_word(apr_pool_t *p, const char *text)
-{
-    const char *start = text, *end;
-
-    while (*start == ' ' || *start == '\t')
-        start++;
-    for (end = start; *end && *end != ' ' && *end != '\t' && *end != '\n'; end++)
-        ;
-    return apr_pstrmemdup(p, start, (apr_size_t)(end - start));
-}
-
-/* A document can only be evidence for what it shares with the query's own
- * words, not for the context alone. */
-static int matches_own_word(const apr_array_header_t *query, const pl_bm25_hit_t *h)
-{
-    int i, j;
-
-    for (i = 0; i < h->matched->nelts; i++)
-        for (j = 0; j < query->nelts; j++) {
-            const pl_bm25_qterm_t *t = &APR_ARRAY_IDX(query, j, pl_bm25_qterm_t);
-            if (t->weight >= W_OWN && !strcmp(t->word, APR_ARRAY_IDX(h->matched, i, const char *)))
-                return 1;
         }
-    return 0;
-}
-
-/* "argon" and "id" say nothing a reader does not see in "argon2id". */
-static int inside_another(const apr_array_header_t *words, int i)
-{
-    const char *w = APR_ARRAY_IDX(words, i, const char *);
-    int j;
-
-    for (j = 0; j < words->nelts; j++) {
-        const char *other = APR_ARRAY_IDX(words, j, const char *);
-        if (j != i && strlen(other) > strlen(w) && strstr(other, w))
-            return 1;
-    }
-    return 0;
-}
-
-static int same_doc(const pl_gap_evidence_t *e, const pl_gap_doc_t *d)
-{
-    return e->kind == d->kind && e->symbol == (d->symbol ? d->symbol->name : NULL)
-        && e->line == (d->symbol ? d->symbol->line : 0)
-        && e->path == (d->file ? d->file->path : NULL)
-        && e->commit == (d->commit ? d->commit->id : NULL);
-}
-
-/* One entry per document and task, so that each task's evidence reads on
- * its own; the complexity of the code counts once however many tasks it
- * serves. */
-static void add_evidence(run_t *r, pl_gap_objective_t *go, const pl_bm25_hit_t *h, int task)
-{
-    const pl_gap_doc_t *d = &APR_ARRAY_IDX(r->ix->docs, h->doc, pl_gap_doc_t);
-    pl_gap_evidence_t *e = NULL;
-    int i, seen = 0;
-
-    for (i = 0; i < go->evidence->nelts; i++) {
-        pl_gap_evidence_t *old = &APR_ARRAY_IDX(go->evidence, i, pl_gap_evidence_t);
-        if (!same_doc(old, d))
-            continue;
-        seen = 1;
-        if (old->task == task) {
-            if (h->score <= old->score)
-                return;
-            e = old;    /* found again with a better score: replace */
+        for (j = 0; j < o->tasks->nelts; j++) {
+            texts[0] = APR_ARRAY_IDX(o->tasks, j, pl_plan_task_t).text;
+            texts[1] = o->title;
+            r->query[r->nquery++] = pl_gap_query(r->queries, r->p, texts, 2, &words);
         }
     }
-    if (!e)
-        e = apr_array_push(go->evidence);
-    if (!seen && d->kind != PL_GAP_COMMIT && d->kind != PL_GAP_TEST)
-        go->complexity += d->symbol ? d->symbol->complexity : d->file->complexity;
-    memset(e, 0, sizeof(*e));
-    e->kind = d->kind;
-    if (d->file)
-        e->path = d->file->path;
-    if (d->symbol) {
-        e->symbol = d->symbol->name;
-        e->symbol_kind = d->symbol->kind;
-        e->line = d->symbol->line;
-        e->complexity = d->symbol->complexity;
-    }
-    else if (d->file)
-        e->complexity = d->file->complexity;
-    if (d->commit) {
-        e->commit = d->commit->id;
-        e->summary = d->commit->summary;
-    }
-    e->score = h->score;
-    e->coverage = h->coverage;
-    e->matched = apr_array_make(r->p, h->matched->nelts, sizeof(const char *));
-    for (i = 0; i < h->matched->nelts; i++)
-        if (!inside_another(h->matched, i))
-            APR_ARRAY_PUSH(e->matched, const char *) =
-                apr_pstrdup(r->p, APR_ARRAY_IDX(h->matched, i, const char *));
-    e->task = task;
 }
 
-/* Confidence in a verdict, 0.5..1: 0.5 at the threshold, 1 a quarter of
- * the way away from it on either side (on the fixtures, implemented tasks
- * cover 0.51 and up, absent ones 0.46 at most, most of both far from the
- * threshold: the quarter on each side is where verdicts can be wrong), and
- * for a "yes" also
- * growing with the documents that agree: one gives at most 0.875, two
- * 0.9375. */
-#define DOUBT 0.25
-
-static double confidence(double coverage, double threshold, int found)
+static int weight_one(const apr_array_header_t *query)
 {
-    double margin = fabs(coverage - threshold) / DOUBT;
-
-    if (margin > 1)
-        margin = 1;
-    if (coverage >= threshold)
-        margin *= 1 - pow(0.5, found + 1);
-    return 0.5 + 0.5 * margin;
-}
-
-/* Searches documents of kinds for query; adds those at the threshold to the
- * objective's evidence (and their numbers to found, when given). Returns
- * how many there were; *best is the highest coverage seen, even below the
- * threshold. */
-static int collect(run_t *r, apr_pool_t *qp, const apr_array_header_t *query, unsigned kinds,
-                   int k, pl_gap_objective_t *go, int task, double *best,
-                   apr_array_header_t *found)
-{
-    apr_array_header_t *hits = pl_bm25_search(r->ix->bm25, qp, query, kinds, k);
     int i, n = 0;
 
-    *best = 0;
-    for (i = 0; i < hits->nelts; i++) {
-        const pl_bm25_hit_t *h = &APR_ARRAY_IDX(hits, i, pl_bm25_hit_t);
-        if (!matches_own_word(query, h))
-            continue;
-        if (h->coverage > *best)
-            *best = h->coverage;
-        if (h->coverage >= r->threshold) {
-            add_evidence(r, go, h, task);
-            if (found)
-                APR_ARRAY_PUSH(found, int) = h->doc;
-            n++;
-        }
-    }
+    for (i = 0; i < query->nelts; i++)
+        n += APR_ARRAY_IDX(query, i, pl_bm25_qterm_t).weight >= 1.0;
     return n;
 }
 
-/* Tests seldom repeat a task's words ("Logout ends the session" is tested
- * by test_logout_clears_session), but they name or import the code that
- * does it. So code found for a task is tested when a test file imports its
- * file, or when a test's name covers the symbol's name. */
-static int tested_through(run_t *r, apr_pool_t *qp, int doc, pl_gap_objective_t *go, int task)
+/* A test names the code: a test file imports the chunk's file, or a test
+ * chunk holds the name of the chunk's definition. */
+static int tested(run_t *r, apr_pool_t *qp, const pl_gap_doc_t *d)
 {
-    const pl_gap_doc_t *d = &APR_ARRAY_IDX(r->ix->docs, doc, pl_gap_doc_t);
-    int importer = d->file_index >= 0 ? r->ix->tested_by[d->file_index] : -1;
-    double best;
+    const pl_code_chunk_t *c = d->chunk;
+    const char *name;
+    apr_array_header_t *terms, *query;
 
-    if (importer >= 0) {
-        pl_bm25_hit_t h;
-        memset(&h, 0, sizeof(h));
-        h.doc = importer;
-        h.matched = apr_array_make(qp, 1, sizeof(const char *));
-        APR_ARRAY_PUSH(h.matched, const char *) = apr_pstrcat(qp, "imports ", d->file->path, NULL);
-        add_evidence(r, go, &h, task);
+    if (r->ix->tested_by[d->file_index])
         return 1;
-    }
-    if (d->symbol) {
-        const char *texts[1];
-        double weights[1] = { W_OWN };
-        texts[0] = d->symbol->name;
-        return collect(r, qp, make_query(r, qp, texts, weights, 1), PL_GAP_TEST, TESTS_PER_TASK,
-                       go, task, &best, NULL) > 0;
-    }
-    return 0;
+    if (!c->name || !pl_bm25_count(r->ix->tests))
+        return 0;
+    name = strrchr(c->name, '.') ? strrchr(c->name, '.') + 1 : c->name;
+    terms = apr_array_make(qp, 4, sizeof(const char *));
+    pl_tokens_terms(r->ix->tokens, name, -1, terms, NULL);
+    if (!terms->nelts)
+        return 0;
+    query = apr_array_make(qp, terms->nelts, sizeof(pl_bm25_qterm_t));
+    pl_bm25_query_add(query, terms, NULL, 1.0);
+    return pl_gap_raw(r->ix->tests, qp, query, 1, NULL) >= TEST_NAMES;
 }
 
-/* Judges one query (a task's, or an objective's own) into t. */
-static void judge(run_t *r, apr_pool_t *qp, const apr_array_header_t *query,
-                  pl_gap_objective_t *go, int task, pl_gap_task_t *t)
+static void add_evidence(run_t *r, pl_gap_task_t *t, const pl_bm25_hit_t *h)
 {
-    apr_array_header_t *found = apr_array_make(qp, r->per_task, sizeof(int));
+    const pl_gap_doc_t *d = &APR_ARRAY_IDX(r->ix->docs, h->doc, pl_gap_doc_t);
+    const pl_code_chunk_t *c = d->chunk;
+    pl_gap_evidence_t *e = apr_array_push(t->evidence);
     int i;
 
-    t->evidence = collect(r, qp, query, PL_GAP_SYMBOL | PL_GAP_FILE | PL_GAP_COMMIT,
-                          r->per_task, go, task, &t->coverage, found);
-    t->has_evidence = t->evidence > 0;
-    t->tested = collect(r, qp, query, PL_GAP_TEST, TESTS_PER_TASK, go, task,
-                        &t->test_coverage, NULL) > 0;
-    for (i = 0; i < found->nelts && !t->tested; i++)
-        t->tested = tested_through(r, qp, APR_ARRAY_IDX(found, i, int), go, task);
-    t->confidence = confidence(t->coverage, r->threshold, t->evidence);
+    memset(e, 0, sizeof(*e));
+    e->path = d->file->path;
+    e->line = c->start;
+    e->end_line = c->end;
+    e->symbol = c->name ? apr_pstrdup(r->p, c->name) : NULL;
+    e->symbol_kind = c->kind ? apr_pstrdup(r->p, c->kind) : NULL;
+    if (c->symbol >= 0 && d->file->symbols && c->symbol < d->file->symbols->nelts)
+        e->complexity = APR_ARRAY_IDX(d->file->symbols, c->symbol, pl_symbol_t).complexity;
+    e->score = h->score;
+    e->matched = apr_array_make(r->p, h->matched ? h->matched->nelts : 0, sizeof(const char *));
+    for (i = 0; h->matched && i < h->matched->nelts; i++)
+        APR_ARRAY_PUSH(e->matched, const char *) =
+            apr_pstrdup(r->p, APR_ARRAY_IDX(h->matched, i, const char *));
 }
 
-static pl_gap_class_e classify(double claimed, double observed, int tested)
+static void judge_task(run_t *r, apr_pool_t *qp, const apr_array_header_t *query,
+                       pl_gap_task_t *t)
 {
-    if (claimed > 0 && observed < claimed / 2)
-        return PL_GAP_CLAIMED_WITHOUT_EVIDENCE;
-    if (observed >= 1)
-        return tested ? PL_GAP_DONE : PL_GAP_UNTESTED;
-    return observed > 0 ? PL_GAP_PARTIAL : PL_GAP_MISSING;
+    apr_array_header_t *hits;
+    int i;
+
+    t->words = weight_one(query);
+    t->raw = pl_gap_raw(r->ix->code, qp, query, r->per_task, &hits);
+    t->score = pl_gap_calibrate(r->background, t->raw, t->words);
+    t->observed = t->score >= r->done_at;
+    t->evidence = apr_array_make(r->p, hits->nelts, sizeof(pl_gap_evidence_t));
+    for (i = 0; i < hits->nelts; i++)
+        add_evidence(r, t, &APR_ARRAY_IDX(hits, i, pl_bm25_hit_t));
+    if (t->score >= r->partial_at)
+        for (i = 0; i < hits->nelts && !t->tested; i++)
+            t->tested = tested(r, qp, &APR_ARRAY_IDX(r->ix->docs,
+                                                     APR_ARRAY_IDX(hits, i, pl_bm25_hit_t).doc,
+                                                     pl_gap_doc_t));
 }
 
 /* A primary objective's gap matters most; a claim the code does not back
  * is the worst kind, since the plan then misleads whoever reads it. */
-static pl_gap_severity_e severity(pl_gap_class_e c, pl_plan_level_e level)
+static pl_gap_severity_e severity(pl_gap_class_e c, int unbacked, pl_plan_level_e level)
 {
     static const pl_gap_severity_e table[][3] = {
         /*                    primary                 secondary               tertiary */
         [PL_GAP_DONE] =     { PL_GAP_SEVERITY_NONE,   PL_GAP_SEVERITY_NONE,   PL_GAP_SEVERITY_NONE },
         [PL_GAP_PARTIAL] =  { PL_GAP_SEVERITY_MEDIUM, PL_GAP_SEVERITY_MEDIUM, PL_GAP_SEVERITY_LOW },
         [PL_GAP_MISSING] =  { PL_GAP_SEVERITY_HIGH,   PL_GAP_SEVERITY_MEDIUM, PL_GAP_SEVERITY_LOW },
-        [PL_GAP_UNTESTED] = { PL_GAP_SEVERITY_MEDIUM, PL_GAP_SEVERITY_LOW,    PL_GAP_SEVERITY_LOW },
-        [PL_GAP_CLAIMED_WITHOUT_EVIDENCE] =
-                            { PL_GAP_SEVERITY_HIGH,   PL_GAP_SEVERITY_HIGH,   PL_GAP_SEVERITY_MEDIUM },
     };
     int l = level >= PL_LEVEL_PRIMARY && level <= PL_LEVEL_TERTIARY ? (int)level - 1 : 2;
 
+    if (unbacked)
+        return l == 2 ? PL_GAP_SEVERITY_MEDIUM : PL_GAP_SEVERITY_HIGH;
     return table[c][l];
 }
 
-/* The evidence of tasks first: what the objective's title alone matches
- * ("HTTP client" -> every symbol of http/client.py) says least. Then the
- * better covered, then the higher scored. */
-static int by_evidence(const void *a, const void *b)
+/* Confidence, 0.5..1: the distance of the score from the nearest
+ * threshold, scaled by MARGIN; thin grounds lower it: fewer than three
+ * units, or every task found in one and the same chunk. */
+static double confidence(const run_t *r, const pl_gap_objective_t *go)
 {
-    const pl_gap_evidence_t *x = a, *y = b;
+    double d = fmin(fabs(go->score - r->done_at), fabs(go->score - r->partial_at));
+    double margin = fmin(d / MARGIN, 1.0);
+    int n = go->tasks->nelts, i, same = n > 1;
 
-    if ((x->task < 0) != (y->task < 0))
-        return x->task < 0 ? 1 : -1;
-    if (x->coverage != y->coverage)
-        return x->coverage < y->coverage ? 1 : -1;
-    return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
+    margin *= n >= 3 ? 1.0 : (n + 1) / 4.0;
+    for (i = 1; i < n && same; i++) {
+        const pl_gap_task_t *a = &APR_ARRAY_IDX(go->tasks, 0, pl_gap_task_t);
+        const pl_gap_task_t *b = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
+        same = a->evidence->nelts && b->evidence->nelts
+            && APR_ARRAY_IDX(a->evidence, 0, pl_gap_evidence_t).path
+               == APR_ARRAY_IDX(b->evidence, 0, pl_gap_evidence_t).path
+            && APR_ARRAY_IDX(a->evidence, 0, pl_gap_evidence_t).line
+               == APR_ARRAY_IDX(b->evidence, 0, pl_gap_evidence_t).line;
+    }
+    if (same && go->classification != PL_GAP_MISSING)
+        margin *= 0.75;
+    return 0.5 + 0.5 * margin;
 }
 
 static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int index,
-                    pl_gap_t *g)
+                    int *unit, pl_gap_t *g)
 {
     pl_gap_objective_t *go = apr_array_push(g->objectives);
-    int ntasks = o->tasks ? o->tasks->nelts : 0;
-    int ncrit = o->criteria ? o->criteria->nelts : 0;
-    const char **texts = apr_palloc(qp, sizeof(*texts) * (apr_size_t)(ncrit + 3));
-    double *weights = apr_palloc(qp, sizeof(*weights) * (apr_size_t)(ncrit + 3));
-    double sum_conf = 0;
-    int i, n = 0, observed = 0, checked = 0;
-    pl_gap_task_t own;
+    int ntasks = o->tasks ? o->tasks->nelts : 0, n = units_of(o), i, claimed = 0, observed = 0;
+    double sum = 0;
+    apr_hash_t *functions = apr_hash_make(qp);
 
     memset(go, 0, sizeof(*go));
     go->objective = o;
     go->index = index;
-    go->tasks = apr_array_make(r->p, ntasks, sizeof(pl_gap_task_t));
-    go->evidence = apr_array_make(r->p, 8, sizeof(pl_gap_evidence_t));
-
-    /* the objective's own query: title, description, acceptance criteria */
-    texts[n] = o->title;
-    weights[n++] = W_OWN;
-    texts[n] = o->description;
-    weights[n++] = W_CONTEXT;
-    for (i = 0; i < ncrit; i++) {
-        texts[n] = APR_ARRAY_IDX(o->criteria, i, const char *);
-        weights[n++] = W_CONTEXT;
-    }
-    memset(&own, 0, sizeof(own));
-    judge(r, qp, make_query(r, qp, texts, weights, n), go, -1, &own);
-    go->tested = own.tested;
-
-    for (i = 0; i < ntasks; i++) {
-        const pl_plan_task_t *pt = &APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t);
+    go->tasks = apr_array_make(r->p, n, sizeof(pl_gap_task_t));
+    for (i = 0; i < n; i++) {
         pl_gap_task_t *t = apr_array_push(go->tasks);
+        int j;
 
         memset(t, 0, sizeof(*t));
-        t->task = pt;
-        texts[0] = first_word(qp, pt->text);
-        weights[0] = W_ACTION;
-        texts[1] = pt->text;
-        weights[1] = W_OWN;
-        texts[2] = o->title;
-        weights[2] = W_CONTEXT;
-        judge(r, qp, make_query(r, qp, texts, weights, 3), go, i, t);
-        observed += t->has_evidence;
-        checked += pt->checked;
+        if (ntasks) {
+            t->task = &APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t);
+            t->text = t->task->text;
+            t->claimed = t->task->checked || is_done_status(o);
+        }
+        else {
+            t->text = o->title;
+            t->claimed = pl_plan_claimed(o) >= 1;
+        }
+        judge_task(r, qp, r->query[(*unit)++], t);
+        sum += t->score;
+        observed += t->observed;
+        claimed += t->claimed;
         go->tested |= t->tested;
-        sum_conf += t->confidence;
+        for (j = 0; t->score >= r->partial_at && j < t->evidence->nelts; j++) {
+            const pl_gap_evidence_t *e = &APR_ARRAY_IDX(t->evidence, j, pl_gap_evidence_t);
+            const char *key = apr_psprintf(qp, "%s:%d", e->path, e->line);
+            if (e->complexity && !apr_hash_get(functions, key, APR_HASH_KEY_STRING)) {
+                apr_hash_set(functions, key, APR_HASH_KEY_STRING, e);
+                go->complexity += e->complexity;
+            }
+        }
     }
-    /* A status of done claims every task, ticked or not. */
-    if (o->status && !strcmp(o->status, "done"))
-        checked = ntasks;
-    go->claimed = ntasks ? (double)checked / ntasks : pl_plan_claimed(o);
-    if (ntasks) {
-        go->observed = (double)observed / ntasks;
-        go->confidence = sum_conf / ntasks;
-        g->units += ntasks;
-        g->units_claimed += checked;
-        g->units_observed += observed;
-    }
-    else {
-        go->observed = own.has_evidence;
-        go->confidence = own.confidence;
-        g->units++;
-        g->units_claimed += go->claimed >= 1;
-        g->units_observed += own.has_evidence;
-    }
-    go->classification = classify(go->claimed, go->observed, go->tested);
-    go->severity = severity(go->classification, o->level);
+    go->score = sum / n;
+    go->observed = (double)observed / n;
+    go->claimed = ntasks ? (double)claimed / n : pl_plan_claimed(o);
+    go->classification = go->score >= r->done_at ? PL_GAP_DONE
+                       : go->score >= r->partial_at ? PL_GAP_PARTIAL : PL_GAP_MISSING;
+    go->claimed_without_evidence = go->claimed >= 1 && go->classification == PL_GAP_MISSING;
+    go->severity = severity(go->classification, go->claimed_without_evidence, o->level);
+    go->confidence = confidence(r, go);
     g->counts[go->classification]++;
-    qsort(go->evidence->elts, (apr_size_t)go->evidence->nelts, sizeof(pl_gap_evidence_t),
-          by_evidence);
-    if (go->evidence->nelts > MAX_EVIDENCE)
-        go->evidence->nelts = MAX_EVIDENCE;
+    g->claimed_without_evidence += go->claimed_without_evidence;
+    g->units += n;
+    g->units_claimed += claimed;
+    g->units_observed += observed;
 }
 
 apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *code,
-                        const pl_gitlog_t *log, const pl_gap_options_t *o, pl_gap_t **out)
+                        const pl_gap_options_t *o, pl_gap_t **out)
 {
-    static const pl_gap_options_t defaults = { 0 };
-    const char *const *w;
+    static const pl_gap_options_t defaults;
     apr_pool_t *work, *qp;
     pl_gap_t *g;
     run_t r;
     apr_status_t rv;
-    int i, n = plan && plan->objectives ? plan->objectives->nelts : 0;
+    int i, unit = 0, n = plan && plan->objectives ? plan->objectives->nelts : 0;
 
     if (!o)
         o = &defaults;
-    apr_pool_create(&work, p);
+    memset(&r, 0, sizeof(r));
+    r.done_at = o->threshold_done > 0 ? o->threshold_done : PL_GAP_DONE_AT;
+    r.partial_at = o->threshold_partial > 0 ? o->threshold_partial : PL_GAP_PARTIAL_AT;
+    if (r.done_at > 1 || r.partial_at > r.done_at)
+        return PL_EINVAL;
+    r.per_task = o->evidence_per_task > 0 ? o->evidence_per_task : DEFAULT_EVIDENCE;
     r.p = p;
-    r.threshold = o->threshold > 0 ? o->threshold : PL_GAP_THRESHOLD;
-    r.per_task = o->evidence_per_task > 0 ? o->evidence_per_task : 5;
-    r.prose = apr_hash_make(work);
-    for (w = prose_words; *w; w++)
-        apr_hash_set(r.prose, *w, APR_HASH_KEY_STRING, *w);
-    if ((rv = pl_gap_index_build(work, code, log, o->progress, o->baton, &r.ix)) != APR_SUCCESS)
+    apr_pool_create(&work, p);
+    if ((rv = pl_gap_index_build(work, code, o->progress, o->baton, &r.ix)) != APR_SUCCESS)
         goto leave;
+    r.queries = pl_gap_queries_create(work, r.ix->tokens);
+    r.background = pl_gap_background_create(work, r.ix->code, r.queries, o->calibration);
 
     g = apr_pcalloc(p, sizeof(*g));
     g->objectives = apr_array_make(p, n, sizeof(pl_gap_objective_t));
-    g->documents = pl_bm25_count(r.ix->bm25);
-    g->commits = r.ix->commits;
-    g->threshold = r.threshold;
+    g->documents = pl_bm25_count(r.ix->code);
+    g->test_documents = pl_bm25_count(r.ix->tests);
+    g->threshold_done = r.done_at;
+    g->threshold_partial = r.partial_at;
+    g->calibration = o->calibration;
+    if (n) {
+        apr_pool_t *saved = r.p;
+        r.p = work;         /* queries live as long as the run */
+        build_queries(&r, plan);
+        r.p = saved;
+    }
     apr_pool_create(&qp, work);
     for (i = 0; i < n; i++) {
         if (o->progress && o->progress(o->baton, "match", i, n)) {
             rv = PL_ECANCELED;
             goto leave;
         }
-        analyse(&r, qp, APR_ARRAY_IDX(plan->objectives, i, const pl_plan_objective_t *), i, g);
+        analyse(&r, qp, APR_ARRAY_IDX(plan->objectives, i, const pl_plan_objective_t *), i,
+                &unit, g);
         apr_pool_clear(qp);
     }
     if (o->progress && o->progress(o->baton, "match", n, n)) {
         rv = PL_ECANCELED;
         goto leave;
     }
+    g->background = pl_gap_background_count(r.background);
     if (g->units) {
         g->claimed_percent = 100.0 * g->units_claimed / g->units;
         g->observed_percent = 100.0 * g->units_observed / g->units;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The gap analysis as JSON, for the API, the CLI's report and CI. */
+/* The gap analysis as JSON, for the API, the CLI's report and CI. The
+ * plan's claim and the analysis's verdict never share a name: the claim is
+ * claimed_status / claimed_completion (and a task's "claimed"), the verdict
+ * classification / observed_completion / score. */
 #include "gap/pl_gap.h"
 
 const char *pl_gap_class_name(pl_gap_class_e c)
@@ -8,8 +11,6 @@ const char *pl_gap_class_name(pl_gap_class_e c)
     case PL_GAP_DONE: return "done";
     case PL_GAP_PARTIAL: return "partial";
     case PL_GAP_MISSING: return "missing";
-    case PL_GAP_UNTESTED: return "untested";
-    case PL_GAP_CLAIMED_WITHOUT_EVIDENCE: return "claimed_without_evidence";
     }
     return "missing";
 }
@@ -25,17 +26,6 @@ const char *pl_gap_severity_name(pl_gap_severity_e s)
     return NULL;
 }
 
-const char *pl_gap_kind_name(pl_gap_kind_e k)
-{
-    switch (k) {
-    case PL_GAP_SYMBOL: return "symbol";
-    case PL_GAP_FILE: return "file";
-    case PL_GAP_TEST: return "test";
-    case PL_GAP_COMMIT: return "commit";
-    }
-    return "symbol";
-}
-
 /* Figures in [0, 1] to three decimals: more digits are noise to a reader
  * and churn in a report kept under version control. */
 static void ratio(pl_jsonw_t *w, const char *key, double v)
@@ -48,28 +38,41 @@ static void write_evidence(pl_jsonw_t *w, const pl_gap_evidence_t *e)
     int i;
 
     pl_jsonw_object(w, NULL);
-    pl_jsonw_str(w, "kind", pl_gap_kind_name(e->kind));
     pl_jsonw_str(w, "path", e->path);
-    if (e->line)
-        pl_jsonw_int(w, "line", e->line);
-    if (e->symbol) {
-        pl_jsonw_str(w, "symbol", e->symbol);
-        pl_jsonw_str(w, "symbol_kind", e->symbol_kind);
-    }
-    if (e->commit) {
-        pl_jsonw_str(w, "commit", e->commit);
-        pl_jsonw_str(w, "summary", e->summary);
-    }
+    pl_jsonw_int(w, "line", e->line);
+    pl_jsonw_int(w, "end_line", e->end_line);
+    pl_jsonw_str(w, "symbol", e->symbol);
+    pl_jsonw_str(w, "symbol_kind", e->symbol_kind);
     if (e->complexity)
         pl_jsonw_int(w, "complexity", e->complexity);
-    ratio(w, "score", e->score);
-    ratio(w, "coverage", e->coverage);
-    pl_jsonw_array(w, "why");
+    ratio(w, "bm25", e->score);
+    pl_jsonw_array(w, "matched");
     for (i = 0; i < e->matched->nelts; i++)
         pl_jsonw_str(w, NULL, APR_ARRAY_IDX(e->matched, i, const char *));
     pl_jsonw_end(w);
-    if (e->task >= 0)
-        pl_jsonw_int(w, "task", e->task);
+    pl_jsonw_end(w);
+}
+
+static void write_task(pl_jsonw_t *w, const pl_gap_task_t *t)
+{
+    int i;
+
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_str(w, "text", t->text);
+    if (t->task)
+        pl_jsonw_int(w, "line", t->task->line);
+    else
+        pl_jsonw_bool(w, "objective", 1);   /* the objective's own query: it has no tasks */
+    pl_jsonw_bool(w, "claimed", t->claimed);
+    ratio(w, "score", t->score);
+    ratio(w, "raw", t->raw);
+    pl_jsonw_int(w, "words", t->words);
+    pl_jsonw_bool(w, "observed", t->observed);
+    pl_jsonw_bool(w, "tested", t->tested);
+    pl_jsonw_array(w, "evidence");
+    for (i = 0; i < t->evidence->nelts; i++)
+        write_evidence(w, &APR_ARRAY_IDX(t->evidence, i, pl_gap_evidence_t));
+    pl_jsonw_end(w);
     pl_jsonw_end(w);
 }
 
@@ -83,29 +86,19 @@ static void write_objective(pl_jsonw_t *w, const pl_gap_objective_t *go)
     pl_jsonw_str(w, "title", o->title);
     pl_jsonw_str(w, "level", pl_plan_level_name(o->level));
     pl_jsonw_int(w, "line", o->line);
+    ratio(w, "score", go->score);
     pl_jsonw_str(w, "classification", pl_gap_class_name(go->classification));
+    pl_jsonw_str(w, "claim_mismatch",
+                 go->claimed_without_evidence ? "claimed_without_evidence" : NULL);
     pl_jsonw_str(w, "severity", pl_gap_severity_name(go->severity));
-    ratio(w, "claimed", go->claimed);
-    ratio(w, "observed", go->observed);
+    pl_jsonw_str(w, "claimed_status", o->status);
+    ratio(w, "claimed_completion", go->claimed);
+    ratio(w, "observed_completion", go->observed);
     ratio(w, "confidence", go->confidence);
     pl_jsonw_bool(w, "tested", go->tested);
     pl_jsonw_array(w, "tasks");
-    for (i = 0; i < go->tasks->nelts; i++) {
-        const pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
-        pl_jsonw_object(w, NULL);
-        pl_jsonw_str(w, "text", t->task->text);
-        pl_jsonw_int(w, "line", t->task->line);
-        pl_jsonw_bool(w, "checked", t->task->checked);
-        pl_jsonw_bool(w, "evidence", t->has_evidence);
-        pl_jsonw_bool(w, "tested", t->tested);
-        ratio(w, "coverage", t->coverage);
-        ratio(w, "confidence", t->confidence);
-        pl_jsonw_end(w);
-    }
-    pl_jsonw_end(w);
-    pl_jsonw_array(w, "evidence");
-    for (i = 0; i < go->evidence->nelts; i++)
-        write_evidence(w, &APR_ARRAY_IDX(go->evidence, i, pl_gap_evidence_t));
+    for (i = 0; i < go->tasks->nelts; i++)
+        write_task(w, &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t));
     pl_jsonw_end(w);
     pl_jsonw_end(w);
 }
@@ -122,13 +115,19 @@ void pl_gap_write(pl_jsonw_t *w, const pl_gap_t *g)
     pl_jsonw_number(w, "claimed_percent", (double)(long long)(g->claimed_percent * 10 + 0.5) / 10);
     pl_jsonw_number(w, "observed_percent", (double)(long long)(g->observed_percent * 10 + 0.5) / 10);
     pl_jsonw_object(w, "classifications");
-    for (i = PL_GAP_DONE; i <= PL_GAP_CLAIMED_WITHOUT_EVIDENCE; i++)
+    for (i = 0; i < PL_GAP_CLASSES; i++)
         pl_jsonw_int(w, pl_gap_class_name((pl_gap_class_e)i), g->counts[i]);
     pl_jsonw_end(w);
+    pl_jsonw_int(w, "claimed_without_evidence", g->claimed_without_evidence);
     pl_jsonw_int(w, "documents", g->documents);
-    pl_jsonw_int(w, "commits", g->commits);
+    pl_jsonw_int(w, "test_documents", g->test_documents);
+    pl_jsonw_int(w, "background_queries", g->background);
     pl_jsonw_end(w);
-    pl_jsonw_number(w, "threshold", g->threshold);
+    pl_jsonw_object(w, "thresholds");
+    pl_jsonw_number(w, "done", g->threshold_done);
+    pl_jsonw_number(w, "partial", g->threshold_partial);
+    pl_jsonw_str(w, "calibration", g->calibration == PL_GAP_PERCENTILE ? "percentile" : "lognormal");
+    pl_jsonw_end(w);
     pl_jsonw_array(w, "objectives");
     for (i = 0; i < g->objectives->nelts; i++)
         write_objective(w, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));

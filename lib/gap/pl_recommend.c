@@ -46,17 +46,21 @@ static double mean_complexity(const pl_code_t *code)
     return n ? sum / n : 5.0;
 }
 
-/* 0, 1 or 2: the code found for the objective against the project's mean. */
+/* 0, 1 or 2: the code found for the objective's tasks against the
+ * project's mean. */
 static int complexity_points(const pl_gap_objective_t *go, double mean, double *touched)
 {
     double sum = 0;
-    int n = 0, i;
+    int n = 0, i, j;
 
-    for (i = 0; i < go->evidence->nelts; i++) {
-        const pl_gap_evidence_t *e = &APR_ARRAY_IDX(go->evidence, i, pl_gap_evidence_t);
-        if (e->kind == PL_GAP_SYMBOL && e->complexity > 0) {
-            sum += e->complexity;
-            n++;
+    for (i = 0; i < go->tasks->nelts; i++) {
+        const pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
+        for (j = 0; j < t->evidence->nelts; j++) {
+            const pl_gap_evidence_t *e = &APR_ARRAY_IDX(t->evidence, j, pl_gap_evidence_t);
+            if (e->complexity > 0) {
+                sum += e->complexity;
+                n++;
+            }
         }
     }
     *touched = n ? sum / n : 0;
@@ -70,7 +74,8 @@ static int complexity_points(const pl_gap_objective_t *go, double mean, double *
  * Up to 2 points is small, up to 5 medium, more large. */
 static pl_effort_e effort_of(const pl_gap_objective_t *go, int open, int waiting, int cpoints)
 {
-    int points = (go->tasks->nelts ? open : (go->observed >= 1 ? 0 : 3))
+    int planned = go->objective->tasks && go->objective->tasks->nelts;
+    int points = (planned ? open : (go->observed >= 1 ? 0 : 3))
                + 2 * waiting + cpoints + (go->tested ? 0 : 1);
 
     return points <= 2 ? PL_EFFORT_SMALL : points <= 5 ? PL_EFFORT_MEDIUM : PL_EFFORT_LARGE;
@@ -216,26 +221,21 @@ static const char *rationale(apr_pool_t *p, const pl_recommendation_t *r, const 
                                     o->title);
     const char *s;
 
-    switch (go->classification) {
-    case PL_GAP_CLAIMED_WITHOUT_EVIDENCE:
-        s = ntasks ? apr_psprintf(p, "%s is claimed %d%% done but only %d of %d tasks show "
-                                  "evidence in the code", head,
-                                  (int)floor(go->claimed * 100 + 0.5), seen, ntasks)
-                   : apr_psprintf(p, "%s is marked done but shows no evidence in the code", head);
-        break;
-    case PL_GAP_MISSING:
-        s = ntasks ? apr_psprintf(p, "%s has no evidence in the code for any of its %d task%s",
-                                  head, ntasks, ntasks == 1 ? "" : "s")
-                   : apr_psprintf(p, "%s has no evidence in the code", head);
-        break;
-    case PL_GAP_PARTIAL:
-        s = apr_psprintf(p, "%s is %d%% done: %d of %d tasks show evidence in the code", head,
-                         (int)floor(go->observed * 100 + 0.5), seen, ntasks);
-        break;
-    default:
-        s = apr_psprintf(p, "%s shows evidence for all its work but no test covers it", head);
-        break;
-    }
+    if (go->claimed_without_evidence)
+        s = ntasks > 1 ? apr_psprintf(p, "%s is claimed %d%% done but only %d of %d tasks show "
+                                      "evidence in the code", head,
+                                      (int)floor(go->claimed * 100 + 0.5), seen, ntasks)
+                       : apr_psprintf(p, "%s is marked done but shows no evidence in the code", head);
+    else if (go->classification == PL_GAP_MISSING && seen)
+        s = apr_psprintf(p, "%s has little evidence in the code: %d of %d tasks found", head,
+                         seen, ntasks);
+    else if (go->classification == PL_GAP_MISSING)
+        s = ntasks > 1 ? apr_psprintf(p, "%s has no evidence in the code for any of its %d tasks",
+                                      head, ntasks)
+                       : apr_psprintf(p, "%s has no evidence in the code", head);
+    else
+        s = apr_psprintf(p, "%s is partly done: %d of %d tasks show evidence in the code", head,
+                         seen, ntasks);
     if (r->blocks)
         s = apr_psprintf(p, "%s; it blocks %d other objective%s", s, r->blocks,
                          r->blocks == 1 ? "" : "s");
@@ -399,7 +399,7 @@ apr_status_t pl_recommend(apr_pool_t *p, const pl_plan_t *plan, const pl_gap_t *
                 APR_ARRAY_PUSH(r->waiting_on, const char *) =
                     g.gap[EDGE(g.deps[i], j)]->objective->id;
         for (j = 0; j < go->tasks->nelts; j++)
-            r->open_tasks += !APR_ARRAY_IDX(go->tasks, j, pl_gap_task_t).has_evidence;
+            r->open_tasks += !APR_ARRAY_IDX(go->tasks, j, pl_gap_task_t).observed;
         r->in_cycle = cycle_of[g.scc[i]] != NULL;
         r->priority = priority_of(go, r->blocks);
         cpoints = complexity_points(go, mean, &touched);

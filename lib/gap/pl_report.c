@@ -8,8 +8,6 @@
 
 #include "gap/pl_analyze.h"
 
-#define EVIDENCE_SHOWN 3
-
 typedef struct {
     apr_pool_t *p;
     apr_array_header_t *parts;
@@ -57,12 +55,10 @@ static int percent(double share)
 
 static const char *where(report_t *r, const pl_gap_evidence_t *e)
 {
-    if (e->kind == PL_GAP_COMMIT)
-        return apr_psprintf(r->p, "commit %.12s %s", e->commit, inline_text(r, e->summary));
     if (e->symbol)
         return apr_psprintf(r->p, "%s:%d %s", inline_text(r, e->path), e->line,
                             inline_text(r, e->symbol));
-    return inline_text(r, e->path);
+    return apr_psprintf(r->p, "%s:%d", inline_text(r, e->path), e->line);
 }
 
 static const char *matched(report_t *r, const pl_gap_evidence_t *e)
@@ -78,62 +74,80 @@ static const char *matched(report_t *r, const pl_gap_evidence_t *e)
 static void summary(report_t *r, const pl_analysis_t *a)
 {
     const pl_gap_t *g = a->gap;
+    const char *b = r->markdown ? "**" : "";
 
     if (r->markdown)
         add(r, "# Plan against code: %s\n\n",
             inline_text(r, a->plan->title ? a->plan->title : a->root));
     else
         add(r, "Plan against code: %s\n\n", a->plan->title ? inline_text(r, a->plan->title) : a->root);
-    add(r, "%sCompletion%s: claimed %d%%, observed %d%% (%d of %d tasks with evidence)\n",
-        r->markdown ? "**" : "", r->markdown ? "**" : "", (int)(g->claimed_percent + 0.5),
-        (int)(g->observed_percent + 0.5), g->units_observed, g->units);
-    add(r, "%sCode%s: %d files, %d lines of code, %d symbols; %d commits read; plan %s\n\n",
-        r->markdown ? "**" : "", r->markdown ? "**" : "", a->code->files->nelts,
-        a->code->code_lines, a->code->symbols, a->log ? a->log->commits->nelts : 0,
-        inline_text(r, a->plan_path));
+    add(r, "%sVerdicts%s: %d done, %d partial, %d missing (%d claimed without evidence)%s\n", b, b,
+        g->counts[PL_GAP_DONE], g->counts[PL_GAP_PARTIAL], g->counts[PL_GAP_MISSING],
+        g->claimed_without_evidence, r->markdown ? "  " : "");
+    add(r, "%sCompletion%s: claimed %d%%, observed %d%% (%d of %d tasks found in the code)%s\n",
+        b, b, (int)(g->claimed_percent + 0.5), (int)(g->observed_percent + 0.5),
+        g->units_observed, g->units, r->markdown ? "  " : "");
+    add(r, "%sCode%s: %d files, %d lines of code, %d chunks indexed; thresholds done %.2f, "
+        "partial %.2f; plan %s\n\n", b, b, a->code->files->nelts, a->code->code_lines,
+        g->documents, g->threshold_done, g->threshold_partial, inline_text(r, a->plan_path));
+}
+
+static const char *verdict(report_t *r, const pl_gap_objective_t *go)
+{
+    return apr_psprintf(r->p, "%s%s", pl_gap_class_name(go->classification),
+                        go->claimed_without_evidence ? ", claimed without evidence" : "");
+}
+
+/* One line per task: the claim, the calibrated score, the best chunk and
+ * the words it holds. */
+static void tasks(report_t *r, const pl_gap_objective_t *go, const char *indent)
+{
+    int i;
+
+    for (i = 0; i < go->tasks->nelts; i++) {
+        const pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
+        const pl_gap_evidence_t *e = t->evidence->nelts
+            ? &APR_ARRAY_IDX(t->evidence, 0, pl_gap_evidence_t) : NULL;
+        add(r, "%s%s %.2f %s %s%s%s%s%s%s\n", indent, t->task ? (t->claimed ? "[x]" : "[ ]") : "(objective)",
+            t->score, t->observed ? "found  " : "unclear", inline_text(r, t->text),
+            e ? " <- " : "", e ? where(r, e) : "", e ? " (" : "", e ? matched(r, e) : "",
+            e ? ")" : "");
+    }
 }
 
 static void objectives(report_t *r, const pl_analysis_t *a)
 {
-    int i, j;
+    int i;
 
-    add(r, r->markdown ? "## Objectives\n\n| id | objective | level | verdict | claimed | observed | confidence |\n|---|---|---|---|---|---|---|\n"
+    add(r, r->markdown ? "## Objectives\n\n| id | objective | level | verdict | score | claimed | observed | confidence | tested |\n|---|---|---|---|---|---|---|---|---|\n"
                        : "Objectives\n");
     for (i = 0; i < a->gap->objectives->nelts; i++) {
         const pl_gap_objective_t *go = &APR_ARRAY_IDX(a->gap->objectives, i, pl_gap_objective_t);
         const pl_plan_objective_t *o = go->objective;
-        const char *sev = pl_gap_severity_name(go->severity);
-        const char *verdict = apr_psprintf(r->p, "%s%s%s%s", pl_gap_class_name(go->classification),
-                                           sev ? " (" : "", sev ? sev : "", sev ? ")" : "");
 
         if (r->markdown) {
-            add(r, "| %s | %s | %s | %s | %d%% | %d%% | %.2f |\n", inline_text(r, o->id),
-                inline_text(r, o->title), pl_plan_level_name(o->level), verdict,
-                percent(go->claimed), percent(go->observed), go->confidence);
+            add(r, "| %s | %s | %s | %s | %.2f | %d%% | %d%% | %.2f | %s |\n", inline_text(r, o->id),
+                inline_text(r, o->title), pl_plan_level_name(o->level), verdict(r, go), go->score,
+                percent(go->claimed), percent(go->observed), go->confidence,
+                go->tested ? "yes" : "no");
             continue;
         }
-        add(r, "  %-26s %s: %s [%s]\n", verdict, inline_text(r, o->id), inline_text(r, o->title),
-            pl_plan_level_name(o->level));
-        add(r, "      claimed %d%%, observed %d%%, confidence %.2f\n", percent(go->claimed),
-            percent(go->observed), go->confidence);
-        for (j = 0; j < go->evidence->nelts && j < EVIDENCE_SHOWN; j++) {
-            const pl_gap_evidence_t *e = &APR_ARRAY_IDX(go->evidence, j, pl_gap_evidence_t);
-            add(r, "      %s %s (%s)\n", j ? "          " : "evidence:", where(r, e), matched(r, e));
-        }
+        add(r, "  %-8s %s: %s [%s]\n", verdict(r, go), inline_text(r, o->id),
+            inline_text(r, o->title), pl_plan_level_name(o->level));
+        add(r, "      score %.2f, claimed %d%%%s%s, observed %d%%, confidence %.2f, %s\n",
+            go->score, percent(go->claimed), o->status ? " " : "", o->status ? o->status : "",
+            percent(go->observed), go->confidence, go->tested ? "tested" : "not tested");
+        tasks(r, go, "      ");
     }
     add(r, "\n");
     if (!r->markdown)
         return;
-    /* the evidence behind each verdict, folded so the table stays readable */
+    /* the tasks behind each verdict, folded so the table stays readable */
     for (i = 0; i < a->gap->objectives->nelts; i++) {
         const pl_gap_objective_t *go = &APR_ARRAY_IDX(a->gap->objectives, i, pl_gap_objective_t);
-        if (!go->evidence->nelts)
-            continue;
-        add(r, "<details><summary>%s evidence</summary>\n\n", inline_text(r, go->objective->id));
-        for (j = 0; j < go->evidence->nelts && j < EVIDENCE_SHOWN; j++) {
-            const pl_gap_evidence_t *e = &APR_ARRAY_IDX(go->evidence, j, pl_gap_evidence_t);
-            add(r, "- %s: %s\n", where(r, e), matched(r, e));
-        }
+        add(r, "<details><summary>%s: %s, score %.2f</summary>\n\n",
+            inline_text(r, go->objective->id), verdict(r, go), go->score);
+        tasks(r, go, "- ");
         add(r, "\n</details>\n\n");
     }
 }

@@ -6,6 +6,7 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
+#include "gap/pl_lexicon.h"
 #include "gap/pl_tokens.h"
 #include "gap/pl_tokens_stop.h"
 
@@ -19,6 +20,8 @@ struct pl_tokens_t {
     apr_hash_t *stems;      /* word -> its stem, or STOP */
     apr_hash_t *interned;   /* stem -> the one copy of it */
     apr_hash_t *abbrev;     /* abbreviation -> the word it stands for */
+    apr_hash_t *lexicon;    /* foreign word -> English words (pl_lexicon) */
+    apr_hash_t *synonyms;   /* stem -> apr_array_header_t of the stems of its synonyms */
 };
 
 /* A cached word: its stem, NULL for a stop word. */
@@ -29,7 +32,9 @@ typedef struct {
 
 static const entry_t STOP = { NULL, NULL };
 
-typedef enum { C_SEP, C_UPPER, C_LOWER, C_OTHER, C_DIGIT, C_MARK } cls_e;
+/* C_JOIN: the underscore of snake_case, which ends a word but not the
+ * identifier, so "data_frame" gives data, frame and dataframe. */
+typedef enum { C_SEP, C_UPPER, C_LOWER, C_OTHER, C_DIGIT, C_MARK, C_JOIN } cls_e;
 
 static cls_e classify(utf8proc_int32_t cp)
 {
@@ -40,7 +45,7 @@ static cls_e classify(utf8proc_int32_t cp)
             return C_UPPER;
         if (cp >= '0' && cp <= '9')
             return C_DIGIT;
-        return C_SEP;
+        return cp == '_' ? C_JOIN : C_SEP;
     }
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
@@ -87,9 +92,10 @@ typedef struct {
     apr_size_t last;            /* offset of the last code point appended */
     int uppers;                 /* upper-case letters in a row at the end */
     cls_e prev;
-    /* The words of a stretch split at letter/digit changes or after an
-     * acronym ("argon2id", "SQLite", "IPv6") are also emitted joined, so
-     * that such a name still matches as the one rare term it is. */
+    /* The words of one identifier (split at underscores, case changes,
+     * letter/digit changes: "data_frame", "DataFrame", "argon2id") are
+     * also emitted joined, so that "dataframe" in prose meets DataFrame
+     * and such a name still matches as the one rare term it is. */
     char joined[MAX_RUN * 2 + 8];
     apr_size_t joined_len;
     int parts;
@@ -97,9 +103,8 @@ typedef struct {
     void *baton;
 } word_t;
 
-/* Emits the word; at a letter/digit boundary or after an acronym (more is
- * true) it also joins the next word, otherwise the joined stretch is
- * emitted and starts over. */
+/* Emits the word; inside an identifier (more is true) it also joins the
+ * next word, otherwise the joined identifier is emitted and starts over. */
 static void flush(word_t *w, int more)
 {
     if (w->len && w->len <= PL_TOKENS_MAX_WORD)
@@ -130,9 +135,10 @@ static void append(word_t *w, utf8proc_int32_t cp, cls_e c)
     w->prev = c;
 }
 
-/* Splits one run of non-separators into words. Boundaries: letter/digit
- * changes, lower -> upper (camelCase), and the last of several capitals
- * before a lower-case letter starts a new word (HTTPServer -> http server). */
+/* Splits one run of non-separators (an identifier) into words.
+ * Boundaries: underscores, letter/digit changes, lower -> upper
+ * (camelCase), and the last of several capitals before a lower-case letter
+ * starts a new word (HTTPServer -> http server). */
 static void split_run(word_t *w, const char *s, apr_size_t n)
 {
     apr_size_t i = 0;
@@ -143,6 +149,10 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
 
         i += next_cp(s + i, n - i, &cp);
         c = classify(cp);
+        if (c == C_JOIN) {
+            flush(w, 1);
+            continue;
+        }
         if (c == C_MARK) {          /* a combining accent stays with its letter */
             if (w->len)
                 w->len += (apr_size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)w->buf + w->len);
@@ -153,7 +163,7 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
             if (digit != was_digit)
                 flush(w, 1);
             else if (c == C_UPPER && (w->prev == C_LOWER || w->prev == C_OTHER))
-                flush(w, 0);
+                flush(w, 1);
             else if (c == C_LOWER && w->prev == C_UPPER && w->uppers >= 2
                      && w->len - w->last <= 32) {
                 apr_size_t keep = w->last;
@@ -215,6 +225,8 @@ static apr_status_t stemmer_cleanup(void *data)
     return APR_SUCCESS;
 }
 
+static void fill_synonyms(pl_tokens_t *t);
+
 apr_status_t pl_tokens_create(apr_pool_t *p, pl_tokens_t **out)
 {
     pl_tokens_t *t = apr_pcalloc(p, sizeof(*t));
@@ -230,6 +242,9 @@ apr_status_t pl_tokens_create(apr_pool_t *p, pl_tokens_t **out)
     pl_tokens_stop_fill(t->stems, &STOP);
     t->abbrev = apr_hash_make(p);
     pl_tokens_abbrev_fill(t->abbrev);
+    t->lexicon = apr_hash_make(p);
+    pl_lexicon_fill(t->lexicon);
+    fill_synonyms(t);
     *out = t;
     return APR_SUCCESS;
 }
@@ -284,13 +299,57 @@ static const entry_t *lookup(pl_tokens_t *t, const char *word, apr_size_t n)
 typedef struct {
     pl_tokens_t *t;
     apr_array_header_t *terms, *words;
+    int translate;      /* a plan's words: through the lexicon first */
 } terms_baton_t;
+
+/* At byte i of a UTF-8 word a code point starts. */
+#define BOUNDARY(w, i) (((unsigned char)(w)[i] & 0xc0) != 0x80)
+
+/* The English words of a word of the lexicon: as listed, or its plural
+ * ("fichiers", "Dateien"), or a German compound of two listed words with or
+ * without the linking s ("Benutzerkonto", "Verbindungsfehler"); NULL when
+ * none of these is listed. */
+static const char *english(pl_tokens_t *t, const char *word, apr_size_t n)
+{
+    static const char *const plural[] = { "s", "en", "n", "e", NULL };
+    const char *en = apr_hash_get(t->lexicon, word, (apr_ssize_t)n);
+    apr_size_t i;
+    int k;
+
+    if (en)
+        return en;
+    for (k = 0; plural[k]; k++) {
+        apr_size_t m = strlen(plural[k]);
+        if (n > m + 3 && !memcmp(word + n - m, plural[k], m)
+            && (en = apr_hash_get(t->lexicon, word, (apr_ssize_t)(n - m))))
+            return en;
+    }
+    for (i = 4; n >= 8 && i + 4 <= n; i++) {
+        const char *head, *tail;
+        if (!BOUNDARY(word, i))
+            continue;
+        if (!(tail = apr_hash_get(t->lexicon, word + i, (apr_ssize_t)(n - i))))
+            continue;
+        if ((head = apr_hash_get(t->lexicon, word, (apr_ssize_t)i))
+            || (word[i - 1] == 's' && (head = apr_hash_get(t->lexicon, word, (apr_ssize_t)(i - 1)))))
+            return apr_pstrcat(t->p, head, " ", tail, NULL);
+    }
+    return NULL;
+}
 
 static void emit_term(void *baton, const char *word, apr_size_t n)
 {
     terms_baton_t *b = baton;
-    const entry_t *e = lookup(b->t, word, n);
+    const entry_t *e;
+    const char *en;
 
+    if (b->translate && n > 2 && (en = english(b->t, word, n)) != NULL) {
+        terms_baton_t sub = *b;
+        sub.translate = 0;
+        split(en, strlen(en), emit_term, &sub);
+        return;
+    }
+    e = lookup(b->t, word, n);
     if (!e || !e->stem)
         return;
     APR_ARRAY_PUSH(b->terms, const char *) = e->stem;
@@ -308,7 +367,56 @@ void pl_tokens_terms(pl_tokens_t *t, const char *text, apr_ssize_t len,
     b.t = t;
     b.terms = terms;
     b.words = words;
+    b.translate = 0;
     split(text, len < 0 ? strlen(text) : (apr_size_t)len, emit_term, &b);
+}
+
+void pl_tokens_query(pl_tokens_t *t, const char *text, apr_array_header_t *terms,
+                     apr_array_header_t *words)
+{
+    terms_baton_t b;
+
+    if (!text)
+        return;
+    b.t = t;
+    b.terms = terms;
+    b.words = words;
+    b.translate = 1;
+    split(text, strlen(text), emit_term, &b);
+}
+
+/* Each stem of a synonym group maps to the other stems of its groups. */
+static void fill_synonyms(pl_tokens_t *t)
+{
+    apr_array_header_t *stems = apr_array_make(t->p, 8, sizeof(const char *));
+    int g, i, j;
+
+    t->synonyms = apr_hash_make(t->p);
+    for (g = 0; pl_lexicon_synonyms[g]; g++) {
+        apr_array_clear(stems);
+        pl_tokens_terms(t, pl_lexicon_synonyms[g], -1, stems, NULL);
+        for (i = 0; i < stems->nelts; i++) {
+            const char *s = APR_ARRAY_IDX(stems, i, const char *);
+            apr_array_header_t *to = apr_hash_get(t->synonyms, s, APR_HASH_KEY_STRING);
+            if (!to) {
+                to = apr_array_make(t->p, 4, sizeof(const char *));
+                apr_hash_set(t->synonyms, s, APR_HASH_KEY_STRING, to);
+            }
+            for (j = 0; j < stems->nelts; j++) {
+                const char *o = APR_ARRAY_IDX(stems, j, const char *);
+                int k, dup = o == s;
+                for (k = 0; k < to->nelts && !dup; k++)
+                    dup = APR_ARRAY_IDX(to, k, const char *) == o;
+                if (!dup)
+                    APR_ARRAY_PUSH(to, const char *) = o;
+            }
+        }
+    }
+}
+
+const apr_array_header_t *pl_tokens_synonyms(pl_tokens_t *t, const char *stem)
+{
+    return apr_hash_get(t->synonyms, stem, APR_HASH_KEY_STRING);
 }
 
 typedef struct {

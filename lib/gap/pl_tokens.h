@@ -33,6 +33,16 @@ apr_status_t pl_tokens_create(apr_pool_t *p, pl_tokens_t **out);
 void pl_tokens_terms(pl_tokens_t *t, const char *text, apr_ssize_t len,
                      apr_array_header_t *terms, apr_array_header_t *words);
 
+/* pl_tokens_terms for a plan's words: each word is first looked up in the
+ * lexicon of pl_lexicon.h, so that a German, French or Spanish plan meets
+ * English code (Datei -> file); words then hold the English words. */
+void pl_tokens_query(pl_tokens_t *t, const char *text, apr_array_header_t *terms,
+                     apr_array_header_t *words);
+
+/* The stems of the programming synonyms of a stem (pl_lexicon.h; the stem
+ * itself not among them), or NULL when it has none. */
+const apr_array_header_t *pl_tokens_synonyms(pl_tokens_t *t, const char *stem);
+
 /* Splitting and lower-casing alone, every word kept: what an identifier is
  * made of. Appends const char * allocated in p. */
 void pl_tokens_split(apr_pool_t *p, const char *text, apr_ssize_t len,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A plan and a source analysis built in C where the truth is known, shared
- * by the gap and recommendation tests. The shop has:
+/* A plan and a source analysis built in C where the truth is known, for the
+ * recommendation tests. The shop has:
  *   AUTH     primary    4 tasks ticked, all in the code, 3 tested    -> done
  *   CART     primary    2 of 4 in the code (2 ticked), tested        -> partial
- *   CHECKOUT secondary  both tasks in the code, no test              -> untested
- *   REPORTS  secondary  marked done, nothing in the code             -> claimed_without_evidence
+ *   CHECKOUT secondary  both tasks in the code, no test              -> done, not tested
+ *   REPORTS  secondary  marked done, nothing in the code             -> missing, claimed without evidence
  *   NOTIFY   tertiary   nothing ticked, nothing in the code          -> missing
  * CHECKOUT depends on CART and AUTH; REPORTS and NOTIFY on CHECKOUT. */
 #ifndef GAP_FIXTURE_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* pl_bm25: scores and coverage against values worked out by hand from the
+/* pl_bm25: scores and the ideal score against values worked out by hand from the
  * formulas in pl_bm25.h (k1 = 1.2, b = 0.75, weights 3 / 2 / 1 / 3 / 0.7). */
 #include <math.h>
 
@@ -24,7 +24,8 @@ static apr_array_header_t *terms(apr_pool_t *p, const char *list)
  * N = 3; avglen name = (2 + 1) / 2 = 1.5, path = 1, doc = 3. */
 static pl_bm25_t *corpus(apr_pool_t *p)
 {
-    pl_bm25_t *ix = pl_bm25_create(p, NULL);
+    static const double weights[PL_BM25_FIELDS] = { 3.0, 2.0, 1.0 };   /* name, path, text */
+    pl_bm25_t *ix = pl_bm25_create(p, weights);
     const apr_array_header_t *f[PL_BM25_FIELDS] = { NULL };
 
     f[PL_BM25_NAME] = terms(p, "login user");
@@ -33,7 +34,7 @@ static pl_bm25_t *corpus(apr_pool_t *p)
     f[PL_BM25_NAME] = terms(p, "logout");
     assert_int_equal(pl_bm25_add(ix, 1, f), 1);
     f[PL_BM25_NAME] = f[PL_BM25_PATH] = NULL;
-    f[PL_BM25_DOC] = terms(p, "user user list");
+    f[PL_BM25_TEXT] = terms(p, "user user list");
     assert_int_equal(pl_bm25_add(ix, 2, f), 2);
     pl_bm25_finish(ix);
     return ix;
@@ -66,48 +67,44 @@ static void idf_matches_hand_values(void **state)
 static void scores_match_hand_values(void **state)
 {
     pl_bm25_t *ix = corpus(*state);
-    apr_array_header_t *hits = pl_bm25_search(ix, *state, query(*state, "user", 1), ~0u, 10);
+    apr_array_header_t *hits = pl_bm25_search(ix, *state, query(*state, "user", 1), ~0u, 10, 1);
     pl_bm25_hit_t *h;
 
     assert_int_equal(hits->nelts, 2);
     h = &APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t);
     assert_int_equal(h->doc, 0);
     NEAR(h->score, 0.689339);
-    NEAR(h->coverage, 1.0);
     h = &APR_ARRAY_IDX(hits, 1, pl_bm25_hit_t);
     assert_int_equal(h->doc, 2);
     NEAR(h->score, 0.646255);
-    NEAR(h->coverage, 1.0);
 
-    /* a query weight scales the score, not the coverage */
-    hits = pl_bm25_search(ix, *state, query(*state, "user", 0.5), ~0u, 10);
+    /* a query weight scales the score */
+    hits = pl_bm25_search(ix, *state, query(*state, "user", 0.5), ~0u, 10, 1);
     NEAR(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).score, 0.689339 / 2);
-    NEAR(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).coverage, 1.0);
 }
 
 /* "login user": doc 0 adds login (same s as user): 0.980829 * 1.466667 +
- * 0.689339 = 2.127888, both terms covered; doc 2 only covers user:
- * 0.470004 / (0.980829 + 0.470004) = 0.323955. */
-static void coverage_is_the_share_of_idf_mass(void **state)
+ * 0.689339 = 2.127888, both terms matched; doc 2 only has user. */
+static void matched_words_and_the_ideal(void **state)
 {
     pl_bm25_t *ix = corpus(*state);
-    apr_array_header_t *hits = pl_bm25_search(ix, *state, query(*state, "login user", 1), ~0u, 10);
+    apr_array_header_t *hits = pl_bm25_search(ix, *state, query(*state, "login user", 1), ~0u, 10, 1);
     pl_bm25_hit_t *h = &APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t);
 
     assert_int_equal(hits->nelts, 2);
     assert_int_equal(h->doc, 0);
     NEAR(h->score, 2.127888);
-    NEAR(h->coverage, 1.0);
     assert_string_equal(apr_array_pstrcat(*state, h->matched, ','), "login,user");
     h = &APR_ARRAY_IDX(hits, 1, pl_bm25_hit_t);
     assert_int_equal(h->doc, 2);
-    NEAR(h->coverage, 0.323955);
     assert_string_equal(apr_array_pstrcat(*state, h->matched, ','), "user");
 
-    /* a term no document has counts against coverage with the largest idf */
-    hits = pl_bm25_search(ix, *state, query(*state, "login pdf", 1), ~0u, 10);
+    /* the ideal: every term at full saturation, a term no document has at
+     * the largest idf */
+    NEAR(pl_bm25_ideal(ix, query(*state, "login user", 1)), (0.980829 + 0.470004) * 2.2);
+    NEAR(pl_bm25_ideal(ix, query(*state, "login pdf", 0.5)), 0.5 * (0.980829 + log(8.0)) * 2.2);
+    hits = pl_bm25_search(ix, *state, query(*state, "login pdf", 1), ~0u, 10, 1);
     assert_int_equal(hits->nelts, 1);
-    NEAR(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).coverage, 0.980829 / (0.980829 + log(8.0)));
 }
 
 /* The path field (weight 2, length 1 at average 1): tf~ = 2,
@@ -116,22 +113,22 @@ static void coverage_is_the_share_of_idf_mass(void **state)
 static void ties_filters_and_limits(void **state)
 {
     pl_bm25_t *ix = corpus(*state);
-    apr_array_header_t *hits = pl_bm25_search(ix, *state, query(*state, "auth", 1), ~0u, 10);
+    apr_array_header_t *hits = pl_bm25_search(ix, *state, query(*state, "auth", 1), ~0u, 10, 1);
 
     assert_int_equal(hits->nelts, 2);
     assert_int_equal(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).doc, 0);
     assert_int_equal(APR_ARRAY_IDX(hits, 1, pl_bm25_hit_t).doc, 1);
     NEAR(APR_ARRAY_IDX(hits, 1, pl_bm25_hit_t).score, 0.646255);
 
-    hits = pl_bm25_search(ix, *state, query(*state, "user", 1), 2, 10);
+    hits = pl_bm25_search(ix, *state, query(*state, "user", 1), 2, 10, 1);
     assert_int_equal(hits->nelts, 1);
     assert_int_equal(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).doc, 2);
 
-    hits = pl_bm25_search(ix, *state, query(*state, "user login logout", 1), ~0u, 1);
+    hits = pl_bm25_search(ix, *state, query(*state, "user login logout", 1), ~0u, 1, 1);
     assert_int_equal(hits->nelts, 1);
     assert_int_equal(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).doc, 0);
 
-    hits = pl_bm25_search(ix, *state, query(*state, "nothing", 1), ~0u, 10);
+    hits = pl_bm25_search(ix, *state, query(*state, "nothing", 1), ~0u, 10, 1);
     assert_int_equal(hits->nelts, 0);
 }
 
@@ -155,20 +152,19 @@ static void longer_fields_score_lower(void **state)
     const apr_array_header_t *f[PL_BM25_FIELDS] = { NULL };
     apr_array_header_t *hits;
 
-    f[PL_BM25_DOC] = terms(*state, "cache a b c d e");
+    f[PL_BM25_TEXT] = terms(*state, "cache a b c d e");
     pl_bm25_add(ix, 1, f);
-    f[PL_BM25_DOC] = terms(*state, "cache f");
+    f[PL_BM25_TEXT] = terms(*state, "cache f");
     pl_bm25_add(ix, 1, f);
-    f[PL_BM25_DOC] = terms(*state, "g h i j");
+    f[PL_BM25_TEXT] = terms(*state, "g h i j");
     pl_bm25_add(ix, 1, f);
     pl_bm25_finish(ix);
-    hits = pl_bm25_search(ix, *state, query(*state, "cache", 1), ~0u, 10);
+    hits = pl_bm25_search(ix, *state, query(*state, "cache", 1), ~0u, 10, 1);
     assert_int_equal(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).doc, 1);
     /* avglen 4: doc 1 norm 0.625, tf~ 1.6, s = 3.52 / 2.8; doc 0 norm 1.375,
      * tf~ 0.727273, s = 1.6 / 1.927273; idf = ln(1 + 1.5 / 2.5) */
     NEAR(APR_ARRAY_IDX(hits, 0, pl_bm25_hit_t).score, log(1.6) * 3.52 / 2.8);
     NEAR(APR_ARRAY_IDX(hits, 1, pl_bm25_hit_t).score, log(1.6) * 1.6 / (0.727273 + 1.2));
-    NEAR(APR_ARRAY_IDX(hits, 1, pl_bm25_hit_t).coverage, 1.6 / (0.727273 + 1.2));
 }
 
 int main(void)
@@ -176,7 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         UNIT_TEST(idf_matches_hand_values),
         UNIT_TEST(scores_match_hand_values),
-        UNIT_TEST(coverage_is_the_share_of_idf_mass),
+        UNIT_TEST(matched_words_and_the_ideal),
         UNIT_TEST(ties_filters_and_limits),
         UNIT_TEST(query_terms_merge_to_the_larger_weight),
         UNIT_TEST(longer_fields_score_lower),

@@ -12,20 +12,20 @@ static void splits_identifiers(void **state)
 {
     static const char *const cases[][2] = {
         { "HTTPServer", "http server httpserver" },
-        { "getUserName", "get user name" },
-        { "snake_case_name", "snake case name" },
+        { "getUserName", "get user name getusername" },
+        { "snake_case_name", "snake case name snakecasename" },
         { "kebab-case-name", "kebab case name" },
-        { "XMLHttpRequest", "xml http xmlhttp request" },
+        { "XMLHttpRequest", "xml http request xmlhttprequest" },
         { "IOError", "io error ioerror" },
         { "SQLite IPv6", "sq lite sqlite i pv 6 ipv6" },
         { "sha256sum", "sha 256 sum sha256sum" },
         { "Argon2id v2", "argon 2 id argon2id v 2 v2" },
-        { "parseJSONFile2", "parse json file 2 jsonfile2" },
+        { "parseJSONFile2", "parse json file 2 parsejsonfile2" },
         { "__init__", "init" },
-        { "src/auth/LoginForm.tsx", "src auth login form tsx" },
+        { "src/auth/LoginForm.tsx", "src auth login form loginform tsx" },
         { "ABC", "abc" },
         { "a", "a" },
-        { "ÉcoleNormale straße", "école normale straße" },
+        { "ÉcoleNormale straße", "école normale écolenormale straße" },
         { "ÜBERGRÖSSE", "übergrösse" },
         { "✅ Done — 🟡 partial", "done partial" },
         { "e\xcc\x81te\xcc\x81", "e\xcc\x81te\xcc\x81" },    /* combining accents stay */
@@ -58,9 +58,9 @@ static void stems_and_drops_stop_words(void **state)
 {
     static const char *const cases[][2] = {
         { "Running the servers' connections", "run server connect" },
-        { "hashPasswords with a limiting rate", "hash password limit rate" },
+        { "hashPasswords with a limiting rate", "hash password hashpassword limit rate" },
         { "Authentication for the auth module", "authent authent modul" },
-        { "load_config from configuration files", "load configur configur file" },
+        { "load_config from configuration files", "load configur loadconfig configur file" },
         /* German, French and Spanish function words go, content stays */
         { "Die Anmeldung und der Benutzer", "anmeldung benutz" },
         { "la connexion des utilisateurs", "connexion utilisateur" },
@@ -94,11 +94,60 @@ static void words_follow_terms_and_terms_are_interned(void **state)
     assert_string_equal(joined(*state, terms), "login");
     assert_string_equal(joined(*state, words), "logins");
     pl_tokens_terms(t, "loginCount of LOGIN", -1, terms, words);
-    assert_string_equal(joined(*state, terms), "login login count login");
-    assert_string_equal(joined(*state, words), "logins login count login");
+    assert_string_equal(joined(*state, terms), "login login count logincount login");
+    assert_string_equal(joined(*state, words), "logins login count logincount login");
     /* one copy per stem: the index can compare pointers if it wants to */
     assert_ptr_equal(APR_ARRAY_IDX(terms, 0, const char *), APR_ARRAY_IDX(terms, 1, const char *));
-    assert_ptr_equal(APR_ARRAY_IDX(terms, 1, const char *), APR_ARRAY_IDX(terms, 3, const char *));
+    assert_ptr_equal(APR_ARRAY_IDX(terms, 1, const char *), APR_ARRAY_IDX(terms, 4, const char *));
+}
+
+/* A plan's words through the lexicon: German, French and Spanish
+ * programming words become the English words code uses, plurals and
+ * German compounds included; English words stay as they are. */
+static void plans_in_other_languages_meet_english_code(void **state)
+{
+    static const char *const cases[][2] = {
+        { "Datei löschen", "file delet" },
+        { "Dateien im Verzeichnis", "file directori" },
+        { "Benutzerkonto anlegen", "user account creat" },
+        { "Verbindungsfehler anzeigen", "connect error show" },
+        { "supprimer les fichiers", "delet file" },
+        { "exportar archivos con contraseña", "export file password" },
+        { "Delete the file", "delet file" },
+        { NULL, NULL }
+    };
+    pl_tokens_t *t;
+    int i;
+
+    assert_int_equal(pl_tokens_create(*state, &t), APR_SUCCESS);
+    for (i = 0; cases[i][0]; i++) {
+        apr_array_header_t *terms = apr_array_make(*state, 4, sizeof(const char *));
+        pl_tokens_query(t, cases[i][0], terms, NULL);
+        assert_string_equal(joined(*state, terms), cases[i][1]);
+    }
+}
+
+static int has(const apr_array_header_t *a, const char *s)
+{
+    int i;
+
+    for (i = 0; a && i < a->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(a, i, const char *), s))
+            return 1;
+    return 0;
+}
+
+static void synonyms_are_stems_both_ways(void **state)
+{
+    pl_tokens_t *t;
+
+    assert_int_equal(pl_tokens_create(*state, &t), APR_SUCCESS);
+    assert_true(has(pl_tokens_synonyms(t, "delet"), "remov"));
+    assert_true(has(pl_tokens_synonyms(t, "remov"), "delet"));
+    assert_false(has(pl_tokens_synonyms(t, "delet"), "delet"));
+    assert_true(has(pl_tokens_synonyms(t, "set"), "config") || has(pl_tokens_synonyms(t, "configur"), "set"));
+    assert_true(has(pl_tokens_synonyms(t, "login"), "authent"));
+    assert_null(pl_tokens_synonyms(t, "zebra"));
 }
 
 int main(void)
@@ -108,6 +157,8 @@ int main(void)
         UNIT_TEST(drops_runs_of_data),
         UNIT_TEST(stems_and_drops_stop_words),
         UNIT_TEST(words_follow_terms_and_terms_are_interned),
+        UNIT_TEST(plans_in_other_languages_meet_english_code),
+        UNIT_TEST(synonyms_are_stems_both_ways),
     };
     return UNIT_RUN(tests);
 }
