@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One heading (or one objective written as a list item), flattened to plain
- * text by the walk, taken apart: "## [x] 1.2 AUTH-001: Login ✅ (P1, WIP)"
- * is the title "Login", the id AUTH-001, the status done, the level
- * primary and the labels "[x]", "✅", "P1", "WIP". The marks are peeled
- * from both ends until nothing more comes off; what is left is the title. */
+/* One heading (or one objective written as a list item, or a task),
+ * flattened to plain text by the walk, taken apart: "## [x] 1.2 AUTH-001:
+ * Login ✅ (P1, WIP)" is the title "Login", the id AUTH-001, the status
+ * done, the level primary and the labels "[x]", "✅", "P1", "WIP". The
+ * marks are peeled from both ends until nothing more comes off; what is
+ * left is the title. Everything the plan claims (marks, status words,
+ * percentages, struck-through text) comes off into the claim, so no claim
+ * word stays in a title or a task. "Phase 1 -- AUTH-01: Sign-in" is the
+ * phase "Phase 1" and the objective AUTH-01 "Sign-in". */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -57,6 +61,82 @@ static void add_label(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size_
     APR_ARRAY_PUSH(h->labels, const char *) = apr_pstrmemdup(p, s, n);
 }
 
+static void set_word_status(pl_plan_head_t *h, const char *status)
+{
+    if (!h->word_status)
+        h->word_status = status;
+    if (!h->status)
+        h->status = status;
+}
+
+static void set_mark_status(pl_plan_head_t *h, const char *status)
+{
+    if (!h->mark_status)
+        h->mark_status = status;
+    if (!h->status)
+        h->status = status;
+}
+
+static void set_percent(pl_plan_head_t *h, int percent)
+{
+    if (h->percent < 0)
+        h->percent = percent;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'
+        || (unsigned char)c >= 0x80;
+}
+
+/* "40% done", "40 % complete", "80% erledigt": the percentage, else -1. */
+static int percent_words(apr_pool_t *p, const char *s)
+{
+    const char *pc = strchr(s, '%');
+    int v;
+
+    if (!pc || (v = pl_plan_percent(s, pc - s + 1)) < 0)
+        return -1;
+    for (pc++; *pc == ' '; pc++)
+        ;
+    if (!*pc)
+        return v;
+    {
+        const char *st = pl_plan_status_word(p, pc);
+        return st && strcmp(st, "done") == 0 ? v : -1;
+    }
+}
+
+/* An issue reference at s: "#142", "GH-142", "gh-142", "owner/repo#142".
+ * Its length, or 0. */
+static apr_size_t issue_ref_len(const char *s)
+{
+    apr_size_t n = 0, d = 0;
+
+    if ((s[0] == 'G' || s[0] == 'g') && (s[1] == 'H' || s[1] == 'h') && s[2] == '-')
+        n = 3;
+    else if (s[0] != '#') {
+        int slash = 0;
+        while (is_word_char(s[n]) || s[n] == '-' || s[n] == '.' || (s[n] == '/' && !slash++))
+            n++;
+        if (!slash || !n || s[n] != '#' || s[n - 1] == '/' || s[0] == '/')
+            return 0;
+        n++;
+    }
+    else
+        n = 1;
+    while (is_digit(s[n + d]))
+        d++;
+    if (!d || d > 9 || is_word_char(s[n + d]))
+        return 0;
+    return n + d;
+}
+
 static void set_level(apr_pool_t *p, pl_plan_head_t *h, int level, const char *label)
 {
     if (!h->level) {
@@ -80,9 +160,11 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
         piece = apr_pstrmemdup(p, t.s, t.e - t.s);
         if (!*piece)
             return 0;
-        if (pl_plan_id_token(piece) == strlen(piece) && !id)
+        if (pl_plan_id_token(piece) == strlen(piece) && !id && !h->item)
             id = piece;
-        else if (pl_plan_status_word(p, piece) || pl_plan_priority_level(p, piece))
+        else if (pl_plan_status_word(p, piece) || pl_plan_priority_level(p, piece)
+                 || pl_plan_percent(piece, strlen(piece)) >= 0 || percent_words(p, piece) >= 0
+                 || issue_ref_len(piece) == strlen(piece))
             APR_ARRAY_PUSH(found, const char *) = piece;
         else
             return 0;
@@ -93,11 +175,19 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
         h->id = id;
     for (i = 0; i < found->nelts; i++) {
         const char *label = APR_ARRAY_IDX(found, i, const char *), *status;
-        int level = pl_plan_priority_level(p, label);
-        if (level)
+        int level = pl_plan_priority_level(p, label), percent;
+        if (issue_ref_len(label) == strlen(label)) {
+            if (!h->issue_ref)
+                h->issue_ref = label;
+            continue;
+        }
+        if ((percent = pl_plan_percent(label, strlen(label))) >= 0
+            || (percent = percent_words(p, label)) >= 0)
+            set_percent(h, percent);
+        else if (level)
             set_level(p, h, level, label);
-        else if ((status = pl_plan_status_word(p, label)) && !h->status)
-            h->status = status;
+        else if ((status = pl_plan_status_word(p, label)))
+            set_word_status(h, status);
         APR_ARRAY_PUSH(h->labels, const char *) = label;
     }
     return 1;
@@ -110,8 +200,7 @@ static int take_mark_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
 
     if (!status || t->s + n > t->e)
         return 0;
-    if (!h->status)
-        h->status = status;
+    set_mark_status(h, status);
     add_label(p, h, t->s, n);
     t->s += n;
     return 1;
@@ -126,8 +215,7 @@ static int take_mark_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
         apr_size_t n;
         const char *status = pl_plan_mark(q, &n);
         if (status && q + n == t->e) {
-            if (!h->status)
-                h->status = status;
+            set_mark_status(h, status);
             add_label(p, h, q, n);
             t->e = q;
             return 1;
@@ -223,13 +311,188 @@ static int take_status_tail(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
         trim(&w);
         if (w.s >= w.e || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
             return 0;
-        if (!h->status)
-            h->status = status;
+        set_word_status(h, status);
         add_label(p, h, w.s, w.e - w.s);
         t->e = q;
         return 1;
     }
     return 0;
+}
+
+/* "Export to CSV DONE", "Sync WIP": a status word in capitals at the end
+ * needs no separator (one or two words). */
+static int take_status_caps(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    const char *q = t->e, *status;
+    int words = 0;
+
+    while (words < 2) {
+        const char *w = q;
+        while (w > t->s && w[-1] >= 'A' && w[-1] <= 'Z')
+            w--;
+        if (w == q || (w > t->s && !is_space(w[-1])) || q - w < 2)
+            break;
+        words++;
+        q = w;
+        {
+            span_t rest = { t->s, q };
+            const char *word = apr_pstrmemdup(p, q, t->e - q);
+            trim(&rest);
+            if (rest.s < rest.e && (status = pl_plan_status_word(p, word))
+                && strcmp(status, "todo") && !strstr(" REVIEW ACTIVE LIVE FIXED ", word)) {
+                set_word_status(h, status);
+                add_label(p, h, q, t->e - q);
+                t->e = rest.e;
+                return 1;
+            }
+        }
+        while (q > t->s && is_space(q[-1]))
+            q--;
+    }
+    return 0;
+}
+
+/* "Done: Export", "WIP - Sync": a status word then a separator, at the
+ * start. */
+static int take_status_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    const char *q, *status;
+
+    for (q = t->s; q < t->e && q - t->s <= 24; q++) {
+        apr_size_t sep = (*q == ':' || *q == '|') ? 1
+                       : (*q == '-' && q > t->s && is_space(q[-1])) ? 1
+                       : ((unsigned char)q[0] == 0xE2 && (unsigned char)q[1] == 0x80
+                          && ((unsigned char)q[2] == 0x93 || (unsigned char)q[2] == 0x94)) ? 3 : 0;
+        span_t w = { t->s, q };
+
+        if (!sep)
+            continue;
+        trim(&w);
+        if (w.s >= w.e || q + sep >= t->e
+            || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
+            return 0;
+        set_word_status(h, status);
+        add_label(p, h, w.s, w.e - w.s);
+        t->s = q + sep;
+        return 1;
+    }
+    return 0;
+}
+
+/* "Sync -- 40%", "Sync 40% done": a percentage at the end. */
+static int take_percent_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    const char *q, *pc = NULL;
+    int v;
+
+    for (q = t->e - 1; q >= t->s && t->e - q <= 24; q--)
+        if (*q == '%') {
+            pc = q;
+            break;
+        }
+    if (!pc)
+        return 0;
+    for (q = pc; q > t->s && (is_digit(q[-1]) || q[-1] == '.' || q[-1] == ',' || q[-1] == ' ');
+         q--)
+        ;
+    while (q < pc && *q == ' ')
+        q++;
+    if (q == pc || (q > t->s && !is_space(q[-1])))
+        return 0;
+    if (pc + 1 == t->e && q > t->s) {
+        /* "Reduce latency by 40%" is a goal, "Sync -- 40%" a claim */
+        span_t before = { t->s, q };
+        trim(&before);
+        if (before.e > before.s && !strchr(":-|,", before.e[-1])
+            && (unsigned char)before.e[-1] != 0x94 && (unsigned char)before.e[-1] != 0x93)
+            return 0;
+    }
+    if ((v = pl_plan_percent(q, pc - q + 1)) < 0)
+        return 0;
+    if (pc + 1 < t->e && percent_words(p, apr_pstrmemdup(p, q, t->e - q)) < 0)
+        return 0;
+    set_percent(h, v);
+    add_label(p, h, q, t->e - q);
+    t->e = q;
+    return 1;
+}
+
+/* "#142 Export", "GH-7: Export", "owner/repo#9 Export". */
+static int take_issue_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    apr_size_t n = issue_ref_len(t->s);
+
+    if (!n || t->s + n > t->e || (t->s + n < t->e && !is_space(t->s[n]) && t->s[n] != ':'))
+        return 0;
+    if (!h->issue_ref)
+        h->issue_ref = apr_pstrmemdup(p, t->s, n);
+    t->s += n;
+    return 1;
+}
+
+/* "Export #142", "Export -- GH-7". */
+static int take_issue_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    const char *q = t->e;
+    apr_size_t n;
+
+    while (q > t->s && !is_space(q[-1]))
+        q--;
+    if (q == t->s || (n = issue_ref_len(q)) != (apr_size_t)(t->e - q))
+        return 0;
+    if (!h->issue_ref)
+        h->issue_ref = apr_pstrmemdup(p, q, n);
+    t->e = q;
+    return 1;
+}
+
+/* "P1: Login", "P0 Login". */
+static int take_priority_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    if (t->e - t->s < 4 || t->s[0] != 'P' || !is_digit(t->s[1])
+        || !(is_space(t->s[2]) || t->s[2] == ':'))
+        return 0;
+    set_level(p, h, pl_plan_priority_level(p, apr_pstrmemdup(p, t->s, 2)),
+              apr_pstrmemdup(p, t->s, 2));
+    add_label(p, h, t->s, 2);
+    t->s += 2;
+    return 1;
+}
+
+/* "~~Export~~": struck through is done. */
+static int take_strike(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    if (t->e - t->s < 5 || memcmp(t->s, "~~", 2) || memcmp(t->e - 2, "~~", 2))
+        return 0;
+    set_mark_status(h, "done");
+    add_label(p, h, "~~", 2);
+    t->s += 2;
+    t->e -= 2;
+    return 1;
+}
+
+/* "Sign-in -- AUTH-01": an id after a separator at the end. */
+static int take_id_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    const char *q = t->e;
+    apr_size_t n;
+    span_t before;
+
+    if (h->id || h->item)
+        return 0;
+    while (q > t->s && !is_space(q[-1]))
+        q--;
+    if (q == t->s || (n = pl_plan_id_token(q)) != (apr_size_t)(t->e - q))
+        return 0;
+    before.s = t->s;
+    before.e = q;
+    trim(&before);
+    if (before.e <= before.s || !(strchr(":-|", before.e[-1]) || (unsigned char)before.e[-1] == 0x94
+                                  || (unsigned char)before.e[-1] == 0x93))
+        return 0;
+    h->id = apr_pstrmemdup(p, q, n);
+    t->e = q;
+    return 1;
 }
 
 /* "Login P1" (inline code `P1` flattens to this). */
@@ -283,27 +546,143 @@ static const char *without_phase(apr_pool_t *p, pl_plan_head_t *h, const char *t
     return rest.s < rest.e ? apr_pstrmemdup(p, rest.s, rest.e - rest.s) : title;
 }
 
+/* A phase prefix at s: "Phase 1", "Milestone 3", "Epic:", "Release
+ * 2.0", "Sprint 4", "Q3 2025", "2025-Q3", "H2", "v1.2", "M1". Its length
+ * (up to the separator or the end), *kind its kind, or 0. A container word
+ * followed by other words ("Release notes", "Group chat") is no prefix. */
+static apr_size_t phase_prefix(apr_pool_t *p, const char *s, const char *e, const char **kind)
+{
+    const char *q = s, *w;
+    int quarter = 0;
+
+    while (q < e && is_word_char(*q) && !is_digit(*q))
+        q++;
+    if (q > s && q - s <= 16 && (*kind = pl_plan_container_kind(pl_plan_fold(p, s, q - s, ' ')))) {
+        const char *word_end = q;
+        while (q < e && is_space(*q))
+            q++;
+        w = q;
+        if (q < e && (*q == 'v' || *q == 'V' || *q == 'M' || *q == '#') && q + 1 < e
+            && is_digit(q[1]))
+            q++;
+        while (q < e && (is_digit(*q) || (*q == '.' && q + 1 < e && is_digit(q[1]))))
+            q++;
+        if (q == w) {
+            /* a roman numeral or one capital: "Phase II", "Group A" */
+            while (q < e && strchr("IVX", *q))
+                q++;
+            if (q == w && q < e && *q >= 'A' && *q <= 'Z')
+                q++;
+            if (q < e && is_word_char(*q))
+                q = w;
+        }
+        if (q == w) {
+            /* no number: "Epic: Accounts", "Milestone -- Beta" */
+            q = word_end;
+            while (q < e && is_space(*q))
+                q++;
+            if (q < e && (*q == ':' || *q == '|' || (unsigned char)*q == 0xE2))
+                return word_end - s;
+            return 0;
+        }
+        /* "Q3 2025" after "Quarter"? no: the number ends it */
+        w = q;
+        while (q < e && is_space(*q))
+            q++;
+        if (q == e || strchr(":-|.(", *q) || (unsigned char)*q == 0xE2)
+            return w - s;
+        return 0;
+    }
+    /* quarters and halves: "Q3", "Q3 2025", "2025 Q3", "2025-Q3", "H2 2025" */
+    q = s;
+    if (e - q >= 4 && is_digit(q[0]) && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3])
+        && e - q >= 7 && (q[4] == ' ' || q[4] == '-' || q[4] == '/'))
+        q += 5;
+    if (e - q >= 2 && (*q == 'Q' || *q == 'H') && q[1] >= '1' && q[1] <= (*q == 'Q' ? '4' : '2')
+        && (e - q == 2 || !is_word_char(q[2]))) {
+        quarter = 1;
+        q += 2;
+        if (q == s + 2 && e - q >= 5 && (*q == ' ' || *q == '/' || *q == '-') && is_digit(q[1])
+            && is_digit(q[2]) && is_digit(q[3]) && is_digit(q[4]) && (e - q == 5 || !is_word_char(q[5])))
+            q += 5;
+    }
+    else if (q == s && e - q >= 2 && (*q == 'v' || *q == 'V' || *q == 'M') && is_digit(q[1])) {
+        for (q++; q < e && (is_digit(*q) || (*q == '.' && q + 1 < e && is_digit(q[1]))); q++)
+            ;
+        if (q < e && is_word_char(*q))
+            return 0;
+        *kind = *s == 'M' ? "milestone" : "release";
+    }
+    else
+        return 0;
+    if (quarter)
+        *kind = "quarter";
+    w = q;
+    while (q < e && is_space(*q))
+        q++;
+    if (q == e || strchr(":-|.(", *q) || (unsigned char)*q == 0xE2)
+        return w - s;
+    return 0;
+}
+
 /* Real headings carry a few marks; the bound keeps a heading of a million
  * emoji from costing a scan of itself per mark. */
 #define MAX_PEELS 16
 
-void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
+static void peel(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    int taken = 1, peels = 0;
+
+    while (taken && peels++ < MAX_PEELS) {
+        trim(t);
+        if (t->s >= t->e)
+            break;
+        taken = take_strike(p, h, t) || take_mark_front(p, h, t) || take_group_front(p, h, t)
+             || take_number(h, t) || (!h->item && take_id_front(p, h, t))
+             || take_issue_front(p, h, t) || take_priority_front(p, h, t)
+             || take_status_front(p, h, t)
+             || take_mark_back(p, h, t) || take_group_back(p, h, t)
+             || take_percent_back(p, h, t) || take_issue_back(p, h, t)
+             || take_priority_tail(p, h, t) || take_status_tail(p, h, t)
+             || take_status_caps(p, h, t) || take_id_back(p, h, t);
+        if (taken)
+            trim_separators(t);
+    }
+}
+
+static void parse(apr_pool_t *p, const char *text, pl_plan_head_t *h, int item)
 {
     span_t t = { text, text + strlen(text) };
-    int taken = 1, peels = 0;
+    apr_size_t n;
 
     memset(h, 0, sizeof(*h));
     h->labels = apr_array_make(p, 2, sizeof(const char *));
-    while (taken && peels++ < MAX_PEELS) {
-        trim(&t);
-        if (t.s >= t.e)
-            break;
-        taken = take_mark_front(p, h, &t) || take_group_front(p, h, &t) || take_number(h, &t)
-             || take_id_front(p, h, &t) || take_mark_back(p, h, &t)
-             || take_group_back(p, h, &t) || take_priority_tail(p, h, &t)
-             || take_status_tail(p, h, &t);
-        if (taken)
-            trim_separators(&t);
+    h->percent = -1;
+    h->item = item;
+    peel(p, h, &t);
+    if (!item && t.s < t.e && (n = phase_prefix(p, t.s, t.e, &h->phase_kind))) {
+        span_t rest = { t.s + n, t.e };
+        h->phase = apr_pstrmemdup(p, t.s, n);
+        h->full_title = apr_pstrmemdup(p, t.s, t.e - t.s);
+        h->numbered = 1;
+        trim_separators(&rest);
+        if (rest.s < rest.e) {
+            peel(p, h, &rest);
+            if (h->id && rest.s < rest.e)
+                t = rest;
+        }
+    }
+    else if (!item && h->id) {
+        /* "EPIC-3: Sharing", "MS-2 -- Beta": the id names a container */
+        const char *dash = strchr(h->id, '-');
+        const char *kind = pl_plan_container_kind(pl_plan_fold(p, h->id, dash - h->id, ' '));
+        if (kind) {
+            h->phase = h->id;
+            h->phase_kind = kind;
+            h->full_title = t.s < t.e ? apr_pstrcat(p, h->id, ": ",
+                                                    apr_pstrmemdup(p, t.s, t.e - t.s), NULL)
+                                      : h->id;
+        }
     }
     h->title = t.s < t.e ? apr_pstrmemdup(p, t.s, t.e - t.s) : NULL;
     if (!h->title) {
@@ -312,7 +691,48 @@ void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
         trim(&all);
         h->title = h->id ? h->id : apr_pstrmemdup(p, all.s, all.e - all.s);
     }
-    h->slug_text = without_phase(p, h, h->title);
+    if (!h->full_title)
+        h->full_title = h->title;
+    h->slug_text = item ? h->title : without_phase(p, h, h->title);
+    if (h->percent >= 0 && !h->status)
+        h->status = pl_plan_percent_status(h->percent);
+}
+
+void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
+{
+    parse(p, text, h, 0);
+}
+
+void pl_plan_item_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
+{
+    parse(p, text, h, 1);
+}
+
+apr_size_t pl_plan_outline(const char *s, int *depth)
+{
+    apr_size_t n = 0;
+    int parts = 0;
+
+    for (;;) {
+        apr_size_t d = 0;
+        while (is_digit(s[n + d]) && d < 4)
+            d++;
+        if (!d || is_digit(s[n + d]))
+            return 0;
+        n += d;
+        parts++;
+        if (s[n] != '.' || !is_digit(s[n + 1]))
+            break;
+        n++;
+    }
+    if (s[n] == '.' || s[n] == ')')
+        n++;
+    if (parts < 2 || s[n] != ' ')
+        return 0;
+    while (s[n] == ' ')
+        n++;
+    *depth = parts;
+    return s[n] ? n : 0;
 }
 
 void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
@@ -325,6 +745,18 @@ void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
     case PL_KEY_STATUS:
         if ((status = pl_plan_status_word(p, value)))
             h->status = status;
+        else if ((level = pl_plan_percent(value, strlen(value))) >= 0) {
+            h->percent = level;
+            h->status = pl_plan_percent_status(level);
+        }
+        break;
+    case PL_KEY_PROGRESS:
+        if ((level = pl_plan_percent(value, strlen(value))) < 0
+            && (level = percent_words(p, value)) < 0)
+            return;
+        h->percent = level;
+        if (!h->status || level == 100)
+            h->status = pl_plan_percent_status(level);
         break;
     case PL_KEY_PRIORITY:
     case PL_KEY_LEVEL:

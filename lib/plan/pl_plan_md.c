@@ -5,8 +5,11 @@
  * classified when it arrives:
  *   - the document title (the first H1 when it is the only one, or when it
  *     has no number, id or status of its own);
- *   - a container ("Primary objectives", "P2", "Milestones"): groups
- *     objectives and may give them a level;
+ *   - a container: a phase, milestone, epic, release, quarter, sprint or
+ *     group ("Phase 2 -- Accounts", "Q3 2025"), a roadmap bucket ("Now",
+ *     "Shipped") or a level ("Primary objectives", "P2", "Must have"):
+ *     holds objectives (headings, list items, rows of a status table) and
+ *     is never one; a bucket and a level pass their claim and level on;
  *   - informational ("Overview", "Glossary"), outside any objective: skipped
  *     with everything under it;
  *   - a section of the objective above ("Tasks", "Acceptance criteria",
@@ -34,6 +37,8 @@ typedef struct {
     int draft;                  /* objective owning the blocks below, or -1 */
     int level;                  /* a container's level, 0 if it names none */
     pl_plan_section_e section;  /* where the blocks of an objective go */
+    int container;              /* index in plan->containers, or -1 */
+    const char *claim;          /* a bucket heading's claim for the tasks under it ("### Done") */
 } frame_t;
 
 typedef struct {
@@ -46,6 +51,8 @@ typedef struct {
     cmark_node *first_heading;
     int h1_count;
     apr_hash_t *anchors;        /* anchor -> times seen, as GitHub numbers repeats */
+    apr_array_header_t *held;   /* int per container: objectives under it */
+    apr_array_header_t *loose;  /* cmark_node *: lists under no heading but the title */
 } walk_t;
 
 /* Inline content as plain text, one '\n' per soft or hard break, and the
@@ -117,6 +124,11 @@ static const char *flat_text(apr_pool_t *p, cmark_node *node)
     return f.text;
 }
 
+const char *pl_plan_md_text(apr_pool_t *p, struct cmark_node *node)
+{
+    return flat_text(p, node);
+}
+
 static int line_of(walk_t *w, cmark_node *n)
 {
     return cmark_node_get_start_line(n) + w->line_offset;
@@ -168,6 +180,48 @@ static const char *anchor_of(walk_t *w, const char *heading)
     return apr_psprintf(w->p, "%s-%d", anchor, ++*seen);
 }
 
+static pl_plan_container_t *container_at(walk_t *w, int i)
+{
+    return &APR_ARRAY_IDX(w->plan->containers, i, pl_plan_container_t);
+}
+
+static int is_phase_kind(const char *kind)
+{
+    return strcmp(kind, "bucket") && strcmp(kind, "level") && strcmp(kind, "group");
+}
+
+/* Where an objective sits: the innermost container, the outermost phase
+ * (milestone, release ...) and the innermost bucket above it. Every
+ * container above holds one more objective. */
+static void place(walk_t *w, pl_plan_draft_t *d)
+{
+    pl_plan_objective_t *o = d->obj;
+    int i;
+
+    o->container_index = -1;
+    for (i = w->depth - 1; i >= 0; i--) {
+        pl_plan_container_t *c;
+        if (w->stack[i].container < 0)
+            continue;
+        c = container_at(w, w->stack[i].container);
+        if (APR_ARRAY_IDX(w->held, w->stack[i].container, int) >= 0)
+            APR_ARRAY_IDX(w->held, w->stack[i].container, int)++;
+        if (o->container_index < 0) {
+            o->container_index = w->stack[i].container;
+            o->container = c->title;
+        }
+        if (is_phase_kind(c->kind))
+            o->phase = c->title;
+        if (!o->bucket && strcmp(c->kind, "bucket") == 0) {
+            o->bucket = c->title;
+            if (!d->head.status)
+                d->head.status = c->status;
+        }
+    }
+    if (!o->phase)
+        o->phase = d->head.phase;
+}
+
 static int new_draft(walk_t *w, const pl_plan_head_t *h, const char *heading,
                      const char *anchor, int line)
 {
@@ -182,12 +236,18 @@ static int new_draft(walk_t *w, const pl_plan_head_t *h, const char *heading,
     d->container_level = container_level(w);
     d->deps = apr_array_make(w->p, 1, sizeof(pl_plan_dep_t));
     d->desc = apr_array_make(w->p, 1, sizeof(const char *));
+    d->bullets = apr_array_make(w->p, 1, sizeof(pl_plan_task_t));
+    d->bullet_desc = apr_array_make(w->p, 1, sizeof(int));
+    d->guesses = apr_array_make(w->p, 1, sizeof(pl_plan_issue_t));
     o->line = line;
     o->parent = parent;
     o->tasks = apr_array_make(w->p, 2, sizeof(pl_plan_task_t));
     o->criteria = apr_array_make(w->p, 1, sizeof(const char *));
     o->depends = apr_array_make(w->p, 1, sizeof(const char *));
     o->labels = h->labels;
+    o->claimed_percent = h->percent;
+    o->issue_ref = h->issue_ref;
+    place(w, d);
     if (parent >= 0)
         draft_at(w, parent)->children++;
     APR_ARRAY_PUSH(w->drafts, pl_plan_draft_t *) = d;
@@ -203,22 +263,82 @@ static void push(walk_t *w, int hlevel, ctx_e kind, int draft, int level, pl_pla
     f->draft = draft;
     f->level = level;
     f->section = sec;
+    f->container = -1;
+    f->claim = NULL;
 }
 
-static void add_task(walk_t *w, pl_plan_draft_t *d, const char *text, int checked, int line)
+static void guess(walk_t *w, pl_plan_draft_t *d, int line, const char *message)
 {
+    pl_plan_issue_t *g;
+
+    if (!d) {
+        pl_plan_issue(w->p, w->plan, line, PL_PLAN_GUESSED, NULL, "%s", message);
+        return;
+    }
+    g = apr_array_push(d->guesses);
+    g->line = line;
+    g->code = PL_PLAN_GUESSED;
+    g->message = message;
+    g->objective_id = NULL;
+}
+
+static const char *one_line(walk_t *w, const char *text)
+{
+    char *c = apr_pstrdup(w->p, text), *at;
+
+    for (at = c; *at; at++)
+        if (*at == '\n')
+            *at = ' ';
+    return c;
+}
+
+/* A task from an item's text. box is the item's checkbox or leading mark:
+ * -1 none, 0 empty, 1 ticked. The claim is the box's, else the text's
+ * (a status word, a mark, a percentage, struck through), else the bucket
+ * heading's above it (claim). A box and a word that disagree are a
+ * guess: the box wins. Returns the task, or NULL for an empty text. */
+static pl_plan_task_t *make_task(walk_t *w, pl_plan_draft_t *d, apr_array_header_t *into,
+                                 const char *text, int box, int line, const char *claim)
+{
+    pl_plan_head_t h;
     pl_plan_task_t *t;
-    char *c;
 
     if (!*text)
-        return;
-    t = apr_array_push(d->obj->tasks);
-    t->text = c = apr_pstrdup(w->p, text);
-    for (; *c; c++)
-        if (*c == '\n')
-            *c = ' ';
-    t->checked = checked;
+        return NULL;
+    pl_plan_item_parse(w->p, one_line(w, text), &h);
+    t = apr_array_push(into);
+    memset(t, 0, sizeof(*t));
+    t->text = h.title;
     t->line = line;
+    t->claimed_percent = h.percent;
+    t->issue_ref = h.issue_ref;
+    if (box >= 0) {
+        const char *said = h.word_status ? h.word_status : h.mark_status;
+        t->claim = box ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
+        t->claimed_status = box ? "done" : "todo";
+        if (said && (strcmp(said, "done") == 0) != box && into == d->obj->tasks)
+            guess(w, d, line, apr_psprintf(w->p, "the task \"%s\" has %s box but says %s; "
+                                           "read as %s", t->text, box ? "a ticked" : "an empty",
+                                           said, box ? "done" : "not done"));
+        else if (said)
+            t->claimed_status = said;
+    }
+    else if (h.status) {
+        t->claimed_status = h.status;
+        t->claim = pl_plan_claim_of(h.status, h.percent);
+    }
+    else if (claim) {
+        t->claimed_status = claim;
+        t->claim = pl_plan_claim_of(claim, -1);
+    }
+    t->checked = t->claim == PL_CLAIM_DONE;
+    return t;
+}
+
+static void add_task(walk_t *w, pl_plan_draft_t *d, const char *text, int box, int line,
+                     const char *claim)
+{
+    make_task(w, d, d->obj->tasks, text, box, line, claim);
 }
 
 static void add_dep(walk_t *w, pl_plan_draft_t *d, const char *text, const char *anchor, int line)
@@ -294,10 +414,21 @@ static int metadata(walk_t *w, pl_plan_draft_t *d, const char *line_text, const 
             d->head.id = apr_pstrmemdup(w->p, value, n > 64 ? 64 : n);
         }
         return 1;
+    case PL_KEY_PROGRESS:
+        if (pl_plan_percent(value, strlen(value)) < 0 && !strchr(value, '%'))
+            return 0;   /* "Done: the form" is prose */
+        /* fall through */
     case PL_KEY_STATUS:
     case PL_KEY_PRIORITY:
     case PL_KEY_LEVEL:
         pl_plan_head_label(w->p, &d->head, key, apr_pstrdup(w->p, line_text), value);
+        d->obj->claimed_percent = d->head.percent;
+        return 1;
+    case PL_KEY_PHASE:
+        if (!*value || strlen(value) > 48)
+            return 0;
+        if (!d->obj->phase)
+            d->obj->phase = apr_pstrdup(w->p, value);
         return 1;
     case PL_KEY_DEPENDS:
         add_deps(w, d, value, f, line_index, line);
@@ -312,6 +443,32 @@ static int metadata(walk_t *w, pl_plan_draft_t *d, const char *line_text, const 
 }
 
 static void body(walk_t *w, frame_t *fr, cmark_node *node, int nesting);
+
+/* A plain bullet: a task when its objective ends up with no other. */
+static void add_bullet(walk_t *w, pl_plan_draft_t *d, const char *text, int line,
+                       const char *claim)
+{
+    make_task(w, d, d->bullets, text, -1, line, claim);
+}
+
+/* One line of a paragraph or an item that is not its first: metadata
+ * ("Depends on:" glued under a list is the objective's), or an outline
+ * entry ("1.2 Sign-in") that is a task of its own. Returns 0 for prose. */
+static int extra_line(walk_t *w, frame_t *fr, pl_plan_draft_t *d, const char *line,
+                      const flat_t *f, int line_index, int at)
+{
+    int depth;
+    apr_size_t n;
+
+    if (metadata(w, d, line, f, line_index, at))
+        return 1;
+    if ((n = pl_plan_outline(line, &depth)) && fr->section != PL_SEC_CRITERIA
+        && fr->section != PL_SEC_DEPENDS && fr->section != PL_SEC_DESCRIPTION) {
+        add_task(w, d, line + n, -1, at, fr->claim);
+        return 1;
+    }
+    return 0;
+}
 
 static void paragraph(walk_t *w, frame_t *fr, cmark_node *node)
 {
@@ -330,7 +487,7 @@ static void paragraph(walk_t *w, frame_t *fr, cmark_node *node)
     for (line = f.text; line; line = next, i++) {
         if ((next = strchr(line, '\n')))
             *next++ = '\0';
-        if (metadata(w, d, line, &f, i, first + i))
+        if (extra_line(w, fr, d, line, &f, i, first + i))
             continue;
         if (fr->section == PL_SEC_CRITERIA)
             APR_ARRAY_PUSH(d->obj->criteria, const char *) = line;
@@ -343,28 +500,48 @@ static void paragraph(walk_t *w, frame_t *fr, cmark_node *node)
         APR_ARRAY_PUSH(d->desc, const char *) = apr_array_pstrcat(w->p, desc, '\n');
 }
 
-/* A list item begins with a checkbox or a status mark. */
-static int is_task_item(walk_t *w, cmark_node *item, const char **text, int *checked)
+/* The checkbox or leading status mark of an item: -1 none, 0 empty, 1
+ * ticked; *text the item's first paragraph without it. */
+static int item_box(walk_t *w, cmark_node *item, const char **text)
 {
     apr_size_t n;
     const char *mark;
 
     *text = flat_text(w->p, cmark_node_first_child(item));
-    if (strcmp(type_name(item), "tasklist") == 0) {
-        *checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
-        return 1;
-    }
+    if (strcmp(type_name(item), "tasklist") == 0)
+        return cmark_gfm_extensions_get_tasklist_item_checked(item) != 0;
     while (**text == ' ')
         (*text)++;
     if ((mark = pl_plan_mark(*text, &n))) {
-        *checked = strcmp(mark, "done") == 0;
         *text += n;
         while (**text == ' ')
             (*text)++;
-        return 1;
+        return strcmp(mark, "done") == 0;
     }
-    *checked = 0;
-    return 0;
+    return -1;
+}
+
+/* An item's first paragraph: its first line and the prose lines that
+ * continue it, joined; metadata and outline lines after the first are
+ * applied on the way (extra_line). */
+static const char *item_text(walk_t *w, frame_t *fr, pl_plan_draft_t *d, cmark_node *item,
+                             const char *text, flat_t *f)
+{
+    apr_array_header_t *kept = apr_array_make(w->p, 2, sizeof(const char *));
+    char *copy = apr_pstrdup(w->p, text), *line, *next;
+    int i = 0, at = line_of(w, item);
+
+    f->links = NULL;
+    if (cmark_node_first_child(item))
+        flatten(w->p, cmark_node_first_child(item), f);
+    for (line = copy; line; line = next, i++) {
+        if ((next = strchr(line, '\n')))
+            *next++ = '\0';
+        if (i && extra_line(w, fr, d, line, f->links ? f : NULL, i, at + i))
+            continue;
+        APR_ARRAY_PUSH(kept, const char *) = line;
+    }
+    return apr_array_pstrcat(w->p, kept, '\n');
 }
 
 static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
@@ -373,80 +550,79 @@ static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
     apr_array_header_t *desc = apr_array_make(w->p, 2, sizeof(const char *));
     cmark_node *item, *child;
     const char *text;
-    int checked, tasks = fr->section == PL_SEC_TASKS;
+    int box, tasks = fr->section == PL_SEC_TASKS, plain = fr->section == PL_SEC_NONE;
 
     for (item = cmark_node_first_child(node); item && !tasks; item = cmark_node_next(item))
-        tasks = is_task_item(w, item, &text, &checked);
+        tasks = item_box(w, item, &text) >= 0;
     for (item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
         int line = line_of(w, item);
         flat_t f;
 
-        is_task_item(w, item, &text, &checked);
-        f.links = NULL;
-        if (cmark_node_first_child(item))
-            flatten(w->p, cmark_node_first_child(item), &f);
+        box = item_box(w, item, &text);
+        text = item_text(w, fr, d, item, text, &f);
         if (metadata(w, d, text, f.links ? &f : NULL, -1, line))
             ;
         else if (fr->section == PL_SEC_CRITERIA)
-            APR_ARRAY_PUSH(d->obj->criteria, const char *) = text;
+            APR_ARRAY_PUSH(d->obj->criteria, const char *) = one_line(w, text);
         else if (fr->section == PL_SEC_DEPENDS)
             add_deps(w, d, text, f.links ? &f : NULL, -1, line);
         else if (tasks)
-            add_task(w, d, text, checked, line);
-        else if (*text)
-            APR_ARRAY_PUSH(desc, const char *) = apr_pstrcat(w->p, "- ", text, NULL);
+            add_task(w, d, text, box, line, fr->claim);
+        else if (*text) {
+            APR_ARRAY_PUSH(desc, const char *) = apr_pstrcat(w->p, "- ", one_line(w, text), NULL);
+            if (plain)
+                add_bullet(w, d, text, line, fr->claim);
+        }
         for (child = cmark_node_first_child(item); child; child = cmark_node_next(child))
             if (cmark_node_get_type(child) == CMARK_NODE_LIST && nesting < MAX_NESTING)
                 list(w, fr, child, nesting + 1);
     }
-    if (desc->nelts)
+    if (desc->nelts) {
+        if (plain)
+            APR_ARRAY_PUSH(d->bullet_desc, int) = d->desc->nelts;
         APR_ARRAY_PUSH(d->desc, const char *) = apr_array_pstrcat(w->p, desc, '\n');
+    }
 }
 
-/* A table is a task list when a column says whether the row is done
- * (or when it sits under a "Tasks" heading). */
+static void unknown_cell(walk_t *w, pl_plan_draft_t *d, const pl_plan_row_t *r)
+{
+    if (r->unknown)
+        guess(w, d, r->line, apr_psprintf(w->p, "the status \"%s\" of \"%s\" is not a status "
+                                          "the parser knows; read as no claim", r->unknown,
+                                          r->text));
+}
+
+/* A task table: a row is a task, its status cell the claim. */
 static void table(walk_t *w, frame_t *fr, cmark_node *node)
 {
     pl_plan_draft_t *d = draft_at(w, fr->draft);
-    cmark_node *row = cmark_node_first_child(node), *cell;
-    int col, task_col = -1, status_col = -1;
+    apr_array_header_t *rows = pl_plan_table_rows(w->p, node, w->line_offset, 0,
+                                                  fr->section == PL_SEC_TASKS);
+    int i;
 
-    if (!row || strcmp(type_name(row), "table_header") != 0)
-        return;
-    for (cell = cmark_node_first_child(row), col = 0; cell; cell = cmark_node_next(cell), col++) {
-        pl_plan_column_e kind = pl_plan_column(w->p, flat_text(w->p, cell));
-        if (kind == PL_COL_TASK && task_col < 0)
-            task_col = col;
-        else if (kind == PL_COL_STATUS && status_col < 0)
-            status_col = col;
-    }
-    if (status_col < 0 && fr->section != PL_SEC_TASKS)
-        return;
-    if (task_col < 0)
-        task_col = status_col == 0 ? 1 : 0;
-    for (row = cmark_node_next(row); row; row = cmark_node_next(row)) {
-        const char *text = NULL, *status = NULL, *mark;
-        int checked = 0;
+    for (i = 0; rows && i < rows->nelts; i++) {
+        const pl_plan_row_t *r = &APR_ARRAY_IDX(rows, i, pl_plan_row_t);
         apr_size_t n;
+        const char *mark = pl_plan_mark(r->text, &n), *text = mark ? r->text + n : r->text;
+        pl_plan_task_t *t;
+        int box = mark ? strcmp(mark, "done") == 0 : -1;
 
-        for (cell = cmark_node_first_child(row), col = 0; cell;
-             cell = cmark_node_next(cell), col++) {
-            if (col == task_col)
-                text = flat_text(w->p, cell);
-            else if (col == status_col)
-                status = flat_text(w->p, cell);
-        }
-        if (!text)
+        if (r->status)
+            box = -1;
+        t = make_task(w, d, d->obj->tasks, text, box, r->line, r->status ? r->status : fr->claim);
+        if (!t)
             continue;
-        if ((mark = pl_plan_mark(text, &n))) {
-            checked = strcmp(mark, "done") == 0;
-            text += n;
+        if (r->status) {
+            /* the cell decides over anything the text says */
+            t->claimed_status = r->status;
+            t->claim = pl_plan_claim_of(r->status, -1);
+            t->checked = t->claim == PL_CLAIM_DONE;
         }
-        if (status)
-            checked = pl_plan_cell_done(w->p, status);
-        while (*text == ' ')
-            text++;
-        add_task(w, d, text, checked, line_of(w, row));
+        if (r->percent >= 0)
+            t->claimed_percent = r->percent;
+        if (r->id && !t->issue_ref && *r->id)
+            t->issue_ref = r->id;
+        unknown_cell(w, d, r);
     }
 }
 
@@ -474,35 +650,76 @@ static void body(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
 }
 
 /* Objectives written as list items under a container heading:
- * "- [ ] AUTH-001 Login", their sub-items being the tasks. */
+ * "- [ ] AUTH-001 Login", their sub-items (and "1.1" outline lines) being
+ * the tasks. */
 static void item_objectives(walk_t *w, cmark_node *node)
 {
     cmark_node *item, *child;
 
     for (item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
-        const char *text;
-        int checked, task = is_task_item(w, item, &text, &checked), draft;
+        const char *text, *first;
+        int box = item_box(w, item, &text), draft;
         pl_plan_head_t h;
         frame_t fr;
+        flat_t f;
 
-        pl_plan_head_parse(w->p, flat_text(w->p, cmark_node_first_child(item)), &h);
-        if (task && !h.status)
-            h.status = checked ? "done" : "todo";
+        first = apr_pstrndup(w->p, text, strcspn(text, "\n"));
+        pl_plan_head_parse(w->p, first, &h);
+        if (box >= 0)
+            h.status = box ? "done" : (h.status ? h.status : "todo");
         if (!*h.title)
             continue;
-        draft = new_draft(w, &h, text, NULL, line_of(w, item));
+        draft = new_draft(w, &h, first, NULL, line_of(w, item));
         memset(&fr, 0, sizeof(fr));
         fr.draft = draft;
         fr.section = PL_SEC_TASKS;
+        fr.container = -1;
+        item_text(w, &fr, draft_at(w, draft), item, text, &f);
         for (child = cmark_node_next(cmark_node_first_child(item)); child;
              child = cmark_node_next(child))
             body(w, &fr, child, 1);
     }
 }
 
-/* Under a container heading, a list is objectives written as items; but
- * inside an objective ("### Goals" under "## Login") the container is
- * prose about that objective. */
+/* A status table outside any objective: a row is an objective. */
+static void table_objectives(walk_t *w, cmark_node *node)
+{
+    apr_array_header_t *rows = pl_plan_table_rows(w->p, node, w->line_offset, 1, 0);
+    int i;
+
+    for (i = 0; rows && i < rows->nelts; i++) {
+        const pl_plan_row_t *r = &APR_ARRAY_IDX(rows, i, pl_plan_row_t);
+        pl_plan_draft_t *d;
+        pl_plan_head_t h;
+        int level;
+
+        pl_plan_head_parse(w->p, r->text, &h);
+        if (!*h.title)
+            continue;
+        if (r->id && pl_plan_id_token(r->id) == strlen(r->id))
+            h.id = r->id;
+        else if (r->id && *r->id && !h.issue_ref)
+            h.issue_ref = r->id;
+        if (r->status)
+            h.status = r->status;
+        if (r->percent >= 0)
+            h.percent = r->percent;
+        if (r->priority && (level = pl_plan_priority_level(w->p, r->priority))) {
+            h.level = level;
+            h.priority = r->priority;
+        }
+        d = draft_at(w, new_draft(w, &h, r->text, NULL, r->line));
+        if (r->phase && *r->phase)
+            d->obj->phase = r->phase;
+        if (r->depends && *r->depends)
+            add_deps(w, d, r->depends, NULL, -1, r->line);
+        unknown_cell(w, d, r);
+    }
+}
+
+/* Under a container heading, a list is objectives written as items and a
+ * status table objectives as rows; but inside an objective ("### Goals"
+ * under "## Login") the container is prose about that objective. */
 static void container_block(walk_t *w, cmark_node *node)
 {
     frame_t fr;
@@ -510,16 +727,38 @@ static void container_block(walk_t *w, cmark_node *node)
     memset(&fr, 0, sizeof(fr));
     fr.draft = owner(w);
     fr.section = PL_SEC_DESCRIPTION;
+    fr.container = -1;
     if (fr.draft >= 0)
         body(w, &fr, node, 0);
     else if (cmark_node_get_type(node) == CMARK_NODE_LIST)
         item_objectives(w, node);
+    else if (strcmp(type_name(node), "table") == 0)
+        table_objectives(w, node);
+}
+
+static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, int level,
+                         const char *claim, int line)
+{
+    pl_plan_container_t *c = apr_array_push(w->plan->containers);
+    int i;
+
+    c->title = strcmp(kind, "bucket") && strcmp(kind, "level") ? h->full_title : h->title;
+    c->kind = kind;
+    c->line = line;
+    c->parent = -1;
+    for (i = w->depth - 1; i >= 0 && c->parent < 0; i--)
+        c->parent = w->stack[i].container;
+    c->status = h->status ? h->status : claim;
+    c->claimed_percent = h->percent;
+    c->level = level;
+    APR_ARRAY_PUSH(w->held, int) = owner(w) >= 0 ? -1 : 0;   /* -1: inside an objective */
+    return w->plan->containers->nelts - 1;
 }
 
 static void heading(walk_t *w, cmark_node *node)
 {
-    int hlevel = cmark_node_get_heading_level(node), level, top_owner;
-    const char *text = flat_text(w->p, node), *anchor = anchor_of(w, text);
+    int hlevel = cmark_node_get_heading_level(node), level, top_owner, line = line_of(w, node);
+    const char *text = flat_text(w->p, node), *anchor = anchor_of(w, text), *bucket;
     frame_t *top;
     pl_plan_head_t h;
     pl_plan_section_e sec;
@@ -529,6 +768,8 @@ static void heading(walk_t *w, cmark_node *node)
     top = &w->stack[w->depth - 1];
     top_owner = owner(w);
     pl_plan_head_parse(w->p, text, &h);
+    sec = pl_plan_section_word(w->p, h.title);
+    bucket = h.id ? NULL : pl_plan_bucket(w->p, h.title);
     if (top->kind == CTX_IGNORED)
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
     else if (node == w->first_heading && hlevel == 1
@@ -537,20 +778,74 @@ static void heading(walk_t *w, cmark_node *node)
             w->plan->title = h.title;
         push(w, hlevel, CTX_TITLE, -1, 0, PL_SEC_NONE);
     }
-    else if (top_owner >= 0 && (sec = pl_plan_section_word(w->p, h.title)))
+    else if (top_owner >= 0 && sec) {
         push(w, hlevel, CTX_SECTION, top_owner, 0, sec);
+        if (sec == PL_SEC_TASKS && bucket && strcmp(bucket, "todo"))
+            w->stack[w->depth - 1].claim = bucket;
+    }
+    else if (top_owner >= 0 && bucket) {
+        /* "### Done" / "### Next" inside an objective: its tasks, claimed */
+        push(w, hlevel, CTX_SECTION, top_owner, 0, PL_SEC_TASKS);
+        w->stack[w->depth - 1].claim = bucket;
+    }
     else if (top_owner >= 0 && pl_plan_informational(w->p, h.title))
         push(w, hlevel, CTX_SECTION, top_owner, 0, PL_SEC_DESCRIPTION);
     else if (top->kind == CTX_SECTION)
         push(w, hlevel, CTX_SECTION, top_owner, 0, top->section);
-    else if (!h.id && !h.status && pl_plan_container(w->p, h.title, &level))
+    else if (h.phase && (!h.id || h.phase == h.id)) {
+        level = container_level(w);
+        push(w, hlevel, CTX_CONTAINER, -1, level, PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, h.phase_kind, 0, NULL, line);
+    }
+    else if (bucket && !h.level) {
+        push(w, hlevel, CTX_CONTAINER, -1, container_level(w), PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, "bucket", 0, bucket, line);
+    }
+    else if (!h.id && !h.status && pl_plan_container(w->p, h.title, &level)) {
+        int named = level;
         push(w, hlevel, CTX_CONTAINER, -1, level ? level : container_level(w), PL_SEC_NONE);
-    else if (top_owner < 0 && (pl_plan_informational(w->p, h.title)
-                               || pl_plan_section_word(w->p, h.title)))
+        w->stack[w->depth - 1].container = new_container(w, &h, named ? "level" : "group",
+                                                         named, NULL, line);
+    }
+    else if (top_owner < 0 && sec == PL_SEC_TASKS) {
+        /* "## Tasks" with no objective above: a flat to-do list, its items
+         * the objectives */
+        push(w, hlevel, CTX_CONTAINER, -1, container_level(w), PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, "group", 0, NULL, line);
+    }
+    else if (top_owner < 0 && (pl_plan_informational(w->p, h.title) || sec))
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
     else
-        push(w, hlevel, CTX_OBJECTIVE, new_draft(w, &h, text, anchor, line_of(w, node)), 0,
-             PL_SEC_NONE);
+        push(w, hlevel, CTX_OBJECTIVE, new_draft(w, &h, text, anchor, line), 0, PL_SEC_NONE);
+}
+
+/* A plan that is nothing but lists under its title ("# TODO" and items):
+ * when no heading named an objective, the items are the objectives. A
+ * guess, since such lists are also introductions. */
+static void loose_lists(walk_t *w)
+{
+    int i;
+
+    if (w->drafts->nelts || !w->loose->nelts)
+        return;
+    for (i = 0; i < w->loose->nelts; i++)
+        item_objectives(w, APR_ARRAY_IDX(w->loose, i, cmark_node *));
+    if (w->drafts->nelts)
+        guess(w, NULL, line_of(w, APR_ARRAY_IDX(w->loose, 0, cmark_node *)),
+              "no heading names an objective; the items of the lists under the title are "
+              "read as the objectives");
+}
+
+static void empty_containers(walk_t *w)
+{
+    int i;
+
+    for (i = 0; i < w->plan->containers->nelts; i++) {
+        const pl_plan_container_t *c = container_at(w, i);
+        if (APR_ARRAY_IDX(w->held, i, int) == 0)
+            pl_plan_issue(w->p, w->plan, c->line, PL_PLAN_EMPTY_CONTAINER, NULL,
+                          "\"%s\" holds no objective", c->title);
+    }
 }
 
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
@@ -594,6 +889,8 @@ void pl_plan_md_read(apr_pool_t *p, const char *text, apr_size_t len, int first_
     w.drafts = drafts;
     w.line_offset = first_line - 1;
     w.anchors = apr_hash_make(p);
+    w.held = apr_array_make(p, 4, sizeof(int));
+    w.loose = apr_array_make(p, 1, sizeof(cmark_node *));
     push(&w, 0, CTX_ROOT, -1, 0, PL_SEC_NONE);
     for (node = doc ? cmark_node_first_child(doc) : NULL; node; node = cmark_node_next(node))
         if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
@@ -609,6 +906,14 @@ void pl_plan_md_read(apr_pool_t *p, const char *text, apr_size_t len, int first_
             body(&w, top, node, 0);
         else if (top->kind == CTX_CONTAINER)
             container_block(&w, node);
+        else if (top->kind == CTX_ROOT || top->kind == CTX_TITLE) {
+            if (strcmp(type_name(node), "table") == 0)
+                table_objectives(&w, node);
+            else if (cmark_node_get_type(node) == CMARK_NODE_LIST)
+                APR_ARRAY_PUSH(w.loose, cmark_node *) = node;
+        }
     }
+    loose_lists(&w);
+    empty_containers(&w);
     cmark_release(parser, doc);
 }
