@@ -140,16 +140,51 @@ static void bullets_as_tasks(apr_pool_t *p, pl_plan_draft_t *d)
                               "bullets are read as its tasks", d->head.title, d->bullets->nelts);
 }
 
+/* "## P1 -- Must fix this release" over objective headings: a priority
+ * label, no work of its own, objectives under it: a level container. */
+static int is_level_heading(const pl_plan_draft_t *d)
+{
+    return d->children && d->head.level && !d->head.id && !d->obj->tasks->nelts
+        && !d->bullets->nelts && !d->obj->criteria->nelts && !d->deps->nelts;
+}
+
 static void keep_objectives(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *drafts,
                             apr_array_header_t *kept)
 {
     int *index = apr_palloc(p, sizeof(int) * (drafts->nelts + 1));
+    /* for a heading read as a level container: its level and container */
+    int *as_level = apr_pcalloc(p, sizeof(int) * (drafts->nelts + 1));
+    int *as_container = apr_palloc(p, sizeof(int) * (drafts->nelts + 1));
     int i, level;
 
     for (i = 0; i < drafts->nelts; i++) {
         pl_plan_draft_t *d = draft_at(drafts, i);
         pl_plan_objective_t *o = d->obj;
+        int up = o->parent;
 
+        if (up >= 0 && as_level[up]) {
+            pl_plan_container_t *c = &APR_ARRAY_IDX(plan->containers, as_container[up],
+                                                    pl_plan_container_t);
+            if (!d->head.level && !d->container_level)
+                d->container_level = as_level[up];
+            o->container_index = as_container[up];
+            o->container = c->title;
+            o->parent = draft_at(drafts, up)->obj->parent;
+        }
+        if (is_level_heading(d)) {
+            pl_plan_container_t *c = apr_array_push(plan->containers);
+            c->title = d->heading;
+            c->kind = "level";
+            c->line = o->line;
+            c->parent = o->container_index;
+            c->status = d->head.status;
+            c->claimed_percent = d->head.percent;
+            c->level = d->head.level;
+            as_level[i] = d->head.level;
+            as_container[i] = plan->containers->nelts - 1;
+            index[i] = -1;
+            continue;
+        }
         if (folds_into_parent(drafts, d)) {
             pl_plan_draft_t *parent = draft_at(drafts, o->parent);
             APR_ARRAY_PUSH(parent->desc, const char *) = d->head.title;

@@ -625,6 +625,36 @@ static apr_size_t phase_prefix(apr_pool_t *p, const char *s, const char *e, cons
     return 0;
 }
 
+/* "Story US-1: As a visitor ...", "Feature F-2 -- Export": a word that
+ * says what the objective is, then its id. */
+static void story_id(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    static const char *const words[] = {
+        "story", "user story", "feature", "objective", "goal", "requirement", "req", "item",
+        "ticket", "issue", "task", "epic story", "objectif", "ziel", "objetivo", "historia",
+        "exigence", "anforderung", "requisito", NULL
+    };
+    const char *q = t->s, *const *w;
+    span_t rest;
+
+    while (q < t->e && !is_digit(*q) && !(*q >= 'A' && *q <= 'Z' && q > t->s && is_space(q[-1])))
+        q++;
+    if (q >= t->e || q == t->s || !pl_plan_id_token(q))
+        return;
+    for (w = words; *w; w++)
+        if (strcmp(pl_plan_fold(p, t->s, q - t->s, ' '), *w) == 0)
+            break;
+    if (!*w)
+        return;
+    rest.s = q;
+    rest.e = t->e;
+    if (take_id_front(p, h, &rest)) {
+        trim_separators(&rest);
+        if (rest.s < rest.e)
+            *t = rest;
+    }
+}
+
 /* Real headings carry a few marks; the bound keeps a heading of a million
  * emoji from costing a scan of itself per mark. */
 #define MAX_PEELS 16
@@ -660,6 +690,8 @@ static void parse(apr_pool_t *p, const char *text, pl_plan_head_t *h, int item)
     h->percent = -1;
     h->item = item;
     peel(p, h, &t);
+    if (!item && !h->id && t.s < t.e)
+        story_id(p, h, &t);
     if (!item && t.s < t.e && (n = phase_prefix(p, t.s, t.e, &h->phase_kind))) {
         span_t rest = { t.s + n, t.e };
         h->phase = apr_pstrmemdup(p, t.s, n);

@@ -204,8 +204,7 @@ static void place(walk_t *w, pl_plan_draft_t *d)
         if (w->stack[i].container < 0)
             continue;
         c = container_at(w, w->stack[i].container);
-        if (APR_ARRAY_IDX(w->held, w->stack[i].container, int) >= 0)
-            APR_ARRAY_IDX(w->held, w->stack[i].container, int)++;
+        APR_ARRAY_IDX(w->held, w->stack[i].container, int)++;
         if (o->container_index < 0) {
             o->container_index = w->stack[i].container;
             o->container = c->title;
@@ -462,9 +461,12 @@ static int extra_line(walk_t *w, frame_t *fr, pl_plan_draft_t *d, const char *li
 
     if (metadata(w, d, line, f, line_index, at))
         return 1;
-    if ((n = pl_plan_outline(line, &depth)) && fr->section != PL_SEC_CRITERIA
-        && fr->section != PL_SEC_DEPENDS && fr->section != PL_SEC_DESCRIPTION) {
+    if ((n = pl_plan_outline(line, &depth)) && fr->section == PL_SEC_TASKS) {
         add_task(w, d, line + n, -1, at, fr->claim);
+        return 1;
+    }
+    if (n && fr->section == PL_SEC_NONE) {
+        add_bullet(w, d, line + n, at, fr->claim);      /* like a plain bullet */
         return 1;
     }
     return 0;
@@ -521,27 +523,51 @@ static int item_box(walk_t *w, cmark_node *item, const char **text)
     return -1;
 }
 
-/* An item's first paragraph: its first line and the prose lines that
- * continue it, joined; metadata and outline lines after the first are
- * applied on the way (extra_line). */
-static const char *item_text(walk_t *w, frame_t *fr, pl_plan_draft_t *d, cmark_node *item,
-                             const char *text, flat_t *f)
+/* An item's first paragraph, split: its first line and the prose lines
+ * that continue it (the item's text), and the lines after the first that
+ * are metadata or outline entries (extras, for extra_line once the item
+ * itself is read, so the tasks keep the order of the file). */
+typedef struct {
+    const char *text;
+    apr_array_header_t *extras;     /* const char *, NULL for a kept line */
+    flat_t f;
+    int line;
+} item_t;
+
+static void item_split(walk_t *w, cmark_node *item, const char *text, item_t *it)
 {
     apr_array_header_t *kept = apr_array_make(w->p, 2, sizeof(const char *));
     char *copy = apr_pstrdup(w->p, text), *line, *next;
-    int i = 0, at = line_of(w, item);
+    const char *value;
+    int i = 0, depth;
 
-    f->links = NULL;
+    it->f.links = NULL;
+    it->line = line_of(w, item);
+    it->extras = apr_array_make(w->p, 1, sizeof(const char *));
     if (cmark_node_first_child(item))
-        flatten(w->p, cmark_node_first_child(item), f);
+        flatten(w->p, cmark_node_first_child(item), &it->f);
     for (line = copy; line; line = next, i++) {
         if ((next = strchr(line, '\n')))
             *next++ = '\0';
-        if (i && extra_line(w, fr, d, line, f->links ? f : NULL, i, at + i))
+        if (i && (pl_plan_key(w->p, line, &value) || pl_plan_outline(line, &depth))) {
+            APR_ARRAY_PUSH(it->extras, const char *) = line;
             continue;
+        }
+        APR_ARRAY_PUSH(it->extras, const char *) = NULL;
         APR_ARRAY_PUSH(kept, const char *) = line;
     }
-    return apr_array_pstrcat(w->p, kept, '\n');
+    it->text = apr_array_pstrcat(w->p, kept, '\n');
+}
+
+static void item_extras(walk_t *w, frame_t *fr, pl_plan_draft_t *d, item_t *it)
+{
+    int i;
+
+    for (i = 0; i < it->extras->nelts; i++) {
+        const char *line = APR_ARRAY_IDX(it->extras, i, const char *);
+        if (line && !extra_line(w, fr, d, line, it->f.links ? &it->f : NULL, i, it->line + i))
+            APR_ARRAY_PUSH(d->desc, const char *) = line;
+    }
 }
 
 static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
@@ -556,10 +582,13 @@ static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
         tasks = item_box(w, item, &text) >= 0;
     for (item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
         int line = line_of(w, item);
+        item_t it;
         flat_t f;
 
         box = item_box(w, item, &text);
-        text = item_text(w, fr, d, item, text, &f);
+        item_split(w, item, text, &it);
+        text = it.text;
+        f = it.f;
         if (metadata(w, d, text, f.links ? &f : NULL, -1, line))
             ;
         else if (fr->section == PL_SEC_CRITERIA)
@@ -573,6 +602,7 @@ static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
             if (plain)
                 add_bullet(w, d, text, line, fr->claim);
         }
+        item_extras(w, fr, d, &it);
         for (child = cmark_node_first_child(item); child; child = cmark_node_next(child))
             if (cmark_node_get_type(child) == CMARK_NODE_LIST && nesting < MAX_NESTING)
                 list(w, fr, child, nesting + 1);
@@ -661,9 +691,10 @@ static void item_objectives(walk_t *w, cmark_node *node)
         int box = item_box(w, item, &text), draft;
         pl_plan_head_t h;
         frame_t fr;
-        flat_t f;
+        item_t it;
 
-        first = apr_pstrndup(w->p, text, strcspn(text, "\n"));
+        item_split(w, item, text, &it);
+        first = one_line(w, it.text);
         pl_plan_head_parse(w->p, first, &h);
         if (box >= 0)
             h.status = box ? "done" : (h.status ? h.status : "todo");
@@ -674,7 +705,7 @@ static void item_objectives(walk_t *w, cmark_node *node)
         fr.draft = draft;
         fr.section = PL_SEC_TASKS;
         fr.container = -1;
-        item_text(w, &fr, draft_at(w, draft), item, text, &f);
+        item_extras(w, &fr, draft_at(w, draft), &it);
         for (child = cmark_node_next(cmark_node_first_child(item)); child;
              child = cmark_node_next(child))
             body(w, &fr, child, 1);
@@ -736,12 +767,17 @@ static void container_block(walk_t *w, cmark_node *node)
         table_objectives(w, node);
 }
 
+/* A container heading; inside an objective ("### Goals" under "## Login")
+ * it is prose about that objective and no container of the plan (-1). */
 static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, int level,
                          const char *claim, int line)
 {
-    pl_plan_container_t *c = apr_array_push(w->plan->containers);
+    pl_plan_container_t *c;
     int i;
 
+    if (owner(w) >= 0)
+        return -1;
+    c = apr_array_push(w->plan->containers);
     c->title = strcmp(kind, "bucket") && strcmp(kind, "level") ? h->full_title : h->title;
     c->kind = kind;
     c->line = line;
@@ -751,7 +787,7 @@ static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, i
     c->status = h->status ? h->status : claim;
     c->claimed_percent = h->percent;
     c->level = level;
-    APR_ARRAY_PUSH(w->held, int) = owner(w) >= 0 ? -1 : 0;   /* -1: inside an objective */
+    APR_ARRAY_PUSH(w->held, int) = 0;
     return w->plan->containers->nelts - 1;
 }
 

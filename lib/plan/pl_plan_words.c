@@ -268,9 +268,20 @@ int pl_plan_container(apr_pool_t *p, const char *text, int *level)
     char buf[WORD_MAX], *f = fold_word(text, buf), *word, *last;
     int noun = 0, strong = 0, keyed = 0, filler = 0, number = 0;
 
+    static const char *const wont[] = { "won t have", "wont have", "will not have", "won t",
+                                        "out of this release", NULL };
+    const char *const *w;
+
     *level = 0;
     if (!f)
         return 0;
+    if (in_list(f, container_nouns))
+        return 1;
+    for (w = wont; *w; w++)
+        if (strncmp(f, *w, strlen(*w)) == 0) {
+            *level = 3;     /* MoSCoW "Won't have (this time)": the least of all */
+            return 1;
+        }
     for (word = apr_strtok(f, " ", &last); word; word = apr_strtok(NULL, " ", &last)) {
         int l = level_of_word(word);
         if (in_list(word, container_nouns))
