@@ -137,7 +137,7 @@ static void bullets_as_tasks(apr_pool_t *p, pl_plan_draft_t *d)
     g->code = PL_PLAN_GUESSED;
     g->objective_id = NULL;
     g->message = apr_psprintf(p, "\"%s\" has no checkboxes and no task list; its %d plain "
-                              "bullets are read as its tasks", d->head.title, d->bullets->nelts);
+                              "items are read as its tasks", d->head.title, d->bullets->nelts);
 }
 
 /* "## P1 -- Must fix this release" over objective headings: a priority
