@@ -99,7 +99,9 @@ typedef struct pl_plan_objective_t {
     /* const char *: ids of the objectives this one needs; one that names
      * no objective stays as written (pl_plan_find: -1) and is an issue. */
     apr_array_header_t *depends;
-    apr_array_header_t *labels;     /* const char *: status / priority labels as written */
+    /* const char *: priority and level labels as written ("Priority: P1",
+     * "P2"); a claim is never a label, it is in status / claimed_percent */
+    apr_array_header_t *labels;
 } pl_plan_objective_t;
 
 /* A heading that holds objectives and is never an objective itself: a

@@ -2,7 +2,7 @@
 /* One heading (or one objective written as a list item, or a task),
  * flattened to plain text by the walk, taken apart: "## [x] 1.2 AUTH-001:
  * Login ✅ (P1, WIP)" is the title "Login", the id AUTH-001, the status
- * done, the level primary and the labels "[x]", "✅", "P1", "WIP". The
+ * done, the level primary and the label "P1" (a claim is no label). The
  * marks are peeled from both ends until nothing more comes off; what is
  * left is the title. Everything the plan claims (marks, status words,
  * percentages, struck-through text) comes off into the claim, so no claim
@@ -184,11 +184,12 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
         if ((percent = pl_plan_percent(label, strlen(label))) >= 0
             || (percent = percent_words(p, label)) >= 0)
             set_percent(h, percent);
-        else if (level)
+        else if (level) {
             set_level(p, h, level, label);
+            APR_ARRAY_PUSH(h->labels, const char *) = label;
+        }
         else if ((status = pl_plan_status_word(p, label)))
             set_word_status(h, status);
-        APR_ARRAY_PUSH(h->labels, const char *) = label;
     }
     return 1;
 }
@@ -201,7 +202,6 @@ static int take_mark_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
     if (!status || t->s + n > t->e)
         return 0;
     set_mark_status(h, status);
-    add_label(p, h, t->s, n);
     t->s += n;
     return 1;
 }
@@ -216,7 +216,6 @@ static int take_mark_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
         const char *status = pl_plan_mark(q, &n);
         if (status && q + n == t->e) {
             set_mark_status(h, status);
-            add_label(p, h, q, n);
             t->e = q;
             return 1;
         }
@@ -312,7 +311,6 @@ static int take_status_tail(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
         if (w.s >= w.e || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
             return 0;
         set_word_status(h, status);
-        add_label(p, h, w.s, w.e - w.s);
         t->e = q;
         return 1;
     }
@@ -341,7 +339,6 @@ static int take_status_caps(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
             if (rest.s < rest.e && (status = pl_plan_status_word(p, word))
                 && strcmp(status, "todo") && !strstr(" REVIEW ACTIVE LIVE FIXED ", word)) {
                 set_word_status(h, status);
-                add_label(p, h, q, t->e - q);
                 t->e = rest.e;
                 return 1;
             }
@@ -372,7 +369,6 @@ static int take_status_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
             || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
             return 0;
         set_word_status(h, status);
-        add_label(p, h, w.s, w.e - w.s);
         t->s = q + sep;
         return 1;
     }
@@ -412,7 +408,6 @@ static int take_percent_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
     if (pc + 1 < t->e && percent_words(p, apr_pstrmemdup(p, q, t->e - q)) < 0)
         return 0;
     set_percent(h, v);
-    add_label(p, h, q, t->e - q);
     t->e = q;
     return 1;
 }
@@ -465,7 +460,6 @@ static int take_strike(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
     if (t->e - t->s < 5 || memcmp(t->s, "~~", 2) || memcmp(t->e - 2, "~~", 2))
         return 0;
     set_mark_status(h, "done");
-    add_label(p, h, "~~", 2);
     t->s += 2;
     t->e -= 2;
     return 1;
@@ -801,5 +795,6 @@ void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
     default:
         return;
     }
-    APR_ARRAY_PUSH(h->labels, const char *) = line;
+    if (key == PL_KEY_PRIORITY || key == PL_KEY_LEVEL)
+        APR_ARRAY_PUSH(h->labels, const char *) = line;   /* a claim is no label */
 }

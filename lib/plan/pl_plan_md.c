@@ -864,6 +864,7 @@ static void loose_lists(walk_t *w)
 
     if (w->drafts->nelts || !w->loose->nelts)
         return;
+    w->depth = 1;       /* they sit under the title, in no container */
     for (i = 0; i < w->loose->nelts; i++)
         item_objectives(w, APR_ARRAY_IDX(w->loose, i, cmark_node *));
     if (w->drafts->nelts)

@@ -586,14 +586,15 @@ static void reads_criteria_labels_and_description(void **state)
 
     assert_string_equal(joined(*state, o->criteria),
                         "A wrong password is refused,Sessions expire after 30 minutes");
-    assert_string_equal(joined(*state, o->labels), "Status: in progress,Priority: P1");
+    /* a claim is no label */
+    assert_string_equal(joined(*state, o->labels), "Priority: P1");
     assert_string_equal(o->priority, "P1");
     assert_string_equal(o->description, "Users sign in with e-mail and password.");
 
     plan = parse_fixture(*state, "checkbox.md");
-    assert_string_equal(joined(*state, objective(plan, "payments")->labels), "❌,blocked");
-    assert_string_equal(joined(*state, objective(plan, "notifications")->labels),
-                        "⬜,Status: todo");
+    assert_int_equal(objective(plan, "payments")->labels->nelts, 0);
+    assert_int_equal(objective(plan, "notifications")->labels->nelts, 0);
+    assert_string_equal(joined(*state, objective(plan, "reports")->labels), "P2");
 
     /* A subheading with only prose under an objective with tasks is part of
      * its description, not an objective without tasks. */
@@ -862,6 +863,21 @@ static void odd_input(void **state)
         for (i = 0; i < plan->issues->nelts; i++)
             assert_true(APR_ARRAY_IDX(plan->issues, i, pl_plan_issue_t).line >= 1);
     }
+
+    /* "Depends on:" glued under a checkbox list (a lazy continuation of
+     * the last item for CommonMark) is a dependency, not task text. */
+    plan = parse(*state, "# P\n## A-1: One\n- [ ] t\n## A-2: Two\n- [ ] u\n- [x] v\n"
+                         "Depends on: A-1\n");
+    assert_string_equal(joined(*state, objective(plan, "A-2")->depends), "A-1");
+    assert_int_equal(objective(plan, "A-2")->tasks->nelts, 2);
+    assert_string_equal(APR_ARRAY_IDX(objective(plan, "A-2")->tasks, 1, pl_plan_task_t).text, "v");
+    assert_int_equal(plan->issues->nelts, 0);
+
+    /* Lists under the title read as objectives sit in no container, even
+     * when a container heading follows (found by fuzz_plan). */
+    plan = parse(*state, "- [ ] a\n\n## Tasks\n\nprose\n");
+    assert_null(objective(plan, "a")->container);
+    assert_int_equal(plan->issues->nelts, 3);   /* guessed, no_tasks, empty_container */
 
     /* Several H1s are no title; phases hold the items as objectives. */
     plan = parse(*state, "# Phase 1: Core\n- [ ] a\n# Phase 2: Extras\n- [ ] b\n");
