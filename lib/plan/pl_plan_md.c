@@ -727,7 +727,7 @@ static void table_objectives(walk_t *w, cmark_node *node)
         pl_plan_head_parse(w->p, r->text, &h);
         if (!*h.title)
             continue;
-        if (r->id && pl_plan_id_token(r->id) == strlen(r->id))
+        if (r->id && *r->id && pl_plan_id_token(r->id) == strlen(r->id))
             h.id = r->id;
         else if (r->id && *r->id && !h.issue_ref)
             h.issue_ref = r->id;

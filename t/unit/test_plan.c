@@ -879,6 +879,12 @@ static void odd_input(void **state)
     assert_null(objective(plan, "a")->container);
     assert_int_equal(plan->issues->nelts, 3);   /* guessed, no_tasks, empty_container */
 
+    /* A status table row with an empty id cell gets a derived id (found
+     * by fuzz_plan). */
+    plan = parse(*state, "# P\n| ID | Feature | Status |\n|---|---|---|\n|  | Export | done |\n");
+    assert_string_equal(objective(plan, "export")->status, "done");
+    assert_int_equal(objective(plan, "export")->explicit_id, 0);
+
     /* Several H1s are no title; phases hold the items as objectives. */
     plan = parse(*state, "# Phase 1: Core\n- [ ] a\n# Phase 2: Extras\n- [ ] b\n");
     assert_null(plan->title);
