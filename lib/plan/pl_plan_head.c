@@ -7,135 +7,9 @@
  * left is the title. Everything the plan claims (marks, status words,
  * percentages, struck-through text) comes off into the claim, so no claim
  * word stays in a title or a task. "Phase 1 -- AUTH-01: Sign-in" is the
- * phase "Phase 1" and the objective AUTH-01 "Sign-in". */
-#include <string.h>
-
-#include <apr_strings.h>
-
-#include "plan/pl_plan_int.h"
-
-typedef struct {
-    const char *s, *e;          /* the text not taken yet: [s, e) */
-} span_t;
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void trim(span_t *t)
-{
-    while (t->s < t->e && is_space(*t->s))
-        t->s++;
-    while (t->e > t->s && is_space(t->e[-1]))
-        t->e--;
-}
-
-/* Separators left between an id or a label and the title. */
-static void trim_separators(span_t *t)
-{
-    static const char *const seps[] = { ":", "-", "|", ".", "\xE2\x80\x94", "\xE2\x80\x93",
-                                        "\xC2\xB7", "\xEF\xBC\x9A", NULL };
-    const char *const *sep;
-    int again = 1;
-
-    while (again) {
-        again = 0;
-        trim(t);
-        for (sep = seps; *sep; sep++) {
-            apr_size_t n = strlen(*sep);
-            if ((apr_size_t)(t->e - t->s) >= n && memcmp(t->s, *sep, n) == 0) {
-                t->s += n;
-                again = 1;
-            }
-            if ((apr_size_t)(t->e - t->s) >= n && memcmp(t->e - n, *sep, n) == 0) {
-                t->e -= n;
-                again = 1;
-            }
-        }
-    }
-}
-
-static void add_label(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size_t n)
-{
-    APR_ARRAY_PUSH(h->labels, const char *) = apr_pstrmemdup(p, s, n);
-}
-
-static void set_word_status(pl_plan_head_t *h, const char *status)
-{
-    if (!h->word_status)
-        h->word_status = status;
-    if (!h->status)
-        h->status = status;
-}
-
-static void set_mark_status(pl_plan_head_t *h, const char *status)
-{
-    if (!h->mark_status)
-        h->mark_status = status;
-    if (!h->status)
-        h->status = status;
-}
-
-static void set_percent(pl_plan_head_t *h, int percent)
-{
-    if (h->percent < 0)
-        h->percent = percent;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_word_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'
-        || (unsigned char)c >= 0x80;
-}
-
-/* "40% done", "40 % complete", "80% erledigt": the percentage, else -1. */
-static int percent_words(apr_pool_t *p, const char *s)
-{
-    const char *pc = strchr(s, '%');
-    int v;
-
-    if (!pc || (v = pl_plan_percent(s, pc - s + 1)) < 0)
-        return -1;
-    for (pc++; *pc == ' '; pc++)
-        ;
-    if (!*pc)
-        return v;
-    {
-        const char *st = pl_plan_status_word(p, pc);
-        return st && strcmp(st, "done") == 0 ? v : -1;
-    }
-}
-
-/* An issue reference at s: "#142", "GH-142", "gh-142", "owner/repo#142".
- * Its length, or 0. */
-static apr_size_t issue_ref_len(const char *s)
-{
-    apr_size_t n = 0, d = 0;
-
-    if ((s[0] == 'G' || s[0] == 'g') && (s[1] == 'H' || s[1] == 'h') && s[2] == '-')
-        n = 3;
-    else if (s[0] != '#') {
-        int slash = 0;
-        while (is_word_char(s[n]) || s[n] == '-' || s[n] == '.' || (s[n] == '/' && !slash++))
-            n++;
-        if (!slash || !n || s[n] != '#' || s[n - 1] == '/' || s[0] == '/')
-            return 0;
-        n++;
-    }
-    else
-        n = 1;
-    while (is_digit(s[n + d]))
-        d++;
-    if (!d || d > 9 || is_word_char(s[n + d]))
-        return 0;
-    return n + d;
-}
+ * phase "Phase 1" and the objective AUTH-01 "Sign-in". The claims come off
+ * with pl_plan_claim.c. */
+#include "plan/pl_plan_span.h"
 
 static void set_level(apr_pool_t *p, pl_plan_head_t *h, int level, const char *label)
 {
@@ -163,8 +37,8 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
         if (pl_plan_id_token(piece) == strlen(piece) && !id && !h->item)
             id = piece;
         else if (pl_plan_status_word(p, piece) || pl_plan_priority_level(p, piece)
-                 || pl_plan_percent(piece, strlen(piece)) >= 0 || percent_words(p, piece) >= 0
-                 || issue_ref_len(piece) == strlen(piece))
+                 || pl_plan_percent(piece, strlen(piece)) >= 0 || pl_plan_percent_words(p, piece) >= 0
+                 || pl_plan_issue_ref_len(piece) == strlen(piece))
             APR_ARRAY_PUSH(found, const char *) = piece;
         else
             return 0;
@@ -176,13 +50,13 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
     for (i = 0; i < found->nelts; i++) {
         const char *label = APR_ARRAY_IDX(found, i, const char *), *status;
         int level = pl_plan_priority_level(p, label), percent;
-        if (issue_ref_len(label) == strlen(label)) {
+        if (pl_plan_issue_ref_len(label) == strlen(label)) {
             if (!h->issue_ref)
                 h->issue_ref = label;
             continue;
         }
         if ((percent = pl_plan_percent(label, strlen(label))) >= 0
-            || (percent = percent_words(p, label)) >= 0)
+            || (percent = pl_plan_percent_words(p, label)) >= 0)
             set_percent(h, percent);
         else if (level) {
             set_level(p, h, level, label);
@@ -192,35 +66,6 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
             set_word_status(h, status);
     }
     return 1;
-}
-
-static int take_mark_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    apr_size_t n;
-    const char *status = pl_plan_mark(t->s, &n);
-
-    if (!status || t->s + n > t->e)
-        return 0;
-    set_mark_status(h, status);
-    t->s += n;
-    return 1;
-}
-
-/* A mark ending at t->e: scan the last few code points for one. */
-static int take_mark_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q;
-
-    for (q = t->e - 1; q >= t->s && q >= t->e - 8; q--) {
-        apr_size_t n;
-        const char *status = pl_plan_mark(q, &n);
-        if (status && q + n == t->e) {
-            set_mark_status(h, status);
-            t->e = q;
-            return 1;
-        }
-    }
-    return 0;
 }
 
 static int take_group_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
@@ -292,155 +137,6 @@ static int take_id_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
     return 1;
 }
 
-/* "Login - done", "Login — WIP": a status word after a separator near the
- * end. */
-static int take_status_tail(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q;
-
-    for (q = t->e - 1; q > t->s && t->e - q <= 24; q--) {
-        apr_size_t sep = (*q == '-' || *q == ':' || *q == '|') ? 1
-                       : ((unsigned char)q[0] == 0xE2 && (unsigned char)q[1] == 0x80
-                          && ((unsigned char)q[2] == 0x93 || (unsigned char)q[2] == 0x94)) ? 3 : 0;
-        span_t w = { q + sep, t->e };
-        const char *status;
-
-        if (!sep)
-            continue;
-        trim(&w);
-        if (w.s >= w.e || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
-            return 0;
-        set_word_status(h, status);
-        t->e = q;
-        return 1;
-    }
-    return 0;
-}
-
-/* "Export to CSV DONE", "Sync WIP": a status word in capitals at the end
- * needs no separator (one or two words). */
-static int take_status_caps(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q = t->e, *status;
-    int words = 0;
-
-    while (words < 2) {
-        const char *w = q;
-        while (w > t->s && w[-1] >= 'A' && w[-1] <= 'Z')
-            w--;
-        if (w == q || (w > t->s && !is_space(w[-1])) || q - w < 2)
-            break;
-        words++;
-        q = w;
-        {
-            span_t rest = { t->s, q };
-            const char *word = apr_pstrmemdup(p, q, t->e - q);
-            trim(&rest);
-            if (rest.s < rest.e && (status = pl_plan_status_word(p, word))
-                && strcmp(status, "todo") && !strstr(" REVIEW ACTIVE LIVE FIXED ", word)) {
-                set_word_status(h, status);
-                t->e = rest.e;
-                return 1;
-            }
-        }
-        while (q > t->s && is_space(q[-1]))
-            q--;
-    }
-    return 0;
-}
-
-/* "Done: Export", "WIP - Sync": a status word then a separator, at the
- * start. */
-static int take_status_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q, *status;
-
-    for (q = t->s; q < t->e && q - t->s <= 24; q++) {
-        apr_size_t sep = (*q == ':' || *q == '|') ? 1
-                       : (*q == '-' && q > t->s && is_space(q[-1])) ? 1
-                       : ((unsigned char)q[0] == 0xE2 && (unsigned char)q[1] == 0x80
-                          && ((unsigned char)q[2] == 0x93 || (unsigned char)q[2] == 0x94)) ? 3 : 0;
-        span_t w = { t->s, q };
-
-        if (!sep)
-            continue;
-        trim(&w);
-        if (w.s >= w.e || q + sep >= t->e
-            || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
-            return 0;
-        set_word_status(h, status);
-        t->s = q + sep;
-        return 1;
-    }
-    return 0;
-}
-
-/* "Sync -- 40%", "Sync 40% done": a percentage at the end. */
-static int take_percent_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q, *pc = NULL;
-    int v;
-
-    for (q = t->e - 1; q >= t->s && t->e - q <= 24; q--)
-        if (*q == '%') {
-            pc = q;
-            break;
-        }
-    if (!pc)
-        return 0;
-    for (q = pc; q > t->s && (is_digit(q[-1]) || q[-1] == '.' || q[-1] == ',' || q[-1] == ' ');
-         q--)
-        ;
-    while (q < pc && *q == ' ')
-        q++;
-    if (q == pc || (q > t->s && !is_space(q[-1])))
-        return 0;
-    if (pc + 1 == t->e && q > t->s) {
-        /* "Reduce latency by 40%" is a goal, "Sync -- 40%" a claim */
-        span_t before = { t->s, q };
-        trim(&before);
-        if (before.e > before.s && !strchr(":-|,", before.e[-1])
-            && (unsigned char)before.e[-1] != 0x94 && (unsigned char)before.e[-1] != 0x93)
-            return 0;
-    }
-    if ((v = pl_plan_percent(q, pc - q + 1)) < 0)
-        return 0;
-    if (pc + 1 < t->e && percent_words(p, apr_pstrmemdup(p, q, t->e - q)) < 0)
-        return 0;
-    set_percent(h, v);
-    t->e = q;
-    return 1;
-}
-
-/* "#142 Export", "GH-7: Export", "owner/repo#9 Export". */
-static int take_issue_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    apr_size_t n = issue_ref_len(t->s);
-
-    if (!n || t->s + n > t->e || (t->s + n < t->e && !is_space(t->s[n]) && t->s[n] != ':'))
-        return 0;
-    if (!h->issue_ref)
-        h->issue_ref = apr_pstrmemdup(p, t->s, n);
-    t->s += n;
-    return 1;
-}
-
-/* "Export #142", "Export -- GH-7". */
-static int take_issue_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q = t->e;
-    apr_size_t n;
-
-    while (q > t->s && !is_space(q[-1]))
-        q--;
-    if (q == t->s || (n = issue_ref_len(q)) != (apr_size_t)(t->e - q))
-        return 0;
-    if (!h->issue_ref)
-        h->issue_ref = apr_pstrmemdup(p, q, n);
-    t->e = q;
-    return 1;
-}
-
 /* "P1: Login", "P0 Login". */
 static int take_priority_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
 {
@@ -451,17 +147,6 @@ static int take_priority_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
               apr_pstrmemdup(p, t->s, 2));
     add_label(p, h, t->s, 2);
     t->s += 2;
-    return 1;
-}
-
-/* "~~Export~~": struck through is done. */
-static int take_strike(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    if (t->e - t->s < 5 || memcmp(t->s, "~~", 2) || memcmp(t->e - 2, "~~", 2))
-        return 0;
-    set_mark_status(h, "done");
-    t->s += 2;
-    t->e -= 2;
     return 1;
 }
 
@@ -661,14 +346,14 @@ static void peel(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
         trim(t);
         if (t->s >= t->e)
             break;
-        taken = take_strike(p, h, t) || take_mark_front(p, h, t) || take_group_front(p, h, t)
+        taken = pl_plan_take_strike(p, h, t) || pl_plan_take_mark_front(p, h, t) || take_group_front(p, h, t)
              || take_number(h, t) || (!h->item && take_id_front(p, h, t))
-             || take_issue_front(p, h, t) || take_priority_front(p, h, t)
-             || take_status_front(p, h, t)
-             || take_mark_back(p, h, t) || take_group_back(p, h, t)
-             || take_percent_back(p, h, t) || take_issue_back(p, h, t)
-             || take_priority_tail(p, h, t) || take_status_tail(p, h, t)
-             || take_status_caps(p, h, t) || take_id_back(p, h, t);
+             || pl_plan_take_issue_front(p, h, t) || take_priority_front(p, h, t)
+             || pl_plan_take_status_front(p, h, t)
+             || pl_plan_take_mark_back(p, h, t) || take_group_back(p, h, t)
+             || pl_plan_take_percent_back(p, h, t) || pl_plan_take_issue_back(p, h, t)
+             || take_priority_tail(p, h, t) || pl_plan_take_status_tail(p, h, t)
+             || pl_plan_take_status_caps(p, h, t) || take_id_back(p, h, t);
         if (taken)
             trim_separators(t);
     }
@@ -778,7 +463,7 @@ void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
         break;
     case PL_KEY_PROGRESS:
         if ((level = pl_plan_percent(value, strlen(value))) < 0
-            && (level = percent_words(p, value)) < 0)
+            && (level = pl_plan_percent_words(p, value)) < 0)
             return;
         h->percent = level;
         if (!h->status || level == 100)

@@ -31,7 +31,7 @@ my @tokens = ("\n# ", "\n## ", "\n### ", "\n#### ", "\n- [ ] ", "\n- [x] ", "\n 
     "\n| ID | Feature | Status | Progress |\n|---|---|---|---|\n| F-1 | a | done | 40% |",
     "\n| Task | Status |\n|---|---|\n| a | QA |", "P1 \xE2\x80\x94 ", "High", "Must have");
 fuzz(target => 'plan', packages => [qw(apr-1 apr-util-1 jansson libcmark-gfm libutf8proc)],
-     lib => [qw(plan/pl_plan.c plan/pl_plan_md.c plan/pl_plan_head.c plan/pl_plan_words.c
-                plan/pl_plan_table.c plan/pl_plan_json.c plan/pl_plan_blocks.c core/pl_jsonw.c
-                core/pl_json.c)],
+     lib => [qw(plan/pl_plan.c plan/pl_plan_md.c plan/pl_plan_blocks.c plan/pl_plan_head.c
+                plan/pl_plan_claim.c plan/pl_plan_words.c plan/pl_plan_table.c plan/pl_plan_json.c
+                core/pl_jsonw.c core/pl_json.c)],
      max_len => 16384, seed_files => [glob("$root/t/unit/plans/*.md")], dict => \@tokens);
