@@ -92,21 +92,26 @@ static int folds_into_parent(apr_array_header_t *drafts, pl_plan_draft_t *d)
     return parent->obj->tasks->nelts > 0;
 }
 
+/* The parts joined by sep; NULL parts (bullets that became tasks) left out. */
 static const char *join(apr_pool_t *p, const apr_array_header_t *parts, const char *sep)
 {
     apr_size_t total = 1, seplen = strlen(sep), n;
     char *out, *at;
-    int i;
+    int i, first = 1;
 
     for (i = 0; i < parts->nelts; i++)
-        total += strlen(APR_ARRAY_IDX(parts, i, const char *)) + seplen;
+        if (APR_ARRAY_IDX(parts, i, const char *))
+            total += strlen(APR_ARRAY_IDX(parts, i, const char *)) + seplen;
     at = out = apr_palloc(p, total);
     for (i = 0; i < parts->nelts; i++) {
         const char *part = APR_ARRAY_IDX(parts, i, const char *);
-        if (i) {
+        if (!part)
+            continue;
+        if (!first) {
             memcpy(at, sep, seplen);
             at += seplen;
         }
+        first = 0;
         n = strlen(part);
         memcpy(at, part, n);
         at += n;
@@ -115,27 +120,85 @@ static const char *join(apr_pool_t *p, const apr_array_header_t *parts, const ch
     return out;
 }
 
+/* An objective without checkboxes, task sections or task tables: its
+ * plain bullets are its tasks (and no longer its description). A guess. */
+static void bullets_as_tasks(apr_pool_t *p, pl_plan_draft_t *d)
+{
+    pl_plan_issue_t *g;
+    int i;
+
+    if (d->obj->tasks->nelts || !d->bullets->nelts)
+        return;
+    d->obj->tasks = d->bullets;
+    for (i = 0; i < d->bullet_desc->nelts; i++)
+        APR_ARRAY_IDX(d->desc, APR_ARRAY_IDX(d->bullet_desc, i, int), const char *) = NULL;
+    g = apr_array_push(d->guesses);
+    g->line = APR_ARRAY_IDX(d->bullets, 0, pl_plan_task_t).line;
+    g->code = PL_PLAN_GUESSED;
+    g->objective_id = NULL;
+    g->message = apr_psprintf(p, "\"%s\" has no checkboxes and no task list; its %d plain "
+                              "items are read as its tasks", d->head.title, d->bullets->nelts);
+}
+
+/* "## P1 -- Must fix this release" over objective headings: a priority
+ * label, no work of its own, objectives under it: a level container. */
+static int is_level_heading(const pl_plan_draft_t *d)
+{
+    return d->children && d->head.level && !d->head.id && !d->obj->tasks->nelts
+        && !d->bullets->nelts && !d->obj->criteria->nelts && !d->deps->nelts;
+}
+
 static void keep_objectives(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *drafts,
                             apr_array_header_t *kept)
 {
     int *index = apr_palloc(p, sizeof(int) * (drafts->nelts + 1));
+    /* for a heading read as a level container: its level and container */
+    int *as_level = apr_pcalloc(p, sizeof(int) * (drafts->nelts + 1));
+    int *as_container = apr_palloc(p, sizeof(int) * (drafts->nelts + 1));
     int i, level;
 
     for (i = 0; i < drafts->nelts; i++) {
         pl_plan_draft_t *d = draft_at(drafts, i);
         pl_plan_objective_t *o = d->obj;
+        int up = o->parent;
 
+        if (up >= 0 && as_level[up]) {
+            pl_plan_container_t *c = &APR_ARRAY_IDX(plan->containers, as_container[up],
+                                                    pl_plan_container_t);
+            if (!d->head.level && !d->container_level)
+                d->container_level = as_level[up];
+            o->container_index = as_container[up];
+            o->container = c->title;
+            o->parent = draft_at(drafts, up)->obj->parent;
+        }
+        if (is_level_heading(d)) {
+            pl_plan_container_t *c = apr_array_push(plan->containers);
+            c->title = d->heading;
+            c->kind = "level";
+            c->line = o->line;
+            c->parent = o->container_index;
+            c->status = d->head.status;
+            c->claimed_percent = d->head.percent;
+            c->level = d->head.level;
+            as_level[i] = d->head.level;
+            as_container[i] = plan->containers->nelts - 1;
+            index[i] = -1;
+            continue;
+        }
         if (folds_into_parent(drafts, d)) {
             pl_plan_draft_t *parent = draft_at(drafts, o->parent);
             APR_ARRAY_PUSH(parent->desc, const char *) = d->head.title;
             apr_array_cat(parent->desc, d->desc);
+            apr_array_cat(parent->guesses, d->guesses);
             index[i] = -1;
             continue;
         }
+        bullets_as_tasks(p, d);
         index[i] = kept->nelts;
         o->parent = o->parent >= 0 ? index[o->parent] : -1;
         o->title = d->head.title;
         o->status = d->head.status;
+        o->claimed_percent = d->head.percent;
         o->priority = d->head.priority;
         /* A label wins, then a container right above ("Secondary
          * objectives"); else a nested objective is one level below its
@@ -171,6 +234,19 @@ static const char *unique(apr_pool_t *p, apr_hash_t *used, apr_hash_t *next, con
     while (apr_hash_get(used, try, APR_HASH_KEY_STRING))
         try = apr_psprintf(p, "%s-%d", id, ++*n);
     return try;
+}
+
+static void report_guesses(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *kept)
+{
+    int i, j;
+
+    for (i = 0; i < kept->nelts; i++) {
+        pl_plan_draft_t *d = draft_at(kept, i);
+        for (j = 0; j < d->guesses->nelts; j++) {
+            const pl_plan_issue_t *g = &APR_ARRAY_IDX(d->guesses, j, pl_plan_issue_t);
+            pl_plan_issue(p, plan, g->line, g->code, d->obj->id, "%s", g->message);
+        }
+    }
 }
 
 static void record(apr_hash_t *h, const char *key, int i)
@@ -412,7 +488,8 @@ static void validate(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t **edges)
     }
     for (i = 0; i < n; i++) {
         pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, i, pl_plan_objective_t *);
-        if (!has_child[i] && !o->tasks->nelts)
+        /* acceptance criteria are a breakdown too (a user story) */
+        if (!has_child[i] && !o->tasks->nelts && !o->criteria->nelts)
             pl_plan_issue(p, plan, o->line, PL_PLAN_NO_TASKS, o->id,
                           "objective %s has no tasks", o->id);
     }
@@ -438,6 +515,7 @@ apr_status_t pl_plan_parse(apr_pool_t *p, const char *text, apr_size_t len, pl_p
         text = "";
     plan = apr_pcalloc(p, sizeof(*plan));
     plan->objectives = apr_array_make(p, 16, sizeof(pl_plan_objective_t *));
+    plan->containers = apr_array_make(p, 4, sizeof(pl_plan_container_t));
     plan->issues = apr_array_make(p, 4, sizeof(pl_plan_issue_t));
     drafts = apr_array_make(p, 16, sizeof(pl_plan_draft_t *));
     kept = apr_array_make(p, 16, sizeof(pl_plan_draft_t *));
@@ -446,6 +524,7 @@ apr_status_t pl_plan_parse(apr_pool_t *p, const char *text, apr_size_t len, pl_p
     pl_plan_md_read(p, text + skip, len - skip, lines + 1, plan, drafts);
     keep_objectives(p, plan, drafts, kept);
     give_ids(p, plan, kept);
+    report_guesses(p, plan, kept);
     validate(p, plan, link_dependencies(p, plan, kept));
     *out = plan;
     return APR_SUCCESS;
@@ -465,87 +544,42 @@ int pl_plan_find(const pl_plan_t *plan, const char *id)
     return -1;
 }
 
+static int tasks_claim(const pl_plan_objective_t *o, int *done)
+{
+    int i, said = 0;
+
+    *done = 0;
+    for (i = 0; i < o->tasks->nelts; i++) {
+        const pl_plan_task_t *t = &APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t);
+        said += t->claim != PL_CLAIM_NONE;
+        *done += t->claim == PL_CLAIM_DONE;
+    }
+    return said;
+}
+
 double pl_plan_claimed(const pl_plan_objective_t *o)
 {
-    int i, done = 0;
+    int done;
 
-    if (!o->tasks->nelts)
-        return o->status && strcmp(o->status, "done") == 0 ? 1.0 : 0.0;
-    for (i = 0; i < o->tasks->nelts; i++)
-        done += APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t).checked != 0;
-    return (double)done / o->tasks->nelts;
+    if (o->claimed_percent >= 0)
+        return o->claimed_percent / 100.0;
+    if (tasks_claim(o, &done))
+        return (double)done / o->tasks->nelts;
+    if (!o->status)
+        return 0.0;
+    return strcmp(o->status, "done") == 0 ? 1.0 : strcmp(o->status, "in_progress") == 0 ? 0.5
+                                                                                     : 0.0;
+}
+
+int pl_plan_claims(const pl_plan_objective_t *o)
+{
+    int done;
+
+    return o->claimed_percent >= 0 || o->status || tasks_claim(o, &done);
 }
 
 const char *pl_plan_level_name(pl_plan_level_e level)
 {
     return level == PL_LEVEL_PRIMARY ? "primary" : level == PL_LEVEL_SECONDARY ? "secondary"
                                                                                : "tertiary";
-}
-
-static void write_strings(pl_jsonw_t *w, const char *key, const apr_array_header_t *a)
-{
-    int i;
-
-    pl_jsonw_array(w, key);
-    for (i = 0; i < a->nelts; i++)
-        pl_jsonw_str(w, NULL, APR_ARRAY_IDX(a, i, const char *));
-    pl_jsonw_end(w);
-}
-
-static void write_objective(pl_jsonw_t *w, const pl_plan_t *plan, const pl_plan_objective_t *o)
-{
-    int i, done = 0;
-
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_str(w, "id", o->id);
-    pl_jsonw_bool(w, "explicit_id", o->explicit_id);
-    pl_jsonw_str(w, "title", o->title);
-    pl_jsonw_str(w, "description", o->description);
-    pl_jsonw_str(w, "level", pl_plan_level_name(o->level));
-    pl_jsonw_str(w, "status", o->status);
-    pl_jsonw_str(w, "priority", o->priority);
-    pl_jsonw_int(w, "line", o->line);
-    pl_jsonw_str(w, "parent", o->parent >= 0 ? APR_ARRAY_IDX(plan->objectives, o->parent,
-                                                             pl_plan_objective_t *)->id : NULL);
-    pl_jsonw_array(w, "tasks");
-    for (i = 0; i < o->tasks->nelts; i++) {
-        const pl_plan_task_t *t = &APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t);
-        pl_jsonw_object(w, NULL);
-        pl_jsonw_str(w, "text", t->text);
-        pl_jsonw_bool(w, "checked", t->checked);
-        pl_jsonw_int(w, "line", t->line);
-        pl_jsonw_end(w);
-        done += t->checked != 0;
-    }
-    pl_jsonw_end(w);
-    pl_jsonw_int(w, "tasks_done", done);
-    pl_jsonw_number(w, "claimed", pl_plan_claimed(o));
-    write_strings(w, "criteria", o->criteria);
-    write_strings(w, "depends", o->depends);
-    write_strings(w, "labels", o->labels);
-    pl_jsonw_end(w);
-}
-
-void pl_plan_write(pl_jsonw_t *w, const char *key, const pl_plan_t *plan)
-{
-    int i;
-
-    pl_jsonw_object(w, key);
-    pl_jsonw_str(w, "title", plan->title);
-    pl_jsonw_array(w, "objectives");
-    for (i = 0; i < plan->objectives->nelts; i++)
-        write_objective(w, plan, APR_ARRAY_IDX(plan->objectives, i, pl_plan_objective_t *));
-    pl_jsonw_end(w);
-    pl_jsonw_array(w, "issues");
-    for (i = 0; i < plan->issues->nelts; i++) {
-        const pl_plan_issue_t *issue = &APR_ARRAY_IDX(plan->issues, i, pl_plan_issue_t);
-        pl_jsonw_object(w, NULL);
-        pl_jsonw_int(w, "line", issue->line);
-        pl_jsonw_str(w, "code", issue->code);
-        pl_jsonw_str(w, "message", issue->message);
-        pl_jsonw_str(w, "objective_id", issue->objective_id);
-        pl_jsonw_end(w);
-    }
-    pl_jsonw_end(w);
-    pl_jsonw_end(w);
 }

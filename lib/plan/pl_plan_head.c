@@ -1,61 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One heading (or one objective written as a list item), flattened to plain
- * text by the walk, taken apart: "## [x] 1.2 AUTH-001: Login ✅ (P1, WIP)"
- * is the title "Login", the id AUTH-001, the status done, the level
- * primary and the labels "[x]", "✅", "P1", "WIP". The marks are peeled
- * from both ends until nothing more comes off; what is left is the title. */
-#include <string.h>
-
-#include <apr_strings.h>
-
-#include "plan/pl_plan_int.h"
-
-typedef struct {
-    const char *s, *e;          /* the text not taken yet: [s, e) */
-} span_t;
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void trim(span_t *t)
-{
-    while (t->s < t->e && is_space(*t->s))
-        t->s++;
-    while (t->e > t->s && is_space(t->e[-1]))
-        t->e--;
-}
-
-/* Separators left between an id or a label and the title. */
-static void trim_separators(span_t *t)
-{
-    static const char *const seps[] = { ":", "-", "|", ".", "\xE2\x80\x94", "\xE2\x80\x93",
-                                        "\xC2\xB7", "\xEF\xBC\x9A", NULL };
-    const char *const *sep;
-    int again = 1;
-
-    while (again) {
-        again = 0;
-        trim(t);
-        for (sep = seps; *sep; sep++) {
-            apr_size_t n = strlen(*sep);
-            if ((apr_size_t)(t->e - t->s) >= n && memcmp(t->s, *sep, n) == 0) {
-                t->s += n;
-                again = 1;
-            }
-            if ((apr_size_t)(t->e - t->s) >= n && memcmp(t->e - n, *sep, n) == 0) {
-                t->e -= n;
-                again = 1;
-            }
-        }
-    }
-}
-
-static void add_label(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size_t n)
-{
-    APR_ARRAY_PUSH(h->labels, const char *) = apr_pstrmemdup(p, s, n);
-}
+/* One heading (or one objective written as a list item, or a task),
+ * flattened to plain text by the walk, taken apart: "## [x] 1.2 AUTH-001:
+ * Login ✅ (P1, WIP)" is the title "Login", the id AUTH-001, the status
+ * done, the level primary and the label "P1" (a claim is no label). The
+ * marks are peeled from both ends until nothing more comes off; what is
+ * left is the title. Everything the plan claims (marks, status words,
+ * percentages, struck-through text) comes off into the claim, so no claim
+ * word stays in a title or a task. "Phase 1 -- AUTH-01: Sign-in" is the
+ * phase "Phase 1" and the objective AUTH-01 "Sign-in". The claims come off
+ * with pl_plan_claim.c. */
+#include "plan/pl_plan_span.h"
 
 static void set_level(apr_pool_t *p, pl_plan_head_t *h, int level, const char *label)
 {
@@ -80,9 +34,11 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
         piece = apr_pstrmemdup(p, t.s, t.e - t.s);
         if (!*piece)
             return 0;
-        if (pl_plan_id_token(piece) == strlen(piece) && !id)
+        if (pl_plan_id_token(piece) == strlen(piece) && !id && !h->item)
             id = piece;
-        else if (pl_plan_status_word(p, piece) || pl_plan_priority_level(p, piece))
+        else if (pl_plan_status_word(p, piece) || pl_plan_priority_level(p, piece)
+                 || pl_plan_percent(piece, strlen(piece)) >= 0 || pl_plan_percent_words(p, piece) >= 0
+                 || pl_plan_issue_ref_len(piece) == strlen(piece))
             APR_ARRAY_PUSH(found, const char *) = piece;
         else
             return 0;
@@ -93,47 +49,23 @@ static int label_group(apr_pool_t *p, pl_plan_head_t *h, const char *s, apr_size
         h->id = id;
     for (i = 0; i < found->nelts; i++) {
         const char *label = APR_ARRAY_IDX(found, i, const char *), *status;
-        int level = pl_plan_priority_level(p, label);
-        if (level)
-            set_level(p, h, level, label);
-        else if ((status = pl_plan_status_word(p, label)) && !h->status)
-            h->status = status;
-        APR_ARRAY_PUSH(h->labels, const char *) = label;
-    }
-    return 1;
-}
-
-static int take_mark_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    apr_size_t n;
-    const char *status = pl_plan_mark(t->s, &n);
-
-    if (!status || t->s + n > t->e)
-        return 0;
-    if (!h->status)
-        h->status = status;
-    add_label(p, h, t->s, n);
-    t->s += n;
-    return 1;
-}
-
-/* A mark ending at t->e: scan the last few code points for one. */
-static int take_mark_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
-{
-    const char *q;
-
-    for (q = t->e - 1; q >= t->s && q >= t->e - 8; q--) {
-        apr_size_t n;
-        const char *status = pl_plan_mark(q, &n);
-        if (status && q + n == t->e) {
-            if (!h->status)
-                h->status = status;
-            add_label(p, h, q, n);
-            t->e = q;
-            return 1;
+        int level = pl_plan_priority_level(p, label), percent;
+        if (pl_plan_issue_ref_len(label) == strlen(label)) {
+            if (!h->issue_ref)
+                h->issue_ref = label;
+            continue;
         }
+        if ((percent = pl_plan_percent(label, strlen(label))) >= 0
+            || (percent = pl_plan_percent_words(p, label)) >= 0)
+            set_percent(h, percent);
+        else if (level) {
+            set_level(p, h, level, label);
+            APR_ARRAY_PUSH(h->labels, const char *) = label;
+        }
+        else if ((status = pl_plan_status_word(p, label)))
+            set_word_status(h, status);
     }
-    return 0;
+    return 1;
 }
 
 static int take_group_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
@@ -205,31 +137,41 @@ static int take_id_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
     return 1;
 }
 
-/* "Login - done", "Login — WIP": a status word after a separator near the
- * end. */
-static int take_status_tail(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+/* "P1: Login", "P0 Login". */
+static int take_priority_front(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
 {
-    const char *q;
+    if (t->e - t->s < 4 || t->s[0] != 'P' || !is_digit(t->s[1])
+        || !(is_space(t->s[2]) || t->s[2] == ':'))
+        return 0;
+    set_level(p, h, pl_plan_priority_level(p, apr_pstrmemdup(p, t->s, 2)),
+              apr_pstrmemdup(p, t->s, 2));
+    add_label(p, h, t->s, 2);
+    t->s += 2;
+    return 1;
+}
 
-    for (q = t->e - 1; q > t->s && t->e - q <= 24; q--) {
-        apr_size_t sep = (*q == '-' || *q == ':' || *q == '|') ? 1
-                       : ((unsigned char)q[0] == 0xE2 && (unsigned char)q[1] == 0x80
-                          && ((unsigned char)q[2] == 0x93 || (unsigned char)q[2] == 0x94)) ? 3 : 0;
-        span_t w = { q + sep, t->e };
-        const char *status;
+/* "Sign-in -- AUTH-01": an id after a separator at the end. */
+static int take_id_back(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    const char *q = t->e;
+    apr_size_t n;
+    span_t before;
 
-        if (!sep)
-            continue;
-        trim(&w);
-        if (w.s >= w.e || !(status = pl_plan_status_word(p, apr_pstrmemdup(p, w.s, w.e - w.s))))
-            return 0;
-        if (!h->status)
-            h->status = status;
-        add_label(p, h, w.s, w.e - w.s);
-        t->e = q;
-        return 1;
-    }
-    return 0;
+    if (h->id || h->item)
+        return 0;
+    while (q > t->s && !is_space(q[-1]))
+        q--;
+    if (q == t->s || (n = pl_plan_id_token(q)) != (apr_size_t)(t->e - q))
+        return 0;
+    before.s = t->s;
+    before.e = q;
+    trim(&before);
+    if (before.e <= before.s || !(strchr(":-|", before.e[-1]) || (unsigned char)before.e[-1] == 0x94
+                                  || (unsigned char)before.e[-1] == 0x93))
+        return 0;
+    h->id = apr_pstrmemdup(p, q, n);
+    t->e = q;
+    return 1;
 }
 
 /* "Login P1" (inline code `P1` flattens to this). */
@@ -283,27 +225,175 @@ static const char *without_phase(apr_pool_t *p, pl_plan_head_t *h, const char *t
     return rest.s < rest.e ? apr_pstrmemdup(p, rest.s, rest.e - rest.s) : title;
 }
 
+/* A phase prefix at s: "Phase 1", "Milestone 3", "Epic:", "Release
+ * 2.0", "Sprint 4", "Q3 2025", "2025-Q3", "H2", "v1.2", "M1". Its length
+ * (up to the separator or the end), *kind its kind, or 0. A container word
+ * followed by other words ("Release notes", "Group chat") is no prefix. */
+static apr_size_t phase_prefix(apr_pool_t *p, const char *s, const char *e, const char **kind)
+{
+    const char *q = s, *w;
+    int quarter = 0;
+
+    while (q < e && is_word_char(*q) && !is_digit(*q))
+        q++;
+    if (q > s && q - s <= 16 && (*kind = pl_plan_container_kind(pl_plan_fold(p, s, q - s, ' ')))) {
+        const char *word_end = q;
+        while (q < e && is_space(*q))
+            q++;
+        w = q;
+        if (q < e && (*q == 'v' || *q == 'V' || *q == 'M' || *q == '#') && q + 1 < e
+            && is_digit(q[1]))
+            q++;
+        while (q < e && (is_digit(*q) || (*q == '.' && q + 1 < e && is_digit(q[1]))))
+            q++;
+        if (q == w) {
+            /* a roman numeral or one capital: "Phase II", "Group A" */
+            while (q < e && strchr("IVX", *q))
+                q++;
+            if (q == w && q < e && *q >= 'A' && *q <= 'Z')
+                q++;
+            if (q < e && is_word_char(*q))
+                q = w;
+        }
+        if (q == w) {
+            /* no number: "Epic: Accounts", "Milestone -- Beta" */
+            q = word_end;
+            while (q < e && is_space(*q))
+                q++;
+            if (q < e && (*q == ':' || *q == '|' || (unsigned char)*q == 0xE2))
+                return word_end - s;
+            return 0;
+        }
+        /* "Q3 2025" after "Quarter"? no: the number ends it */
+        w = q;
+        while (q < e && is_space(*q))
+            q++;
+        if (q == e || strchr(":-|.(", *q) || (unsigned char)*q == 0xE2)
+            return w - s;
+        return 0;
+    }
+    /* quarters and halves: "Q3", "Q3 2025", "2025 Q3", "2025-Q3", "H2 2025" */
+    q = s;
+    if (e - q >= 4 && is_digit(q[0]) && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3])
+        && e - q >= 7 && (q[4] == ' ' || q[4] == '-' || q[4] == '/'))
+        q += 5;
+    if (e - q >= 2 && (*q == 'Q' || *q == 'H') && q[1] >= '1' && q[1] <= (*q == 'Q' ? '4' : '2')
+        && (e - q == 2 || !is_word_char(q[2]))) {
+        quarter = 1;
+        q += 2;
+        if (q == s + 2 && e - q >= 5 && (*q == ' ' || *q == '/' || *q == '-') && is_digit(q[1])
+            && is_digit(q[2]) && is_digit(q[3]) && is_digit(q[4]) && (e - q == 5 || !is_word_char(q[5])))
+            q += 5;
+    }
+    else if (q == s && e - q >= 2 && (*q == 'v' || *q == 'V' || *q == 'M') && is_digit(q[1])) {
+        for (q++; q < e && (is_digit(*q) || (*q == '.' && q + 1 < e && is_digit(q[1]))); q++)
+            ;
+        if (q < e && is_word_char(*q))
+            return 0;
+        *kind = *s == 'M' ? "milestone" : "release";
+    }
+    else
+        return 0;
+    if (quarter)
+        *kind = "quarter";
+    w = q;
+    while (q < e && is_space(*q))
+        q++;
+    if (q == e || strchr(":-|.(", *q) || (unsigned char)*q == 0xE2)
+        return w - s;
+    return 0;
+}
+
+/* "Story US-1: As a visitor ...", "Feature F-2 -- Export": a word that
+ * says what the objective is, then its id. */
+static void story_id(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    static const char *const words[] = {
+        "story", "user story", "feature", "objective", "goal", "requirement", "req", "item",
+        "ticket", "issue", "task", "epic story", "objectif", "ziel", "objetivo", "historia",
+        "exigence", "anforderung", "requisito", NULL
+    };
+    const char *q = t->s, *const *w;
+    span_t rest;
+
+    while (q < t->e && !is_digit(*q) && !(*q >= 'A' && *q <= 'Z' && q > t->s && is_space(q[-1])))
+        q++;
+    if (q >= t->e || q == t->s || !pl_plan_id_token(q))
+        return;
+    for (w = words; *w; w++)
+        if (strcmp(pl_plan_fold(p, t->s, q - t->s, ' '), *w) == 0)
+            break;
+    if (!*w)
+        return;
+    rest.s = q;
+    rest.e = t->e;
+    if (take_id_front(p, h, &rest)) {
+        trim_separators(&rest);
+        if (rest.s < rest.e)
+            *t = rest;
+    }
+}
+
 /* Real headings carry a few marks; the bound keeps a heading of a million
  * emoji from costing a scan of itself per mark. */
 #define MAX_PEELS 16
 
-void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
+static void peel(apr_pool_t *p, pl_plan_head_t *h, span_t *t)
+{
+    int taken = 1, peels = 0;
+
+    while (taken && peels++ < MAX_PEELS) {
+        trim(t);
+        if (t->s >= t->e)
+            break;
+        taken = pl_plan_take_strike(p, h, t) || pl_plan_take_mark_front(p, h, t) || take_group_front(p, h, t)
+             || take_number(h, t) || (!h->item && take_id_front(p, h, t))
+             || pl_plan_take_issue_front(p, h, t) || take_priority_front(p, h, t)
+             || pl_plan_take_status_front(p, h, t)
+             || pl_plan_take_mark_back(p, h, t) || take_group_back(p, h, t)
+             || pl_plan_take_percent_back(p, h, t) || pl_plan_take_issue_back(p, h, t)
+             || take_priority_tail(p, h, t) || pl_plan_take_status_tail(p, h, t)
+             || pl_plan_take_status_caps(p, h, t) || take_id_back(p, h, t);
+        if (taken)
+            trim_separators(t);
+    }
+}
+
+static void parse(apr_pool_t *p, const char *text, pl_plan_head_t *h, int item)
 {
     span_t t = { text, text + strlen(text) };
-    int taken = 1, peels = 0;
+    apr_size_t n;
 
     memset(h, 0, sizeof(*h));
     h->labels = apr_array_make(p, 2, sizeof(const char *));
-    while (taken && peels++ < MAX_PEELS) {
-        trim(&t);
-        if (t.s >= t.e)
-            break;
-        taken = take_mark_front(p, h, &t) || take_group_front(p, h, &t) || take_number(h, &t)
-             || take_id_front(p, h, &t) || take_mark_back(p, h, &t)
-             || take_group_back(p, h, &t) || take_priority_tail(p, h, &t)
-             || take_status_tail(p, h, &t);
-        if (taken)
-            trim_separators(&t);
+    h->percent = -1;
+    h->item = item;
+    peel(p, h, &t);
+    if (!item && !h->id && t.s < t.e)
+        story_id(p, h, &t);
+    if (!item && t.s < t.e && (n = phase_prefix(p, t.s, t.e, &h->phase_kind))) {
+        span_t rest = { t.s + n, t.e };
+        h->phase = apr_pstrmemdup(p, t.s, n);
+        h->full_title = apr_pstrmemdup(p, t.s, t.e - t.s);
+        h->numbered = 1;
+        trim_separators(&rest);
+        if (rest.s < rest.e) {
+            peel(p, h, &rest);
+            if (h->id && rest.s < rest.e)
+                t = rest;
+        }
+    }
+    else if (!item && h->id) {
+        /* "EPIC-3: Sharing", "MS-2 -- Beta": the id names a container */
+        const char *dash = strchr(h->id, '-');
+        const char *kind = pl_plan_container_kind(pl_plan_fold(p, h->id, dash - h->id, ' '));
+        if (kind) {
+            h->phase = h->id;
+            h->phase_kind = kind;
+            h->full_title = t.s < t.e ? apr_pstrcat(p, h->id, ": ",
+                                                    apr_pstrmemdup(p, t.s, t.e - t.s), NULL)
+                                      : h->id;
+        }
     }
     h->title = t.s < t.e ? apr_pstrmemdup(p, t.s, t.e - t.s) : NULL;
     if (!h->title) {
@@ -312,7 +402,48 @@ void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
         trim(&all);
         h->title = h->id ? h->id : apr_pstrmemdup(p, all.s, all.e - all.s);
     }
-    h->slug_text = without_phase(p, h, h->title);
+    if (!h->full_title)
+        h->full_title = h->title;
+    h->slug_text = item ? h->title : without_phase(p, h, h->title);
+    if (h->percent >= 0 && !h->status)
+        h->status = pl_plan_percent_status(h->percent);
+}
+
+void pl_plan_head_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
+{
+    parse(p, text, h, 0);
+}
+
+void pl_plan_item_parse(apr_pool_t *p, const char *text, pl_plan_head_t *h)
+{
+    parse(p, text, h, 1);
+}
+
+apr_size_t pl_plan_outline(const char *s, int *depth)
+{
+    apr_size_t n = 0;
+    int parts = 0;
+
+    for (;;) {
+        apr_size_t d = 0;
+        while (is_digit(s[n + d]) && d < 4)
+            d++;
+        if (!d || is_digit(s[n + d]))
+            return 0;
+        n += d;
+        parts++;
+        if (s[n] != '.' || !is_digit(s[n + 1]))
+            break;
+        n++;
+    }
+    if (s[n] == '.' || s[n] == ')')
+        n++;
+    if (parts < 2 || s[n] != ' ')
+        return 0;
+    while (s[n] == ' ')
+        n++;
+    *depth = parts;
+    return s[n] ? n : 0;
 }
 
 void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
@@ -325,6 +456,18 @@ void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
     case PL_KEY_STATUS:
         if ((status = pl_plan_status_word(p, value)))
             h->status = status;
+        else if ((level = pl_plan_percent(value, strlen(value))) >= 0) {
+            h->percent = level;
+            h->status = pl_plan_percent_status(level);
+        }
+        break;
+    case PL_KEY_PROGRESS:
+        if ((level = pl_plan_percent(value, strlen(value))) < 0
+            && (level = pl_plan_percent_words(p, value)) < 0)
+            return;
+        h->percent = level;
+        if (!h->status || level == 100)
+            h->status = pl_plan_percent_status(level);
         break;
     case PL_KEY_PRIORITY:
     case PL_KEY_LEVEL:
@@ -337,5 +480,6 @@ void pl_plan_head_label(apr_pool_t *p, pl_plan_head_t *h, pl_plan_key_e key,
     default:
         return;
     }
-    APR_ARRAY_PUSH(h->labels, const char *) = line;
+    if (key == PL_KEY_PRIORITY || key == PL_KEY_LEVEL)
+        APR_ARRAY_PUSH(h->labels, const char *) = line;   /* a claim is no label */
 }

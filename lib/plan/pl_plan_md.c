@@ -5,15 +5,19 @@
  * classified when it arrives:
  *   - the document title (the first H1 when it is the only one, or when it
  *     has no number, id or status of its own);
- *   - a container ("Primary objectives", "P2", "Milestones"): groups
- *     objectives and may give them a level;
+ *   - a container: a phase, milestone, epic, release, quarter, sprint or
+ *     group ("Phase 2 -- Accounts", "Q3 2025"), a roadmap bucket ("Now",
+ *     "Shipped") or a level ("Primary objectives", "P2", "Must have"):
+ *     holds objectives (headings, list items, rows of a status table) and
+ *     is never one; a bucket and a level pass their claim and level on;
  *   - informational ("Overview", "Glossary"), outside any objective: skipped
  *     with everything under it;
  *   - a section of the objective above ("Tasks", "Acceptance criteria",
  *     "Depends on", "Notes"), also as a lone label paragraph ("**Tasks:**");
  *   - otherwise an objective, nested under the objective above it.
- * Blocks then go to the innermost heading. Deeply nested blocks beyond
- * MAX_NESTING are not read, so hostile input cannot exhaust the stack. */
+ * Blocks then go to the innermost heading (pl_plan_blocks.c reads them).
+ * Deeply nested blocks beyond MAX_NESTING are not read, so hostile input
+ * cannot exhaust the stack. */
 #include <pthread.h>
 #include <string.h>
 
@@ -22,45 +26,9 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
-#include "plan/pl_plan_int.h"
+#include "plan/pl_plan_walk.h"
 
-#define MAX_NESTING 32
-
-typedef enum { CTX_ROOT, CTX_TITLE, CTX_CONTAINER, CTX_IGNORED, CTX_OBJECTIVE, CTX_SECTION } ctx_e;
-
-typedef struct {
-    int hlevel;                 /* heading level 1..6, 0 for the root */
-    ctx_e kind;
-    int draft;                  /* objective owning the blocks below, or -1 */
-    int level;                  /* a container's level, 0 if it names none */
-    pl_plan_section_e section;  /* where the blocks of an objective go */
-} frame_t;
-
-typedef struct {
-    apr_pool_t *p;
-    pl_plan_t *plan;
-    apr_array_header_t *drafts;
-    int line_offset;
-    frame_t stack[8];
-    int depth;
-    cmark_node *first_heading;
-    int h1_count;
-    apr_hash_t *anchors;        /* anchor -> times seen, as GitHub numbers repeats */
-} walk_t;
-
-/* Inline content as plain text, one '\n' per soft or hard break, and the
- * links met on the way with the index of the line they sit on. */
-typedef struct {
-    const char *url, *text;
-    int line;
-} link_t;
-
-typedef struct {
-    char *text;
-    apr_array_header_t *links;  /* link_t */
-} flat_t;
-
-static void flatten(apr_pool_t *p, cmark_node *node, flat_t *out)
+void pl_plan_flatten(apr_pool_t *p, cmark_node *node, flat_t *out)
 {
     cmark_iter *it = cmark_iter_new(node);
     cmark_event_type ev;
@@ -107,33 +75,38 @@ static void flatten(apr_pool_t *p, cmark_node *node, flat_t *out)
     out->text = apr_array_pstrcat(p, pieces, 0);
 }
 
-static const char *flat_text(apr_pool_t *p, cmark_node *node)
+const char *pl_plan_flat_text(apr_pool_t *p, cmark_node *node)
 {
     flat_t f;
 
     if (!node)
         return "";
-    flatten(p, node, &f);
+    pl_plan_flatten(p, node, &f);
     return f.text;
 }
 
-static int line_of(walk_t *w, cmark_node *n)
+const char *pl_plan_md_text(apr_pool_t *p, struct cmark_node *node)
+{
+    return pl_plan_flat_text(p, node);
+}
+
+int pl_plan_line_of(walk_t *w, cmark_node *n)
 {
     return cmark_node_get_start_line(n) + w->line_offset;
 }
 
-static const char *type_name(cmark_node *n)
+const char *pl_plan_type_name(cmark_node *n)
 {
     return cmark_node_get_type_string(n);
 }
 
-static pl_plan_draft_t *draft_at(walk_t *w, int i)
+pl_plan_draft_t *pl_plan_walk_draft(walk_t *w, int i)
 {
     return APR_ARRAY_IDX(w->drafts, i, pl_plan_draft_t *);
 }
 
 /* The objective the current blocks belong to, or -1. */
-static int owner(walk_t *w)
+int pl_plan_owner(walk_t *w)
 {
     int i;
 
@@ -168,12 +141,53 @@ static const char *anchor_of(walk_t *w, const char *heading)
     return apr_psprintf(w->p, "%s-%d", anchor, ++*seen);
 }
 
-static int new_draft(walk_t *w, const pl_plan_head_t *h, const char *heading,
+static pl_plan_container_t *container_at(walk_t *w, int i)
+{
+    return &APR_ARRAY_IDX(w->plan->containers, i, pl_plan_container_t);
+}
+
+static int is_phase_kind(const char *kind)
+{
+    return strcmp(kind, "bucket") && strcmp(kind, "level") && strcmp(kind, "group");
+}
+
+/* Where an objective sits: the innermost container, the outermost phase
+ * (milestone, release ...) and the innermost bucket above it. Every
+ * container above holds one more objective. */
+static void place(walk_t *w, pl_plan_draft_t *d)
+{
+    pl_plan_objective_t *o = d->obj;
+    int i;
+
+    o->container_index = -1;
+    for (i = w->depth - 1; i >= 0; i--) {
+        pl_plan_container_t *c;
+        if (w->stack[i].container < 0)
+            continue;
+        c = container_at(w, w->stack[i].container);
+        APR_ARRAY_IDX(w->held, w->stack[i].container, int)++;
+        if (o->container_index < 0) {
+            o->container_index = w->stack[i].container;
+            o->container = c->title;
+        }
+        if (is_phase_kind(c->kind))
+            o->phase = c->title;
+        if (!o->bucket && strcmp(c->kind, "bucket") == 0) {
+            o->bucket = c->title;
+            if (!d->head.status)
+                d->head.status = c->status;
+        }
+    }
+    if (!o->phase)
+        o->phase = d->head.phase;
+}
+
+int pl_plan_new_draft(walk_t *w, const pl_plan_head_t *h, const char *heading,
                      const char *anchor, int line)
 {
     pl_plan_draft_t *d = apr_pcalloc(w->p, sizeof(*d));
     pl_plan_objective_t *o = apr_pcalloc(w->p, sizeof(*o));
-    int parent = owner(w);
+    int parent = pl_plan_owner(w);
 
     d->obj = o;
     d->head = *h;
@@ -182,14 +196,20 @@ static int new_draft(walk_t *w, const pl_plan_head_t *h, const char *heading,
     d->container_level = container_level(w);
     d->deps = apr_array_make(w->p, 1, sizeof(pl_plan_dep_t));
     d->desc = apr_array_make(w->p, 1, sizeof(const char *));
+    d->bullets = apr_array_make(w->p, 1, sizeof(pl_plan_task_t));
+    d->bullet_desc = apr_array_make(w->p, 1, sizeof(int));
+    d->guesses = apr_array_make(w->p, 1, sizeof(pl_plan_issue_t));
     o->line = line;
     o->parent = parent;
     o->tasks = apr_array_make(w->p, 2, sizeof(pl_plan_task_t));
     o->criteria = apr_array_make(w->p, 1, sizeof(const char *));
     o->depends = apr_array_make(w->p, 1, sizeof(const char *));
     o->labels = h->labels;
+    o->claimed_percent = h->percent;
+    o->issue_ref = h->issue_ref;
+    place(w, d);
     if (parent >= 0)
-        draft_at(w, parent)->children++;
+        pl_plan_walk_draft(w, parent)->children++;
     APR_ARRAY_PUSH(w->drafts, pl_plan_draft_t *) = d;
     return w->drafts->nelts - 1;
 }
@@ -203,323 +223,82 @@ static void push(walk_t *w, int hlevel, ctx_e kind, int draft, int level, pl_pla
     f->draft = draft;
     f->level = level;
     f->section = sec;
+    f->container = -1;
+    f->claim = NULL;
 }
 
-static void add_task(walk_t *w, pl_plan_draft_t *d, const char *text, int checked, int line)
+void pl_plan_guess(walk_t *w, pl_plan_draft_t *d, int line, const char *message)
 {
-    pl_plan_task_t *t;
-    char *c;
+    pl_plan_issue_t *g;
 
-    if (!*text)
-        return;
-    t = apr_array_push(d->obj->tasks);
-    t->text = c = apr_pstrdup(w->p, text);
-    for (; *c; c++)
-        if (*c == '\n')
-            *c = ' ';
-    t->checked = checked;
-    t->line = line;
-}
-
-static void add_dep(walk_t *w, pl_plan_draft_t *d, const char *text, const char *anchor, int line)
-{
-    pl_plan_dep_t *dep = apr_array_push(d->deps);
-
-    dep->text = text;
-    dep->anchor = anchor;
-    /* cmark-gfm's table extension can leave the paragraph it split from a
-     * table without a position: the objective's heading is the next best */
-    dep->line = line > 0 ? line : d->obj->line;
-}
-
-/* "Depends on:" values: internal links by their anchor and every id
- * written in the text; when there is neither, the comma-separated names.
- * Links count on line line_index of f, or on any line when it is negative. */
-static void add_deps(walk_t *w, pl_plan_draft_t *d, const char *value, const flat_t *f,
-                     int line_index, int line)
-{
-    static const char *const none[] = { "", "none", "n a", "na", "nothing", "keine", "aucune",
-                                        "aucun", "rien", "ninguna", "ninguno", "nada", NULL };
-    const char *const *word;
-    const char *s, *fv;
-    char *copy, *piece, *last;
-    int i, found = 0;
-
-    for (i = 0; f && i < f->links->nelts; i++) {
-        const link_t *l = &APR_ARRAY_IDX(f->links, i, link_t);
-        if ((line_index < 0 || l->line == line_index) && l->url[0] == '#' && l->url[1]) {
-            add_dep(w, d, l->text, l->url + 1, line);
-            found = 1;
-        }
-    }
-    fv = pl_plan_fold(w->p, value, strlen(value), ' ');
-    for (word = none; *word; word++)
-        if (strcmp(fv, *word) == 0)
-            return;
-    for (s = value; *s; s++) {
-        apr_size_t n;
-        if ((s == value || !(apr_isalnum(s[-1]) || s[-1] == '-' || s[-1] == '_'))
-            && (n = pl_plan_id_token(s))) {
-            add_dep(w, d, apr_pstrmemdup(w->p, s, n), NULL, line);
-            found = 1;
-            s += n - 1;
-        }
-    }
-    if (found)
-        return;
-    copy = apr_pstrdup(w->p, value);
-    for (piece = apr_strtok(copy, ",;", &last); piece; piece = apr_strtok(NULL, ",;", &last)) {
-        apr_size_t n;
-        while (*piece == ' ')
-            piece++;
-        for (n = strlen(piece); n > 0 && piece[n - 1] == ' '; n--)
-            piece[n - 1] = '\0';
-        if (*pl_plan_fold(w->p, piece, n, ' '))
-            add_dep(w, d, piece, NULL, line);
-    }
-}
-
-/* A metadata line ("ID: AUTH-001", "Status: done", "Depends on: ..."):
- * applied to the objective. Returns 0 for any other line. */
-static int metadata(walk_t *w, pl_plan_draft_t *d, const char *line_text, const flat_t *f,
-                    int line_index, int line)
-{
-    const char *value = NULL;
-    pl_plan_key_e key = pl_plan_key(w->p, line_text, &value);
-
-    switch (key) {
-    case PL_KEY_ID:
-        if (*value && !d->head.id) {
-            apr_size_t n = strcspn(value, " \t,;");
-            d->head.id = apr_pstrmemdup(w->p, value, n > 64 ? 64 : n);
-        }
-        return 1;
-    case PL_KEY_STATUS:
-    case PL_KEY_PRIORITY:
-    case PL_KEY_LEVEL:
-        pl_plan_head_label(w->p, &d->head, key, apr_pstrdup(w->p, line_text), value);
-        return 1;
-    case PL_KEY_DEPENDS:
-        add_deps(w, d, value, f, line_index, line);
-        return 1;
-    case PL_KEY_CRITERIA:
-        if (*value)
-            APR_ARRAY_PUSH(d->obj->criteria, const char *) = apr_pstrdup(w->p, value);
-        return *value != '\0';
-    default:
-        return 0;
-    }
-}
-
-static void body(walk_t *w, frame_t *fr, cmark_node *node, int nesting);
-
-static void paragraph(walk_t *w, frame_t *fr, cmark_node *node)
-{
-    pl_plan_draft_t *d = draft_at(w, fr->draft);
-    apr_array_header_t *desc = apr_array_make(w->p, 2, sizeof(const char *));
-    int first = line_of(w, node), i = 0;
-    flat_t f;
-    char *line, *next;
-    pl_plan_section_e sec;
-
-    flatten(w->p, node, &f);
-    if (!strchr(f.text, '\n') && (sec = pl_plan_section_word(w->p, f.text))) {
-        fr->section = sec;      /* a lone label: "**Acceptance criteria:**" */
+    if (!d) {
+        pl_plan_issue(w->p, w->plan, line, PL_PLAN_GUESSED, NULL, "%s", message);
         return;
     }
-    for (line = f.text; line; line = next, i++) {
-        if ((next = strchr(line, '\n')))
-            *next++ = '\0';
-        if (metadata(w, d, line, &f, i, first + i))
-            continue;
-        if (fr->section == PL_SEC_CRITERIA)
-            APR_ARRAY_PUSH(d->obj->criteria, const char *) = line;
-        else if (fr->section == PL_SEC_DEPENDS)
-            add_deps(w, d, line, &f, i, first + i);
-        else if (*line)
-            APR_ARRAY_PUSH(desc, const char *) = line;
-    }
-    if (desc->nelts)
-        APR_ARRAY_PUSH(d->desc, const char *) = apr_array_pstrcat(w->p, desc, '\n');
+    g = apr_array_push(d->guesses);
+    g->line = line;
+    g->code = PL_PLAN_GUESSED;
+    g->message = message;
+    g->objective_id = NULL;
 }
 
-/* A list item begins with a checkbox or a status mark. */
-static int is_task_item(walk_t *w, cmark_node *item, const char **text, int *checked)
+const char *pl_plan_one_line(walk_t *w, const char *text)
 {
-    apr_size_t n;
-    const char *mark;
+    char *c = apr_pstrdup(w->p, text), *at;
 
-    *text = flat_text(w->p, cmark_node_first_child(item));
-    if (strcmp(type_name(item), "tasklist") == 0) {
-        *checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
-        return 1;
-    }
-    while (**text == ' ')
-        (*text)++;
-    if ((mark = pl_plan_mark(*text, &n))) {
-        *checked = strcmp(mark, "done") == 0;
-        *text += n;
-        while (**text == ' ')
-            (*text)++;
-        return 1;
-    }
-    *checked = 0;
-    return 0;
+    for (at = c; *at; at++)
+        if (*at == '\n')
+            *at = ' ';
+    return c;
 }
 
-static void list(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
-{
-    pl_plan_draft_t *d = draft_at(w, fr->draft);
-    apr_array_header_t *desc = apr_array_make(w->p, 2, sizeof(const char *));
-    cmark_node *item, *child;
-    const char *text;
-    int checked, tasks = fr->section == PL_SEC_TASKS;
-
-    for (item = cmark_node_first_child(node); item && !tasks; item = cmark_node_next(item))
-        tasks = is_task_item(w, item, &text, &checked);
-    for (item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
-        int line = line_of(w, item);
-        flat_t f;
-
-        is_task_item(w, item, &text, &checked);
-        f.links = NULL;
-        if (cmark_node_first_child(item))
-            flatten(w->p, cmark_node_first_child(item), &f);
-        if (metadata(w, d, text, f.links ? &f : NULL, -1, line))
-            ;
-        else if (fr->section == PL_SEC_CRITERIA)
-            APR_ARRAY_PUSH(d->obj->criteria, const char *) = text;
-        else if (fr->section == PL_SEC_DEPENDS)
-            add_deps(w, d, text, f.links ? &f : NULL, -1, line);
-        else if (tasks)
-            add_task(w, d, text, checked, line);
-        else if (*text)
-            APR_ARRAY_PUSH(desc, const char *) = apr_pstrcat(w->p, "- ", text, NULL);
-        for (child = cmark_node_first_child(item); child; child = cmark_node_next(child))
-            if (cmark_node_get_type(child) == CMARK_NODE_LIST && nesting < MAX_NESTING)
-                list(w, fr, child, nesting + 1);
-    }
-    if (desc->nelts)
-        APR_ARRAY_PUSH(d->desc, const char *) = apr_array_pstrcat(w->p, desc, '\n');
-}
-
-/* A table is a task list when a column says whether the row is done
- * (or when it sits under a "Tasks" heading). */
-static void table(walk_t *w, frame_t *fr, cmark_node *node)
-{
-    pl_plan_draft_t *d = draft_at(w, fr->draft);
-    cmark_node *row = cmark_node_first_child(node), *cell;
-    int col, task_col = -1, status_col = -1;
-
-    if (!row || strcmp(type_name(row), "table_header") != 0)
-        return;
-    for (cell = cmark_node_first_child(row), col = 0; cell; cell = cmark_node_next(cell), col++) {
-        pl_plan_column_e kind = pl_plan_column(w->p, flat_text(w->p, cell));
-        if (kind == PL_COL_TASK && task_col < 0)
-            task_col = col;
-        else if (kind == PL_COL_STATUS && status_col < 0)
-            status_col = col;
-    }
-    if (status_col < 0 && fr->section != PL_SEC_TASKS)
-        return;
-    if (task_col < 0)
-        task_col = status_col == 0 ? 1 : 0;
-    for (row = cmark_node_next(row); row; row = cmark_node_next(row)) {
-        const char *text = NULL, *status = NULL, *mark;
-        int checked = 0;
-        apr_size_t n;
-
-        for (cell = cmark_node_first_child(row), col = 0; cell;
-             cell = cmark_node_next(cell), col++) {
-            if (col == task_col)
-                text = flat_text(w->p, cell);
-            else if (col == status_col)
-                status = flat_text(w->p, cell);
-        }
-        if (!text)
-            continue;
-        if ((mark = pl_plan_mark(text, &n))) {
-            checked = strcmp(mark, "done") == 0;
-            text += n;
-        }
-        if (status)
-            checked = pl_plan_cell_done(w->p, status);
-        while (*text == ' ')
-            text++;
-        add_task(w, d, text, checked, line_of(w, row));
-    }
-}
-
-static void body(walk_t *w, frame_t *fr, cmark_node *node, int nesting)
-{
-    cmark_node *child;
-
-    switch (cmark_node_get_type(node)) {
-    case CMARK_NODE_PARAGRAPH:
-        paragraph(w, fr, node);
-        break;
-    case CMARK_NODE_LIST:
-        list(w, fr, node, nesting);
-        break;
-    case CMARK_NODE_BLOCK_QUOTE:
-        if (nesting < MAX_NESTING)
-            for (child = cmark_node_first_child(node); child; child = cmark_node_next(child))
-                body(w, fr, child, nesting + 1);
-        break;
-    default:
-        if (strcmp(type_name(node), "table") == 0)
-            table(w, fr, node);
-        break;
-    }
-}
-
-/* Objectives written as list items under a container heading:
- * "- [ ] AUTH-001 Login", their sub-items being the tasks. */
-static void item_objectives(walk_t *w, cmark_node *node)
-{
-    cmark_node *item, *child;
-
-    for (item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
-        const char *text;
-        int checked, task = is_task_item(w, item, &text, &checked), draft;
-        pl_plan_head_t h;
-        frame_t fr;
-
-        pl_plan_head_parse(w->p, flat_text(w->p, cmark_node_first_child(item)), &h);
-        if (task && !h.status)
-            h.status = checked ? "done" : "todo";
-        if (!*h.title)
-            continue;
-        draft = new_draft(w, &h, text, NULL, line_of(w, item));
-        memset(&fr, 0, sizeof(fr));
-        fr.draft = draft;
-        fr.section = PL_SEC_TASKS;
-        for (child = cmark_node_next(cmark_node_first_child(item)); child;
-             child = cmark_node_next(child))
-            body(w, &fr, child, 1);
-    }
-}
-
-/* Under a container heading, a list is objectives written as items; but
- * inside an objective ("### Goals" under "## Login") the container is
- * prose about that objective. */
+/* Under a container heading, a list is objectives written as items and a
+ * status table objectives as rows; but inside an objective ("### Goals"
+ * under "## Login") the container is prose about that objective. */
 static void container_block(walk_t *w, cmark_node *node)
 {
     frame_t fr;
 
     memset(&fr, 0, sizeof(fr));
-    fr.draft = owner(w);
+    fr.draft = pl_plan_owner(w);
     fr.section = PL_SEC_DESCRIPTION;
+    fr.container = -1;
     if (fr.draft >= 0)
-        body(w, &fr, node, 0);
+        pl_plan_body(w, &fr, node, 0);
     else if (cmark_node_get_type(node) == CMARK_NODE_LIST)
-        item_objectives(w, node);
+        pl_plan_item_objectives(w, node);
+    else if (strcmp(pl_plan_type_name(node), "table") == 0)
+        pl_plan_table_objectives(w, node);
+}
+
+/* A container heading; inside an objective ("### Goals" under "## Login")
+ * it is prose about that objective and no container of the plan (-1). */
+static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, int level,
+                         const char *claim, int line)
+{
+    pl_plan_container_t *c;
+    int i;
+
+    if (pl_plan_owner(w) >= 0)
+        return -1;
+    c = apr_array_push(w->plan->containers);
+    c->title = strcmp(kind, "bucket") && strcmp(kind, "level") ? h->full_title : h->title;
+    c->kind = kind;
+    c->line = line;
+    c->parent = -1;
+    for (i = w->depth - 1; i >= 0 && c->parent < 0; i--)
+        c->parent = w->stack[i].container;
+    c->status = h->status ? h->status : claim;
+    c->claimed_percent = h->percent;
+    c->level = level;
+    APR_ARRAY_PUSH(w->held, int) = 0;
+    return w->plan->containers->nelts - 1;
 }
 
 static void heading(walk_t *w, cmark_node *node)
 {
-    int hlevel = cmark_node_get_heading_level(node), level, top_owner;
-    const char *text = flat_text(w->p, node), *anchor = anchor_of(w, text);
+    int hlevel = cmark_node_get_heading_level(node), level, top_owner, line = pl_plan_line_of(w, node);
+    const char *text = pl_plan_flat_text(w->p, node), *anchor = anchor_of(w, text), *bucket;
     frame_t *top;
     pl_plan_head_t h;
     pl_plan_section_e sec;
@@ -527,8 +306,10 @@ static void heading(walk_t *w, cmark_node *node)
     while (w->depth > 1 && w->stack[w->depth - 1].hlevel >= hlevel)
         w->depth--;
     top = &w->stack[w->depth - 1];
-    top_owner = owner(w);
+    top_owner = pl_plan_owner(w);
     pl_plan_head_parse(w->p, text, &h);
+    sec = pl_plan_section_word(w->p, h.title);
+    bucket = h.id ? NULL : pl_plan_bucket(w->p, h.title);
     if (top->kind == CTX_IGNORED)
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
     else if (node == w->first_heading && hlevel == 1
@@ -537,20 +318,75 @@ static void heading(walk_t *w, cmark_node *node)
             w->plan->title = h.title;
         push(w, hlevel, CTX_TITLE, -1, 0, PL_SEC_NONE);
     }
-    else if (top_owner >= 0 && (sec = pl_plan_section_word(w->p, h.title)))
+    else if (top_owner >= 0 && sec) {
         push(w, hlevel, CTX_SECTION, top_owner, 0, sec);
+        if (sec == PL_SEC_TASKS && bucket && strcmp(bucket, "todo"))
+            w->stack[w->depth - 1].claim = bucket;
+    }
+    else if (top_owner >= 0 && bucket) {
+        /* "### Done" / "### Next" inside an objective: its tasks, claimed */
+        push(w, hlevel, CTX_SECTION, top_owner, 0, PL_SEC_TASKS);
+        w->stack[w->depth - 1].claim = bucket;
+    }
     else if (top_owner >= 0 && pl_plan_informational(w->p, h.title))
         push(w, hlevel, CTX_SECTION, top_owner, 0, PL_SEC_DESCRIPTION);
     else if (top->kind == CTX_SECTION)
         push(w, hlevel, CTX_SECTION, top_owner, 0, top->section);
-    else if (!h.id && !h.status && pl_plan_container(w->p, h.title, &level))
+    else if (h.phase && (!h.id || h.phase == h.id)) {
+        level = container_level(w);
+        push(w, hlevel, CTX_CONTAINER, -1, level, PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, h.phase_kind, 0, NULL, line);
+    }
+    else if (bucket && !h.level) {
+        push(w, hlevel, CTX_CONTAINER, -1, container_level(w), PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, "bucket", 0, bucket, line);
+    }
+    else if (!h.id && !h.status && pl_plan_container(w->p, h.title, &level)) {
+        int named = level;
         push(w, hlevel, CTX_CONTAINER, -1, level ? level : container_level(w), PL_SEC_NONE);
-    else if (top_owner < 0 && (pl_plan_informational(w->p, h.title)
-                               || pl_plan_section_word(w->p, h.title)))
+        w->stack[w->depth - 1].container = new_container(w, &h, named ? "level" : "group",
+                                                         named, NULL, line);
+    }
+    else if (top_owner < 0 && sec == PL_SEC_TASKS) {
+        /* "## Tasks" with no objective above: a flat to-do list, its items
+         * the objectives */
+        push(w, hlevel, CTX_CONTAINER, -1, container_level(w), PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, "group", 0, NULL, line);
+    }
+    else if (top_owner < 0 && (pl_plan_informational(w->p, h.title) || sec))
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
     else
-        push(w, hlevel, CTX_OBJECTIVE, new_draft(w, &h, text, anchor, line_of(w, node)), 0,
-             PL_SEC_NONE);
+        push(w, hlevel, CTX_OBJECTIVE, pl_plan_new_draft(w, &h, text, anchor, line), 0, PL_SEC_NONE);
+}
+
+/* A plan that is nothing but lists under its title ("# TODO" and items):
+ * when no heading named an objective, the items are the objectives. A
+ * guess, since such lists are also introductions. */
+static void loose_lists(walk_t *w)
+{
+    int i;
+
+    if (w->drafts->nelts || !w->loose->nelts)
+        return;
+    w->depth = 1;       /* they sit under the title, in no container */
+    for (i = 0; i < w->loose->nelts; i++)
+        pl_plan_item_objectives(w, APR_ARRAY_IDX(w->loose, i, cmark_node *));
+    if (w->drafts->nelts)
+        pl_plan_guess(w, NULL, pl_plan_line_of(w, APR_ARRAY_IDX(w->loose, 0, cmark_node *)),
+              "no heading names an objective; the items of the lists under the title are "
+              "read as the objectives");
+}
+
+static void empty_containers(walk_t *w)
+{
+    int i;
+
+    for (i = 0; i < w->plan->containers->nelts; i++) {
+        const pl_plan_container_t *c = container_at(w, i);
+        if (APR_ARRAY_IDX(w->held, i, int) == 0)
+            pl_plan_issue(w->p, w->plan, c->line, PL_PLAN_EMPTY_CONTAINER, NULL,
+                          "\"%s\" holds no objective", c->title);
+    }
 }
 
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
@@ -594,6 +430,8 @@ void pl_plan_md_read(apr_pool_t *p, const char *text, apr_size_t len, int first_
     w.drafts = drafts;
     w.line_offset = first_line - 1;
     w.anchors = apr_hash_make(p);
+    w.held = apr_array_make(p, 4, sizeof(int));
+    w.loose = apr_array_make(p, 1, sizeof(cmark_node *));
     push(&w, 0, CTX_ROOT, -1, 0, PL_SEC_NONE);
     for (node = doc ? cmark_node_first_child(doc) : NULL; node; node = cmark_node_next(node))
         if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
@@ -606,9 +444,17 @@ void pl_plan_md_read(apr_pool_t *p, const char *text, apr_size_t len, int first_
         if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
             heading(&w, node);
         else if (top->draft >= 0)
-            body(&w, top, node, 0);
+            pl_plan_body(&w, top, node, 0);
         else if (top->kind == CTX_CONTAINER)
             container_block(&w, node);
+        else if (top->kind == CTX_ROOT || top->kind == CTX_TITLE) {
+            if (strcmp(pl_plan_type_name(node), "table") == 0)
+                pl_plan_table_objectives(&w, node);
+            else if (cmark_node_get_type(node) == CMARK_NODE_LIST)
+                APR_ARRAY_PUSH(w.loose, cmark_node *) = node;
+        }
     }
+    loose_lists(&w);
+    empty_containers(&w);
     cmark_release(parser, doc);
 }

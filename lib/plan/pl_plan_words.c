@@ -234,7 +234,8 @@ static const char *const container_nouns[] = {
     "objectives", "objective", "goals", "milestones", "roadmap", "phases", "epics", "features",
     "deliverables", "workstreams", "initiatives", "themes", "priorities", "plan", "objectifs",
     "buts", "jalons", "livrables", "fonctionnalites", "etapes", "ziele", "meilensteine", "phasen",
-    "funktionen", "objetivos", "metas", "hitos", "fases", "entregables", "funcionalidades", NULL
+    "funktionen", "objetivos", "metas", "hitos", "fases", "entregables", "funcionalidades",
+    "stories", "user stories", "releases", "quarters", "sprints", "versions", NULL
 };
 static const char *const priority_keys[] = {
     "priority", "prio", "priorite", "prioritat", "prioritaet", "prioridad", "level", "niveau",
@@ -267,9 +268,20 @@ int pl_plan_container(apr_pool_t *p, const char *text, int *level)
     char buf[WORD_MAX], *f = fold_word(text, buf), *word, *last;
     int noun = 0, strong = 0, keyed = 0, filler = 0, number = 0;
 
+    static const char *const wont[] = { "won t have", "wont have", "will not have", "won t",
+                                        "out of this release", NULL };
+    const char *const *w;
+
     *level = 0;
     if (!f)
         return 0;
+    if (in_list(f, container_nouns))
+        return 1;
+    for (w = wont; *w; w++)
+        if (strncmp(f, *w, strlen(*w)) == 0) {
+            *level = 3;     /* MoSCoW "Won't have (this time)": the least of all */
+            return 1;
+        }
     for (word = apr_strtok(f, " ", &last); word; word = apr_strtok(NULL, " ", &last)) {
         int l = level_of_word(word);
         if (in_list(word, container_nouns))
@@ -299,6 +311,10 @@ static const char *const key_id[] = {
 static const char *const key_status[] = {
     "status", "state", "statut", "etat", "estado", "zustand", "stand", NULL
 };
+static const char *const key_progress[] = {
+    "progress", "completion", "complete", "percent complete", "percent done", "done",
+    "fortschritt", "fertigstellung", "avancement", "progression", "progreso", "avance", NULL
+};
 
 pl_plan_key_e pl_plan_key(apr_pool_t *p, const char *line, const char **value)
 {
@@ -321,6 +337,10 @@ pl_plan_key_e pl_plan_key(apr_pool_t *p, const char *line, const char **value)
         return PL_KEY_ID;
     if (in_list(f, key_status))
         return PL_KEY_STATUS;
+    if (in_list(f, key_progress))
+        return PL_KEY_PROGRESS;
+    if (pl_plan_container_kind(f))
+        return PL_KEY_PHASE;
     if (in_list(f, priority_keys) && strcmp(f, "level") && strcmp(f, "niveau")
         && strcmp(f, "nivel") && strcmp(f, "ebene") && strcmp(f, "tier"))
         return PL_KEY_PRIORITY;
@@ -390,24 +410,28 @@ const char *pl_plan_status_word(apr_pool_t *p, const char *text)
 {
     static const char *const done[] = {
         "done", "complete", "completed", "finished", "shipped", "implemented", "closed",
-        "resolved", "delivered", "erledigt", "fertig", "abgeschlossen", "umgesetzt", "termine",
-        "terminee", "fait", "fini", "acheve", "hecho", "completado", "completada", "terminado",
-        "terminada", "listo", "cumplido", NULL
+        "resolved", "delivered", "merged", "landed", "released", "live", "fixed",
+        "erledigt", "fertig", "abgeschlossen", "umgesetzt", "geliefert", "termine",
+        "terminee", "fait", "fini", "acheve", "livre", "hecho", "hecha", "completado",
+        "completada", "terminado", "terminada", "listo", "cumplido", "finalizado", NULL
     };
     static const char *const progress[] = {
         "in progress", "inprogress", "wip", "ongoing", "started", "doing", "active", "partial",
-        "partially done", "underway", "under way", "in review", "en cours", "in arbeit",
-        "in bearbeitung", "laufend", "begonnen", "en progreso", "en curso", "en proceso",
-        "iniciado", NULL
+        "partially done", "underway", "under way", "in review", "under review", "review",
+        "in testing", "in qa", "in development", "work in progress", "en cours", "en revue",
+        "partiel", "in arbeit", "in bearbeitung", "in prufung", "laufend", "begonnen",
+        "teilweise", "en progreso", "en curso", "en proceso", "en revision", "iniciado",
+        "parcial", NULL
     };
     static const char *const todo[] = {
         "todo", "to do", "not started", "planned", "pending", "open", "backlog", "new", "next",
-        "a faire", "non commence", "prevu", "offen", "geplant", "ausstehend", "nicht begonnen",
-        "pendiente", "por hacer", "planificado", "no iniciado", NULL
+        "not done", "missing", "a faire", "non commence", "pas commence", "prevu", "offen",
+        "geplant", "ausstehend", "nicht begonnen", "pendiente", "por hacer", "planificado",
+        "no iniciado", "sin empezar", "no empezado", NULL
     };
     static const char *const blocked[] = {
         "blocked", "on hold", "stalled", "stuck", "waiting", "bloque", "bloquee", "en attente",
-        "blockiert", "wartend", "bloqueado", "bloqueada", "en espera", NULL
+        "blockiert", "wartend", "zuruckgestellt", "bloqueado", "bloqueada", "en espera", NULL
     };
     char buf[WORD_MAX];
     const char *f, *mark;
@@ -490,13 +514,30 @@ pl_plan_column_e pl_plan_column(apr_pool_t *p, const char *header)
 {
     static const char *const task[] = {
         "task", "tasks", "name", "title", "item", "items", "description", "what", "deliverable",
-        "work item", "step", "todo", "feature", "tache", "taches", "nom", "titre", "intitule",
-        "aufgabe", "aufgaben", "titel", "bezeichnung", "beschreibung", "tarea", "tareas",
-        "nombre", "titulo", "descripcion", NULL
+        "work item", "step", "todo", "feature", "features", "objective", "goal", "story",
+        "user story", "capability", "tache", "taches", "nom", "titre", "intitule", "objectif",
+        "fonctionnalite", "aufgabe", "aufgaben", "titel", "bezeichnung", "beschreibung", "ziel",
+        "funktion", "tarea", "tareas", "nombre", "titulo", "descripcion", "objetivo",
+        "funcionalidad", NULL
     };
     static const char *const status[] = {
-        "status", "state", "done", "complete", "completed", "check", "progress", "statut", "etat",
+        "status", "state", "done", "complete", "completed", "check", "statut", "etat",
         "fait", "termine", "erledigt", "stand", "zustand", "estado", "hecho", "completado", NULL
+    };
+    static const char *const percent[] = {
+        "progress", "percent", "percent complete", "percent done", "completion", "fortschritt",
+        "avancement", "progression", "progreso", "avance", NULL
+    };
+    static const char *const id[] = {
+        "id", "key", "ref", "identifier", "issue", "ticket", "kennung", "identifiant", NULL
+    };
+    static const char *const priority[] = {
+        "priority", "prio", "moscow", "level", "priorite", "prioritat", "prioridad", "niveau",
+        "nivel", NULL
+    };
+    static const char *const depends[] = {
+        "depends on", "dependencies", "depends", "requires", "blocked by", "abhangig von",
+        "depend de", "dependances", "depende de", "dependencias", NULL
     };
     char buf[WORD_MAX];
     const char *f = fold_word(header, buf);
@@ -506,5 +547,106 @@ pl_plan_column_e pl_plan_column(apr_pool_t *p, const char *header)
         return PL_COL_TASK;
     if (in_list(f, status) || (f && !*f && pl_plan_mark(header, &n)))
         return PL_COL_STATUS;
+    if (in_list(f, percent) || (f && !*f && strchr(header, '%')))
+        return PL_COL_PERCENT;
+    if (in_list(f, id) || (f && !*f && strchr(header, '#')))
+        return PL_COL_ID;
+    if (in_list(f, priority))
+        return PL_COL_PRIORITY;
+    if (in_list(f, depends))
+        return PL_COL_DEPENDS;
+    if (f && pl_plan_container_kind(f))
+        return PL_COL_PHASE;
     return PL_COL_OTHER;
+}
+
+const char *pl_plan_container_kind(const char *folded)
+{
+    static const struct { const char *word, *kind; } kinds[] = {
+        { "phase", "phase" }, { "stage", "phase" }, { "fase", "phase" }, { "etape", "phase" },
+        { "etapa", "phase" }, { "etappe", "phase" }, { "stufe", "phase" },
+        { "milestone", "milestone" }, { "ms", "milestone" }, { "meilenstein", "milestone" },
+        { "jalon", "milestone" }, { "hito", "milestone" },
+        { "epic", "epic" }, { "epique", "epic" }, { "epica", "epic" }, { "epos", "epic" },
+        { "release", "release" }, { "version", "release" }, { "rel", "release" },
+        { "quarter", "quarter" }, { "quartal", "quarter" }, { "trimestre", "quarter" },
+        { "sprint", "sprint" }, { "iteration", "sprint" }, { "iteracion", "sprint" },
+        { "week", "sprint" }, { "woche", "sprint" }, { "semaine", "sprint" },
+        { "semana", "sprint" }, { "increment", "sprint" },
+        { "group", "group" }, { "gruppe", "group" }, { "groupe", "group" }, { "grupo", "group" },
+        { "track", "group" }, { "workstream", "group" }, { "area", "group" },
+        { "pillar", "group" }, { "wave", "group" }, { "welle", "group" }, { "vague", "group" },
+        { "ola", "group" }, { "lot", "group" },
+    };
+    apr_size_t i;
+
+    if (!folded)
+        return NULL;
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcmp(folded, kinds[i].word) == 0)
+            return kinds[i].kind;
+    return NULL;
+}
+
+const char *pl_plan_bucket(apr_pool_t *p, const char *text)
+{
+    static const char *const done[] = {
+        "done", "shipped", "released", "completed", "complete", "finished", "delivered",
+        "launched", "live", "recently shipped", "recently completed", "recently done", "merged",
+        "erledigt", "fertig", "abgeschlossen", "ausgeliefert", "termine", "fait", "livre",
+        "hecho", "terminado", "completado", "entregado", "publicado", NULL
+    };
+    static const char *const progress[] = {
+        "now", "in progress", "doing", "current", "currently", "working on", "in development",
+        "wip", "in review", "active", "this quarter", "this release", "jetzt", "aktuell",
+        "in arbeit", "maintenant", "en cours", "ahora", "en curso", "en progreso", NULL
+    };
+    static const char *const todo[] = {
+        "next", "later", "backlog", "future", "icebox", "someday", "planned", "up next",
+        "coming soon", "coming next", "under consideration", "exploring", "ideas", "to do",
+        "todo", "not started", "soon", "next up", "as nachstes", "nachste", "als nachstes",
+        "spater", "geplant", "zukunft", "ensuite", "plus tard", "prevu", "a venir", "a faire",
+        "despues", "mas tarde", "pendiente", "siguiente", "proximamente", "futuro", NULL
+    };
+    static const char *const blocked[] = {
+        "blocked", "on hold", "blockiert", "bloque", "en attente", "bloqueado", NULL
+    };
+    char buf[WORD_MAX];
+    const char *f = fold_word(text, buf);
+
+    return in_list(f, done) ? "done" : in_list(f, progress) ? "in_progress"
+         : in_list(f, todo) ? "todo" : in_list(f, blocked) ? "blocked" : NULL;
+}
+
+int pl_plan_percent(const char *s, apr_size_t len)
+{
+    apr_size_t i = 0;
+    int v = 0, digits = 0;
+
+    while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+        v = v * 10 + (s[i++] - '0');
+        digits++;
+    }
+    if (!digits || digits > 3 || v > 100)
+        return -1;
+    if (i < len && (s[i] == '.' || s[i] == ','))
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i + 1 == len && s[i] == '%' ? v : -1;
+}
+
+const char *pl_plan_percent_status(int percent)
+{
+    return percent < 0 ? NULL : percent >= 100 ? "done" : percent == 0 ? "todo" : "in_progress";
+}
+
+pl_plan_claim_e pl_plan_claim_of(const char *status, int percent)
+{
+    if (status)
+        return strcmp(status, "done") == 0 ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
+    if (percent >= 0)
+        return percent >= 100 ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
+    return PL_CLAIM_NONE;
 }

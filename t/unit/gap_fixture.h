@@ -73,6 +73,8 @@ static pl_plan_objective_t *fx_objective(apr_pool_t *p, pl_plan_t *plan, const c
     o->status = status;
     o->line = 10 * (plan->objectives->nelts + 1);
     o->parent = -1;
+    o->claimed_percent = -1;    /* the plan gives no percentage */
+    o->container_index = -1;
     o->tasks = apr_array_make(p, 4, sizeof(pl_plan_task_t));
     o->criteria = apr_array_make(p, 1, sizeof(const char *));
     o->depends = apr_array_make(p, 1, sizeof(const char *));
@@ -87,6 +89,9 @@ static void fx_task(pl_plan_objective_t *o, const char *text, int checked)
 
     t->text = text;
     t->checked = checked;
+    t->claim = checked ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
+    t->claimed_status = checked ? "done" : "todo";
+    t->claimed_percent = -1;
     t->line = o->line + o->tasks->nelts;
 }
 
@@ -100,6 +105,7 @@ static pl_plan_t *fx_plan_new(apr_pool_t *p)
     pl_plan_t *plan = apr_pcalloc(p, sizeof(*plan));
 
     plan->objectives = apr_array_make(p, 8, sizeof(pl_plan_objective_t *));
+    plan->containers = apr_array_make(p, 1, sizeof(pl_plan_container_t));
     plan->issues = apr_array_make(p, 1, sizeof(pl_plan_issue_t));
     return plan;
 }
