@@ -99,7 +99,10 @@ for my $backend (backends()) {
         ok((grep { $_->{permission} eq 'public' } @routes) >= 3, 'some routes are public');
         ok(!(grep { $_->{project_scoped} && $_->{path} !~ /\{id\}/ } @routes), 'project-scoped routes have {id}');
         # Routes every test run sends with its own fixed expectation.
-        @routes = sort { $METHOD_ORDER{ $a->{method} } <=> $METHOD_ORDER{ $b->{method} }
+        # (POST /auth/logout-all last: it ends every session of the caller)
+        my $ends_all = sub { $_[0]{path} =~ m{/logout-all$} ? 1 : 0 };
+        @routes = sort { $ends_all->($a) <=> $ends_all->($b)
+                         || $METHOD_ORDER{ $a->{method} } <=> $METHOD_ORDER{ $b->{method} }
                          || ($a->{method} eq 'DELETE' ? length($b->{path}) <=> length($a->{path}) : 0)
                          || $a->{path} cmp $b->{path} } @routes;
 
@@ -254,6 +257,9 @@ for my $backend (backends()) {
         # The public routes answer alike whoever asks.
         $run->('owner', $A);
         $run->('admin', $A2);
+        # Each caller's POST /auth/logout-all ended its sessions: sign in again.
+        ($out, $mv, $owner) = map { $srv->login($_, "pw-$_-0123456789") } qw(outsider member owner);
+        $srv->{token} = $srv->login($PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD);
 
         my @callers = qw(none outsider member owner admin);
         my $table = join "\n", sprintf('%-48s %s', 'route', join ' ', map { sprintf '%-9s', $_ } @callers),
