@@ -310,6 +310,10 @@ for my $backend (backends()) {
         my $F = $mk->('fields');
         status_is($srv->json('PUT', "/api/v1/projects/$F->{id}/members/$dm_id", { role => 'developer' }), 200,
                   'devmember becomes a developer member of F');
+        # (the probe's request, whatever the route table says)
+        error_is($srv->json('PATCH', "/api/v1/projects/$F->{id}", { status => 'archived' }, bearer($dm)), 403, 'FORBIDDEN',
+                 'a developer member cannot archive by PATCH {"status":"archived"}');
+        is(($srv->request('GET', "/api/v1/projects/$F->{id}")->{json} || {})->{status}, 'active', '... F is still active');
         my @ruled = grep { ref $_->{fields} eq 'HASH' } @routes;
         is_deeply([ sort map { "$_->{method} $_->{path}" } @ruled ],
                   [ 'PATCH /api/v1/projects/{id}', 'PUT /api/v1/projects/{id}' ], 'routes lists the field rules of PUT and PATCH');
