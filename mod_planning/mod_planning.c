@@ -8,6 +8,7 @@
 #include "mp_config.h"
 #include "mp_dbd.h"
 #include "mp_jobs.h"
+#include "mp_kdf.h"
 #include "mp_ratelimit.h"
 #include "mp_router.h"
 #include "core/pl_http.h"
@@ -63,6 +64,7 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
     pl_log_set(log_to_httpd, PL_LOG_DEBUG, NULL);
     mp_config_child_init(pchild, s);
     mp_ratelimit_child_init(pchild, s);
+    mp_kdf_child_init(pchild, s);
     mp_jobs_child_init(pchild, s);
 }
 
@@ -71,6 +73,7 @@ static void register_hooks(apr_pool_t *p)
     static const char *const before_watchdog[] = { "mod_watchdog.c", NULL };
 
     ap_hook_pre_config(mp_ratelimit_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(mp_kdf_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -2,9 +2,11 @@
 #include <apr_strings.h>
 #include <util_cookies.h>
 
+#include "mp_audit.h"
 #include "mp_auth.h"
 #include "mp_request.h"
 #include "auth/pl_jwt.h"
+#include "auth/pl_sessions.h"
 #include "core/pl_status.h"
 #include "auth/pl_store_users.h"
 #include "core/pl_time.h"
@@ -38,7 +40,8 @@ static void expected_claims(mp_req_t *req, pl_jwt_claims_t *expect)
     expect->typ = "access";
 }
 
-apr_status_t mp_auth_access_token(mp_req_t *req, const pl_user_t *user, const char **token)
+apr_status_t mp_auth_access_token(mp_req_t *req, const pl_user_t *user, apr_int64_t session,
+                                  const char **token)
 {
     pl_jwt_claims_t claims;
     apr_int64_t now = apr_time_sec(apr_time_now());
@@ -48,6 +51,7 @@ apr_status_t mp_auth_access_token(mp_req_t *req, const pl_user_t *user, const ch
     claims.ver = user->token_version;
     claims.iat = now;
     claims.exp = now + req->conf->access_ttl;
+    claims.sid = session;
     return pl_jwt_sign(req->r->pool, req->conf->token_key, req->conf->token_key_len, &claims,
                        token);
 }
@@ -89,6 +93,10 @@ static int by_token(mp_req_t *req, const char *token, mp_caller_kind_e kind)
     rv = load_user(req, claims.sub, &user);
     if (rv == PL_EAUTH || (rv == APR_SUCCESS && claims.ver != user->token_version))
         return unauthorized(req, "user gone, disabled, or token version changed");
+    /* A logged-out session's access tokens end with it. */
+    if (rv == APR_SUCCESS && claims.sid
+        && (rv = pl_session_family_live(req->db, req->r->pool, claims.sid)) == PL_EAUTH)
+        return unauthorized(req, "session logged out");
     if (rv != APR_SUCCESS) {
         mp_reply_status(req, rv, "user");
         return 0;
@@ -96,11 +104,14 @@ static int by_token(mp_req_t *req, const char *token, mp_caller_kind_e kind)
     req->caller.kind = kind;
     req->caller.user = user;
     req->caller.role = user->role;
+    req->caller.session = claims.sid;
+    req->caller.manages_credentials = 1;
     return 1;
 }
 
 static int by_key(mp_req_t *req, const char *token)
 {
+    pl_role_e scope;
     pl_apikey_t *key;
     pl_user_t *user;
     apr_status_t rv = pl_apikey_verify(req->db, req->r->pool, token, &key);
@@ -113,14 +124,38 @@ static int by_key(mp_req_t *req, const char *token)
         mp_reply_status(req, rv, "API key");
         return 0;
     }
+    scope = pl_apikey_scope_role(key->scopes);
     req->caller.kind = MP_CALLER_APIKEY;
     req->caller.user = user;
     req->caller.key = key;
-    req->caller.role = PL_ROLE_MIN(user->role, pl_apikey_scope_role(key->scopes));
+    req->caller.role = PL_ROLE_MIN(user->role, scope);
+    /* The scope bounds the credential, not only the role: a read key
+     * changes nothing, not even the user's own settings or keys; only an
+     * admin-scoped key stands in for a session on the credentials. */
+    req->caller.safe_only = scope < PL_ROLE_DEVELOPER;
+    req->caller.manages_credentials = scope >= PL_ROLE_ADMIN;
     return 1;
 }
 
-/* The account of the user Apache authenticated, made on first sight. */
+/* A name Apache authenticated that belongs to a local account: the realm
+ * in front (another htpasswd, LDAP, OIDC) is not the one that made it, so
+ * the name alone must not hand it over, role included. */
+static int refuse_local(mp_req_t *req, const pl_user_t *user)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
+                  "PLN01301: Apache authenticated \"%s\", which is the name of a local account"
+                  " (id %" APR_INT64_T_FMT "): refused. If that account is this person, an admin"
+                  " links it with PATCH /api/v1/users/%" APR_INT64_T_FMT " {\"source\":\"apache\"};"
+                  " otherwise rename one of the two", user->username, user->id, user->id);
+    mp_audit(req, "auth.apache", user->username, 0, "user", user->id, 0);
+    mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+                   "the name Apache authenticated belongs to a local account; an admin must"
+                   " link the two before it can sign in this way", NULL);
+    return 0;
+}
+
+/* The account of the user Apache authenticated, made on first sight; only
+ * an account of source "apache" (made so, or linked by an admin) matches. */
 static int by_apache_user(mp_req_t *req)
 {
     const char *name = req->r->user;
@@ -147,11 +182,14 @@ static int by_apache_user(mp_req_t *req)
         mp_reply_status(req, rv, "user");
         return 0;
     }
+    if (!user->source || strcmp(user->source, "apache"))
+        return refuse_local(req, user);
     if (strcmp(user->status, "active"))
         return unauthorized(req, "account disabled");
     req->caller.kind = MP_CALLER_APACHE;
     req->caller.user = user;
     req->caller.role = user->role;
+    req->caller.manages_credentials = 1;
     return 1;
 }
 
@@ -185,11 +223,18 @@ int mp_auth_identify(mp_req_t *req)
 int mp_auth_check_csrf(mp_req_t *req)
 {
     request_rec *r = req->r;
-    const char *cookie = NULL, *header;
 
     if (req->caller.kind != MP_CALLER_COOKIE || r->method_number == M_GET
         || r->method_number == M_OPTIONS)
         return 1;
+    return mp_auth_require_csrf(req);
+}
+
+int mp_auth_require_csrf(mp_req_t *req)
+{
+    request_rec *r = req->r;
+    const char *cookie = NULL, *header;
+
     header = apr_table_get(r->headers_in, HEADER_CSRF);
     if (ap_cookie_read(r, COOKIE_CSRF, &cookie, 0) == APR_SUCCESS && cookie && header
         && strlen(cookie) >= 32 && !strcmp(cookie, header))

@@ -25,6 +25,12 @@ typedef struct {
     pl_user_t *user;        /* NULL for nobody */
     pl_role_e role;         /* the global role, narrowed by an API key's scopes */
     pl_apikey_t *key;       /* the key used, for MP_CALLER_APIKEY */
+    apr_int64_t session;    /* the session (refresh family) of a token; 0: none */
+    /* What the credential itself allows, whatever the role: set where a
+     * key's scope becomes the caller's rights, enforced by the router. */
+    int safe_only;          /* a read-scoped key: GET and HEAD only */
+    int manages_credentials; /* a session or an admin-scoped key: may create,
+                                list and revoke keys and end sessions */
 } mp_caller_t;
 
 struct mp_req_t;
@@ -41,9 +47,15 @@ pl_role_e mp_auth_needed_role(mp_perm_e perm);
  * changes state. Returns 1, or 0 after sending 403. */
 int mp_auth_check_csrf(struct mp_req_t *req);
 
-/* Issues an access token for user (claims per the server's configuration). */
+/* The same check for a request whatever its caller: for the routes that
+ * take a session cookie themselves (refresh, logout). Returns 1, or 0 after
+ * sending 403. */
+int mp_auth_require_csrf(struct mp_req_t *req);
+
+/* Issues an access token for user (claims per the server's configuration),
+ * belonging to session (a refresh family id; 0: none). */
 apr_status_t mp_auth_access_token(struct mp_req_t *req, const pl_user_t *user,
-                                  const char **token);
+                                  apr_int64_t session, const char **token);
 
 const char *mp_auth_kind_name(mp_caller_kind_e kind);
 

@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 
 #include "mp_config.h"
+#include "mp_kdf.h"
 #include "mp_ratelimit.h"
 #include "auth/pl_jwt.h"
 #include "core/pl_path.h"
@@ -355,6 +356,9 @@ const command_rec mp_config_cmds[] = {
                   "Seconds before a job whose process stopped reporting runs again (default 30)"),
     AP_INIT_TAKE1("PlanningRateLimitCache", mp_ratelimit_set_cache, NULL, RSRC_CONF,
                   "socache provider[:arguments] the rate limits are kept in (default shmcb)"),
+    AP_INIT_TAKE12("PlanningPasswordHashes", mp_kdf_set_limit, NULL, RSRC_CONF,
+                   "Argon2 runs one process does at once, and the milliseconds the excess"
+                   " waits before 503 (default: the number of CPUs, 2000)"),
     { NULL }
 };
 

@@ -16,6 +16,7 @@
 #define BODY_DB  (MP_ROUTE_BODY | MP_ROUTE_DB)
 #define PROJ     (MP_ROUTE_DB | MP_ROUTE_PROJECT)
 #define ANY_KEY  MP_ROUTE_ANY_KEY
+#define CRED     MP_ROUTE_CREDENTIALS
 
 static const mp_route_t ROUTES[] = {
     { M_GET,    P "/health",            api_health_get,       MP_PERM_PUBLIC, ANY_KEY },
@@ -25,11 +26,12 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   P "/auth/login",        api_auth_login,       MP_PERM_PUBLIC, BODY_DB },
     { M_POST,   P "/auth/refresh",      api_auth_refresh,     MP_PERM_PUBLIC, DB },
     { M_POST,   P "/auth/logout",       api_auth_logout,      MP_PERM_PUBLIC, DB },
+    { M_POST,   P "/auth/logout-all",   api_auth_logout_all,  MP_PERM_READ,   DB | CRED },
     { M_GET,    P "/auth/me",           api_auth_me,          MP_PERM_READ,   DB | ANY_KEY },
     { M_PUT,    P "/auth/password",     api_auth_password,    MP_PERM_READ,   BODY_DB },
-    { M_POST,   P "/auth/keys",         api_keys_create,      MP_PERM_READ,   BODY_DB },
-    { M_GET,    P "/auth/keys",         api_keys_list,        MP_PERM_READ,   DB },
-    { M_DELETE, P "/auth/keys/{key}",   api_keys_revoke,      MP_PERM_READ,   DB },
+    { M_POST,   P "/auth/keys",         api_keys_create,      MP_PERM_READ,   BODY_DB | CRED },
+    { M_GET,    P "/auth/keys",         api_keys_list,        MP_PERM_READ,   DB | CRED },
+    { M_DELETE, P "/auth/keys/{key}",   api_keys_revoke,      MP_PERM_READ,   DB | CRED },
 
     { M_GET,    P "/users",             api_users_list,       MP_PERM_ADMIN,  DB },
     { M_POST,   P "/users",             api_users_create,     MP_PERM_ADMIN,  BODY_DB },
@@ -114,6 +116,14 @@ static const mp_route_t ROUTES[] = {
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
 
+/* Archiving is for the project's admin (DELETE above); so are the fields
+ * that archive, restore or move a project, by PUT or PATCH alike. */
+static const mp_field_rule_t FIELD_RULES[] = {
+    { P "/projects/{id}", "status",     MP_PERM_ADMIN, api_projects_current },
+    { P "/projects/{id}", "local_path", MP_PERM_ADMIN, api_projects_current },
+};
+#define NFIELD_RULES (sizeof(FIELD_RULES) / sizeof(FIELD_RULES[0]))
+
 static const char *const PERM_NAMES[] = { "public", "read", "write", "admin" };
 
 /* The methods that path answers to, for Allow; NULL when no route has it. */
@@ -191,6 +201,38 @@ static int check_project(mp_req_t *req, const mp_route_t *route)
     return 1;
 }
 
+/* The field rules of the route against the body: a field the caller may
+ * not change must be absent or keep its stored value (a PUT that sends the
+ * project back as it is changes nothing). Returns 1, or 0 after a reply. */
+static int check_fields(mp_req_t *req, const mp_route_t *route)
+{
+    pl_role_e role = (route->needs & MP_ROUTE_PROJECT) ? req->project_role : req->caller.role;
+    pl_json_t *current = NULL;
+    apr_size_t i;
+
+    for (i = 0; i < NFIELD_RULES; i++) {
+        const mp_field_rule_t *rule = &FIELD_RULES[i];
+        const char *given, *stored;
+
+        if (strcmp(rule->pattern, route->pattern) || role >= mp_auth_needed_role(rule->permission)
+            || pl_json_type_of(req->body, rule->field) == PL_JSON_ABSENT)
+            continue;
+        if (!current && !rule->current(req, &current))
+            return 0;
+        given = pl_json_get_str(req->body, rule->field);
+        stored = pl_json_get_str(current, rule->field);
+        if (given && stored && !strcmp(given, stored))
+            continue;
+        mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+                       apr_psprintf(req->r->pool, "changing %s needs the %s role%s", rule->field,
+                                    pl_role_name(mp_auth_needed_role(rule->permission)),
+                                    (route->needs & MP_ROUTE_PROJECT) ? " in this project" : ""),
+                       rule->field);
+        return 0;
+    }
+    return 1;
+}
+
 /* Identification and every permission check, for every route and verb. */
 static int authorize(mp_req_t *req, const mp_route_t *route)
 {
@@ -207,6 +249,12 @@ static int authorize(mp_req_t *req, const mp_route_t *route)
                       : apr_psprintf(req->r->pool, "u%" APR_INT64_T_FMT, req->caller.user->id),
                       req->conf->api_limit))
         return 0;
+    /* What the credential allows, whatever the role (see mp_caller_t). */
+    if (req->caller.safe_only && req->r->method_number != M_GET)
+        return forbidden(req, "this API key is read-only: it may only GET");
+    if ((route->needs & MP_ROUTE_CREDENTIALS) && !req->caller.manages_credentials)
+        return forbidden(req, "keys and sessions are managed when signed in, or with an"
+                              " admin-scoped API key");
     /* On a project the caller's role there decides (an owner is its admin). */
     if (!(route->needs & MP_ROUTE_PROJECT)
         && req->caller.role < mp_auth_needed_role(route->permission))
@@ -238,7 +286,28 @@ int mp_router_handle(request_rec *r)
         return OK;
     if ((route->needs & MP_ROUTE_BODY) && !mp_request_read_json(req))
         return OK;
+    if ((route->needs & MP_ROUTE_BODY) && route->permission != MP_PERM_PUBLIC
+        && !check_fields(req, route))
+        return OK;
     return route->handler(req);
+}
+
+/* "fields": {"status": "admin", ...}, the field rules of a route that
+ * takes a body, when it has any. */
+static void write_field_rules(pl_jsonw_t *w, const mp_route_t *route)
+{
+    apr_size_t i;
+    int open = 0;
+
+    for (i = 0; i < NFIELD_RULES && (route->needs & MP_ROUTE_BODY); i++) {
+        if (strcmp(FIELD_RULES[i].pattern, route->pattern))
+            continue;
+        if (!open++)
+            pl_jsonw_object(w, "fields");
+        pl_jsonw_str(w, FIELD_RULES[i].field, PERM_NAMES[FIELD_RULES[i].permission]);
+    }
+    if (open)
+        pl_jsonw_end(w);
 }
 
 int mp_router_list(mp_req_t *req)
@@ -257,6 +326,7 @@ int mp_router_list(mp_req_t *req)
         pl_jsonw_str(w, "permission", PERM_NAMES[ROUTES[i].permission]);
         pl_jsonw_bool(w, "project_scoped", (ROUTES[i].needs & MP_ROUTE_PROJECT) != 0);
         pl_jsonw_bool(w, "body", (ROUTES[i].needs & MP_ROUTE_BODY) != 0);
+        write_field_rules(w, &ROUTES[i]);
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);

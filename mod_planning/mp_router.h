@@ -12,6 +12,8 @@ typedef int mp_handler_fn(mp_req_t *req);
 #define MP_ROUTE_PROJECT 0x4  /* {id} is a project: the permission applies to the
                                  caller's role in it, and an invisible one is 404 */
 #define MP_ROUTE_ANY_KEY 0x8  /* open to API keys limited to one project */
+#define MP_ROUTE_CREDENTIALS 0x10 /* the caller's own keys and sessions: a session
+                                     or an admin-scoped API key only */
 
 typedef struct {
     int method;               /* M_GET, M_POST ... */
@@ -20,6 +22,22 @@ typedef struct {
     mp_perm_e permission;     /* checked on every request, before the handler */
     unsigned needs;
 } mp_route_t;
+
+/* The stored state of the resource a route names, as its JSON reply shows
+ * it, for the field rules to compare against. Returns 1, or 0 after an
+ * error reply (404 ...). */
+typedef int mp_current_fn(mp_req_t *req, pl_json_t **current);
+
+/* A field whose change needs more than its route's permission, whichever
+ * verb (PUT, PATCH) carries it: the router refuses a body that gives the
+ * field a value other than the stored one when the caller's role (in the
+ * project, for project routes) is below permission. */
+typedef struct {
+    const char *pattern;      /* the routes it applies to, as in the table */
+    const char *field;
+    mp_perm_e permission;
+    mp_current_fn *current;
+} mp_field_rule_t;
 
 /* The handler hook: routes requests of handler "planning". */
 int mp_router_handle(request_rec *r);

@@ -131,6 +131,7 @@ apr_status_t pl_jwt_sign(apr_pool_t *p, const unsigned char *key, apr_size_t key
         || pl_json_set_int(o, "iat", claims->iat) != APR_SUCCESS
         || pl_json_set_int(o, "exp", claims->exp) != APR_SUCCESS
         || pl_json_set_str(o, "jti", jti) != APR_SUCCESS
+        || (claims->sid > 0 && pl_json_set_int(o, "sid", claims->sid) != APR_SUCCESS)
         || !(body = pl_json_dump(p, o, &bodylen)))
         return PL_EINVAL;
 
@@ -261,6 +262,9 @@ apr_status_t pl_jwt_verify(apr_pool_t *p, const unsigned char *key, apr_size_t k
         return refuse(why, "bad sub");
     if (!pl_json_get_int(pay, "ver", &c.ver) || c.ver < 0)
         return refuse(why, "bad ver");
+    if (pl_json_type_of(pay, "sid") != PL_JSON_ABSENT
+        && (!pl_json_get_int(pay, "sid", &c.sid) || c.sid < 1))
+        return refuse(why, "bad sid");
     if (pl_json_type_of(pay, "jti") != PL_JSON_ABSENT) {
         if (!(c.jti = pl_json_get_str(pay, "jti")))
             return refuse(why, "jti not a string");

@@ -22,6 +22,7 @@ typedef struct {
     apr_int64_t iat;        /* seconds since the epoch */
     apr_int64_t exp;        /* seconds since the epoch */
     const char *jti;        /* unique id, may be NULL when signing (one is made) */
+    apr_int64_t sid;        /* the session (refresh family) it belongs to; 0: none */
 } pl_jwt_claims_t;
 
 /* Signs claims with key (>= PL_JWT_KEY_MIN bytes) into a compact token. */

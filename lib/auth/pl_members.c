@@ -30,6 +30,33 @@ static const pl_sql_t SQL_REMOVE = {
     NULL
 };
 
+/* Another account a user may already know by name: a member of a project
+ * the user owns or is a member of (the member lists show it). */
+static const pl_sql_t SQL_VISIBLE = {
+    "pl.members.visible",
+    "SELECT 1 FROM project_members m JOIN projects p ON p.id = m.project_id"
+    " WHERE m.user_id = %s AND (p.owner_id = %s OR EXISTS (SELECT 1 FROM project_members c"
+    " WHERE c.project_id = p.id AND c.user_id = %s)) LIMIT 1", NULL
+};
+
+apr_status_t pl_members_user_visible(pl_db_t *db, apr_pool_t *p, apr_int64_t viewer,
+                                     apr_int64_t user_id, int *visible)
+{
+    const char *args[3];
+    pl_db_result_t *res;
+    apr_status_t rv;
+
+    *visible = viewer == user_id;
+    if (*visible)
+        return APR_SUCCESS;
+    args[0] = pl_text_i64(p, user_id);
+    args[1] = args[2] = pl_text_i64(p, viewer);
+    if ((rv = pl_db_select(db, p, &SQL_VISIBLE, 3, args, &res)) != APR_SUCCESS)
+        return rv;
+    *visible = res->rows->nelts > 0;
+    return APR_SUCCESS;
+}
+
 apr_status_t pl_project_role(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
                              apr_int64_t user_id, pl_role_e global, pl_role_e *role)
 {

@@ -25,6 +25,11 @@ apr_status_t pl_project_role(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
 
 apr_status_t pl_members_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
                              apr_array_header_t **members);
+/* Whether viewer may already know user_id's account (itself, or a member of
+ * a project viewer owns or is a member of): *visible 1 or 0. For non-admins
+ * another account is otherwise indistinguishable from none. */
+apr_status_t pl_members_user_visible(pl_db_t *db, apr_pool_t *p, apr_int64_t viewer,
+                                     apr_int64_t user_id, int *visible);
 /* Adds the member or changes its role. */
 apr_status_t pl_members_set(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
                             apr_int64_t user_id, pl_role_e role);

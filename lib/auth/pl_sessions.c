@@ -31,6 +31,12 @@ static const pl_sql_t SQL_REVOKE_FAMILY = {
     "pl.sessions.revoke_family",
     "UPDATE sessions SET revoked_at = %s WHERE family_id = %s AND revoked_at IS NULL", NULL
 };
+/* A family lives while one of its tokens is unrevoked: the access tokens
+ * issued with it (claim sid) die with it. */
+static const pl_sql_t SQL_FAMILY_LIVE = {
+    "pl.sessions.family_live",
+    "SELECT 1 FROM sessions WHERE family_id = %s AND revoked_at IS NULL LIMIT 1", NULL
+};
 static const pl_sql_t SQL_REVOKE_USER = {
     "pl.sessions.revoke_user",
     "UPDATE sessions SET revoked_at = %s"
@@ -40,7 +46,7 @@ static const pl_sql_t SQL_REVOKE_USER = {
 
 apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                               apr_int64_t family_id, apr_int64_t lifetime,
-                              const char **token)
+                              const char **token, apr_int64_t *family)
 {
     apr_time_t now = apr_time_now();
     const char *secret, *args[5];
@@ -63,6 +69,8 @@ apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
             return rv;
     }
     *token = pl_secret_format(p, PL_REFRESH_PREFIX, id, secret);
+    if (family)
+        *family = family_id ? family_id : id;
     return APR_SUCCESS;
 }
 
@@ -96,7 +104,7 @@ static apr_status_t lookup(pl_db_t *db, apr_pool_t *p, const char *token, sessio
     return APR_SUCCESS;
 }
 
-static apr_status_t revoke_family(pl_db_t *db, apr_pool_t *p, apr_int64_t family)
+apr_status_t pl_session_revoke_family(pl_db_t *db, apr_pool_t *p, apr_int64_t family)
 {
     const char *args[2];
 
@@ -107,7 +115,7 @@ static apr_status_t revoke_family(pl_db_t *db, apr_pool_t *p, apr_int64_t family
 
 apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
                                apr_int64_t lifetime, apr_int64_t *user_id,
-                               const char **next)
+                               const char **next, apr_int64_t *family)
 {
     const char *now = pl_time_rfc3339(p, apr_time_now()), *args[2];
     session_t s;
@@ -117,7 +125,7 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
     if ((rv = lookup(db, p, token, &s)) != APR_SUCCESS)
         return rv;
     if (s.revoked_at) {
-        rv = revoke_family(db, p, s.family_id);
+        rv = pl_session_revoke_family(db, p, s.family_id);
         return rv == APR_SUCCESS ? PL_EAUTH : rv;
     }
     if (strcmp(s.expires_at, now) <= 0)
@@ -129,7 +137,7 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
     if (n != 1)
         return PL_EAUTH;   /* another refresh used it first */
     *user_id = s.user_id;
-    return pl_session_issue(db, p, s.user_id, s.family_id, lifetime, next);
+    return pl_session_issue(db, p, s.user_id, s.family_id, lifetime, next, family);
 }
 
 apr_status_t pl_session_revoke(pl_db_t *db, apr_pool_t *p, const char *token,
@@ -143,7 +151,18 @@ apr_status_t pl_session_revoke(pl_db_t *db, apr_pool_t *p, const char *token,
     if (s.revoked_at)   /* an old token must not end the sessions of today */
         return PL_EAUTH;
     *user_id = s.user_id;
-    return revoke_family(db, p, s.family_id);
+    return pl_session_revoke_family(db, p, s.family_id);
+}
+
+apr_status_t pl_session_family_live(pl_db_t *db, apr_pool_t *p, apr_int64_t family)
+{
+    const char *arg = pl_text_i64(p, family);
+    pl_db_result_t *res;
+    apr_status_t rv;
+
+    if ((rv = pl_db_select(db, p, &SQL_FAMILY_LIVE, 1, &arg, &res)) != APR_SUCCESS)
+        return rv;
+    return res->rows->nelts ? APR_SUCCESS : PL_EAUTH;
 }
 
 apr_status_t pl_session_revoke_user(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,

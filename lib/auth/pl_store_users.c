@@ -33,7 +33,7 @@ static const pl_sql_t SQL_BY_NAME = {
 };
 static const pl_sql_t SQL_UPDATE = {
     "pl.users.update",
-    "UPDATE users SET role = %s, status = %s, password_hash = %s,"
+    "UPDATE users SET role = %s, status = %s, password_hash = %s, source = %s,"
     " token_version = token_version + %s, updated_at = %s WHERE id = %s", NULL
 };
 static const pl_sql_t SQL_TOUCH = {
@@ -143,16 +143,17 @@ apr_status_t pl_store_user_by_name(pl_db_t *db, apr_pool_t *p, const char *usern
 apr_status_t pl_store_user_update(pl_db_t *db, apr_pool_t *p, pl_user_t *user, int bump)
 {
     const char *now = pl_time_rfc3339(p, apr_time_now());
-    const char *args[6];
+    const char *args[7];
     apr_status_t rv;
 
     args[0] = pl_role_name(user->role);
     args[1] = user->status;
     args[2] = user->password_hash;
-    args[3] = bump ? "1" : "0";
-    args[4] = now;
-    args[5] = pl_text_i64(p, user->id);
-    if ((rv = pl_db_exec(db, p, &SQL_UPDATE, 6, args, NULL)) != APR_SUCCESS)
+    args[3] = user->source ? user->source : "local";
+    args[4] = bump ? "1" : "0";
+    args[5] = now;
+    args[6] = pl_text_i64(p, user->id);
+    if ((rv = pl_db_exec(db, p, &SQL_UPDATE, 7, args, NULL)) != APR_SUCCESS)
         return rv;
     user->updated_at = now;
     if (bump)

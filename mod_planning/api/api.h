@@ -13,6 +13,7 @@ int api_auth_setup(mp_req_t *req);
 int api_auth_login(mp_req_t *req);
 int api_auth_refresh(mp_req_t *req);
 int api_auth_logout(mp_req_t *req);
+int api_auth_logout_all(mp_req_t *req);
 int api_auth_me(mp_req_t *req);
 int api_auth_password(mp_req_t *req);
 
@@ -91,6 +92,8 @@ int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);
 int api_members_delete(mp_req_t *req);
 
+/* The stored project {id} as its reply shows it (the router's field rules). */
+int api_projects_current(mp_req_t *req, pl_json_t **current);
 int api_projects_create(mp_req_t *req);
 int api_projects_list(mp_req_t *req);
 int api_projects_get(mp_req_t *req);

@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "mp_audit.h"
+#include "mp_kdf.h"
 #include "mp_ratelimit.h"
 #include "auth/pl_password.h"
 #include "auth/pl_sessions.h"
@@ -59,7 +60,8 @@ static void clear_cookies(mp_req_t *req)
     ap_cookie_remove(r, COOKIE_CSRF, "Path=/;Secure;SameSite=Strict", r->headers_out, NULL);
 }
 
-/* A fresh token pair for user: family 0 starts a new session. */
+/* A fresh token pair for user: with refresh NULL a new session starts,
+ * else refresh is the next token of session family. */
 static int reply_tokens(mp_req_t *req, int status, const pl_user_t *user, apr_int64_t family,
                         const char *refresh)
 {
@@ -67,10 +69,11 @@ static int reply_tokens(mp_req_t *req, int status, const pl_user_t *user, apr_in
     pl_jsonw_t *w;
     apr_status_t rv;
 
-    if (!refresh && (rv = pl_session_issue(req->db, req->r->pool, user->id, family,
-                                           req->conf->refresh_ttl, &refresh)) != APR_SUCCESS)
+    if (!refresh && (rv = pl_session_issue(req->db, req->r->pool, user->id, 0,
+                                           req->conf->refresh_ttl, &refresh, &family))
+                    != APR_SUCCESS)
         return mp_reply_status(req, rv, "session");
-    if ((rv = mp_auth_access_token(req, user, &access)) != APR_SUCCESS)
+    if ((rv = mp_auth_access_token(req, user, family, &access)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "access token");
     set_cookies(req, access, refresh);
     w = mp_reply_writer(req, 1024);
@@ -116,8 +119,8 @@ int api_auth_setup(mp_req_t *req)
 
     if (!mp_request_only_fields(req, known) || !new_credentials(req, &name, &password, &len))
         return OK;
-    if ((rv = pl_password_hash(req->r->pool, password, len, &hash)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "password");
+    if (!mp_kdf_hash(req, password, len, &hash))
+        return OK;
     user->username = name;
     user->password_hash = hash;
     user->role = PL_ROLE_ADMIN;
@@ -149,10 +152,11 @@ int api_auth_login(mp_req_t *req)
     if (rv != APR_SUCCESS && rv != PL_ENOTFOUND)
         return mp_reply_status(req, rv, "user");
     /* An unknown name costs the same Argon2 work as a wrong password. */
-    ok = pl_password_verify(rv == APR_SUCCESS && user->password_hash ? user->password_hash
-                                                                     : pl_password_dummy_hash(),
-                            password, strlen(password)) == APR_SUCCESS
-         && rv == APR_SUCCESS && user->password_hash && !strcmp(user->status, "active");
+    if (!mp_kdf_verify(req, rv == APR_SUCCESS && user->password_hash ? user->password_hash
+                                                                      : pl_password_dummy_hash(),
+                       password, strlen(password), &ok))
+        return OK;
+    ok = ok && rv == APR_SUCCESS && user->password_hash && !strcmp(user->status, "active");
     if (!ok) {
         mp_audit(req, "auth.login", name, user ? user->id : 0, "user", user ? user->id : 0, 0);
         apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
@@ -165,7 +169,9 @@ int api_auth_login(mp_req_t *req)
 }
 
 /* The refresh token a request presents: the JSON body's refresh_token, or
- * the cookie. NULL after an error reply when the body is bad. */
+ * the cookie, which like every cookie credential needs the CSRF header (a
+ * page elsewhere must not refresh or end the browser's session). *token is
+ * NULL when neither is there. Returns 0 after an error reply. */
 static int presented_refresh(mp_req_t *req, const char **token)
 {
     static const char *const known[] = { "refresh_token", NULL };
@@ -181,21 +187,26 @@ static int presented_refresh(mp_req_t *req, const char **token)
             && !(*token = required_string(req, "refresh_token")))
             return 0;
     }
-    if (!*token && ap_cookie_read(req->r, COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS)
+    if (!*token && ap_cookie_read(req->r, COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie
+        && *cookie) {
+        if (!mp_auth_require_csrf(req))
+            return 0;
         *token = cookie;
+    }
     return 1;
 }
 
 int api_auth_refresh(mp_req_t *req)
 {
     const char *token, *next;
-    apr_int64_t user_id;
+    apr_int64_t user_id, family = 0;
     pl_user_t *user;
     apr_status_t rv;
 
     if (!presented_refresh(req, &token))
         return OK;
-    rv = pl_session_rotate(req->db, req->r->pool, token, req->conf->refresh_ttl, &user_id, &next);
+    rv = pl_session_rotate(req->db, req->r->pool, token, req->conf->refresh_ttl, &user_id, &next,
+                           &family);
     if (rv == APR_SUCCESS) {
         rv = pl_store_user_get(req->db, req->r->pool, user_id, &user);
         if (rv == PL_ENOTFOUND || (rv == APR_SUCCESS && strcmp(user->status, "active")))
@@ -208,31 +219,67 @@ int api_auth_refresh(mp_req_t *req)
     }
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "session");
-    return reply_tokens(req, HTTP_OK, user, 0, next);
+    return reply_tokens(req, HTTP_OK, user, family, next);
 }
 
+static int logout_refused(mp_req_t *req, const char *message)
+{
+    clear_cookies(req);
+    return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED", message, NULL);
+}
+
+/* Ends one session (its refresh family, and so the access tokens issued
+ * with it): the one of the refresh token in the body or cookie, else the
+ * one of the access token the request signs in with. Other sessions of the
+ * user go on; POST /auth/logout-all ends them all. */
 int api_auth_logout(mp_req_t *req)
 {
     const char *token;
     apr_int64_t user_id = 0;
-    pl_user_t *user;
+    pl_user_t *user = NULL;
     apr_status_t rv;
 
     if (!presented_refresh(req, &token))
         return OK;
-    rv = pl_session_revoke(req->db, req->r->pool, token, &user_id);
-    if (rv == PL_EAUTH) {
-        clear_cookies(req);
-        return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
-                              "the refresh token is missing or invalid", NULL);
+    if (token)
+        rv = pl_session_revoke(req->db, req->r->pool, token, &user_id);
+    else {
+        /* Public route: identify here, with the router's CSRF rule. */
+        if (!mp_auth_identify(req) || !mp_auth_check_csrf(req))
+            return OK;
+        if (!req->caller.user)
+            return logout_refused(req, "send the refresh token, or sign in with the session's"
+                                       " access token");
+        if (!req->caller.session)
+            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                                  "this credential has no session to end (an API key is"
+                                  " revoked with DELETE /api/v1/auth/keys/{id})", NULL);
+        user_id = req->caller.user->id;
+        rv = pl_session_revoke_family(req->db, req->r->pool, req->caller.session);
     }
-    /* Access tokens already issued stop working at the next request. */
-    if (rv == APR_SUCCESS && (rv = pl_store_user_get(req->db, req->r->pool, user_id, &user))
-        == APR_SUCCESS)
-        rv = pl_store_user_update(req->db, req->r->pool, user, 1);
+    if (rv == PL_EAUTH)
+        return logout_refused(req, "the refresh token is missing or invalid");
+    if (rv == APR_SUCCESS && !(user = req->caller.user)
+        && (rv = pl_store_user_get(req->db, req->r->pool, user_id, &user)) == PL_ENOTFOUND)
+        rv = APR_SUCCESS;   /* (deleted meanwhile: its sessions went with it) */
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "session");
-    mp_audit(req, "auth.logout", user->username, user->id, "user", user->id, 1);
+    mp_audit(req, "auth.logout", user ? user->username : NULL, user_id, "user", user_id, 1);
+    clear_cookies(req);
+    return mp_reply_empty(req, HTTP_NO_CONTENT);
+}
+
+/* Ends every session of the caller: refresh tokens revoked, access tokens
+ * dead at their next request (the token version moves on). */
+int api_auth_logout_all(mp_req_t *req)
+{
+    pl_user_t *user = req->caller.user;
+    apr_status_t rv;
+
+    if ((rv = pl_session_revoke_user(req->db, req->r->pool, user->id, 0)) != APR_SUCCESS
+        || (rv = pl_store_user_update(req->db, req->r->pool, user, 1)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "session");
+    mp_audit(req, "auth.logout_all", NULL, 0, "user", user->id, 1);
     clear_cookies(req);
     return mp_reply_empty(req, HTTP_NO_CONTENT);
 }
@@ -261,6 +308,7 @@ int api_auth_password(mp_req_t *req)
     const char *current, *fresh, *why, *hash;
     apr_size_t len;
     apr_status_t rv;
+    int match;
 
     if (!mp_request_only_fields(req, known) || !(current = required_string(req, "current_password"))
         || !(fresh = required_string(req, "new_password")))
@@ -268,7 +316,12 @@ int api_auth_password(mp_req_t *req)
     if (req->caller.kind == MP_CALLER_APIKEY || !user->password_hash)
         return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
                               "the password can be changed only when signed in with it", NULL);
-    if (pl_password_verify(user->password_hash, current, strlen(current)) != APR_SUCCESS) {
+    /* A guess of current_password is a login attempt: the same per-account
+     * limit, so a stolen access token cannot try passwords faster. */
+    if (!mp_ratelimit(req, "login-user", user->username, req->conf->login_limit)
+        || !mp_kdf_verify(req, user->password_hash, current, strlen(current), &match))
+        return OK;
+    if (!match) {
         mp_audit(req, "auth.password", NULL, 0, "user", user->id, 0);
         return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
                               "current_password is wrong", "current_password");
@@ -276,8 +329,8 @@ int api_auth_password(mp_req_t *req)
     len = strlen(fresh);
     if (pl_password_check_policy(fresh, len, &why) != APR_SUCCESS)
         return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "new_password");
-    if ((rv = pl_password_hash(req->r->pool, fresh, len, &hash)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "password");
+    if (!mp_kdf_hash(req, fresh, len, &hash))
+        return OK;
     user->password_hash = hash;
     /* Every other session ends: tokens by the version, refresh tokens here. */
     if ((rv = pl_store_user_update(req->db, req->r->pool, user, 1)) != APR_SUCCESS

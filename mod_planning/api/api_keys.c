@@ -81,10 +81,8 @@ int api_keys_create(mp_req_t *req)
                                   "expires_in_days");
         key->expires_at = pl_time_rfc3339(p, apr_time_now() + apr_time_from_sec(days * 86400));
     }
+    /* (the router lets only a session or an admin-scoped key this far) */
     key->user_id = req->caller.user->id;
-    if (req->caller.key)
-        return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
-                              "an API key cannot create keys: sign in", NULL);
     if ((rv = pl_apikey_create(req->db, p, key, &secret)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "API key");
     mp_audit(req, "key.create", NULL, 0, "key", key->id, 1);

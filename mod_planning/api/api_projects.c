@@ -72,6 +72,26 @@ static int load(mp_req_t *req, pl_project_t **pproj)
     return 1;
 }
 
+int api_projects_current(mp_req_t *req, pl_json_t **current)
+{
+    pl_jsonw_t *w = mp_reply_writer(req, 1024);
+    pl_project_t *proj;
+    const char *text, *err;
+    apr_size_t len;
+
+    if (!load(req, &proj))
+        return 0;
+    pl_jsonw_object(w, NULL);
+    pl_project_write(w, proj);
+    pl_jsonw_end(w);
+    text = pl_jsonw_text(w, &len);
+    if (pl_json_parse(current, req->r->pool, text, len, 4, &err) != APR_SUCCESS) {
+        mp_reply_status(req, APR_EGENERAL, "project");
+        return 0;
+    }
+    return 1;
+}
+
 int api_projects_create(mp_req_t *req)
 {
     request_rec *r = req->r;

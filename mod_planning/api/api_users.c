@@ -4,6 +4,7 @@
 
 #include "api.h"
 #include "mp_audit.h"
+#include "mp_kdf.h"
 #include "auth/pl_audit.h"
 #include "auth/pl_password.h"
 #include "auth/pl_sessions.h"
@@ -78,9 +79,8 @@ int api_users_create(mp_req_t *req)
                                   "password must be a string", "password");
         if (pl_password_check_policy(password, strlen(password), &why) != APR_SUCCESS)
             return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "password");
-        if ((rv = pl_password_hash(req->r->pool, password, strlen(password), &hash))
-            != APR_SUCCESS)
-            return mp_reply_status(req, rv, "password");
+        if (!mp_kdf_hash(req, password, strlen(password), &hash))
+            return OK;
     }
     user->username = name;
     user->password_hash = hash;
@@ -119,12 +119,15 @@ int api_users_get(mp_req_t *req)
 }
 
 /* Role and status changes end the user's sessions at their next request;
- * the last active admin cannot be demoted or disabled. */
+ * the last active admin cannot be demoted or disabled. "source" links an
+ * account to the name Apache authenticates ("apache") or unlinks it
+ * ("local"): only an admin's explicit choice makes the two one. */
 int api_users_patch(mp_req_t *req)
 {
-    static const char *const known[] = { "role", "status", NULL };
+    static const char *const known[] = { "role", "status", "source", NULL };
     const char *role_s = pl_json_get_str(req->body, "role");
     const char *status = pl_json_get_str(req->body, "status");
+    const char *source = pl_json_get_str(req->body, "source");
     pl_role_e role;
     apr_int64_t admins;
     pl_user_t *user;
@@ -142,6 +145,10 @@ int api_users_patch(mp_req_t *req)
         && (!status || (strcmp(status, "active") && strcmp(status, "disabled"))))
         return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
                               "status must be \"active\" or \"disabled\"", "status");
+    if (pl_json_type_of(req->body, "source") != PL_JSON_ABSENT
+        && (!source || (strcmp(source, "local") && strcmp(source, "apache"))))
+        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+                              "source must be \"local\" or \"apache\"", "source");
     was_admin = user->role == PL_ROLE_ADMIN && !strcmp(user->status, "active");
     if (was_admin && (role != PL_ROLE_ADMIN || (status && strcmp(status, "active")))) {
         if ((rv = pl_store_user_count_admins(req->db, req->r->pool, &admins)) != APR_SUCCESS)
@@ -153,6 +160,8 @@ int api_users_patch(mp_req_t *req)
     user->role = role;
     if (status)
         user->status = status;
+    if (source)
+        user->source = source;
     if ((rv = pl_store_user_update(req->db, req->r->pool, user, 1)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "user");
     mp_audit(req, "user.update", NULL, 0, "user", user->id, 1);

@@ -21,7 +21,10 @@ plan skip_all => 'htpasswd (apache2-utils) not installed' unless system('sh', '-
 
 my $dir = tempdir_shared();
 my $htpasswd = "$dir/htpasswd";
-my %PW = (alice => 'alice-secret-0123', bob => 'bob-secret-0123', 'bad name' => 'bad-secret-0123');
+my %PW = (alice => 'alice-secret-0123', bob => 'bob-secret-0123', 'bad name' => 'bad-secret-0123',
+          # another realm's "admin" (not the module's local admin) and an
+          # Apache user who becomes an admin there (PlanningApacheUserRole admin)
+          admin => 'other-realm-admin-0123', carol => 'carol-secret-0123');
 my $first = 1;
 for my $u (sort keys %PW) {
     system('sh', '-c', 'htpasswd "$@" 2>/dev/null', 'htpasswd', '-b', ($first ? '-c' : ()), '-B', $htpasswd, $u, $PW{$u}) == 0
@@ -124,6 +127,50 @@ for my $backend (backends()) {
         is(($me->{json} || {})->{user}{role}, 'viewer', 'the default PlanningApacheUserRole is viewer');
         status_is($srv->json('PUT', '/api/v1/users/me/settings', { theme => 'dark' }, basic(bob => $PW{bob})),
                   200, 'Apache-authenticated writes need no CSRF header (not a cookie session)');
+        security_headers_ok($srv, skip => $not_module);
+        $srv->stop;
+    };
+
+    # Issue 10 item 3: an Apache user never becomes a local account by name.
+    subtest "$backend: a local account's name from Apache is refused until an admin links it" => sub {
+        my $srv = start_server(backend => $backend, extra => extra('On', 'admin'));
+        $srv->expect_log(@BASIC_LOG);
+        my $admin_id = $srv->sql("SELECT id FROM users WHERE username = 'admin'") =~ s/\s+//gr;
+        is($srv->sql("SELECT source FROM users WHERE username = 'admin'"), "local\n", 'the local admin is local');
+        my $carol = $srv->request('GET', '/api/v1/auth/me', basic(carol => $PW{carol}));
+        status_is($carol, 200, 'carol (a new Apache user) gets in');
+        is((($carol->{json} || {})->{user} || {})->{source}, 'apache', '... as an apache account');
+        my $r = $srv->request('GET', '/api/v1/auth/me', basic(admin => $PW{admin}));
+        error_is($r, 403, 'FORBIDDEN', 'Apache user "admin" (another realm) => 403, not the local admin');
+        like((($r->{json} || {})->{error} || {})->{message} // '', qr/local account.*admin must\s+link/s,
+             '... with a message that says why and what to do');
+        unlike($r->{content}, qr/"role"\s*:\s*"admin"/, '... and nothing of the account');
+        error_is($srv->request('GET', '/api/v1/users', basic(admin => $PW{admin})), 403, 'FORBIDDEN',
+                 '... on an admin route too');
+        is($srv->sql("SELECT source, role FROM users WHERE username = 'admin'"), "local\tadmin\n",
+           'the local account is unchanged');
+        my $log = PlanningTest::slurp($srv->error_log);
+        like($log, qr/PLN01301: Apache authenticated "admin".*PATCH \/api\/v1\/users\/$admin_id \{"source":"apache"\}/,
+             'the error log says what an admin can do');
+        my $audit = $srv->request('GET', '/api/v1/audit?action=auth.apache&limit=200', basic(carol => $PW{carol}));
+        status_is($audit, 200, 'carol (admin) reads the audit log');
+        my @a = @{ ($audit->{json} || {})->{items} || [] };
+        ok((grep { $_->{outcome} eq 'failure' && ($_->{actor} // '') eq 'admin' && ($_->{target_id} // '') eq $admin_id } @a),
+           'the refusal is audited') or diag_res($audit);
+
+        # An admin links them explicitly; then the name maps to the account.
+        error_is($srv->json('PATCH', "/api/v1/users/$admin_id", { source => 'ldap' }, basic(carol => $PW{carol})),
+                 400, 'VALIDATION_ERROR', 'source "ldap" => 400');
+        my $link = $srv->json('PATCH', "/api/v1/users/$admin_id", { source => 'apache' }, basic(carol => $PW{carol}));
+        status_is($link, 200, 'an admin links the account (source apache)');
+        is((($link->{json} || {})->{source}), 'apache', '... and the reply says so');
+        my $me = $srv->request('GET', '/api/v1/auth/me', basic(admin => $PW{admin}));
+        status_is($me, 200, 'the linked name now gets in');
+        is((($me->{json} || {})->{user} || {})->{id}, $admin_id, '... as that account');
+        status_is($srv->json('PATCH', "/api/v1/users/$admin_id", { source => 'local' }, basic(carol => $PW{carol})),
+                  200, 'and unlinks it');
+        error_is($srv->request('GET', '/api/v1/auth/me', basic(admin => $PW{admin})), 403, 'FORBIDDEN',
+                 'unlinked: refused again');
         security_headers_ok($srv, skip => $not_module);
         $srv->stop;
     };

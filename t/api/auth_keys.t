@@ -118,11 +118,35 @@ for my $backend (backends()) {
         error_is($srv->json('POST', '/api/v1/projects', { name => 'delta', local_path => project_dir($R, 'delta') },
                             bearer($kar->{key})), 403, 'FORBIDDEN', "an admin's read key: POST /projects => 403");
 
-        # Keys cannot make keys or change passwords.
-        for my $k ([$kw, 'write key'], [$ka, 'admin key']) {
+        # Issue 10 item 2: a read key changes nothing, not even its user's
+        # settings or keys; keys are managed with a session or an admin key.
+        my $settings0 = $srv->request('GET', '/api/v1/users/me/settings', bearer($dev))->{content};
+        error_is($srv->json('PUT', '/api/v1/users/me/settings', { theme => 'dark' }, bearer($kr->{key})),
+                 403, 'FORBIDDEN', 'read key: PUT /users/me/settings => 403');
+        is($srv->request('GET', '/api/v1/users/me/settings', bearer($dev))->{content}, $settings0, '... unchanged');
+        error_is($srv->request('DELETE', "/api/v1/auth/keys/$kw->{id}", bearer($kr->{key})), 403, 'FORBIDDEN',
+                 "read key: DELETE its user's write key => 403");
+        status_is($srv->request('GET', '/api/v1/projects', bearer($kw->{key})), 200, '... and the write key still works');
+        error_is($srv->request('DELETE', "/api/v1/auth/keys/$kr->{id}", bearer($kr->{key})), 403, 'FORBIDDEN',
+                 'read key: DELETE itself => 403');
+        error_is($srv->json('POST', "/api/v1/prompts/1/render", { variables => {} }, bearer($kr->{key})), 403, 'FORBIDDEN',
+                 'read key: a POST that only reads (render) => 403 too: safe methods only');
+        error_is($srv->json('POST', '/api/v1/auth/logout-all', {}, bearer($kr->{key})), 403, 'FORBIDDEN',
+                 'read key: POST /auth/logout-all => 403');
+        status_is($srv->request('HEAD', '/api/v1/projects', bearer($kr->{key})), 200, 'read key: HEAD is safe');
+        for my $k ([$kr, 'read key'], [$kw, 'write key']) {
             error_is($srv->json('POST', '/api/v1/auth/keys', { name => 'child', scopes => ['read'] }, bearer($k->[0]{key})),
                      403, 'FORBIDDEN', "$k->[1] cannot create keys");
+            error_is($srv->request('GET', '/api/v1/auth/keys', bearer($k->[0]{key})), 403, 'FORBIDDEN',
+                     "$k->[1] cannot list keys");
         }
+        error_is($srv->request('DELETE', "/api/v1/auth/keys/$kr->{id}", bearer($kw->{key})), 403, 'FORBIDDEN',
+                 'write key: DELETE a key => 403');
+        my $child = $srv->json('POST', '/api/v1/auth/keys', { name => 'child', scopes => ['read'] }, bearer($ka->{key}));
+        status_is($child, 201, 'an admin-scoped key may create a key');
+        status_is($srv->request('GET', '/api/v1/auth/keys', bearer($ka->{key})), 200, '... list keys');
+        status_is($srv->request('DELETE', '/api/v1/auth/keys/' . (($child->{json} || {})->{id} // 0), bearer($ka->{key})),
+                  204, '... and revoke one');
         error_is($srv->json('PUT', '/api/v1/auth/password',
                             { current_password => 'pw-dev-0123456789', new_password => 'another-password-1' },
                             bearer($kw->{key})), 403, 'FORBIDDEN', 'a key cannot change the password');
@@ -172,9 +196,9 @@ for my $backend (backends()) {
         ok(!(grep { index($list->{content}, $_) >= 0 } @secrets), 'no secret anywhere in the listing');
         my $alist = $srv->request('GET', '/api/v1/auth/keys');
         is_deeply([ sort map { $_->{name} } @{ ($alist->{json} || {})->{items} || [] } ],
-                  [qw(admin-all admin-alpha admin-read)], "the admin's listing holds only the admin's keys");
-        is($srv->request('GET', '/api/v1/auth/keys', bearer($kr->{key}))->{status}, 200,
-           'a read key may list its owner\'s keys');
+                  [qw(admin-all admin-alpha admin-read child)], "the admin's listing holds only the admin's keys (and the one its admin key made)");
+        is($srv->request('GET', '/api/v1/auth/keys', bearer($kr->{key}))->{status}, 403,
+           'a read key may not list its owner\'s keys');
 
         # Refused keys: all the same 401.
         my $ref = $srv->request('GET', '/api/v1/auth/me', bearer('pl_999999_' . ('A' x 43)));

@@ -356,16 +356,39 @@ for my $backend (backends()) {
         status_is($out, 204, 'logout => 204');
         error_is(me($srv, $s4->{access_token}), 401, 'UNAUTHORIZED', 'its access token => 401 at once');
         error_is($refresh->($s4->{refresh_token}), 401, 'UNAUTHORIZED', 'its refresh token => 401');
-        error_is(me($srv, ($r3->{json} || {})->{access_token} // 'x'), 401, 'UNAUTHORIZED',
-                 "logout bumps the token version: the user's other access tokens => 401");
+        # Issue 10 item 9: logout ends that session only.
+        status_is(me($srv, ($r3->{json} || {})->{access_token} // 'x'), 200,
+                  "logout ends its session only: the user's other session goes on");
         # A second logout with the revoked token is refused: an old token must
-        # not be able to end the user's newer sessions (it would bump the
-        # token version again).
+        # not be able to end the user's newer sessions.
         my $out2 = $srv->json('POST', '/api/v1/auth/logout', { refresh_token => $s4->{refresh_token} },
                               { Authorization => undef });
         error_is($out2, 401, 'UNAUTHORIZED', 'a second logout with the revoked token => 401');
         error_is($refresh->($s4->{refresh_token}), 401, 'UNAUTHORIZED', 'the refresh token stays dead');
         status_is(me($srv, $srv->{token}), 200, "another user's token is unaffected");
+
+        # Issue 9 item 3: logout with a Bearer access token ends that token's session.
+        my $s8 = $login->();
+        my $s9 = $login->();
+        my $bo = $srv->request('POST', '/api/v1/auth/logout', { Authorization => "Bearer $s8->{access_token}" });
+        status_is($bo, 204, 'logout with only a Bearer access token => 204');
+        error_is(me($srv, $s8->{access_token}), 401, 'UNAUTHORIZED', 'that access token => 401 at once');
+        error_is($refresh->($s8->{refresh_token}), 401, 'UNAUTHORIZED', "and its session's refresh token => 401");
+        status_is(me($srv, $s9->{access_token}), 200, 'the other session goes on');
+        error_is($srv->request('POST', '/api/v1/auth/logout', { Authorization => "Bearer $s8->{access_token}" }),
+                 401, 'UNAUTHORIZED', 'a second Bearer logout with the ended token => 401');
+        error_is($srv->request('POST', '/api/v1/auth/logout', { Authorization => undef }), 401, 'UNAUTHORIZED',
+                 'logout with no credential at all => 401');
+        # Ending every session is its own call.
+        my $s10 = $login->();
+        error_is($srv->request('POST', '/api/v1/auth/logout-all', { Authorization => undef }), 401, 'UNAUTHORIZED',
+                 'logout-all without credentials => 401');
+        status_is($srv->request('POST', '/api/v1/auth/logout-all', { Authorization => "Bearer $s10->{access_token}" }),
+                  204, 'POST /auth/logout-all => 204');
+        error_is(me($srv, $s9->{access_token}), 401, 'UNAUTHORIZED', "logout-all: another session's access token => 401");
+        error_is($refresh->($s9->{refresh_token}), 401, 'UNAUTHORIZED', "logout-all: another session's refresh token => 401");
+        error_is(me($srv, $s10->{access_token}), 401, 'UNAUTHORIZED', "logout-all: the caller's own token => 401");
+        status_is(me($srv, $srv->{token}), 200, "logout-all: another user's token is unaffected");
 
         # Password change.
         my $s5 = $login->();
@@ -459,15 +482,44 @@ for my $backend (backends()) {
         # Refresh through the cookie.
         # Refresh through the cookie, as a browser's fetch() sends it: POST
         # with no body, which is Content-Length: 0 (HTTP::Tiny does the same).
+        # Issue 10 item 9: the cookie refreshes and logs out only with the
+        # CSRF header (a page on a sibling subdomain cannot end the session).
+        my $fjar = "pl_refresh=$f->{value}; pl_csrf=$x->{value}";
+        for my $case ([[], 'no X-CSRF-Token'], [['X-CSRF-Token' => 'x' . substr($x->{value} // '', 1)], 'a wrong X-CSRF-Token'],
+                      [['Content-Type' => 'text/plain'], 'a text/plain form post']) {
+            for my $what (qw(refresh logout)) {
+                error_is($srv->raw_request(method => 'POST', path => "/api/v1/auth/$what",
+                                           headers => [Authorization => '', Cookie => $fjar, @{ $case->[0] }]),
+                         403, 'CSRF_FAILED', "cookie $what with $case->[1] => 403 CSRF_FAILED");
+            }
+        }
+        error_is($srv->raw_request(method => 'POST', path => '/api/v1/auth/logout',
+                                   headers => [Authorization => '', Cookie => "pl_access=$a->{value}; pl_csrf=$x->{value}"]),
+                 403, 'CSRF_FAILED', 'cookie logout with only the access cookie, no header => 403');
+        status_is($me = $srv->request('GET', '/api/v1/auth/me', { Authorization => undef, Cookie => $jar }), 200,
+                  'the refused requests ended nothing');
         my $rf = $srv->raw_request(method => 'POST', path => '/api/v1/auth/refresh',
-                                   headers => [Authorization => '', Cookie => "pl_refresh=$f->{value}"]);
-        status_is($rf, 200, 'refresh with only the pl_refresh cookie, no body => 200');
+                                   headers => [Authorization => '', Cookie => $fjar, 'X-CSRF-Token' => $x->{value}]);
+        status_is($rf, 200, 'refresh with the pl_refresh cookie and the CSRF header, no body => 200');
         my $c2 = cookies_of($rf);
         ok($c2->{pl_refresh} && $c2->{pl_refresh}{value} ne $f->{value}, 'refresh sets a new pl_refresh cookie');
+        my $x2 = ($c2->{pl_csrf} || {})->{value} // '';
         my $rf0 = $srv->raw_request(method => 'POST', path => '/api/v1/auth/refresh', body => '',
-                                    headers => [Authorization => '',
-                                                Cookie => 'pl_refresh=' . (($c2->{pl_refresh} || {})->{value} // '')]);
-        status_is($rf0, 200, 'refresh with the pl_refresh cookie and Content-Length: 0 => 200');
+                                    headers => [Authorization => '', 'X-CSRF-Token' => $x2,
+                                                Cookie => 'pl_refresh=' . (($c2->{pl_refresh} || {})->{value} // '')
+                                                          . "; pl_csrf=$x2"]);
+        status_is($rf0, 200, 'refresh with the pl_refresh cookie, the header and Content-Length: 0 => 200');
+        my $c3 = cookies_of($rf0);
+        my ($f3, $x3, $a3) = map { (($c3->{$_} || {})->{value}) // '' } qw(pl_refresh pl_csrf pl_access);
+        my $other = $srv->login('cleo', 'pw-cleo-0123456789');
+        my $lo = $srv->raw_request(method => 'POST', path => '/api/v1/auth/logout',
+                                   headers => [Authorization => '', 'X-CSRF-Token' => $x3,
+                                               Cookie => "pl_refresh=$f3; pl_csrf=$x3; pl_access=$a3"]);
+        status_is($lo, 204, 'cookie logout with the CSRF header => 204');
+        error_is($srv->request('GET', '/api/v1/auth/me', { Authorization => undef, Cookie => "pl_access=$a3" }), 401,
+                 'UNAUTHORIZED', "the session's access cookie => 401");
+        error_is(me($srv, $cleo), 401, 'UNAUTHORIZED', "the same session's token from the login reply => 401");
+        status_is(me($srv, $other), 200, "cleo's other session goes on");
         security_headers_ok($srv);
         $srv->stop;
     };

@@ -99,7 +99,10 @@ for my $backend (backends()) {
         ok((grep { $_->{permission} eq 'public' } @routes) >= 3, 'some routes are public');
         ok(!(grep { $_->{project_scoped} && $_->{path} !~ /\{id\}/ } @routes), 'project-scoped routes have {id}');
         # Routes every test run sends with its own fixed expectation.
-        @routes = sort { $METHOD_ORDER{ $a->{method} } <=> $METHOD_ORDER{ $b->{method} }
+        # (POST /auth/logout-all last: it ends every session of the caller)
+        my $ends_all = sub { $_[0]{path} =~ m{/logout-all$} ? 1 : 0 };
+        @routes = sort { $ends_all->($a) <=> $ends_all->($b)
+                         || $METHOD_ORDER{ $a->{method} } <=> $METHOD_ORDER{ $b->{method} }
                          || ($a->{method} eq 'DELETE' ? length($b->{path}) <=> length($a->{path}) : 0)
                          || $a->{path} cmp $b->{path} } @routes;
 
@@ -254,6 +257,9 @@ for my $backend (backends()) {
         # The public routes answer alike whoever asks.
         $run->('owner', $A);
         $run->('admin', $A2);
+        # Each caller's POST /auth/logout-all ended its sessions: sign in again.
+        ($out, $mv, $owner) = map { $srv->login($_, "pw-$_-0123456789") } qw(outsider member owner);
+        $srv->{token} = $srv->login($PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD);
 
         my @callers = qw(none outsider member owner admin);
         my $table = join "\n", sprintf('%-48s %s', 'route', join ' ', map { sprintf '%-9s', $_ } @callers),
@@ -295,6 +301,91 @@ for my $backend (backends()) {
         }
         error_is($srv->request('GET', "/api/v1/projects/$A->{id}?user_id=1&as=admin&role=admin", bearer($out)),
                  404, 'NOT_FOUND', 'query parameters do not widen access');
+
+        # Field rules (issue 10 item 1), generated from the routes' "fields":
+        # a developer member changes what its role allows, but a field that
+        # needs more (status, local_path: archiving is the project admin's)
+        # only with that role, by PUT and PATCH alike.
+        my ($dm_id, $dm) = $srv->add_user('devmember', 'developer');
+        my $F = $mk->('fields');
+        status_is($srv->json('PUT', "/api/v1/projects/$F->{id}/members/$dm_id", { role => 'developer' }), 200,
+                  'devmember becomes a developer member of F');
+        # (the probe's request, whatever the route table says)
+        error_is($srv->json('PATCH', "/api/v1/projects/$F->{id}", { status => 'archived' }, bearer($dm)), 403, 'FORBIDDEN',
+                 'a developer member cannot archive by PATCH {"status":"archived"}');
+        is(($srv->request('GET', "/api/v1/projects/$F->{id}")->{json} || {})->{status}, 'active', '... F is still active');
+        my @ruled = grep { ref $_->{fields} eq 'HASH' } @routes;
+        is_deeply([ sort map { "$_->{method} $_->{path}" } @ruled ],
+                  [ 'PATCH /api/v1/projects/{id}', 'PUT /api/v1/projects/{id}' ], 'routes lists the field rules of PUT and PATCH');
+        my %changed = (status => 'archived', local_path => project_dir($R, 'fields-moved'));
+        for my $route (@ruled) {
+            for my $field (sort keys %{ $route->{fields} }) {
+                my $k = "$route->{method} $route->{path} {$field}";
+                my $path = "/api/v1/projects/$F->{id}";
+                my $cur = $srv->request('GET', $path);
+                my $c = $cur->{json} || {};
+                my %base = $route->{method} eq 'PUT'
+                    ? (name => $c->{name}, local_path => $c->{local_path}, description => $c->{description}) : ();
+                ok(exists $changed{$field}, "$k: the test knows a new value for $field") or next;
+                my $r = $srv->json($route->{method}, $path, { %base, $field => $changed{$field} }, bearer($dm));
+                error_is($r, 403, 'FORBIDDEN', "$k as a developer member => 403 (needs $route->{fields}{$field})");
+                is(((($r->{json} || {})->{error} || {})->{details} || {})->{field}, $field, "$k: the error names the field");
+                is($srv->request('GET', $path)->{content}, $cur->{content}, "$k: nothing changed");
+                status_is($srv->json($route->{method}, $path, { %base, $field => $c->{$field} }, bearer($dm)), 200,
+                          "$k unchanged, as a developer member => 200");
+                status_is($srv->json($route->{method}, $path, { %base, $field => $changed{$field} }, bearer($owner)), 200,
+                          "$k as the owner (the project's admin) => 200");
+                status_is($srv->json('PATCH', $path, { $field => $c->{$field} }, bearer($owner)), 200, "$k: put back");
+            }
+        }
+        status_is($srv->json('PATCH', "/api/v1/projects/$F->{id}", { description => 'by a developer' }, bearer($dm)), 200,
+                  'a developer member still PATCHes the description');
+        security_headers_ok($srv);
+        $srv->stop;
+    };
+
+    # Issue 10 item 8: no account or project enumeration.
+    subtest "$backend: no enumeration through members or project names" => sub {
+        my $R = make_roots();
+        my $srv = start_server(backend => $backend, roots => [$R->{root}], extra => $EXTRA);
+        my ($own_id, $own) = $srv->add_user('owner', 'developer');
+        my ($str_id, $str) = $srv->add_user('stranger', 'developer');
+        my ($kn_id) = $srv->add_user('known', 'developer');
+        my $mkp = sub {
+            my ($name, $tok) = @_;
+            $srv->json('POST', '/api/v1/projects', { name => $name, local_path => project_dir($R, "$name-" . int(rand 1e9)) },
+                       bearer($tok));
+        };
+        my $P = $mkp->('mine', $own)->{json} || {};
+        my $Q = $mkp->('shared', $str)->{json} || {};
+        my $put = sub { $srv->json('PUT', "/api/v1/projects/$P->{id}/members/$_[0]", { role => 'viewer' }, bearer($own)) };
+        my $missing = $put->(999999);
+        error_is($missing, 404, 'NOT_FOUND', 'PUT members/<no such account> => 404');
+        my $unknown = $put->($str_id);
+        error_is($unknown, 404, 'NOT_FOUND', "PUT members/<an account the owner cannot see> => 404");
+        is(body_sans_id($unknown), body_sans_id($missing), '... the same body as for no account');
+        unlike($unknown->{content}, qr/stranger/, '... and no user name');
+        is($srv->request('GET', "/api/v1/projects/$P->{id}/members", bearer($own))->{json}{total}, 0, '... nor a member added');
+        my $byname = $put->('stranger');
+        status_is($byname, 200, 'by the name the owner knows => 200');
+        is(($byname->{json} || {})->{user_id}, $str_id, '... that account');
+        error_is($put->('nobody-here'), 404, 'NOT_FOUND', 'an unknown name => 404');
+        status_is($put->($str_id), 200, 'a member of the owner\'s project is visible by id now');
+        # (a project shows its owner's id, never the name: still unknown by id)
+        error_is($srv->json('PUT', "/api/v1/projects/$Q->{id}/members/$own_id", { role => 'developer' }, bearer($str)),
+                 404, 'NOT_FOUND', "stranger cannot add by id the owner of a project it is in");
+        status_is($srv->json('PUT', "/api/v1/projects/$Q->{id}/members/owner", { role => 'developer' }, bearer($str)),
+                  200, '... but can by name');
+        my $adm = $srv->json('PUT', "/api/v1/projects/$P->{id}/members/$kn_id", { role => 'viewer' });
+        status_is($adm, 200, 'an admin adds any account by id');
+        is(($adm->{json} || {})->{username}, 'known', '... and sees its name');
+
+        # Names are unique per owner: another user's private name is free.
+        my ($sec_id, $sec) = $srv->add_user('secretive', 'developer');
+        status_is($mkp->('secret-plan', $sec), 201, 'secretive creates "secret-plan"');
+        my $dup = $mkp->('secret-plan', $own);
+        status_is($dup, 201, 'another user creates "secret-plan" too: no 409 reveals the first');
+        error_is($mkp->('secret-plan', $own), 409, 'CONFLICT', "the same owner's duplicate => 409");
         security_headers_ok($srv);
         $srv->stop;
     };

@@ -58,6 +58,37 @@ sub served_by {
     return \%pid;
 }
 
+# concurrently(CLIENTS, EACH, CODE): CLIENTS forked clients each call
+# CODE(client, i) EACH times; returns [status, error code, Retry-After] of
+# every reply.
+sub concurrently {
+    my ($clients, $each, $code) = @_;
+    my @pipes;
+    for my $c (1 .. $clients) {
+        pipe(my $r, my $w) or die "pipe: $!";
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            close $r;
+            for my $i (1 .. $each) {
+                my $res = $code->($c, $i);
+                my $e = ref $res->{json} eq 'HASH' && ref $res->{json}{error} eq 'HASH' ? $res->{json}{error}{code} : '-';
+                print $w join(' ', $res->{status}, $e // '-', join(',', header_list($res, 'Retry-After')) || '-'), "\n";
+            }
+            close $w;
+            POSIX::_exit(0);
+        }
+        close $w;
+        push @pipes, [$pid, $r];
+    }
+    my @out;
+    for (@pipes) {
+        my ($pid, $r) = @$_;
+        push @out, map { [split ' '] } <$r>;
+        waitpid $pid, 0;
+    }
+    return @out;
+}
+
 for my $backend (backends()) {
     subtest "$backend: login limit" => sub {
         # No harness login (it would count): the account comes from setup,
@@ -132,6 +163,63 @@ for my $backend (backends()) {
 
         security_headers_ok($srv);
         $srv->stop;
+    };
+
+    # Issue 10 item 5: a guess of current_password is a login attempt.
+    subtest "$backend: password change counts against the login limit" => sub {
+        my $srv = start_server(backend => $backend, admin => 0, extra => 'PlanningLoginRateLimit 5');
+        my $setup = $srv->json('POST', '/api/v1/auth/setup', { username => 'boss', password => 'boss-password-0123' });
+        status_is($setup, 201, 'setup makes the account boss');
+        my $boss = ($setup->{json} || {})->{access_token};
+        fresh_window(40);
+        # 20 wrong guesses with one stolen access token, 4 concurrent clients.
+        my @statuses = concurrently(4, 5, sub {
+            my ($c, $i) = @_;
+            $srv->raw_request(method => 'PUT', path => '/api/v1/auth/password',
+                              headers => ['Content-Type' => 'application/json', Authorization => "Bearer $boss"],
+                              body => $J->encode({ current_password => "guess-$c-$i-0123456",
+                                                   new_password => 'a-new-password-0123' }));
+        });
+        is(scalar @statuses, 20, '20 guesses made');
+        is(scalar(grep { $_->[0] == 400 } @statuses), 5, 'exactly 5 were judged (400 wrong current_password)')
+            or diag(join ' ', map { $_->[0] } @statuses);
+        is(scalar(grep { $_->[0] == 429 } @statuses), 15, 'the other 15 got 429') or diag(join ' ', map { $_->[0] } @statuses);
+        my $r = $srv->raw_request(method => 'PUT', path => '/api/v1/auth/password',
+                                  headers => ['Content-Type' => 'application/json', Authorization => "Bearer $boss"],
+                                  body => $J->encode({ current_password => 'boss-password-0123',
+                                                       new_password => 'a-new-password-0123' }));
+        limited_ok($r, 5, 'the right current_password within the window => 429 too');
+        limited_ok(login_raw($srv, 'boss', 'boss-password-0123', from => '127.0.0.2'), 5,
+                   'and the same account counter holds logins (from another address)');
+        status_is($srv->request('GET', '/api/v1/auth/me', { Authorization => "Bearer $boss" }), 200,
+                  'the session itself goes on');
+        security_headers_ok($srv);
+        $srv->stop;
+    };
+
+    subtest "$backend: Argon2 runs at once are capped per process" => sub {
+        my $srv = start_server(backend => $backend, extra => "PlanningLoginRateLimit 0\nPlanningPasswordHashes 1 0");
+        my @res = concurrently(4, 4, sub {
+            login_raw($srv, $PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD);
+        });
+        my @st = map { $_->[0] } @res;
+        is(scalar(grep { $_ != 200 && $_ != 503 } @st), 0, 'every login got 200 or 503') or diag("@st");
+        my @busy = grep { $_->[0] == 503 } @res;
+        cmp_ok(scalar @busy, '>=', 1, 'with one run at a time and no wait, some concurrent logins got 503') or diag("@st");
+        cmp_ok(scalar(grep { $_ == 200 } @st), '>=', 1, '... and the others signed in');
+        ok(!(grep { $_->[1] ne 'SERVER_BUSY' || $_->[2] !~ /^\d+$/ } @busy), 'each 503 is SERVER_BUSY with Retry-After')
+            or diag(join "\n", map { "@$_" } @busy);
+        status_is(login_raw($srv, $PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD), 200,
+                  'alone, a login goes through');
+        $srv->expect_log(qr/PLN01311/);
+        security_headers_ok($srv);
+        $srv->stop;
+        for my $bad ('0', 'many', '2 -1', '2 70000') {
+            my ($rc, $out) = config_test(extra => "PlanningPasswordHashes $bad");
+            ok($rc != 0 && $out =~ /PlanningPasswordHashes/, "PlanningPasswordHashes $bad is refused at start") or diag($out);
+        }
+        my ($rc, $out) = config_test(extra => 'PlanningPasswordHashes 8 500');
+        is($rc, 0, 'PlanningPasswordHashes 8 500 is accepted') or diag($out);
     };
 
     subtest "$backend: API limit per caller" => sub {

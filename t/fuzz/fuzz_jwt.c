@@ -21,7 +21,7 @@
 #define FUZZ_NOW 1700000000
 
 static const pl_jwt_claims_t expect = { "mod_planning", "planning.example", "access",
-                                        0, 0, 0, 0, NULL };
+                                        0, 0, 0, 0, NULL, 0 };
 
 /* Written apart from the library's, so the two cannot share a mistake. */
 static const char *b64url(apr_pool_t *p, const void *in, size_t len)

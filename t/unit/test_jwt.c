@@ -30,7 +30,7 @@
 #define GOOD     "{" CLAIMS "," EXP "}"
 
 static const pl_jwt_claims_t expect = { "mod_planning", "planning.example", "access",
-                                        0, 0, 0, 0, NULL };
+                                        0, 0, 0, 0, NULL, 0 };
 
 enum sig { HS256, HS512, NOSIG };
 
@@ -126,6 +126,8 @@ static const struct tcase cases[] = {
     { "no iss", HDR, "{" AUD "," TYP "," IDS "," EXP "}", HS256, "wrong iss" },
     { "refresh typ", HDR, "{" ISS "," AUD ",\"typ\":\"refresh\"," IDS "," EXP "}", HS256, "wrong typ" },
     { "no typ", HDR, "{" ISS "," AUD "," IDS "," EXP "}", HS256, "wrong typ" },
+    { "sid string", HDR, "{" CLAIMS ",\"sid\":\"4\"," EXP "}", HS256, "bad sid" },
+    { "sid zero", HDR, "{" CLAIMS ",\"sid\":0," EXP "}", HS256, "bad sid" },
     { "header typ", "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", GOOD, HS256, "header typ not JWT" },
     { "header typ number", "{\"alg\":\"HS256\",\"typ\":1}", GOOD, HS256, "header typ not JWT" },
     { "crit", "{\"alg\":\"HS256\",\"crit\":[\"exp\"]}", GOOD, HS256, "crit header" },
@@ -164,7 +166,7 @@ static void round_trip(void **state)
 {
     apr_pool_t *p = *state;
     pl_jwt_claims_t in = { "mod_planning", "planning.example", "access", 42, 5,
-                           NOW - 10, NOW + 900, NULL }, out;
+                           NOW - 10, NOW + 900, NULL, 7 }, out;
     const char *tok, *tok2, *why;
 
     assert_int_equal(pl_jwt_sign(p, (const unsigned char *)KEY, KEYLEN, &in, &tok), APR_SUCCESS);
@@ -179,6 +181,7 @@ static void round_trip(void **state)
     assert_int_equal(out.ver, 5);
     assert_int_equal(out.iat, NOW - 10);
     assert_int_equal(out.exp, NOW + 900);
+    assert_int_equal(out.sid, 7);
     assert_non_null(out.jti);
     assert_int_equal(strlen(out.jti), 32);
 
@@ -199,7 +202,8 @@ static void round_trip(void **state)
 static void sign_refuses(void **state)
 {
     apr_pool_t *p = *state;
-    pl_jwt_claims_t in = { "mod_planning", "planning.example", "access", 42, 5, NOW, NOW + 900, NULL };
+    pl_jwt_claims_t in = { "mod_planning", "planning.example", "access", 42, 5, NOW, NOW + 900, NULL,
+                           0 };
     const char *tok = "x", *why;
 
     assert_int_equal(pl_jwt_sign(p, (const unsigned char *)KEY, KEYLEN - 1, &in, &tok), PL_EINVAL);
