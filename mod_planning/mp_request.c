@@ -343,6 +343,20 @@ int mp_request_read_json(mp_req_t *req)
     return 1;
 }
 
+int mp_request_has_body(mp_req_t *req)
+{
+    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
+
+    return (clen && strcmp(clen, "0")) || apr_table_get(req->r->headers_in, "Transfer-Encoding");
+}
+
+int mp_request_empty_body(mp_req_t *req)
+{
+    req->body = pl_json_object_new(req->r->pool);
+    req->body_text = "{}";
+    return 1;
+}
+
 void mp_reply_page(pl_jsonw_t *w, apr_pool_t *p, const char *path, const char *filters,
                    int limit, int offset, apr_int64_t total)
 {

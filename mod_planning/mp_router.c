@@ -14,6 +14,7 @@
 #define O MP_OLLAMA_BASE "/api"
 #define DB       MP_ROUTE_DB
 #define BODY_DB  (MP_ROUTE_BODY | MP_ROUTE_DB)
+#define OPT_BODY_DB (BODY_DB | MP_ROUTE_BODY_OPTIONAL)
 #define PROJ     (MP_ROUTE_DB | MP_ROUTE_PROJECT)
 #define ANY_KEY  MP_ROUTE_ANY_KEY
 
@@ -59,7 +60,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/jobs/{job}/events", api_jobs_events,      MP_PERM_READ,   DB },
 
     { M_GET,    P "/threads",           api_threads_list,     MP_PERM_READ,   DB },
-    { M_POST,   P "/threads",           api_threads_create,   MP_PERM_WRITE,  BODY_DB },
+    { M_POST,   P "/threads",           api_threads_create,   MP_PERM_WRITE,  OPT_BODY_DB },
     { M_GET,    P "/threads/{thread}",  api_threads_get,      MP_PERM_READ,   DB },
     { M_PATCH,  P "/threads/{thread}",  api_threads_patch,    MP_PERM_WRITE,  BODY_DB },
     { M_DELETE, P "/threads/{thread}",  api_threads_delete,   MP_PERM_WRITE,  DB },
@@ -72,7 +73,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/threads/{thread}/export",   api_threads_export, MP_PERM_READ,  DB },
     { M_PUT,    P "/threads/{thread}/leaf",     api_threads_leaf,   MP_PERM_WRITE, BODY_DB },
     { M_POST,   P "/threads/{thread}/messages/{message}/regenerate", api_messages_regenerate,
-                MP_PERM_WRITE, BODY_DB },
+                MP_PERM_WRITE, OPT_BODY_DB },
     { M_POST,   P "/threads/{thread}/messages/{message}/edit", api_messages_edit, MP_PERM_WRITE,
                 BODY_DB },
     { M_DELETE, P "/threads/{thread}/messages/{message}", api_messages_delete, MP_PERM_WRITE, DB },
@@ -86,7 +87,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/prompts/{prompt}/versions/{version}", api_prompt_versions_get, MP_PERM_READ, DB },
     { M_POST,   P "/prompts/{prompt}/versions/{version}/restore", api_prompt_versions_restore,
                 MP_PERM_WRITE, DB },
-    { M_POST,   P "/prompts/{prompt}/render", api_prompts_render, MP_PERM_READ,  BODY_DB },
+    { M_POST,   P "/prompts/{prompt}/render", api_prompts_render, MP_PERM_READ,  OPT_BODY_DB },
     { M_POST,   P "/prompts/{prompt}/test",   api_prompts_test,   MP_PERM_WRITE, BODY_DB },
 
     { M_GET,    P "/projects",          api_projects_list,    MP_PERM_READ,   DB | ANY_KEY },
@@ -236,7 +237,9 @@ int mp_router_handle(request_rec *r)
         return OK;
     if (route->permission != MP_PERM_PUBLIC && !authorize(req, route))
         return OK;
-    if ((route->needs & MP_ROUTE_BODY) && !mp_request_read_json(req))
+    if ((route->needs & MP_ROUTE_BODY)
+        && !((route->needs & MP_ROUTE_BODY_OPTIONAL) && !mp_request_has_body(req)
+             ? mp_request_empty_body(req) : mp_request_read_json(req)))
         return OK;
     return route->handler(req);
 }
@@ -257,6 +260,7 @@ int mp_router_list(mp_req_t *req)
         pl_jsonw_str(w, "permission", PERM_NAMES[ROUTES[i].permission]);
         pl_jsonw_bool(w, "project_scoped", (ROUTES[i].needs & MP_ROUTE_PROJECT) != 0);
         pl_jsonw_bool(w, "body", (ROUTES[i].needs & MP_ROUTE_BODY) != 0);
+        pl_jsonw_bool(w, "body_optional", (ROUTES[i].needs & MP_ROUTE_BODY_OPTIONAL) != 0);
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);

@@ -12,6 +12,8 @@ typedef int mp_handler_fn(mp_req_t *req);
 #define MP_ROUTE_PROJECT 0x4  /* {id} is a project: the permission applies to the
                                  caller's role in it, and an invisible one is 404 */
 #define MP_ROUTE_ANY_KEY 0x8  /* open to API keys limited to one project */
+#define MP_ROUTE_BODY_OPTIONAL 0x10  /* with MP_ROUTE_BODY: every field is optional, so a
+                                        request without a body reads as {} */
 
 typedef struct {
     int method;               /* M_GET, M_POST ... */

@@ -108,12 +108,28 @@ int api_threads_assign(mp_req_t *req)
     return reply_thread(req, HTTP_OK, t);
 }
 
+/* Then what the user's settings have and neither the request nor the
+ * project gave. */
+static int fill_settings(mp_req_t *req, pl_thread_t *t)
+{
+    pl_settings_t *s;
+    apr_status_t rv;
+
+    if ((rv = pl_settings_load(req->db, req->r->pool, req->caller.user->id, &s)) == APR_SUCCESS)
+        rv = pl_chat_defaults_fill_settings(s, t, req->r->pool);
+    if (rv != APR_SUCCESS) {
+        mp_reply_status(req, rv, "settings");
+        return 0;
+    }
+    return 1;
+}
+
 int api_threads_create(mp_req_t *req)
 {
     pl_thread_t *t = apr_pcalloc(req->r->pool, sizeof(*t));
     apr_status_t rv;
 
-    if (!apply(req, t, 1) || !fill_defaults(req, t))
+    if (!apply(req, t, 1) || !fill_defaults(req, t) || !fill_settings(req, t))
         return OK;
     t->user_id = req->caller.user->id;
     if ((rv = pl_threads_insert(req->db, req->r->pool, t)) != APR_SUCCESS)
