@@ -50,7 +50,7 @@ int mp_chat_take_slot(mp_req_t *req)
     s->user_key = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
     if (apr_atomic_inc32(&streams_here) >= (apr_uint32_t)req->conf->max_streams) {
         apr_atomic_dec32(&streams_here);
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
                        "this server is answering as many chats as it may; retry shortly", NULL);
         return 0;
     }
@@ -58,7 +58,7 @@ int mp_chat_take_slot(mp_req_t *req)
     if (ok && mine > req->conf->user_streams) {
         apr_atomic_dec32(&streams_here);
         mp_shared_add(req->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
                        "you have as many chats running as you may; retry when one ends", NULL);
         return 0;
     }
@@ -364,7 +364,8 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     }
     if (rv == PL_EUPSTREAM) {
         t->error_code = resp.timed_out ? PL_ERR_UPSTREAM_TIMEOUT
-                      : resp.connected && t->status ? PL_ERR_UPSTREAM_CLOSED : PL_ERR_UPSTREAM_UNREACHABLE;
+                      : resp.connected && t->status ? PL_ERR_UPSTREAM_CLOSED
+                      : PL_ERR_UPSTREAM_UNREACHABLE;
         t->error_message = resp.error;
         if (!t->status)   /* no answer at all */
             mp_chat_server_failed(t->req, s, resp.error);

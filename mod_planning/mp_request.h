@@ -6,6 +6,7 @@
 
 #include "mp_auth.h"
 #include "mp_config.h"
+#include "core/pl_errors.h"
 #include "db/pl_db.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"

@@ -152,17 +152,17 @@ static int no_route(mp_req_t *req)
     const char *allow = allowed_methods(r->pool, r->uri);
 
     if (!allow)
-        return mp_reply_error(req, HTTP_NOT_FOUND, "NOT_FOUND", "no such API resource", NULL);
+        return mp_reply_error(req, HTTP_NOT_FOUND, PL_ERR_NOT_FOUND, "no such API resource", NULL);
     apr_table_setn(r->headers_out, "Allow", allow);
     if (r->method_number == M_OPTIONS)
         return mp_reply_empty(req, HTTP_NO_CONTENT);
-    return mp_reply_error(req, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
+    return mp_reply_error(req, HTTP_METHOD_NOT_ALLOWED, PL_ERR_METHOD_NOT_ALLOWED,
                           apr_psprintf(r->pool, "%s is not allowed here", r->method), NULL);
 }
 
 static int forbidden(mp_req_t *req, const char *why)
 {
-    mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN", why, NULL);
+    mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN, why, NULL);
     return 0;
 }
 
@@ -199,7 +199,7 @@ static int authorize(mp_req_t *req, const mp_route_t *route)
         return 0;
     if (!req->caller.user) {
         apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
-        mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+        mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED,
                        "sign in, or send an API key as Authorization: Bearer", NULL);
         return 0;
     }

@@ -318,7 +318,8 @@ apr_status_t pl_pull_run(apr_pool_t *p, const pl_job_worker_t *w, const pl_job_t
                     msg ? msg : apr_psprintf(p, "the server answered %ld", run.status));
     }
     if (run.garbled)
-        return fail(p, w, job, PL_ERR_UPSTREAM_ERROR, "the model server sent something that is not NDJSON");
+        return fail(p, w, job, PL_ERR_UPSTREAM_ERROR,
+                    "the model server sent something that is not NDJSON");
     if (rv == PL_EUPSTREAM)
         return fail(p, w, job, resp.timed_out ? PL_ERR_UPSTREAM_TIMEOUT
                                : resp.connected && run.status ? PL_ERR_UPSTREAM_CLOSED

@@ -51,7 +51,7 @@ int api_members_put(mp_req_t *req)
         || !mp_request_param_id(req, "user", "user", &user_id))
         return OK;
     if ((role = pl_role_parse(pl_json_get_str(req->body, "role"))) == PL_ROLE_NONE)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "role must be \"viewer\", \"developer\" or \"admin\"", "role");
     if ((rv = pl_store_user_get(req->db, req->r->pool, user_id, &user)) != APR_SUCCESS
         || (rv = pl_members_set(req->db, req->r->pool, id, user_id, role)) != APR_SUCCESS)

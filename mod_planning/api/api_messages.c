@@ -122,7 +122,7 @@ int api_messages_list(mp_req_t *req)
         return reply_branch(req, t);
     if (!strcmp(view, "tree"))
         return reply_tree(req, t);
-    return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                           "view must be \"branch\" or \"tree\"", "view");
 }
 
@@ -164,7 +164,7 @@ static int turn_options(mp_req_t *req, const pl_thread_t *t, const char *fallbac
     *stream = 1;
     if (pl_json_type_of(req->body, "stream") != PL_JSON_ABSENT) {
         if (pl_json_type_of(req->body, "stream") != PL_JSON_BOOL) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "stream must be true or false",
+            mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, "stream must be true or false",
                            "stream");
             return 0;
         }
@@ -172,18 +172,18 @@ static int turn_options(mp_req_t *req, const pl_thread_t *t, const char *fallbac
     }
     if (pl_json_type_of(req->body, "model") != PL_JSON_ABSENT
         && pl_json_type_of(req->body, "model") != PL_JSON_STRING) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "model must be a string", "model");
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, "model must be a string", "model");
         return 0;
     }
     if (!(*model = pl_json_get_str(req->body, "model")))
         *model = t->model ? t->model : fallback;
     if (!*model && !(*model = settings_of(req)->model)) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        "no model: give one here, on the thread or in your settings", "model");
         return 0;
     }
     if (!**model || strlen(*model) > 255) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        "model must be a name of 1 to 255 bytes", "model");
         return 0;
     }
@@ -196,7 +196,7 @@ static int read_content(mp_req_t *req, const char **content)
     *content = pl_json_get_str(req->body, "content");
     if (*content && **content && pl_text_utf8_chars(*content) <= CONTENT_MAX_CHARS)
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                    "content must be a string of 1 to 100000 characters", "content");
     return 0;
 }
@@ -477,7 +477,7 @@ int api_messages_post(mp_req_t *req)
     if (pl_json_type_of(req->body, "parent_id") != PL_JSON_ABSENT) {
         if (!pl_json_get_int(req->body, "parent_id", &parent_id) || parent_id < 0
             || (parent_id && pl_messages_get(req->db, p, t->id, parent_id, &parent) != APR_SUCCESS))
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "parent_id must be a message id of this thread", "parent_id");
     }
     return answer(req, t, new_question(p, t, parent_id, content), model, stream);
@@ -499,7 +499,7 @@ int api_messages_regenerate(mp_req_t *req)
     if (strcmp(old->role, "assistant")
         || pl_messages_get(req->db, req->r->pool, t->id, old->parent_id, &question) != APR_SUCCESS
         || strcmp(question->role, "user"))
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "only a reply to a user's message can be regenerated", NULL);
     if (!turn_options(req, t, old->model, &stream, &model))
         return OK;
@@ -520,7 +520,7 @@ int api_messages_edit(mp_req_t *req)
         || !load_message(req, t, &old))
         return OK;
     if (strcmp(old->role, "user"))
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "only a user's message can be edited", NULL);
     if (!read_content(req, &content) || !turn_options(req, t, NULL, &stream, &model))
         return OK;
@@ -544,7 +544,7 @@ int api_threads_leaf(mp_req_t *req)
     if ((rv = pl_msgtree_load(req->db, req->r->pool, t->id, &tree)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "message");
     if (!pl_json_get_int(req->body, "message_id", &id) || !pl_msgtree_has(tree, id))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "message_id must be a message id of this thread", "message_id");
     t->leaf_id = pl_msgtree_descend(tree, id);
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
@@ -600,7 +600,7 @@ int api_threads_stop(mp_req_t *req)
     if (!api_threads_load(req, &t))
         return OK;
     if (!mp_chat_stop_request(req, mp_chat_stop_key(req->r->pool, t->id)))
-        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "UNAVAILABLE",
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_UNAVAILABLE,
                               "the stop could not be passed on; retry", NULL);
     return mp_reply_empty(req, HTTP_ACCEPTED);
 }

@@ -172,14 +172,14 @@ int api_stream_follow(mp_req_t *req)
         return mp_reply_status(req, rv, "message");
     last = last_event_id(req);
     if (pl_stream_id_parse(last, &pos) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "Last-Event-ID is not an event id of this stream", "Last-Event-ID");
     /* The client saw the end: 204 is what stops an EventSource reconnecting. */
     if (pos.end)
         return mp_reply_empty(req, HTTP_NO_CONTENT);
     mp_chat_settle(req, p, m);
     if (!pl_stream_pos_fits(&pos, m->content, m->thinking, !strcmp(m->state, "streaming")))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "Last-Event-ID is not a position in this reply", "Last-Event-ID");
     if (!mp_chat_take_slot(req))
         return OK;

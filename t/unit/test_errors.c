@@ -11,7 +11,8 @@ static int upper_snake(const char *s)
     if (!(*s >= 'A' && *s <= 'Z'))
         return 0;
     for (c = s; *c; c++)
-        if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || (*c == '_' && c[1] && c[1] != '_')))
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+              || (*c == '_' && c[1] && c[1] != '_')))
             return 0;
     return 1;
 }

@@ -202,7 +202,8 @@ static void fills_what_it_knows(void **state)
     static const struct { const char *tmpl, *want; } cases[] = {
         { "On {{project.name}} for {{ user }}.", "On Owls for ann." },
         { "{{project.name}} and {{ topic }} stay", "Owls and {{ topic }} stay" },
-        { "a malformed {{ 1x }} keeps {{user}} as written", "a malformed {{ 1x }} keeps {{user}} as written" },
+        { "a malformed {{ 1x }} keeps {{user}} as written",
+          "a malformed {{ 1x }} keeps {{user}} as written" },
         { "{{{{user}} is literal, {{user}} is not", "{{user}} is literal, ann is not" },
         { "no placeholders", "no placeholders" },
         { "", "" },
