@@ -111,6 +111,12 @@ static void numbers_as_written(void **state)
         /* and a number read from a client is passed on the same way */
         assert_string_equal(pl_json_member_text(*state, back, "v"), cases[i].out);
     }
+    /* a whole number written as a real stays a real (found by fuzz_json) */
+    text = "{\"a\":2.0,\"b\":0e99900,\"c\":-3.50}";
+    assert_int_equal(pl_json_parse(&back, *state, text, strlen(text), 4, &err), APR_SUCCESS);
+    assert_string_equal(pl_json_member_text(*state, back, "a"), "2.0");
+    assert_string_equal(pl_json_member_text(*state, back, "b"), "0.0");
+    assert_string_equal(pl_json_member_text(*state, back, "c"), "-3.5");
     w = pl_jsonw_create(*state, 0);
     pl_jsonw_array(w, NULL);
     pl_jsonw_number(w, NULL, NAN);
