@@ -64,7 +64,7 @@ static int unauthorized(mp_req_t *req, const char *why)
                   "PLN00301: credentials refused (%s)", why);
     apr_table_setn(req->r->err_headers_out, "WWW-Authenticate",
                    "Bearer realm=\"mod_planning\", error=\"invalid_token\"");
-    mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+    mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED,
                    "the credentials are missing, invalid or expired", NULL);
     return 0;
 }
@@ -148,7 +148,7 @@ static int refuse_local(mp_req_t *req, const pl_user_t *user)
                   " links it with PATCH /api/v1/users/%" APR_INT64_T_FMT " {\"source\":\"apache\"};"
                   " otherwise rename one of the two", user->username, user->id, user->id);
     mp_audit(req, "auth.apache", user->username, 0, "user", user->id, 0);
-    mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+    mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                    "the name Apache authenticated belongs to a local account; an admin must"
                    " link the two before it can sign in this way", NULL);
     return 0;
@@ -239,7 +239,7 @@ int mp_auth_require_csrf(mp_req_t *req)
     if (ap_cookie_read(r, COOKIE_CSRF, &cookie, 0) == APR_SUCCESS && cookie && header
         && strlen(cookie) >= 32 && !strcmp(cookie, header))
         return 1;
-    mp_reply_error(req, HTTP_FORBIDDEN, "CSRF_FAILED",
+    mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_CSRF_FAILED,
                    "a request made with the session cookie must send the " HEADER_CSRF
                    " header with the value of the " COOKIE_CSRF " cookie", NULL);
     return 0;

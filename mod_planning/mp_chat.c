@@ -4,6 +4,7 @@
 #include <apr_atomic.h>
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "mp_chat.h"
 #include "mp_ratelimit.h"
 #include "core/pl_http.h"
@@ -49,7 +50,7 @@ int mp_chat_take_slot(mp_req_t *req)
     s->user_key = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
     if (apr_atomic_inc32(&streams_here) >= (apr_uint32_t)req->conf->max_streams) {
         apr_atomic_dec32(&streams_here);
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
                        "this server is answering as many chats as it may; retry shortly", NULL);
         return 0;
     }
@@ -57,7 +58,7 @@ int mp_chat_take_slot(mp_req_t *req)
     if (ok && mine > req->conf->user_streams) {
         apr_atomic_dec32(&streams_here);
         mp_shared_add(req->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "TOO_MANY_STREAMS",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
                        "you have as many chats running as you may; retry when one ends", NULL);
         return 0;
     }
@@ -129,7 +130,7 @@ static int take_text(mp_chat_t *t, mp_chat_buf_t *b, const char *event, const ch
     apr_size_t n = strlen(text);
 
     if (t->text.len + t->thinking.len + n > (apr_size_t)t->req->conf->max_reply) {
-        t->error_code = "reply_too_large";
+        t->error_code = PL_ERR_REPLY_TOO_LARGE;
         t->error_message = "the reply grew past the size allowed (PlanningMaxReplySize)";
         return 0;
     }
@@ -159,7 +160,7 @@ static int on_event(void *baton, const pl_chat_event_t *ev)
         t->reply->eval_ns = ev->eval_ns;
         return 0;
     case PL_CHAT_ERROR:
-        t->error_code = "upstream_error";
+        t->error_code = PL_ERR_UPSTREAM_ERROR;
         t->error_message = apr_pstrdup(t->p, ev->text);
         return 1;
     }
@@ -178,7 +179,7 @@ static int on_data(void *baton, long status, const char *data, apr_size_t len)
     }
     rv = pl_chat_reader_feed(t->reader, data, len);
     if (rv == PL_EUPSTREAM) {
-        t->error_code = "upstream_error";
+        t->error_code = PL_ERR_UPSTREAM_ERROR;
         t->error_message = "the model server sent something that is not NDJSON";
     }
     return rv != APR_SUCCESS;
@@ -319,12 +320,12 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     t->errbody.len = 0;
     t->error_code = t->error_message = NULL;
     if (pl_url_check(t->p, s->base_url, t->req->conf->model_allow, &url, &why) != APR_SUCCESS) {
-        t->error_code = "upstream_unreachable";
+        t->error_code = PL_ERR_UPSTREAM_UNREACHABLE;
         t->error_message = apr_pstrcat(t->p, "base_url ", why, NULL);
         return 0;
     }
     if (s->kind == PL_SERVER_OPENAI && !(body = pl_chat_request_openai(t->p, t->body))) {
-        t->error_code = "upstream_error";
+        t->error_code = PL_ERR_UPSTREAM_ERROR;
         t->error_message = "the request could not be put in OpenAI's form";
         return 0;
     }
@@ -343,37 +344,38 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     rv = pl_http_stream(t->p, &hr, on_data, on_poll, t, &resp);
     mp_chat_server_runs(t->req, s, -1);
     if (t->stopped) {
-        t->error_code = "stopped";
+        t->error_code = PL_ERR_STOPPED;
         t->error_message = "stopped on request";
         return 1;
     }
     if (t->client_gone) {
-        t->error_code = "client_gone";
+        t->error_code = PL_ERR_CLIENT_GONE;
         t->error_message = "the client went away";
         return 1;
     }
     if (t->status && t->status != HTTP_OK) {
         const char *msg = pl_ollama_error(t->p, t->errbody.buf, t->errbody.len);
-        t->error_code = t->status == HTTP_NOT_FOUND ? "model_not_found"
-                      : t->status == HTTP_SERVICE_UNAVAILABLE ? "busy" : "upstream_error";
+        t->error_code = t->status == HTTP_NOT_FOUND ? PL_ERR_MODEL_NOT_FOUND
+                      : t->status == HTTP_SERVICE_UNAVAILABLE ? PL_ERR_BUSY : PL_ERR_UPSTREAM_ERROR;
         t->error_message = msg ? msg : apr_psprintf(t->p, "the server answered %ld", t->status);
         if (t->status >= 500)
             mp_chat_server_failed(t->req, s, apr_psprintf(t->p, "it answered %ld", t->status));
         return t->started;
     }
     if (rv == PL_EUPSTREAM) {
-        t->error_code = resp.timed_out ? "upstream_timeout"
-                      : resp.connected && t->status ? "upstream_closed" : "upstream_unreachable";
+        t->error_code = resp.timed_out ? PL_ERR_UPSTREAM_TIMEOUT
+                      : resp.connected && t->status ? PL_ERR_UPSTREAM_CLOSED
+                      : PL_ERR_UPSTREAM_UNREACHABLE;
         t->error_message = resp.error;
         if (!t->status)   /* no answer at all */
             mp_chat_server_failed(t->req, s, resp.error);
         return t->started;
     }
     if (!t->error_code && !pl_chat_reader_done(t->reader)) {
-        t->error_code = "upstream_closed";
+        t->error_code = PL_ERR_UPSTREAM_CLOSED;
         t->error_message = "the stream ended before the model was done";
     }
-    return t->started || !t->error_code || !strcmp(t->error_code, "upstream_error");
+    return t->started || !t->error_code || !strcmp(t->error_code, PL_ERR_UPSTREAM_ERROR);
 }
 
 typedef struct {
@@ -442,7 +444,7 @@ void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers)
     apr_array_header_t *order = mp_chat_order(c->req, servers, c->preferred_server);
     int i, settled = 0;
 
-    c->error_code = "model_not_found";
+    c->error_code = PL_ERR_MODEL_NOT_FOUND;
     c->error_message = "no enabled model server is configured";
     for (i = 0; i < order->nelts && !settled; i++)
         settled = ask(c, APR_ARRAY_IDX(order, i, pl_server_t *));
@@ -475,10 +477,10 @@ int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *det
 
 int mp_chat_http_status(const char *code)
 {
-    return !strcmp(code, "model_not_found") ? HTTP_NOT_FOUND
-         : !strcmp(code, "busy") ? HTTP_SERVICE_UNAVAILABLE
-         : !strcmp(code, "upstream_timeout") ? HTTP_GATEWAY_TIME_OUT
-         : HTTP_BAD_GATEWAY;
+    const pl_error_code_t *e = pl_error_code_find(code);
+
+    /* a reply stopped or left before its end has no status of its own */
+    return e && e->status ? e->status : HTTP_BAD_GATEWAY;
 }
 
 const char *mp_chat_readers_key(apr_pool_t *p, apr_int64_t message_id)
@@ -500,6 +502,6 @@ int mp_chat_settle(mp_req_t *req, apr_pool_t *p, pl_message_t *m)
                   "PLN00604: reply %" APR_INT64_T_FMT " was left streaming by a process that"
                   " stopped; marked incomplete", m->id);
     m->state = "incomplete";
-    m->error_code = "interrupted";
+    m->error_code = PL_ERR_INTERRUPTED;
     return 1;
 }

@@ -70,7 +70,7 @@ const char *mp_chat_readers_key(apr_pool_t *p, apr_int64_t message_id);
 
 /* A reply still "streaming" that its generator stopped stamping for
  * PlanningStreamLease (its process died) becomes "incomplete" with
- * "interrupted", in the database and in m (p: scratch allocations).
+ * "INTERRUPTED", in the database and in m (p: scratch allocations).
  * Returns 1 when it did. */
 int mp_chat_settle(mp_req_t *req, apr_pool_t *p, pl_message_t *m);
 

@@ -116,20 +116,20 @@ int mp_dbd_ready(mp_req_t *req)
     int version = 0;
 
     if (!mp_dbd_acquire(req)) {
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_DATABASE_UNAVAILABLE,
                        "the database cannot be reached; retry shortly", NULL);
         return 0;
     }
     if (rt->schema_ok)
         return 1;
     if (pl_migrate_version(req->db, req->r->pool, &version) != APR_SUCCESS) {
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_DATABASE_UNAVAILABLE,
                        "the database cannot be read; retry shortly", NULL);
         return 0;
     }
     if (version < PL_SCHEMA_VERSION) {
         log_behind(req, version);
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "SCHEMA_OUTDATED",
+        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_SCHEMA_OUTDATED,
                        "the database schema is older than this server; an administrator must run"
                        " `planning migrate`", NULL);
         return 0;

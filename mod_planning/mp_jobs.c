@@ -11,6 +11,7 @@
 #include <apr_strings.h>
 #include <mod_watchdog.h>
 
+#include "core/pl_errors.h"
 #include "mp_config.h"
 #include "mp_dbd.h"
 #include "mp_jobs.h"
@@ -74,17 +75,17 @@ static apr_status_t run(apr_pool_t *p, const mp_sconf_t *conf, const pl_job_work
     if (job->cancel_requested)
         return end_job(p, w, job, PL_JOB_CANCELED, NULL, NULL);
     if (job->attempts > MAX_ATTEMPTS)
-        return end_job(p, w, job, PL_JOB_FAILED, "worker_died",
+        return end_job(p, w, job, PL_JOB_FAILED, PL_ERR_WORKER_DIED,
                        apr_psprintf(p, "the process running it ended %d times", MAX_ATTEMPTS));
     if (job->attempts > 1)
         pl_log(PL_LOG_INFO, PL_LOG_MARK, 0, "PLN00712: job %" APR_INT64_T_FMT " recovered"
                " (attempt %d): the process that ran it stopped renewing its lease",
                job->id, job->attempts);
     if (strcmp(job->kind, PL_JOB_MODEL_PULL))
-        return end_job(p, w, job, PL_JOB_FAILED, "unknown_kind",
+        return end_job(p, w, job, PL_JOB_FAILED, PL_ERR_UNKNOWN_KIND,
                        apr_pstrcat(p, "no worker runs jobs of kind ", job->kind, NULL));
     if (pl_servers_get(w->db, p, job->server_id, &s) != APR_SUCCESS)
-        return end_job(p, w, job, PL_JOB_FAILED, "server_gone",
+        return end_job(p, w, job, PL_JOB_FAILED, PL_ERR_SERVER_GONE,
                        "the model server was deleted before the pull ran");
     return pl_pull_run(p, w, job, s, conf->model_allow);
 }

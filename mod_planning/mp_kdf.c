@@ -100,7 +100,7 @@ static int busy(mp_req_t *req)
                   "PLN01311: %d password hashes were running for %d ms; request refused with"
                   " 503 (raise PlanningPasswordHashes if the host has the CPUs and memory)",
                   kdf.limit, kdf.wait_ms);
-    mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
+    mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_SERVER_BUSY,
                    "the server is busy checking passwords; retry after the time in Retry-After",
                    NULL);
     return 0;

@@ -183,7 +183,7 @@ int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit)
         return 1;
     apr_table_setn(r->err_headers_out, "Retry-After",
                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT, reset));
-    mp_reply_error(req, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED",
+    mp_reply_error(req, HTTP_TOO_MANY_REQUESTS, PL_ERR_RATE_LIMITED,
                    "too many requests; retry after the time in Retry-After", NULL);
     return 0;
 }

@@ -93,7 +93,7 @@ int mp_request_only_fields(mp_req_t *req, const char *const *known)
 
     if (!unknown)
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                    apr_pstrcat(req->r->pool, unknown, " is not a field here", NULL), unknown);
     return 0;
 }
@@ -108,7 +108,7 @@ int mp_request_paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset
     ap_args_to_table(req->r, args);
     if ((s = apr_table_get(*args, "limit"))) {
         if (pl_text_int(s, 1, MP_LIST_MAX, &v) != APR_SUCCESS) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                            "limit must be a whole number from 1 to 200", "limit");
             return 0;
         }
@@ -116,7 +116,7 @@ int mp_request_paging(mp_req_t *req, apr_table_t **args, int *limit, int *offset
     }
     if ((s = apr_table_get(*args, "offset"))) {
         if (pl_text_int(s, 0, 1000000000, &v) != APR_SUCCESS) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                            "offset must be a whole number of 0 or more", "offset");
             return 0;
         }
@@ -179,20 +179,20 @@ int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what)
 {
     switch (rv) {
     case PL_ENOTFOUND:
-        return mp_reply_error(req, HTTP_NOT_FOUND, "NOT_FOUND",
+        return mp_reply_error(req, HTTP_NOT_FOUND, PL_ERR_NOT_FOUND,
                               apr_pstrcat(req->r->pool, what, " not found", NULL), NULL);
     case PL_ECONFLICT:
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               apr_pstrcat(req->r->pool, what, " with that name already exists",
                                           NULL), "name");
     case PL_EBUSY:
-        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_BUSY",
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_DATABASE_BUSY,
                               "the database is busy; retry shortly", NULL);
     default:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
                       "PLN00401: request %s failed on %s with status %d (see the database"
                       " message above)", mp_request_id(req), what, (int)rv);
-        return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+        return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, PL_ERR_INTERNAL,
                               "the server could not complete the request", NULL);
     }
 }
@@ -235,7 +235,7 @@ static int too_large(mp_req_t *req)
 {
     /* Stop reading: httpd closes the connection after a 413. */
     req->r->connection->keepalive = AP_CONN_CLOSE;
-    return refuse(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+    return refuse(req, HTTP_REQUEST_ENTITY_TOO_LARGE, PL_ERR_PAYLOAD_TOO_LARGE,
                           apr_psprintf(req->r->pool, "the body is larger than %" APR_OFF_T_FMT
                                        " bytes", req->conf->max_body), NULL);
 }
@@ -249,7 +249,7 @@ int mp_request_check_length(mp_req_t *req)
     if (!clen)
         return 1;
     if (apr_strtoff(&expected, clen, &end, 10) != APR_SUCCESS || *end || expected < 0) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_REQUEST,
                        "Content-Length is not a number", NULL);
         return 0;
     }
@@ -283,7 +283,7 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
             if (st == HTTP_REQUEST_ENTITY_TOO_LARGE)
                 return too_large(req);
             r->connection->keepalive = AP_CONN_CLOSE;
-            return refuse(req, st, "INVALID_REQUEST",
+            return refuse(req, st, PL_ERR_INVALID_REQUEST,
                                   "the request body could not be read", NULL);
         }
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
@@ -295,7 +295,7 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
                 break;
             }
             if (apr_bucket_read(b, &data, &n, APR_BLOCK_READ) != APR_SUCCESS)
-                return refuse(req, HTTP_BAD_REQUEST, "INVALID_REQUEST",
+                return refuse(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_REQUEST,
                                       "the request body could not be read", NULL);
             if ((apr_off_t)(len + n) > limit)
                 return too_large(req);
@@ -327,19 +327,33 @@ int mp_request_read_json(mp_req_t *req)
     /* Ollama reads any body as JSON, and its clients (curl -d) rely on it;
      * a form posted across sites still needs the CSRF header of cookies. */
     if (!req->ollama && !json_content_type(req->r))
-        return refuse(req, HTTP_UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+        return refuse(req, HTTP_UNSUPPORTED_MEDIA_TYPE, PL_ERR_UNSUPPORTED_MEDIA_TYPE,
                               "the body must be application/json in UTF-8", NULL);
     if (!read_body(req, &data, &len))
         return 0;
     if (pl_json_parse(&req->body, req->r->pool, data, len, req->conf->json_depth, &err)
         != APR_SUCCESS)
-        return refuse(req, HTTP_BAD_REQUEST, "INVALID_JSON",
+        return refuse(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_JSON,
                               apr_pstrcat(req->r->pool, "the body is not valid JSON: ", err, NULL),
                               NULL);
     if (pl_json_type(req->body) != PL_JSON_OBJECT)
-        return refuse(req, HTTP_BAD_REQUEST, "INVALID_JSON",
+        return refuse(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_JSON,
                               "the body must be a JSON object", NULL);
     req->body_text = data;
+    return 1;
+}
+
+int mp_request_has_body(mp_req_t *req)
+{
+    const char *clen = apr_table_get(req->r->headers_in, "Content-Length");
+
+    return (clen && strcmp(clen, "0")) || apr_table_get(req->r->headers_in, "Transfer-Encoding");
+}
+
+int mp_request_empty_body(mp_req_t *req)
+{
+    req->body = pl_json_object_new(req->r->pool);
+    req->body_text = "{}";
     return 1;
 }
 

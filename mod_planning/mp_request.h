@@ -6,6 +6,7 @@
 
 #include "mp_auth.h"
 #include "mp_config.h"
+#include "core/pl_errors.h"
 #include "db/pl_db.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
@@ -37,6 +38,12 @@ int mp_request_check_length(mp_req_t *req);
 /* Reads and parses the JSON body within the configured limits into
  * req->body. Returns 1, or 0 after sending the error reply. */
 int mp_request_read_json(mp_req_t *req);
+/* Whether the request carries a body: a Content-Length other than 0, or
+ * chunks. */
+int mp_request_has_body(mp_req_t *req);
+/* req->body as {} for a route whose fields are all optional, sent without
+ * a body. Returns 1. */
+int mp_request_empty_body(mp_req_t *req);
 
 /* A writer for the reply body; size_hint is the expected length. */
 pl_jsonw_t *mp_reply_writer(mp_req_t *req, apr_size_t size_hint);

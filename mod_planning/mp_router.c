@@ -14,6 +14,7 @@
 #define O MP_OLLAMA_BASE "/api"
 #define DB       MP_ROUTE_DB
 #define BODY_DB  (MP_ROUTE_BODY | MP_ROUTE_DB)
+#define OPT_BODY_DB (BODY_DB | MP_ROUTE_BODY_OPTIONAL)
 #define PROJ     (MP_ROUTE_DB | MP_ROUTE_PROJECT)
 #define ANY_KEY  MP_ROUTE_ANY_KEY
 #define CRED     MP_ROUTE_CREDENTIALS
@@ -61,7 +62,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/jobs/{job}/events", api_jobs_events,      MP_PERM_READ,   DB },
 
     { M_GET,    P "/threads",           api_threads_list,     MP_PERM_READ,   DB },
-    { M_POST,   P "/threads",           api_threads_create,   MP_PERM_WRITE,  BODY_DB },
+    { M_POST,   P "/threads",           api_threads_create,   MP_PERM_WRITE,  OPT_BODY_DB },
     { M_GET,    P "/threads/{thread}",  api_threads_get,      MP_PERM_READ,   DB },
     { M_PATCH,  P "/threads/{thread}",  api_threads_patch,    MP_PERM_WRITE,  BODY_DB },
     { M_DELETE, P "/threads/{thread}",  api_threads_delete,   MP_PERM_WRITE,  DB },
@@ -74,7 +75,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/threads/{thread}/export",   api_threads_export, MP_PERM_READ,  DB },
     { M_PUT,    P "/threads/{thread}/leaf",     api_threads_leaf,   MP_PERM_WRITE, BODY_DB },
     { M_POST,   P "/threads/{thread}/messages/{message}/regenerate", api_messages_regenerate,
-                MP_PERM_WRITE, BODY_DB },
+                MP_PERM_WRITE, OPT_BODY_DB },
     { M_POST,   P "/threads/{thread}/messages/{message}/edit", api_messages_edit, MP_PERM_WRITE,
                 BODY_DB },
     { M_DELETE, P "/threads/{thread}/messages/{message}", api_messages_delete, MP_PERM_WRITE, DB },
@@ -88,7 +89,7 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/prompts/{prompt}/versions/{version}", api_prompt_versions_get, MP_PERM_READ, DB },
     { M_POST,   P "/prompts/{prompt}/versions/{version}/restore", api_prompt_versions_restore,
                 MP_PERM_WRITE, DB },
-    { M_POST,   P "/prompts/{prompt}/render", api_prompts_render, MP_PERM_READ,  BODY_DB },
+    { M_POST,   P "/prompts/{prompt}/render", api_prompts_render, MP_PERM_READ,  OPT_BODY_DB },
     { M_POST,   P "/prompts/{prompt}/test",   api_prompts_test,   MP_PERM_WRITE, BODY_DB },
 
     { M_GET,    P "/projects",          api_projects_list,    MP_PERM_READ,   DB | ANY_KEY },
@@ -161,17 +162,17 @@ static int no_route(mp_req_t *req)
     const char *allow = allowed_methods(r->pool, r->uri);
 
     if (!allow)
-        return mp_reply_error(req, HTTP_NOT_FOUND, "NOT_FOUND", "no such API resource", NULL);
+        return mp_reply_error(req, HTTP_NOT_FOUND, PL_ERR_NOT_FOUND, "no such API resource", NULL);
     apr_table_setn(r->headers_out, "Allow", allow);
     if (r->method_number == M_OPTIONS)
         return mp_reply_empty(req, HTTP_NO_CONTENT);
-    return mp_reply_error(req, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
+    return mp_reply_error(req, HTTP_METHOD_NOT_ALLOWED, PL_ERR_METHOD_NOT_ALLOWED,
                           apr_psprintf(r->pool, "%s is not allowed here", r->method), NULL);
 }
 
 static int forbidden(mp_req_t *req, const char *why)
 {
-    mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN", why, NULL);
+    mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN, why, NULL);
     return 0;
 }
 
@@ -223,7 +224,7 @@ static int check_fields(mp_req_t *req, const mp_route_t *route)
         stored = pl_json_get_str(current, rule->field);
         if (given && stored && !strcmp(given, stored))
             continue;
-        mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+        mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                        apr_psprintf(req->r->pool, "changing %s needs the %s role%s", rule->field,
                                     pl_role_name(mp_auth_needed_role(rule->permission)),
                                     (route->needs & MP_ROUTE_PROJECT) ? " in this project" : ""),
@@ -240,7 +241,7 @@ static int authorize(mp_req_t *req, const mp_route_t *route)
         return 0;
     if (!req->caller.user) {
         apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
-        mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+        mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED,
                        "sign in, or send an API key as Authorization: Bearer", NULL);
         return 0;
     }
@@ -284,7 +285,9 @@ int mp_router_handle(request_rec *r)
         return OK;
     if (route->permission != MP_PERM_PUBLIC && !authorize(req, route))
         return OK;
-    if ((route->needs & MP_ROUTE_BODY) && !mp_request_read_json(req))
+    if ((route->needs & MP_ROUTE_BODY)
+        && !((route->needs & MP_ROUTE_BODY_OPTIONAL) && !mp_request_has_body(req)
+             ? mp_request_empty_body(req) : mp_request_read_json(req)))
         return OK;
     if ((route->needs & MP_ROUTE_BODY) && route->permission != MP_PERM_PUBLIC
         && !check_fields(req, route))
@@ -326,6 +329,7 @@ int mp_router_list(mp_req_t *req)
         pl_jsonw_str(w, "permission", PERM_NAMES[ROUTES[i].permission]);
         pl_jsonw_bool(w, "project_scoped", (ROUTES[i].needs & MP_ROUTE_PROJECT) != 0);
         pl_jsonw_bool(w, "body", (ROUTES[i].needs & MP_ROUTE_BODY) != 0);
+        pl_jsonw_bool(w, "body_optional", (ROUTES[i].needs & MP_ROUTE_BODY_OPTIONAL) != 0);
         write_field_rules(w, &ROUTES[i]);
         pl_jsonw_end(w);
     }

@@ -99,17 +99,58 @@ apr_status_t pl_settings_validate(const pl_json_t *in, apr_pool_t *p, const char
     return APR_SUCCESS;
 }
 
-apr_status_t pl_settings_get(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, const char **text)
+#define DEFAULTS "{\"server\":null,\"model\":null,\"system_prompt\":null,\"language\":null," \
+                 "\"temperature\":null,\"theme\":\"system\"}"
+
+/* The stored object parsed, or the defaults'. */
+static apr_status_t stored(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, pl_json_t **in)
 {
-    const char *arg = pl_text_i64(p, user_id);
+    const char *arg = pl_text_i64(p, user_id), *text = DEFAULTS, *err;
     pl_db_result_t *res;
     apr_status_t rv = pl_db_select(db, p, &SQL_GET, 1, &arg, &res);
 
     if (rv != APR_SUCCESS)
         return rv;
-    *text = res->rows->nelts ? PL_DB_ROW(res, 0)[0]
-          : "{\"server\":null,\"model\":null,\"system_prompt\":null,\"language\":null,"
-            "\"temperature\":null,\"theme\":\"system\"}";
+    if (res->rows->nelts)
+        text = PL_DB_ROW(res, 0)[0];
+    if (pl_json_parse(in, p, text, strlen(text), 4, &err) != APR_SUCCESS)
+        return pl_json_parse(in, p, DEFAULTS, strlen(DEFAULTS), 4, &err);   /* not ours: none */
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_settings_get(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, const char **text)
+{
+    const char *field, *why;
+    pl_json_t *in;
+    apr_status_t rv = stored(db, p, user_id, &in);
+
+    if (rv == APR_SUCCESS && pl_settings_validate(in, p, text, &field, &why) != APR_SUCCESS)
+        *text = DEFAULTS;   /* what an older release let through: none */
+    return rv;
+}
+
+apr_status_t pl_settings_load(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, pl_settings_t **ps)
+{
+    pl_settings_t *s = apr_pcalloc(p, sizeof(*s));
+    pl_json_t *in;
+    apr_status_t rv = stored(db, p, user_id, &in);
+
+    *ps = s;
+    if (rv != APR_SUCCESS)
+        return rv;
+    s->server = pl_json_get_str(in, "server");
+    s->model = pl_json_get_str(in, "model");
+    s->system_prompt = pl_json_get_str(in, "system_prompt");
+    s->language = pl_json_get_str(in, "language");
+    s->theme = pl_json_get_str(in, "theme");
+    s->has_temperature = pl_json_get_number(in, "temperature", &s->temperature);
+    /* an empty string sets nothing */
+    if (s->server && !*s->server)
+        s->server = NULL;
+    if (s->model && !*s->model)
+        s->model = NULL;
+    if (s->system_prompt && !*s->system_prompt)
+        s->system_prompt = NULL;
     return APR_SUCCESS;
 }
 

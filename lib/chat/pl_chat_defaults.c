@@ -149,3 +149,15 @@ apr_status_t pl_chat_defaults_fill(const pl_chat_defaults_t *d, pl_thread_t *t, 
         t->system_prompt = d->system_prompt;
     return d->has_temperature ? pl_thread_default_temperature(t, d->temperature, p) : APR_SUCCESS;
 }
+
+apr_status_t pl_chat_defaults_fill_settings(const pl_settings_t *s, pl_thread_t *t, apr_pool_t *p)
+{
+    pl_chat_defaults_t d;
+
+    memset(&d, 0, sizeof(d));
+    d.model = s->model;
+    d.system_prompt = s->system_prompt;
+    d.has_temperature = s->has_temperature;
+    d.temperature = s->temperature;
+    return pl_chat_defaults_fill(&d, t, p);
+}

@@ -5,6 +5,7 @@
 #ifndef PL_CHAT_DEFAULTS_H
 #define PL_CHAT_DEFAULTS_H
 
+#include "auth/pl_settings.h"
 #include "db/pl_db.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
@@ -34,5 +35,9 @@ apr_status_t pl_chat_defaults_put(pl_db_t *db, apr_pool_t *p, pl_chat_defaults_t
 /* Gives t the defaults it has no value of its own for: model, system
  * prompt, options.temperature. */
 apr_status_t pl_chat_defaults_fill(const pl_chat_defaults_t *d, pl_thread_t *t, apr_pool_t *p);
+/* The same from a user's settings, which come after the project's: a new
+ * thread takes what its request gives, then its project's defaults, then
+ * the user's settings. */
+apr_status_t pl_chat_defaults_fill_settings(const pl_settings_t *s, pl_thread_t *t, apr_pool_t *p);
 
 #endif

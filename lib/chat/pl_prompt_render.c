@@ -12,11 +12,14 @@ static const char *const BUILTINS[] = {
     "date", "datetime", "user", "project.name", "project.description", NULL
 };
 
-/* One stretch of the output: literal text, or the placeholder name (text NULL). */
+/* One stretch of the output: literal text, or the placeholder name (text
+ * NULL) and the placeholder as written. */
 typedef struct {
     const char *text;
     apr_size_t len;
     const char *name;
+    const char *raw;
+    apr_size_t raw_len;
 } segment_t;
 
 static int name_char(char c)
@@ -89,6 +92,8 @@ static apr_status_t scan(apr_pool_t *p, const char *tmpl, apr_array_header_t **s
         seg->name = apr_pstrmemdup(p, name, (apr_size_t)(end - name));
         seg->text = NULL;
         seg->len = 0;
+        seg->raw = open;
+        seg->raw_len = (apr_size_t)(q + 2 - open);
         if (!pl_prompt_name_valid(seg->name))
             return malformed(p, tmpl, open, why);
         s = q + 2;
@@ -174,6 +179,25 @@ apr_status_t pl_prompt_render(apr_pool_t *p, const char *tmpl, apr_hash_t *value
     *at = '\0';
     *out = text;
     return APR_SUCCESS;
+}
+
+const char *pl_prompt_render_known(apr_pool_t *p, const char *tmpl, apr_hash_t *values)
+{
+    apr_array_header_t *segments, *parts;
+    const char *why;
+    int i;
+
+    if (scan(p, tmpl, &segments, &why) != APR_SUCCESS)
+        return tmpl;
+    parts = apr_array_make(p, segments->nelts + 1, sizeof(const char *));
+    for (i = 0; i < segments->nelts; i++) {
+        const segment_t *seg = &APR_ARRAY_IDX(segments, i, segment_t);
+        const char *v = seg->name ? apr_hash_get(values, seg->name, APR_HASH_KEY_STRING) : NULL;
+        APR_ARRAY_PUSH(parts, const char *) = v ? v
+            : seg->name ? apr_pstrmemdup(p, seg->raw, seg->raw_len)
+            : apr_pstrmemdup(p, seg->text, seg->len);
+    }
+    return apr_array_pstrcat(p, parts, 0);
 }
 
 int pl_prompt_builtin(const char *name)

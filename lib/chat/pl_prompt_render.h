@@ -32,6 +32,12 @@ apr_status_t pl_prompt_parse(apr_pool_t *p, const char *tmpl, apr_array_header_t
 apr_status_t pl_prompt_render(apr_pool_t *p, const char *tmpl, apr_hash_t *values, apr_size_t max,
                               const char **out, apr_array_header_t **missing, const char **why);
 
+/* tmpl with the placeholders values has a value for filled in, and every
+ * other one left as written, a malformed one too: for text that was not
+ * written as a template, such as a thread's system prompt, which must
+ * reach the model whatever it holds. */
+const char *pl_prompt_render_known(apr_pool_t *p, const char *tmpl, apr_hash_t *values);
+
 /* True for the names the module fills itself: date, datetime, user,
  * project.name, project.description. */
 int pl_prompt_builtin(const char *name);

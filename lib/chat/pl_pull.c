@@ -4,6 +4,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "core/pl_http.h"
 #include "core/pl_json.h"
 #include "core/pl_lines.h"
@@ -270,11 +271,11 @@ apr_status_t pl_pull_run(apr_pool_t *p, const pl_job_worker_t *w, const pl_job_t
 
     if (pl_json_parse(&payload, p, job->payload, strlen(job->payload), 4, &why) != APR_SUCCESS
         || !(model = pl_json_get_str(payload, "model")) || !pl_pull_name_valid(model, &why))
-        return fail(p, w, job, "invalid_job", "the job names no valid model");
+        return fail(p, w, job, PL_ERR_INVALID_JOB, "the job names no valid model");
     if (s->kind != PL_SERVER_OLLAMA)
-        return fail(p, w, job, "not_supported", "models are pulled onto Ollama servers only");
+        return fail(p, w, job, PL_ERR_NOT_SUPPORTED, "models are pulled onto Ollama servers only");
     if (pl_url_check(p, s->base_url, allow, &url, &why) != APR_SUCCESS)
-        return fail(p, w, job, "url_not_allowed", apr_pstrcat(p, "base_url ", why, NULL));
+        return fail(p, w, job, PL_ERR_URL_NOT_ALLOWED, apr_pstrcat(p, "base_url ", why, NULL));
     memset(&run, 0, sizeof(run));
     run.p = p;
     run.worker = w;
@@ -313,19 +314,20 @@ apr_status_t pl_pull_run(apr_pool_t *p, const pl_job_worker_t *w, const pl_job_t
     pl_jobs_progress(w->db, p, job, w->name, w->lease, pl_pull_reader_progress(run.reader));
     if (run.status && run.status != 200) {
         msg = pl_ollama_error(p, run.errbody, run.errlen);
-        return fail(p, w, job, run.status == 404 ? "model_not_found" : "upstream_error",
+        return fail(p, w, job, run.status == 404 ? PL_ERR_MODEL_NOT_FOUND : PL_ERR_UPSTREAM_ERROR,
                     msg ? msg : apr_psprintf(p, "the server answered %ld", run.status));
     }
     if (run.garbled)
-        return fail(p, w, job, "upstream_error", "the model server sent something that is not NDJSON");
+        return fail(p, w, job, PL_ERR_UPSTREAM_ERROR,
+                    "the model server sent something that is not NDJSON");
     if (rv == PL_EUPSTREAM)
-        return fail(p, w, job, resp.timed_out ? "upstream_timeout"
-                               : resp.connected && run.status ? "upstream_closed"
-                               : "upstream_unreachable", resp.error);
+        return fail(p, w, job, resp.timed_out ? PL_ERR_UPSTREAM_TIMEOUT
+                               : resp.connected && run.status ? PL_ERR_UPSTREAM_CLOSED
+                               : PL_ERR_UPSTREAM_UNREACHABLE, resp.error);
     if (pl_pull_reader_error(run.reader))
-        return fail(p, w, job, "upstream_error", pl_pull_reader_error(run.reader));
+        return fail(p, w, job, PL_ERR_UPSTREAM_ERROR, pl_pull_reader_error(run.reader));
     if (!pl_pull_reader_succeeded(run.reader))
-        return fail(p, w, job, "upstream_closed", "the pull ended before \"success\"");
+        return fail(p, w, job, PL_ERR_UPSTREAM_CLOSED, "the pull ended before \"success\"");
     pl_log(PL_LOG_INFO, PL_LOG_MARK, 0, "PLN00704: job %" APR_INT64_T_FMT ": %s pulled onto"
            " server %s", job->id, model, s->name);
     return pl_jobs_finish(w->db, p, job, w->name, PL_JOB_SUCCEEDED, NULL, NULL,

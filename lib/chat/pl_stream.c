@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "core/pl_status.h"
 #include "chat/pl_stream.h"
 #include "core/pl_text.h"
@@ -19,8 +20,8 @@ static const pl_sql_t SQL_SAVE = {
 };
 static const pl_sql_t SQL_INTERRUPT = {
     "pl.stream.interrupt",
-    "UPDATE messages SET state = 'incomplete', error_code = 'interrupted', updated_at = %s"
-    " WHERE id = %s AND state = 'streaming' AND updated_at < %s", NULL
+    "UPDATE messages SET state = 'incomplete', error_code = '" PL_ERR_INTERRUPTED "',"
+    " updated_at = %s WHERE id = %s AND state = 'streaming' AND updated_at < %s", NULL
 };
 
 const char *pl_stream_id(char buf[PL_STREAM_ID_MAX], const pl_stream_pos_t *pos)

@@ -36,7 +36,7 @@ const char *pl_stream_rest(const char *text, apr_size_t offset);
 apr_status_t pl_stream_save(pl_db_t *db, apr_pool_t *p, apr_int64_t message_id,
                             const char *content, const char *thinking);
 
-/* Marks reply message_id "incomplete" (error_code "interrupted") when it
+/* Marks reply message_id "incomplete" (error_code "INTERRUPTED") when it
  * is still "streaming" but was not stamped since stale_before: its process
  * died. *swept: 1 when it did (may be NULL). */
 apr_status_t pl_stream_interrupt(pl_db_t *db, apr_pool_t *p, apr_int64_t message_id,

@@ -5,6 +5,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 #include "chat/pl_thread_export.h"
@@ -233,10 +234,16 @@ static apr_status_t read_message(reader_t *r, const pl_json_t *in, pl_message_t 
         return rv;
     if (strcmp(m->role, "user") && strcmp(m->role, "assistant"))
         return bad(r, "role", "must be \"user\" or \"assistant\"");
+    if (m->error_code) {   /* an export of an older release wrote them in lower case */
+        char *code = apr_pstrdup(r->p, m->error_code), *c;
+        for (c = code; *c; c++)
+            *c = apr_toupper(*c);
+        m->error_code = code;
+    }
     if (!strcmp(m->state, "streaming")) {
         m->state = "incomplete";
         if (!m->error_code)
-            m->error_code = "interrupted";
+            m->error_code = PL_ERR_INTERRUPTED;
     }
     else if (strcmp(m->state, "complete") && strcmp(m->state, "incomplete"))
         return bad(r, "state", "must be \"complete\", \"incomplete\" or \"streaming\"");

@@ -221,6 +221,23 @@ void pl_thread_write(pl_jsonw_t *w, const pl_thread_t *t)
     pl_jsonw_str(w, "updated_at", t->updated_at);
 }
 
+/* Options an earlier release stored with %.17g ("temperature":0.29999999999999999)
+ * rendered again in the shortest form; anything else as stored. Only a run
+ * of 16 or more digits after a point sends the text through the parser. */
+static const char *stored_options(apr_pool_t *p, const char *text)
+{
+    const char *dot, *err, *field, *why, *out;
+    pl_json_t *o;
+
+    for (dot = strchr(text, '.'); dot && strspn(dot + 1, "0123456789") < 16;
+         dot = strchr(dot + 1, '.'))
+        ;
+    if (!dot || pl_json_parse(&o, p, text, strlen(text), 4, &err) != APR_SUCCESS
+        || options_apply(o, p, &out, &field, &why) != APR_SUCCESS)
+        return text;
+    return out;
+}
+
 void *pl_thread_row(apr_pool_t *p, const char **r)
 {
     pl_thread_t *t = apr_pcalloc(p, sizeof(*t));
@@ -232,7 +249,7 @@ void *pl_thread_row(apr_pool_t *p, const char **r)
     t->title_auto = r[4] && atoi(r[4]);
     t->model = r[5];
     t->system_prompt = r[6];
-    t->options = r[7] ? r[7] : "{}";
+    t->options = r[7] ? stored_options(p, r[7]) : "{}";
     t->pinned = r[8] && atoi(r[8]);
     t->archived = r[9] && atoi(r[9]);
     t->leaf_id = ATOI64(r[10]);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "core/pl_json.h"
+#include "core/pl_jsonw.h"
 #include "core/pl_status.h"
 
 struct pl_json_t {
@@ -253,6 +254,14 @@ const char *pl_json_member_text(apr_pool_t *p, const pl_json_t *obj, const char 
 
     if (!v)
         return NULL;
+    if (json_is_real(v)) {   /* Jansson writes %.17g: 0.29999999999999999 */
+        char num[PL_JSONW_NUMBER_MAX];
+        apr_size_t n = pl_jsonw_format_double(num, sizeof(num), json_real_value(v));
+        if (!n)
+            return NULL;
+        /* still a real when read again, as Jansson keeps it: 2.0, not 2 */
+        return apr_pstrcat(p, apr_pstrmemdup(p, num, n), strpbrk(num, ".e") ? "" : ".0", NULL);
+    }
     s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     copy = s ? apr_pstrdup(p, s) : NULL;
     free(s);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -213,16 +214,31 @@ void pl_jsonw_int(pl_jsonw_t *w, const char *key, apr_int64_t val)
     put(w, num, (apr_size_t)n);
 }
 
+apr_size_t pl_jsonw_format_double(char *buf, apr_size_t size, double val)
+{
+    static const int precision[] = { 15, 16, 17 };
+    apr_size_t i;
+    int n = 0;
+
+    /* %.17g always reads back the same but writes 0.3 as 0.29999999999999999;
+     * the fewest digits that read back the same are what the client wrote */
+    for (i = 0; i < sizeof(precision) / sizeof(precision[0]); i++) {
+        n = snprintf(buf, size, "%.*g", precision[i], val);
+        if (n > 0 && (apr_size_t)n < size && strtod(buf, NULL) == val)
+            break;
+    }
+    return n > 0 && (apr_size_t)n < size ? (apr_size_t)n : 0;
+}
+
 void pl_jsonw_number(pl_jsonw_t *w, const char *key, double val)
 {
-    char num[40];
-    int n = snprintf(num, sizeof(num), "%.17g", val);
+    char num[PL_JSONW_NUMBER_MAX];
 
     member(w, key);
     if (val != val || val - val != 0)   /* NaN or infinite: JSON has no word for them */
         PUT_LIT(w, "null");
     else
-        put(w, num, (apr_size_t)n);
+        put(w, num, pl_jsonw_format_double(num, sizeof(num), val));
 }
 
 void pl_jsonw_bool(pl_jsonw_t *w, const char *key, int val)

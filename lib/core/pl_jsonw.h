@@ -26,8 +26,13 @@ void pl_jsonw_int(pl_jsonw_t *w, const char *key, apr_int64_t val);
 void pl_jsonw_bool(pl_jsonw_t *w, const char *key, int val);
 /* An id, or null for 0 (none). */
 void pl_jsonw_id(pl_jsonw_t *w, const char *key, apr_int64_t id);
-/* A finite number in the shortest form that reads back the same. */
+/* A finite number in the shortest form that reads back the same: 0.3, not
+ * 0.29999999999999999. NaN and infinities are null. */
 void pl_jsonw_number(pl_jsonw_t *w, const char *key, double val);
+/* That form of a finite val into buf (PL_JSONW_NUMBER_MAX bytes suffice);
+ * returns its length. */
+#define PL_JSONW_NUMBER_MAX 32
+apr_size_t pl_jsonw_format_double(char *buf, apr_size_t size, double val);
 /* "key":{"href":"<href><suffix>"}: the form of every _links entry; suffix
  * may be NULL. Like keys, links are the program's own URLs (constants and
  * numeric ids): copied, not escaped. */

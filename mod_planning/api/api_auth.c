@@ -24,7 +24,7 @@ static const char *required_string(mp_req_t *req, const char *field)
     const char *v = pl_json_get_str(req->body, field);
 
     if (!v)
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        apr_pstrcat(req->r->pool, field, " must be a string", NULL), field);
     return v;
 }
@@ -97,13 +97,13 @@ static int new_credentials(mp_req_t *req, const char **name, const char **passwo
     if (!(*name = required_string(req, "username")) || !(*password = required_string(req, "password")))
         return 0;
     if (!pl_username_valid(*name)) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        "username must be 1 to 64 of A-Z a-z 0-9 . _ @ -", "username");
         return 0;
     }
     *len = strlen(*password);
     if (pl_password_check_policy(*password, *len, &why) != APR_SUCCESS) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "password");
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, why, "password");
         return 0;
     }
     return 1;
@@ -126,7 +126,7 @@ int api_auth_setup(mp_req_t *req)
     user->role = PL_ROLE_ADMIN;
     rv = pl_store_user_insert_first(req->db, req->r->pool, user);
     if (rv == PL_ECONFLICT)
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "setup is done: an account exists already", NULL);
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "user");
@@ -160,7 +160,7 @@ int api_auth_login(mp_req_t *req)
     if (!ok) {
         mp_audit(req, "auth.login", name, user ? user->id : 0, "user", user ? user->id : 0, 0);
         apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
-        return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+        return mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED,
                               "wrong user name or password", NULL);
     }
     pl_store_user_touch_login(req->db, req->r->pool, user->id);
@@ -214,7 +214,7 @@ int api_auth_refresh(mp_req_t *req)
     }
     if (rv == PL_EAUTH) {
         clear_cookies(req);
-        return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+        return mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED,
                               "the refresh token is missing, invalid, used or expired", NULL);
     }
     if (rv != APR_SUCCESS)
@@ -225,7 +225,7 @@ int api_auth_refresh(mp_req_t *req)
 static int logout_refused(mp_req_t *req, const char *message)
 {
     clear_cookies(req);
-    return mp_reply_error(req, HTTP_UNAUTHORIZED, "UNAUTHORIZED", message, NULL);
+    return mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED, message, NULL);
 }
 
 /* Ends one session (its refresh family, and so the access tokens issued
@@ -251,7 +251,7 @@ int api_auth_logout(mp_req_t *req)
             return logout_refused(req, "send the refresh token, or sign in with the session's"
                                        " access token");
         if (!req->caller.session)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "this credential has no session to end (an API key is"
                                   " revoked with DELETE /api/v1/auth/keys/{id})", NULL);
         user_id = req->caller.user->id;
@@ -314,7 +314,7 @@ int api_auth_password(mp_req_t *req)
         || !(fresh = required_string(req, "new_password")))
         return OK;
     if (req->caller.kind == MP_CALLER_APIKEY || !user->password_hash)
-        return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+        return mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                               "the password can be changed only when signed in with it", NULL);
     /* A guess of current_password is a login attempt: the same per-account
      * limit, so a stolen access token cannot try passwords faster. */
@@ -323,12 +323,12 @@ int api_auth_password(mp_req_t *req)
         return OK;
     if (!match) {
         mp_audit(req, "auth.password", NULL, 0, "user", user->id, 0);
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "current_password is wrong", "current_password");
     }
     len = strlen(fresh);
     if (pl_password_check_policy(fresh, len, &why) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "new_password");
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, why, "new_password");
     if (!mp_kdf_hash(req, fresh, len, &hash))
         return OK;
     user->password_hash = hash;

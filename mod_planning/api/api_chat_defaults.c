@@ -48,13 +48,13 @@ int api_chat_defaults_put(mp_req_t *req)
 
     d->project_id = project_id(req);
     if (pl_chat_defaults_apply(d, req->body, req->r->pool, &field, &why) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               apr_pstrcat(req->r->pool, field, " ", why, NULL), field);
     if (d->server_id
         && (rv = pl_servers_get(req->db, req->r->pool, d->server_id, &server)) != APR_SUCCESS) {
         if (rv != PL_ENOTFOUND)
             return mp_reply_status(req, rv, "server");
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "server_id must be the id of a model server", "server_id");
     }
     if ((rv = pl_chat_defaults_put(req->db, req->r->pool, d)) != APR_SUCCESS)

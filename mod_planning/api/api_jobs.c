@@ -5,6 +5,7 @@
  * another one runs. */
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "api.h"
 #include "mp_audit.h"
 #include "mp_chat.h"
@@ -181,7 +182,8 @@ int api_jobs_events(mp_req_t *req)
         if ((rv = pl_jobs_get(req->db, iter, job->id, &job)) != APR_SUCCESS) {
             pl_jsonw_t *w = pl_jsonw_create(iter, 128);
             pl_jsonw_object(w, NULL);
-            pl_jsonw_str(w, "code", rv == PL_ENOTFOUND ? "job_gone" : "database_unavailable");
+            pl_jsonw_str(w, "code", rv == PL_ENOTFOUND ? PL_ERR_JOB_GONE
+                                                       : PL_ERR_DATABASE_UNAVAILABLE);
             pl_jsonw_str(w, "message", rv == PL_ENOTFOUND ? "the job no longer exists"
                                                           : "the job cannot be read; reconnect");
             pl_jsonw_end(w);

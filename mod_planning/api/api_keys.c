@@ -17,7 +17,7 @@ static const char *parse_scopes(mp_req_t *req, pl_role_e *widest)
     int i, read = 0, write = 0, admin = 0;
 
     if (!pl_json_get_strings(req->body, "scopes", req->r->pool, &list) || list->nelts == 0) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        "scopes must be a non-empty array of \"read\", \"write\", \"admin\"",
                        "scopes");
         return NULL;
@@ -31,7 +31,7 @@ static const char *parse_scopes(mp_req_t *req, pl_role_e *widest)
         else if (!strcmp(s, "admin"))
             admin = 1;
         else {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                            apr_psprintf(req->r->pool, "unknown scope \"%s\"", s), "scopes");
             return NULL;
         }
@@ -55,17 +55,17 @@ int api_keys_create(mp_req_t *req)
         return OK;
     key->name = pl_json_get_str(req->body, "name");
     if (!key->name || !*key->name || strlen(key->name) > NAME_MAX_CHARS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "name must be a string of 1 to 255 bytes", "name");
     if (!(scopes = parse_scopes(req, &widest)))
         return OK;
     if (widest > req->caller.role)
-        return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+        return mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                               "a key cannot have scopes beyond your role", "scopes");
     key->scopes = apr_pstrndup(p, scopes, strlen(scopes) - 1);
     if (pl_json_type_of(req->body, "project_id") != PL_JSON_ABSENT) {
         if (!pl_json_get_int(req->body, "project_id", &key->project_id) || key->project_id < 1)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "project_id must be a positive integer", "project_id");
         rv = pl_project_role(req->db, p, key->project_id, req->caller.user->id,
                              req->caller.user->role, &in_project);
@@ -76,7 +76,7 @@ int api_keys_create(mp_req_t *req)
     }
     if (pl_json_type_of(req->body, "expires_in_days") != PL_JSON_ABSENT) {
         if (!pl_json_get_int(req->body, "expires_in_days", &days) || days < 1 || days > 3650)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "expires_in_days must be a whole number from 1 to 3650",
                                   "expires_in_days");
         key->expires_at = pl_time_rfc3339(p, apr_time_now() + apr_time_from_sec(days * 86400));

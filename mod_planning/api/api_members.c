@@ -81,7 +81,7 @@ int api_members_put(mp_req_t *req)
     if (!mp_request_only_fields(req, known) || !mp_request_param_id(req, "id", "project", &id))
         return OK;
     if ((role = pl_role_parse(pl_json_get_str(req->body, "role"))) == PL_ROLE_NONE)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "role must be \"viewer\", \"developer\" or \"admin\"", "role");
     if (!named_user(req, &user))
         return OK;

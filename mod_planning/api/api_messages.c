@@ -10,12 +10,15 @@
  * "incomplete" with what arrived and why. */
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "api.h"
 #include "api_threads.h"
 #include "mp_chat.h"
 #include "chat/pl_chat.h"
 #include "chat/pl_chat_defaults.h"
 #include "chat/pl_chat_title.h"
+#include "chat/pl_prompt_render.h"
+#include "projects/pl_store_projects.h"
 #include "core/pl_http.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
@@ -119,7 +122,7 @@ int api_messages_list(mp_req_t *req)
         return reply_branch(req, t);
     if (!strcmp(view, "tree"))
         return reply_tree(req, t);
-    return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                           "view must be \"branch\" or \"tree\"", "view");
 }
 
@@ -140,6 +143,19 @@ static int load_message(mp_req_t *req, const pl_thread_t *t, pl_message_t **m)
 
 /* ---------------------------------------------------------------- answering */
 
+/* The caller's settings; none when they cannot be read (a chat goes on
+ * without them, the way it did before they existed). */
+static const pl_settings_t *settings_of(mp_req_t *req)
+{
+    pl_settings_t *s;
+
+    if (pl_settings_load(req->db, req->r->pool, req->caller.user->id, &s) != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, "PLN01101: the settings of user %"
+                      APR_INT64_T_FMT " could not be read; the chat goes on without them",
+                      req->caller.user->id);
+    return s;
+}
+
 /* The body's "stream" (default true) and "model" (default the thread's,
  * then fallback). Returns 1, or 0 after a 400. */
 static int turn_options(mp_req_t *req, const pl_thread_t *t, const char *fallback, int *stream,
@@ -148,7 +164,7 @@ static int turn_options(mp_req_t *req, const pl_thread_t *t, const char *fallbac
     *stream = 1;
     if (pl_json_type_of(req->body, "stream") != PL_JSON_ABSENT) {
         if (pl_json_type_of(req->body, "stream") != PL_JSON_BOOL) {
-            mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "stream must be true or false",
+            mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, "stream must be true or false",
                            "stream");
             return 0;
         }
@@ -156,14 +172,19 @@ static int turn_options(mp_req_t *req, const pl_thread_t *t, const char *fallbac
     }
     if (pl_json_type_of(req->body, "model") != PL_JSON_ABSENT
         && pl_json_type_of(req->body, "model") != PL_JSON_STRING) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "model must be a string", "model");
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, "model must be a string", "model");
         return 0;
     }
     if (!(*model = pl_json_get_str(req->body, "model")))
         *model = t->model ? t->model : fallback;
-    if (!*model || !**model || strlen(*model) > 255) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
-                       "no model: give one here or on the thread", "model");
+    if (!*model && !(*model = settings_of(req)->model)) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
+                       "no model: give one here, on the thread or in your settings", "model");
+        return 0;
+    }
+    if (!**model || strlen(*model) > 255) {
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
+                       "model must be a name of 1 to 255 bytes", "model");
         return 0;
     }
     return 1;
@@ -175,7 +196,7 @@ static int read_content(mp_req_t *req, const char **content)
     *content = pl_json_get_str(req->body, "content");
     if (*content && **content && pl_text_utf8_chars(*content) <= CONTENT_MAX_CHARS)
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                    "content must be a string of 1 to 100000 characters", "content");
     return 0;
 }
@@ -208,7 +229,27 @@ static apr_status_t store_turn(mp_req_t *req, pl_thread_t *t, pl_message_t *user
     return rv != APR_SUCCESS ? rv : end;
 }
 
-/* The enabled servers, and the one the thread's project prefers (0: none). */
+/* The enabled server the user's settings name (by name, or by id), 0: none. */
+static apr_int64_t settings_server(mp_req_t *req, const apr_array_header_t *servers)
+{
+    const char *want = settings_of(req)->server;
+    apr_int64_t id = 0;
+    int i;
+
+    if (!want)
+        return 0;
+    if (pl_text_int(want, 1, APR_INT64_MAX, &id) != APR_SUCCESS)
+        id = 0;
+    for (i = 0; i < servers->nelts; i++) {
+        const pl_server_t *s = APR_ARRAY_IDX(servers, i, const pl_server_t *);
+        if (!strcmp(s->name, want) || s->id == id)
+            return s->id;
+    }
+    return 0;
+}
+
+/* The enabled servers, and the one to ask first (0: none): the thread's
+ * project's, else the user's. */
 static apr_status_t servers_for(mp_req_t *req, const pl_thread_t *t, apr_array_header_t **servers,
                                 apr_int64_t *preferred)
 {
@@ -216,10 +257,15 @@ static apr_status_t servers_for(mp_req_t *req, const pl_thread_t *t, apr_array_h
     apr_status_t rv;
 
     *preferred = 0;
-    if ((rv = pl_servers_list(req->db, req->r->pool, 1, servers)) != APR_SUCCESS || !t->project_id
-        || (rv = pl_chat_defaults_get(req->db, req->r->pool, t->project_id, &d)) != APR_SUCCESS)
+    if ((rv = pl_servers_list(req->db, req->r->pool, 1, servers)) != APR_SUCCESS)
         return rv;
-    *preferred = d->server_id;
+    if (t->project_id
+        && (rv = pl_chat_defaults_get(req->db, req->r->pool, t->project_id, &d)) != APR_SUCCESS)
+        return rv;
+    if (t->project_id)
+        *preferred = d->server_id;
+    if (!*preferred)
+        *preferred = settings_server(req, *servers);
     return APR_SUCCESS;
 }
 
@@ -292,6 +338,26 @@ static void write_turn(pl_jsonw_t *w, const mp_chat_t *turn, const pl_message_t 
     pl_jsonw_end(w);
 }
 
+/* The thread's system prompt with {{date}}, {{datetime}}, {{user}} and, in
+ * a project, {{project.name}} and {{project.description}} filled in as the
+ * prompt library fills them, from the project as it is now; any other
+ * placeholder reaches the model as written. */
+static const char *system_prompt_of(mp_req_t *req, const pl_thread_t *t)
+{
+    apr_pool_t *p = req->r->pool;
+    apr_hash_t *values;
+    pl_project_t *proj = NULL;
+
+    if (!t->system_prompt || !strstr(t->system_prompt, "{{"))
+        return t->system_prompt;
+    if (t->project_id && pl_store_project_get(req->db, p, t->project_id, &proj) != APR_SUCCESS)
+        proj = NULL;   /* gone meanwhile: its placeholders stay as written */
+    values = apr_hash_make(p);
+    pl_prompt_builtins(values, p, apr_time_now(), req->caller.user->username,
+                       proj ? proj->name : NULL, proj ? proj->description : NULL);
+    return pl_prompt_render_known(p, t->system_prompt, values);
+}
+
 /* A reply to user (stored here unless it has an id) on the thread: what
  * posting, editing and regenerating share. */
 static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char *model, int stream)
@@ -299,6 +365,7 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
     apr_pool_t *p = req->r->pool;
     mp_chat_t *turn = apr_pcalloc(p, sizeof(*turn));
     apr_array_header_t *servers, *branch;
+    pl_thread_t asked;
     pl_jsonw_t *w, *details;
     apr_status_t rv;
     int rc;
@@ -320,7 +387,9 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
     if ((rv = store_turn(req, t, user, turn->reply)) != APR_SUCCESS
         || (rv = pl_messages_branch(req->db, p, t->id, user->id, &branch)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "message");
-    turn->body = pl_chat_request(p, t, model, branch, 1);
+    asked = *t;
+    asked.system_prompt = system_prompt_of(req, t);
+    turn->body = pl_chat_request(p, &asked, model, branch, 1);
 
     turn->req = req;
     turn->p = p;
@@ -341,7 +410,7 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
                       "PLN00601: could not store reply %" APR_INT64_T_FMT " of thread %"
                       APR_INT64_T_FMT, turn->reply->id, t->id);
-    if (turn->error_code && strcmp(turn->error_code, "client_gone"))
+    if (turn->error_code && strcmp(turn->error_code, PL_ERR_CLIENT_GONE))
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
                       "PLN00602: reply %" APR_INT64_T_FMT " incomplete: %s (%s)", turn->reply->id,
                       turn->error_code, turn->error_message ? turn->error_message : "-");
@@ -408,7 +477,7 @@ int api_messages_post(mp_req_t *req)
     if (pl_json_type_of(req->body, "parent_id") != PL_JSON_ABSENT) {
         if (!pl_json_get_int(req->body, "parent_id", &parent_id) || parent_id < 0
             || (parent_id && pl_messages_get(req->db, p, t->id, parent_id, &parent) != APR_SUCCESS))
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "parent_id must be a message id of this thread", "parent_id");
     }
     return answer(req, t, new_question(p, t, parent_id, content), model, stream);
@@ -430,7 +499,7 @@ int api_messages_regenerate(mp_req_t *req)
     if (strcmp(old->role, "assistant")
         || pl_messages_get(req->db, req->r->pool, t->id, old->parent_id, &question) != APR_SUCCESS
         || strcmp(question->role, "user"))
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "only a reply to a user's message can be regenerated", NULL);
     if (!turn_options(req, t, old->model, &stream, &model))
         return OK;
@@ -451,7 +520,7 @@ int api_messages_edit(mp_req_t *req)
         || !load_message(req, t, &old))
         return OK;
     if (strcmp(old->role, "user"))
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "only a user's message can be edited", NULL);
     if (!read_content(req, &content) || !turn_options(req, t, NULL, &stream, &model))
         return OK;
@@ -475,7 +544,7 @@ int api_threads_leaf(mp_req_t *req)
     if ((rv = pl_msgtree_load(req->db, req->r->pool, t->id, &tree)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "message");
     if (!pl_json_get_int(req->body, "message_id", &id) || !pl_msgtree_has(tree, id))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "message_id must be a message id of this thread", "message_id");
     t->leaf_id = pl_msgtree_descend(tree, id);
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
@@ -531,7 +600,7 @@ int api_threads_stop(mp_req_t *req)
     if (!api_threads_load(req, &t))
         return OK;
     if (!mp_chat_stop_request(req, mp_chat_stop_key(req->r->pool, t->id)))
-        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "UNAVAILABLE",
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_UNAVAILABLE,
                               "the stop could not be passed on; retry", NULL);
     return mp_reply_empty(req, HTTP_ACCEPTED);
 }

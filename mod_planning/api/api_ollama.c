@@ -172,7 +172,7 @@ static int refused(relay_t *t, const pl_server_t *s)
     switch (t->status) {
     case HTTP_BAD_REQUEST:
     case HTTP_UNPROCESSABLE_ENTITY:
-        mp_reply_error(t->req, (int)t->status, "INVALID_REQUEST", msg, NULL);
+        mp_reply_error(t->req, (int)t->status, PL_ERR_INVALID_REQUEST, msg, NULL);
         return 1;
     case HTTP_NOT_FOUND:
         return failed(t, s, HTTP_NOT_FOUND, msg);
@@ -284,7 +284,7 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
     t->p = req->r->pool;
     t->path = path;
     if (pl_proxy_request(req->body, &t->model, streams ? &t->stream : NULL, &why) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, NULL);
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, why, NULL);
     if (!candidates(req, &servers) || (runs && !mp_chat_take_slot(req)))
         return OK;
     t->client = mp_sse_watch(req->r);
@@ -300,7 +300,7 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
         }
     if (!t->fail_message)
         t->fail_message = apr_psprintf(t->p, "model '%s' not found", t->model);
-    return mp_reply_error(req, t->fail_status, "UPSTREAM_ERROR", t->fail_message, NULL);
+    return mp_reply_error(req, t->fail_status, PL_ERR_UPSTREAM_ERROR, t->fail_message, NULL);
 }
 
 int api_ollama_chat(mp_req_t *req)
@@ -368,7 +368,7 @@ static int ask_each(mp_req_t *req, const char *path, int none_ok, each_fn *fn, v
     }
     if (answered || (!asked && none_ok))
         return 1;
-    mp_reply_error(req, HTTP_BAD_GATEWAY, "UPSTREAM_UNREACHABLE", why, NULL);
+    mp_reply_error(req, HTTP_BAD_GATEWAY, PL_ERR_UPSTREAM_UNREACHABLE, why, NULL);
     return 0;
 }
 

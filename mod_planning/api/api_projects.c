@@ -48,7 +48,7 @@ static int reply_project(mp_req_t *req, int status, const pl_project_t *proj)
 
 static int invalid(mp_req_t *req, const pl_invalid_t *inv)
 {
-    return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                           inv->field ? apr_pstrcat(req->r->pool, inv->field, " ", inv->message,
                                                    NULL)
                                      : inv->message,
@@ -133,7 +133,7 @@ int api_projects_list(mp_req_t *req)
         return OK;
     if ((s = apr_table_get(args, "status"))) {
         if (!pl_project_status_valid(s))
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "status must be \"active\" or \"archived\"", "status");
         f.status = s;
     }

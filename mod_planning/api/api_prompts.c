@@ -67,7 +67,7 @@ static int load_to_change(mp_req_t *req, pl_prompt_t **pr)
         return 1;
     if (req->caller.role == PL_ROLE_ADMIN)
         return 1;
-    mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+    mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                    "only the prompt's owner or an admin may change it", NULL);
     return 0;
 }
@@ -87,7 +87,7 @@ static int load_version(mp_req_t *req, const pl_prompt_t *pr, apr_int64_t n,
 static int store_failed(mp_req_t *req, apr_status_t rv)
 {
     if (rv == APR_EAGAIN)
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "the prompt changed meanwhile: read it again and retry", NULL);
     return mp_reply_status(req, rv, "prompt");
 }
@@ -95,7 +95,7 @@ static int store_failed(mp_req_t *req, apr_status_t rv)
 /* A 400 for field; 0, the "refused" result of the checks. */
 static int refuse(mp_req_t *req, const char *message, const char *field)
 {
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", message, field);
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, message, field);
     return 0;
 }
 
@@ -149,15 +149,15 @@ int api_prompts_list(mp_req_t *req)
     if (!mp_request_paging(req, &args, &f.limit, &f.offset))
         return OK;
     if ((f.tag = apr_table_get(args, "tag")) && !pl_prompt_tag_valid(f.tag))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "tag must be 1 to 50 of a-z, 0-9, '.', '_' and '-'", "tag");
     if ((f.q = apr_table_get(args, "q"))
         && (pl_text_utf8_chars(f.q) > PL_PROMPT_NAME_CHARS || pl_text_has_ctl(f.q)))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "q must be up to 200 printable characters", "q");
     if ((owner = apr_table_get(args, "owner_id"))
         && pl_text_int(owner, 1, APR_INT64_MAX, &f.owner_id) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "owner_id must be a user id", "owner_id");
     if (f.q && !*f.q)
         f.q = NULL;
@@ -393,14 +393,15 @@ static int render(mp_req_t *req, const pl_prompt_t *pr, apr_int64_t *version, co
             pl_jsonw_str(w, NULL, APR_ARRAY_IDX(missing, i, const char *));
         pl_jsonw_end(w);
         pl_jsonw_end(w);
-        mp_reply_error_details(req, HTTP_UNPROCESSABLE_ENTITY, "MISSING_VARIABLES",
+        mp_reply_error_details(req, HTTP_UNPROCESSABLE_ENTITY, PL_ERR_MISSING_VARIABLES,
                                apr_pstrcat(p, "the prompt uses variables with no value: ",
                                            apr_array_pstrcat(p, missing, ','), NULL),
                                pl_jsonw_text(w, NULL));
     }
     else
-        mp_reply_error(req, HTTP_UNPROCESSABLE_ENTITY, rv == PL_ETOOBIG ? "PROMPT_TOO_LARGE"
-                       : "INVALID_TEMPLATE", apr_pstrcat(p, "the rendered prompt ", why, NULL), NULL);
+        mp_reply_error(req, HTTP_UNPROCESSABLE_ENTITY, rv == PL_ETOOBIG ? PL_ERR_PROMPT_TOO_LARGE
+                       : PL_ERR_INVALID_TEMPLATE, apr_pstrcat(p, "the rendered prompt ", why, NULL),
+                       NULL);
     return 0;
 }
 

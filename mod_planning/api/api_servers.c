@@ -76,7 +76,7 @@ static int call(mp_req_t *req, const pl_server_t *s, const char *method, const c
     apr_status_t rv = fetch(req, s, method, path, body, TIMEOUT_MS, resp, &why);
 
     if (rv == PL_EINVAL) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "URL_NOT_ALLOWED",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_URL_NOT_ALLOWED,
                        apr_pstrcat(req->r->pool, "base_url ", why, NULL), "base_url");
         return 0;
     }
@@ -84,7 +84,7 @@ static int call(mp_req_t *req, const pl_server_t *s, const char *method, const c
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
                       "PLN00501: model server %s (%s) failed: %s", s->name, s->base_url, why);
         mp_reply_error(req, resp->timed_out ? HTTP_GATEWAY_TIME_OUT : HTTP_BAD_GATEWAY,
-                       resp->timed_out ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNREACHABLE",
+                       resp->timed_out ? PL_ERR_UPSTREAM_TIMEOUT : PL_ERR_UPSTREAM_UNREACHABLE,
                        apr_psprintf(req->r->pool, "model server %s: %s", s->name, why), NULL);
         return 0;
     }
@@ -98,9 +98,9 @@ static int upstream_status(mp_req_t *req, const pl_server_t *s, const pl_http_re
     const char *msg = pl_ollama_error(req->r->pool, resp->body, resp->len);
 
     if (resp->status == HTTP_NOT_FOUND)
-        return mp_reply_error(req, HTTP_NOT_FOUND, "MODEL_NOT_FOUND",
+        return mp_reply_error(req, HTTP_NOT_FOUND, PL_ERR_MODEL_NOT_FOUND,
                               msg ? msg : apr_pstrcat(req->r->pool, what, " not found", NULL), NULL);
-    return mp_reply_error(req, HTTP_BAD_GATEWAY, "UPSTREAM_ERROR",
+    return mp_reply_error(req, HTTP_BAD_GATEWAY, PL_ERR_UPSTREAM_ERROR,
                           apr_psprintf(req->r->pool, "model server %s answered %ld: %s", s->name,
                                        resp->status, msg ? msg : "no message"), NULL);
 }
@@ -114,7 +114,7 @@ static int url_allowed(mp_req_t *req, const pl_server_t *s)
 
     if (pl_url_check(req->r->pool, s->base_url, req->conf->model_allow, &url, &why) == APR_SUCCESS)
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "URL_NOT_ALLOWED",
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_URL_NOT_ALLOWED,
                    apr_pstrcat(req->r->pool, "base_url ", why, NULL), "base_url");
     return 0;
 }
@@ -124,7 +124,7 @@ static int validated(mp_req_t *req, pl_server_t *s, int whole)
     const char *field, *why;
 
     if (pl_server_apply(s, req->body, whole, req->r->pool, &field, &why) != APR_SUCCESS) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
         return 0;
     }
@@ -241,7 +241,7 @@ static int ollama_only(mp_req_t *req, const pl_server_t *s, const char *what)
 {
     if (s->kind == PL_SERVER_OLLAMA)
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "NOT_SUPPORTED",
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_NOT_SUPPORTED,
                    apr_pstrcat(req->r->pool, what, " on Ollama servers only", NULL), NULL);
     return 0;
 }
@@ -252,7 +252,7 @@ static int valid_model_name(mp_req_t *req, const char *name, const char *field)
 
     if (name && pl_pull_name_valid(name, &why))
         return 1;
-    mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+    mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                    apr_pstrcat(req->r->pool, field, " ", name ? why : "must be a string", NULL),
                    field);
     return 0;
@@ -272,7 +272,7 @@ static int reply_models(mp_req_t *req, const pl_server_t *s, const char *path, i
         return upstream_status(req, s, &resp, "list");
     if (pl_ollama_parse_models(req->r->pool, s->kind, resp.body, resp.len, &models, &why)
         != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_GATEWAY, "UPSTREAM_ERROR",
+        return mp_reply_error(req, HTTP_BAD_GATEWAY, PL_ERR_UPSTREAM_ERROR,
                               apr_psprintf(req->r->pool, "model server %s sent an unreadable"
                                            " list: %s", s->name, why), NULL);
     w = mp_reply_writer(req, 384 * (apr_size_t)(models->nelts + 1));

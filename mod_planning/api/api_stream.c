@@ -7,6 +7,7 @@
  * original stream would have. */
 #include <apr_strings.h>
 
+#include "core/pl_errors.h"
 #include "api.h"
 #include "api_threads.h"
 #include "mp_chat.h"
@@ -95,9 +96,9 @@ static int send_missed(mp_sse_t *sse, apr_pool_t *p, const pl_message_t *m)
 static const char *ended_because(const char *code)
 {
     return !code ? "the reply is incomplete"
-         : !strcmp(code, "client_gone") ? "the client went away and nobody came back in time"
-         : !strcmp(code, "stopped") ? "stopped on request"
-         : !strcmp(code, "interrupted") ? "the process generating the reply stopped"
+         : !strcmp(code, PL_ERR_CLIENT_GONE) ? "the client went away and nobody came back in time"
+         : !strcmp(code, PL_ERR_STOPPED) ? "stopped on request"
+         : !strcmp(code, PL_ERR_INTERRUPTED) ? "the process generating the reply stopped"
          : "the reply ended before the model was done";
 }
 
@@ -113,7 +114,7 @@ static void send_end(mp_sse_t *sse, apr_pool_t *p, const pl_message_t *m)
         mp_sse_send(sse, "done", pl_jsonw_text(w, NULL));
         return;
     }
-    pl_jsonw_str(w, "code", m->error_code ? m->error_code : "incomplete");
+    pl_jsonw_str(w, "code", m->error_code ? m->error_code : PL_ERR_INCOMPLETE);
     pl_jsonw_str(w, "message", ended_because(m->error_code));
     pl_jsonw_int(w, "message_id", m->id);
     pl_jsonw_end(w);
@@ -171,14 +172,14 @@ int api_stream_follow(mp_req_t *req)
         return mp_reply_status(req, rv, "message");
     last = last_event_id(req);
     if (pl_stream_id_parse(last, &pos) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "Last-Event-ID is not an event id of this stream", "Last-Event-ID");
     /* The client saw the end: 204 is what stops an EventSource reconnecting. */
     if (pos.end)
         return mp_reply_empty(req, HTTP_NO_CONTENT);
     mp_chat_settle(req, p, m);
     if (!pl_stream_pos_fits(&pos, m->content, m->thinking, !strcmp(m->state, "streaming")))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "Last-Event-ID is not a position in this reply", "Last-Event-ID");
     if (!mp_chat_take_slot(req))
         return OK;
@@ -214,13 +215,14 @@ int api_stream_follow(mp_req_t *req)
             continue;
         }
         if (rv == PL_ENOTFOUND) {   /* the thread or the reply was deleted meanwhile */
-            mp_sse_send(sse, "error", "{\"code\":\"deleted\",\"message\":\"the reply was deleted\"}");
+            mp_sse_send(sse, "error", "{\"code\":\"" PL_ERR_DELETED "\","
+                                      "\"message\":\"the reply was deleted\"}");
             return OK;
         }
         if (!db_failing)
             db_failing = apr_time_now();
         if (apr_time_now() - db_failing > apr_time_from_sec(req->conf->stream_lease)) {
-            mp_sse_send(sse, "error", "{\"code\":\"database_unavailable\","
+            mp_sse_send(sse, "error", "{\"code\":\"" PL_ERR_DATABASE_UNAVAILABLE "\","
                                       "\"message\":\"the reply cannot be read; retry later\"}");
             return OK;
         }

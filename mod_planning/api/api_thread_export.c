@@ -40,7 +40,7 @@ int api_threads_export(mp_req_t *req)
         return mp_reply_json(req, HTTP_OK, w);
     }
     if (strcmp(format, "markdown"))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "format must be \"json\" or \"markdown\"", "format");
     if ((rv = pl_messages_branch(req->db, p, t->id, t->leaf_id, &messages)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "message");
@@ -58,7 +58,7 @@ int api_threads_import(mp_req_t *req)
     apr_status_t rv;
 
     if (pl_thread_import_read(p, req->body, &doc, &field, &why) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               field ? apr_pstrcat(p, field, " ", why, NULL) : why, field);
     if ((rv = pl_thread_import_store(req->db, p, doc, req->caller.user->id)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");

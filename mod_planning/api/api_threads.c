@@ -59,7 +59,7 @@ static int apply(mp_req_t *req, pl_thread_t *t, int whole)
     const char *field, *why;
 
     if (pl_thread_apply(t, req->body, whole, req->r->pool, &field, &why) != APR_SUCCESS) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why, field);
         return 0;
     }
@@ -96,7 +96,7 @@ int api_threads_assign(mp_req_t *req)
         return OK;
     if (pl_json_type_of(req->body, "project_id") != PL_JSON_NULL
         && (!pl_json_get_int(req->body, "project_id", &project_id) || project_id < 1))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "project_id must be a project id or null", "project_id");
     if (!api_threads_project_visible(req, project_id))
         return OK;
@@ -108,12 +108,28 @@ int api_threads_assign(mp_req_t *req)
     return reply_thread(req, HTTP_OK, t);
 }
 
+/* Then what the user's settings have and neither the request nor the
+ * project gave. */
+static int fill_settings(mp_req_t *req, pl_thread_t *t)
+{
+    pl_settings_t *s;
+    apr_status_t rv;
+
+    if ((rv = pl_settings_load(req->db, req->r->pool, req->caller.user->id, &s)) == APR_SUCCESS)
+        rv = pl_chat_defaults_fill_settings(s, t, req->r->pool);
+    if (rv != APR_SUCCESS) {
+        mp_reply_status(req, rv, "settings");
+        return 0;
+    }
+    return 1;
+}
+
 int api_threads_create(mp_req_t *req)
 {
     pl_thread_t *t = apr_pcalloc(req->r->pool, sizeof(*t));
     apr_status_t rv;
 
-    if (!apply(req, t, 1) || !fill_defaults(req, t))
+    if (!apply(req, t, 1) || !fill_defaults(req, t) || !fill_settings(req, t))
         return OK;
     t->user_id = req->caller.user->id;
     if ((rv = pl_threads_insert(req->db, req->r->pool, t)) != APR_SUCCESS)
@@ -133,7 +149,7 @@ static int read_filters(mp_req_t *req, apr_table_t *args, filters_t *f)
 {
     if ((f->project = apr_table_get(args, "project_id"))
         && pl_text_int(f->project, 1, APR_INT64_MAX, &f->project_id) != APR_SUCCESS) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "project_id must be a project id",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, "project_id must be a project id",
                        "project_id");
         return 0;
     }
@@ -141,7 +157,7 @@ static int read_filters(mp_req_t *req, apr_table_t *args, filters_t *f)
          && strcmp(f->pinned, "false"))
         || ((f->archived = apr_table_get(args, "archived")) && strcmp(f->archived, "true")
             && strcmp(f->archived, "false"))) {
-        mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                        "pinned and archived must be true or false",
                        f->pinned && strcmp(f->pinned, "true") && strcmp(f->pinned, "false")
                        ? "pinned" : "archived");
@@ -192,9 +208,10 @@ static int search(mp_req_t *req, const char *text, page_t *pg)
 
     /* the databases take UTF-8 only; pl_json says whether it is */
     if (pl_json_set_str(pl_json_object_new(p), "q", text) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "q must be UTF-8 text", "q");
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, "q must be UTF-8 text",
+                              "q");
     if (pl_search_parse(p, text, &q, &why) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "q");
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, why, "q");
     if ((rv = pl_threads_search(req->db, p, req->caller.user->id, q, &hits)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
     w = mp_reply_writer(req, 1024 * (apr_size_t)(pg->limit + 1));

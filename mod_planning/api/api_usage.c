@@ -35,17 +35,17 @@ int api_usage_list(mp_req_t *req)
     ap_args_to_table(req->r, &args);
     since = apr_table_get(args, "since");
     if (since && !is_date(since))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "since must be a date as YYYY-MM-DD", "since");
     if (!since)
         since = apr_pstrndup(p, pl_time_rfc3339(p, apr_time_now()
                                                 - apr_time_from_sec(DEFAULT_DAYS * 86400)), 10);
     if ((s = apr_table_get(args, "user_id"))) {
         if (pl_text_int(s, 1, APR_INT64_MAX, &user_id) != APR_SUCCESS)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "user_id must be a user id", "user_id");
         if (user_id != req->caller.user->id && req->caller.role < PL_ROLE_ADMIN)
-            return mp_reply_error(req, HTTP_FORBIDDEN, "FORBIDDEN",
+            return mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                                   "only admins see other users' usage", NULL);
     }
     if ((rv = pl_usage_list(req->db, p, user_id, since, &rows)) != APR_SUCCESS)

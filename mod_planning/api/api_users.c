@@ -66,19 +66,19 @@ int api_users_create(mp_req_t *req)
     if (!mp_request_only_fields(req, known))
         return OK;
     if (!name || !pl_username_valid(name))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "username must be 1 to 64 of A-Z a-z 0-9 . _ @ -", "username");
     user->role = pl_role_parse(pl_json_get_str(req->body, "role"));
     if (user->role == PL_ROLE_NONE)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "role must be \"viewer\", \"developer\" or \"admin\"", "role");
     /* Without a password the account can only come in through Apache's auth. */
     if (pl_json_type_of(req->body, "password") != PL_JSON_ABSENT) {
         if (!password)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "password must be a string", "password");
         if (pl_password_check_policy(password, strlen(password), &why) != APR_SUCCESS)
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR", why, "password");
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, why, "password");
         if (!mp_kdf_hash(req, password, strlen(password), &hash))
             return OK;
     }
@@ -87,7 +87,7 @@ int api_users_create(mp_req_t *req)
     user->source = hash ? "local" : "apache";
     rv = pl_store_user_insert(req->db, req->r->pool, user);
     if (rv == PL_ECONFLICT)
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT", "a user with that name exists",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT, "a user with that name exists",
                               "username");
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "user");
@@ -139,22 +139,22 @@ int api_users_patch(mp_req_t *req)
     role = user->role;
     if (pl_json_type_of(req->body, "role") != PL_JSON_ABSENT
         && (role = pl_role_parse(role_s)) == PL_ROLE_NONE)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "role must be \"viewer\", \"developer\" or \"admin\"", "role");
     if (pl_json_type_of(req->body, "status") != PL_JSON_ABSENT
         && (!status || (strcmp(status, "active") && strcmp(status, "disabled"))))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "status must be \"active\" or \"disabled\"", "status");
     if (pl_json_type_of(req->body, "source") != PL_JSON_ABSENT
         && (!source || (strcmp(source, "local") && strcmp(source, "apache"))))
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "source must be \"local\" or \"apache\"", "source");
     was_admin = user->role == PL_ROLE_ADMIN && !strcmp(user->status, "active");
     if (was_admin && (role != PL_ROLE_ADMIN || (status && strcmp(status, "active")))) {
         if ((rv = pl_store_user_count_admins(req->db, req->r->pool, &admins)) != APR_SUCCESS)
             return mp_reply_status(req, rv, "user");
         if (admins <= 1)
-            return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+            return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                                   "the last active admin cannot be demoted or disabled", NULL);
     }
     user->role = role;
@@ -177,7 +177,7 @@ int api_users_delete(mp_req_t *req)
         return OK;
     rv = pl_store_user_delete(req->db, req->r->pool, user->id);
     if (rv == PL_ECONFLICT)
-        return mp_reply_error(req, HTTP_CONFLICT, "CONFLICT",
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
                               "the last active admin cannot be deleted", NULL);
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "user");
@@ -201,7 +201,7 @@ int api_settings_put(mp_req_t *req)
     apr_status_t rv;
 
     if (pl_settings_validate(req->body, req->r->pool, &text, &field, &why) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               field ? apr_pstrcat(req->r->pool, field, " ", why, NULL) : why,
                               field);
     if ((rv = pl_settings_put(req->db, req->r->pool, req->caller.user->id, text)) != APR_SUCCESS)
@@ -227,13 +227,13 @@ int api_audit_list(mp_req_t *req)
     f.since = apr_table_get(args, "since");
     if ((s = apr_table_get(args, "outcome"))) {
         if (strcmp(s, "success") && strcmp(s, "failure"))
-            return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+            return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                                   "outcome must be \"success\" or \"failure\"", "outcome");
         f.outcome = s;
     }
     if ((s = apr_table_get(args, "actor_id"))
         && pl_text_int(s, 1, APR_INT64_MAX, &f.actor_id) != APR_SUCCESS)
-        return mp_reply_error(req, HTTP_BAD_REQUEST, "VALIDATION_ERROR",
+        return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "actor_id must be a user id", "actor_id");
     if ((rv = pl_audit_list(req->db, req->r->pool, &f, &entries, &total)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "audit");

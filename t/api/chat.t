@@ -82,7 +82,7 @@ for my $backend (backends()) {
         fake_control($fake, 'POST', 'config', { fail_after_tokens => 2 });
         ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'alpha beta gamma delta' });
         is($ev->[-1]{event}, 'error', 'a mid-stream error ends in an error event');
-        is($ev->[-1]{data}{code}, 'upstream_error', 'upstream_error');
+        is($ev->[-1]{data}{code}, 'UPSTREAM_ERROR', 'UPSTREAM_ERROR');
         fake_control($fake, 'POST', 'reset');
         $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
         my @last = @{ $m->{json}{items} }[-2, -1];
@@ -92,18 +92,18 @@ for my $backend (backends()) {
 
         fake_control($fake, 'POST', 'config', { die_after_tokens => 2 });
         ($head, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'die please now' });
-        is($ev->[-1]{data}{code}, 'upstream_closed', 'a server that dies => upstream_closed');
+        is($ev->[-1]{data}{code}, 'UPSTREAM_CLOSED', 'a server that dies => upstream_closed');
         fake_control($fake, 'POST', 'reset');
 
         $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', model => 'nosuch:1b',
                                                                  stream => JSON::PP::false });
         status_is($r, 404, 'an unknown model => 404');
-        is($r->{json}{error}{code}, 'model_not_found', 'model_not_found');
+        is($r->{json}{error}{code}, 'MODEL_NOT_FOUND', 'MODEL_NOT_FOUND');
 
         fake_control($fake, 'POST', 'config', { busy => JSON::PP::true });
         $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', stream => JSON::PP::false });
         status_is($r, 503, 'a busy server => 503');
-        is($r->{json}{error}{code}, 'busy', 'busy');
+        is($r->{json}{error}{code}, 'BUSY', 'BUSY');
         fake_control($fake, 'POST', 'reset');
 
         # A client that leaves with no grace period: the model stops at once (SECURITY.md 24).
@@ -157,7 +157,7 @@ for my $backend (backends()) {
         if (!$pid) {
             my (undef, $ev) = sse_post($srv, "/api/v1/threads/$tid/messages", { content => 'talk until stopped' });
             # _exit: the parent's servers must not be stopped by this copy's END blocks
-            POSIX::_exit(($ev->[-1] && $ev->[-1]{event} eq 'error' && $ev->[-1]{data}{code} eq 'stopped') ? 0 : 1);
+            POSIX::_exit(($ev->[-1] && $ev->[-1]{event} eq 'error' && $ev->[-1]{data}{code} eq 'STOPPED') ? 0 : 1);
         }
         my $running;
         for (1 .. 50) { my $l = fake_control($fake, 'GET', 'log?path=/api/chat') || []; $running = @$l; last if $running; sleep 0.1 }
@@ -175,7 +175,7 @@ for my $backend (backends()) {
         ok($log->[0] && $log->[0]{aborted}, 'the stand-in saw the generation aborted');
         my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
         is($m->{json}{items}[-1]{state}, 'incomplete', 'the partial reply is kept');
-        is($m->{json}{items}[-1]{error_code}, 'stopped', 'stopped');
+        is($m->{json}{items}[-1]{error_code}, 'STOPPED', 'STOPPED');
         fake_control($fake, 'POST', 'reset');
         status_is($srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'again', stream => JSON::PP::false }),
                   201, 'the slot is free again');
@@ -207,7 +207,7 @@ for my $backend (backends()) {
         my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
         my $reply = $m->{json}{items}[-1];
         is($reply->{state}, 'incomplete', 'the reply is kept incomplete');
-        is($reply->{error_code}, 'client_gone', 'client_gone');
+        is($reply->{error_code}, 'CLIENT_GONE', 'CLIENT_GONE');
         my $sent = join '', map { $_->{data}{text} // '' } @$ev;
         cmp_ok(length $reply->{content}, '>', length $sent, 'with what the model wrote after the client left');
         $srv->stop;
@@ -264,7 +264,7 @@ for my $backend (backends()) {
         my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
         my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'hello?', stream => JSON::PP::false });
         status_is($r, 502, 'unreachable => 502');
-        is($r->{json}{error}{code}, 'upstream_unreachable', 'upstream_unreachable');
+        is($r->{json}{error}{code}, 'UPSTREAM_UNREACHABLE', 'UPSTREAM_UNREACHABLE');
         my $m = $srv->request('GET', "/api/v1/threads/$tid/messages");
         is($m->{json}{items}[0]{content}, 'hello?', "the user's message is kept (SECURITY.md 23)");
         for my $bad ([{}, 'content'], [{ content => '' }, 'content'], [{ content => 'x', stream => 'yes' }, 'stream'],

@@ -123,7 +123,7 @@ for my $backend (backends()) {
         my $u = $srv->json('POST', "/api/v1/servers/$sid/models/pull", { name => 'nosuch:1b' })->{json};
         my $f = wait_job($srv, $u->{id}, \&ended)->{json};
         is($f->{state}, 'failed', 'an unknown model => failed');
-        is($f->{error}{code}, 'upstream_error', 'upstream_error');
+        is($f->{error}{code}, 'UPSTREAM_ERROR', 'UPSTREAM_ERROR');
         is($f->{error}{message}, 'pull model manifest: file does not exist', "Ollama's message");
 
         # A server that does not answer.
@@ -132,7 +132,7 @@ for my $backend (backends()) {
         my $dj = $srv->json('POST', "/api/v1/servers/$did/models/pull", { name => 'gemma3:1b' })->{json};
         $f = wait_job($srv, $dj->{id}, \&ended)->{json};
         is($f->{state}, 'failed', 'an unreachable server => failed');
-        is($f->{error}{code}, 'upstream_unreachable', 'upstream_unreachable');
+        is($f->{error}{code}, 'UPSTREAM_UNREACHABLE', 'UPSTREAM_UNREACHABLE');
 
         # Bad requests.
         for my $bad ('', 'llama 3', '../etc/passwd', 'a/b/c/d', '-x', 'x' x 81, 'model:', 'ns.x/model') {

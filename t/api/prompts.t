@@ -274,14 +274,14 @@ for my $backend (backends()) {
 
         $s = $srv->json('POST', "/api/v1/prompts/$id/test", { %$vars, model => 'nosuch:1b' }, bearer($ada));
         is(events($s)->[-1]{event}, 'error', 'an unknown model ends the stream in an error');
-        is(events($s)->[-1]{data}{code}, 'model_not_found', 'model_not_found');
+        is(events($s)->[-1]{data}{code}, 'MODEL_NOT_FOUND', 'MODEL_NOT_FOUND');
         ok(!exists events($s)->[-1]{data}{message_id}, 'naming no stored message');
         error_is($srv->json('POST', "/api/v1/prompts/$id/test", { %$vars, model => 'nosuch:1b', stream => JSON::PP::false },
-                            bearer($ada)), 404, 'model_not_found', 'as JSON: 404');
+                            bearer($ada)), 404, 'MODEL_NOT_FOUND', 'as JSON: 404');
         fake_control($fake, 'POST', 'config', { fail_after_tokens => 2 });
         $ev = events($srv->json('POST', "/api/v1/prompts/$id/test", $vars, bearer($ada)));
         is_deeply([ map { $_->{event} } @$ev[0 .. 2] ], [qw(start token token)], 'two tokens');
-        is($ev->[-1]{data}{code}, 'upstream_error', 'then a mid-stream error');
+        is($ev->[-1]{data}{code}, 'UPSTREAM_ERROR', 'then a mid-stream error');
         fake_control($fake, 'POST', 'reset');
 
         error_is($srv->json('POST', "/api/v1/prompts/$id/test", $vars, bearer($vic)), 403, 'FORBIDDEN',

@@ -234,15 +234,15 @@ for my $backend (backends()) {
         $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', model => 'nosuch:1b',
                                                                  stream => JSON::PP::false });
         status_is($r, 404, 'an unknown model => 404');
-        is($r->{json}{error}{code}, 'model_not_found', 'model_not_found');
+        is($r->{json}{error}{code}, 'MODEL_NOT_FOUND', 'MODEL_NOT_FOUND');
         fake_control($fake, 'POST', 'config', { fail_after_tokens => 2 });
         ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$tid/messages", { content => 'a b c d' });
         is($ev->[-1]{event}, 'error', 'an error in the stream ends in an error event');
-        is($ev->[-1]{data}{code}, 'upstream_error', 'upstream_error');
+        is($ev->[-1]{data}{code}, 'UPSTREAM_ERROR', 'UPSTREAM_ERROR');
         fake_control($fake, 'POST', 'config', { fail_after_tokens => undef, busy => JSON::PP::true });
         $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'x', stream => JSON::PP::false });
         status_is($r, 503, 'busy => 503');
-        is($r->{json}{error}{code}, 'busy', 'busy');
+        is($r->{json}{error}{code}, 'BUSY', 'BUSY');
         $srv->stop;
     };
 }

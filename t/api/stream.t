@@ -251,11 +251,11 @@ for my $backend (backends()) {
         my $t0 = time;
         my @rest = follow($srv, $tid, $mid, $had[-1]{id})->events(15);
         is($rest[-1]{event}, 'error', 'a reader following it gets an error');
-        is($rest[-1]{data}{code}, 'interrupted', 'interrupted');
+        is($rest[-1]{data}{code}, 'INTERRUPTED', 'INTERRUPTED');
         cmp_ok(time - $t0, '<', 6, 'once the lease ran out (3 s)');
         my $reply = last_reply($srv, $tid);
         is($reply->{state}, 'incomplete', 'the reply is incomplete');
-        is($reply->{error_code}, 'interrupted', 'interrupted');
+        is($reply->{error_code}, 'INTERRUPTED', 'INTERRUPTED');
         fake_control($fake, 'POST', 'reset');
         my $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'still there', stream => JSON::PP::false });
         status_is($r, 201, 'the new children answer');
@@ -268,11 +268,11 @@ for my $backend (backends()) {
         my ($fake, $srv, $tid) = setup($backend, delay => 0,
                                        extra => "PlanningStreamGrace 0\nPlanningMaxReplySize 64K\nMaxMemFree 64");
         my @cases = (
-            ['gzip bomb',      { gzip_bomb => JSON::PP::true },   'upstream_error'],
-            ['endless body',   { endless => JSON::PP::true },     'reply_too_large'],
-            ['invalid NDJSON', { invalid_ndjson => JSON::PP::true }, 'upstream_error'],
-            ['error mid-stream', { fail_after_tokens => 3 },      'upstream_error'],
-            ['503 busy',       { busy => JSON::PP::true },        'busy'],
+            ['gzip bomb',      { gzip_bomb => JSON::PP::true },   'UPSTREAM_ERROR'],
+            ['endless body',   { endless => JSON::PP::true },     'REPLY_TOO_LARGE'],
+            ['invalid NDJSON', { invalid_ndjson => JSON::PP::true }, 'UPSTREAM_ERROR'],
+            ['error mid-stream', { fail_after_tokens => 3 },      'UPSTREAM_ERROR'],
+            ['503 busy',       { busy => JSON::PP::true },        'BUSY'],
         );
         my $run = sub {
             my ($case, $check) = @_;
@@ -281,7 +281,7 @@ for my $backend (backends()) {
             # parent_id 0: a new conversation each time, so no history grows
             my @ev = PlanningSSE->start($srv, 'POST', "/api/v1/threads/$tid/messages",
                                         body => { content => 'tell me everything', parent_id => 0 })->events(60);
-            my $log = chat_log($fake, $case->[2] eq 'reply_too_large' ? 5 : 0, sub { $_[0]{aborted} });
+            my $log = chat_log($fake, $case->[2] eq 'REPLY_TOO_LARGE' ? 5 : 0, sub { $_[0]{aborted} });
             fake_control($fake, 'POST', 'reset');
             return unless $check;
             note("$case->[0]: $ev[-1]{data}{code}: $ev[-1]{data}{message}");
@@ -290,7 +290,7 @@ for my $backend (backends()) {
                 or diag explain $ev[-1];
             my $reply = last_reply($srv, $tid);
             is($reply->{state}, 'incomplete', "$case->[0]: the reply is kept incomplete");
-            ok($log->{aborted}, "$case->[0]: the upstream transfer was cut") if $case->[2] eq 'reply_too_large';
+            ok($log->{aborted}, "$case->[0]: the upstream transfer was cut") if $case->[2] eq 'REPLY_TOO_LARGE';
             return \@ev;
         };
         # the first round checks each case and warms every path up
@@ -300,7 +300,7 @@ for my $backend (backends()) {
             my $reply = last_reply($srv, $tid);
             cmp_ok(length($reply->{content}), '<=', 64 * 1024, 'endless body: the reply stops at the cap');
             cmp_ok(length($reply->{content}), '>', 60 * 1024, 'endless body: close to it');
-            is($reply->{error_code}, 'reply_too_large', 'endless body: stored as reply_too_large');
+            is($reply->{error_code}, 'REPLY_TOO_LARGE', 'endless body: stored as reply_too_large');
         }
         # every worker thread keeps its allocator's high-water mark: let most reach it
         for (1 .. 3) { $run->($_, 0) for @cases }

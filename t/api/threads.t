@@ -286,8 +286,10 @@ for my $backend (backends()) {
                  'VALIDATION_ERROR', 'regenerate model 7 => 400');
         error_is($srv->json('POST', "/api/v1/threads/$tid2/messages/$oa/regenerate", { content => 'x' }), 400,
                  'VALIDATION_ERROR', 'regenerate with content => 400');
-        error_is($srv->request('POST', "/api/v1/threads/$tid2/messages/$oa/regenerate"), 415,
-                 'UNSUPPORTED_MEDIA_TYPE', 'regenerate without a JSON body => 415');
+        # (without any body it regenerates: t/api/settings.t)
+        error_is($srv->raw_request(method => 'POST', path => "/api/v1/threads/$tid2/messages/$oa/regenerate",
+                                   headers => ['Content-Type' => 'text/plain'], body => 'again'), 415,
+                 'UNSUPPORTED_MEDIA_TYPE', 'regenerate with a body that is not JSON => 415');
         error_is($srv->json('POST', "/api/v1/threads/$tid2/messages/$oa/edit", { content => 'x' }), 409, 'CONFLICT',
                  'edit a reply => 409');
         for my $bad ([{}, 'no content'], [{ content => '' }, 'empty content'], [{ content => ['x'] }, 'content an array'],
@@ -395,7 +397,7 @@ for my $backend (backends()) {
         is($doc->{thread}{system_prompt}, "Be brief.\nReally.", 'the system prompt');
         is(scalar @{ $doc->{messages} }, 8, 'every message of the tree');
         my ($failed) = grep { $_->{state} eq 'incomplete' } @{ $doc->{messages} };
-        is($failed->{error_code}, 'upstream_error', 'states and error codes');
+        is($failed->{error_code}, 'UPSTREAM_ERROR', 'states and error codes');
         ok((grep { ($_->{completion_tokens} // 0) > 0 } @{ $doc->{messages} }), 'token counts');
         is($srv->request('GET', "/api/v1/threads/$tid/export")->{json}{format}, 'mod_planning.thread', 'json is the default');
 
@@ -410,7 +412,7 @@ for my $backend (backends()) {
         like($text, qr/> Be brief\.\n> Really\./, 'the system prompt quoted');
         like($text, qr/## User\n\nquestion one,\nedited\n/, 'a question');
         like($text, qr/## Assistant \(llama3\.2:latest\)\n\nEcho: question one, edited \[end\]/, 'a reply');
-        like($text, qr/\*\(incomplete: upstream_error\)\*/, 'an incomplete reply is marked');
+        like($text, qr/\*\(incomplete: UPSTREAM_ERROR\)\*/, 'an incomplete reply is marked');
         unlike($text, qr/question two/, 'only the branch in view');
         error_is($srv->request('GET', "/api/v1/threads/$tid/export?format=pdf"), 400, 'VALIDATION_ERROR', 'format=pdf => 400');
 
@@ -494,7 +496,7 @@ for my $backend (backends()) {
         $mi = $srv->json('POST', '/api/v1/threads/import', $st, bearer($eve));
         status_is($mi, 201, 'a reply that was streaming');
         my $last = $srv->request('GET', "/api/v1/threads/$mi->{json}{id}/export", bearer($eve))->{json}{messages}[-1];
-        is_deeply([ $last->{state}, $last->{error_code} ], ['incomplete', 'interrupted'], 'comes in incomplete: nothing generates it here');
+        is_deeply([ $last->{state}, $last->{error_code} ], ['incomplete', 'INTERRUPTED'], 'comes in incomplete: nothing generates it here');
         error_is($srv->request('GET', "/api/v1/threads/$tid/export", bearer($eve)), 404, 'NOT_FOUND', "another user's export => 404");
         $srv->stop;
     };

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libFuzzer target for prompt templates (pl_prompt_parse, pl_prompt_render):
+/* libFuzzer target for prompt templates (pl_prompt_parse, pl_prompt_render,
+ * pl_prompt_render_known):
  * a user writes the template and the values, and the text goes to a model.
  * Input: a mode byte, a size byte, then "template\0name\0value\0name\0...".
  * The mode may also give every name the template uses the value "{{name}}"
@@ -212,6 +213,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         require(same_names(missing, want.missing) && why && *why);
     else
         require(why && *why);
+
+    /* the lenient form: a malformed template comes back as written, one
+     * whose every name has a value as the strict renderer writes it */
+    out = pl_prompt_render_known(p, tmpl, values);
+    require(out != NULL);
+    if (prv == PL_EINVAL)
+        require(!strcmp(out, tmpl));
+    if (rv == APR_SUCCESS)
+        require(!strcmp(out, want.out));
     apr_pool_destroy(p);
     return 0;
 }

@@ -41,7 +41,7 @@ for my $name (keys %docs) {
     $seeds{"${name}_32"} = "\x1f$docs{$name}";
 }
 
-fuzz(target => 'json', lib => [qw(core/pl_json.c)], packages => [qw(apr-1 apr-util-1 jansson)],
+fuzz(target => 'json', lib => [qw(core/pl_json.c core/pl_jsonw.c)], packages => [qw(apr-1 apr-util-1 jansson)],
      max_len => 4096, seeds => \%seeds,
      dict => ['{', '}', '[', ']', '"', ':', ',', 'true', 'false', 'null', '\\u0000', '\\ud83d',
               '\\"', '1e99999', '-0', '0.5e-3', '"a":', '\\u0061']);

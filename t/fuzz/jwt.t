@@ -51,5 +51,5 @@ my %seeds = (
     spaces     => ' eyJhbGciOiJIUzI1NiJ9 . e30 . x ',
 );
 
-fuzz(target => 'jwt', lib => [qw(auth/pl_jwt.c core/pl_json.c core/pl_text.c core/pl_log.c)],
+fuzz(target => 'jwt', lib => [qw(auth/pl_jwt.c core/pl_json.c core/pl_jsonw.c core/pl_text.c core/pl_log.c)],
      packages => [qw(apr-1 apr-util-1 jansson openssl)], max_len => 8192, seeds => \%seeds);

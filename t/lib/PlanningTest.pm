@@ -220,6 +220,7 @@ sub mysql_create_db {
 
 sub write_conf {
     my (%o) = @_;
+    return write_server_conf(%o) if $o{var};
     local $ENV{PL_RUNDIR}    = $o{rundir};
     local $ENV{PL_PORT}      = $o{port};
     local $ENV{PL_MODULE}    = $MODULE;
@@ -235,6 +236,26 @@ sub write_conf {
     my ($rc, $out) = run_cmd("$ROOT/script/httpd-conf");
     croak "script/httpd-conf failed ($rc):\n$out" if $rc;
     mkdirs("$o{rundir}/htdocs");
+    my $conf = "$o{rundir}/httpd.conf";
+    spew($conf, $out);
+    return $conf;
+}
+
+# The configuration of script/server (script/server-conf) for var directory
+# VAR: rundir VAR/run, SQLite in VAR/planning.db, VAR/planning.local.conf.
+sub write_server_conf {
+    my (%o) = @_;
+    local $ENV{PL_VAR}     = $o{var};
+    local $ENV{PORT}       = $o{port};
+    local $ENV{PL_MODULE}  = $MODULE;
+    local $ENV{PL_ROOTS}   = join ' ', @{ $o{roots} || [] };
+    local $ENV{PL_THREADS} = $o{threads} // 10;
+    local $ENV{PL_USER}    = $CHILD_USER;
+    local $ENV{PL_EXTRA}   = 'PlanningNoSuchDirective on';   # script/server-conf must not read it
+    delete local $ENV{PL_ERRORLOG};
+    my ($rc, $out) = run_cmd("$ROOT/script/server-conf");
+    croak "script/server-conf failed ($rc):\n$out" if $rc;
+    mkdirs("$o{var}/htdocs", "$o{var}/projects");   # as script/server makes them
     my $conf = "$o{rundir}/httpd.conf";
     spew($conf, $out);
     return $conf;
@@ -288,13 +309,19 @@ sub start_server {
     my (%o) = @_;
     my $backend = $o{backend} // 'sqlite3';
     my $migrate = $o{migrate} // 1;
-    my $rundir = tempdir_shared();
+    # var => DIR: as script/server runs it, in var directory DIR (SQLite only)
+    my $rundir = $o{var} ? "$o{var}/run" : tempdir_shared();
+    mkdirs($rundir);
     chmod 0777, $rundir;    # children (www-data) may write runtime files
     my $self = bless { backend => $backend, rundir => $rundir, expect => [],
                        roots => $o{roots} || [] }, __PACKAGE__;
 
     my $params;
-    if ($backend eq 'sqlite3') {
+    if ($o{var}) {
+        croak 'var => DIR runs on SQLite only' unless $backend eq 'sqlite3';
+        chmod 0777, $o{var};
+        $params = $self->{dbfile} = "$o{var}/planning.db";
+    } elsif ($backend eq 'sqlite3') {
         my $dbdir = "$rundir/db";
         mkdirs($dbdir);
         $params = "$dbdir/planning.db";
@@ -330,7 +357,9 @@ sub start_server {
         close $fh or croak "planning create-user failed ($?)";
     }
     if ($backend eq 'sqlite3') {
-        for my $f ("$rundir/db", glob("$rundir/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
+        for my $f ("$rundir/db", glob("$rundir/db/*"), $o{var} ? glob("$o{var}/planning.db*") : ()) {
+            chown $CHILD_UID, $CHILD_GID, $f;
+        }
     }
 
     my $last_err = '';
@@ -338,7 +367,7 @@ sub start_server {
         my $port = free_port();
         my $conf = write_conf(rundir => $rundir, port => $port, driver => $backend,
                               params => $params, roots => $o{roots}, extra => $o{extra},
-                              threads => $o{threads}, keyfile => $o{keyfile});
+                              threads => $o{threads}, keyfile => $o{keyfile}, var => $o{var});
         @$self{qw(port conf)} = ($port, $conf);
         my ($rc, $out) = run_cmd('apache2', '-f', $conf, '-k', 'start');
         if ($rc) {
@@ -394,7 +423,7 @@ sub sql {
         my ($rc, $out) = run_cmd('sqlite3', '-batch', '-noheader', '-separator', "\t",
                                  '-cmd', '.timeout 5000', $self->{dbfile}, $sql);
         # files the client made must stay writable for the children
-        for my $f (glob("$self->{rundir}/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
+        for my $f (glob("$self->{dbfile}*")) { chown $CHILD_UID, $CHILD_GID, $f }
         croak "sqlite3 '$sql' failed ($rc):\n$out" if $rc;
         return $out;
     }

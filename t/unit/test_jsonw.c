@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_jsonw: replies are valid JSON whatever the strings hold; checked by
  * parsing the output back with Jansson (pl_json). */
+#include <math.h>
+
 #include "unit.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
@@ -82,12 +84,54 @@ static void every_byte_round_trips_as_valid_json(void **state)
     assert_int_equal(pl_json_parse(&back, *state, text, strlen(text), 4, &err), APR_SUCCESS);
 }
 
+/* Numbers come back as written: the shortest text that reads back the same. */
+static void numbers_as_written(void **state)
+{
+    static const struct { double in; const char *out; } cases[] = {
+        { 0.3, "0.3" }, { 9.488, "9.488" }, { 0.1 + 0.2, "0.30000000000000004" },
+        { 1.0 / 3.0, "0.3333333333333333" }, { 2, "2" }, { -0.5, "-0.5" }, { 0, "0" },
+        { 1e300, "1e+300" }, { 5e-324, "4.94065645841247e-324" }, { 123456.789, "123456.789" },
+    };
+    const char *err, *text;
+    pl_jsonw_t *w;
+    pl_json_t *back;
+    double d;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        w = pl_jsonw_create(*state, 0);
+        pl_jsonw_object(w, NULL);
+        pl_jsonw_number(w, "v", cases[i].in);
+        pl_jsonw_end(w);
+        text = pl_jsonw_text(w, NULL);
+        assert_string_equal(text, apr_pstrcat(*state, "{\"v\":", cases[i].out, "}", NULL));
+        assert_int_equal(pl_json_parse(&back, *state, text, strlen(text), 4, &err), APR_SUCCESS);
+        assert_true(pl_json_get_number(back, "v", &d));
+        assert_true(d == cases[i].in);
+        /* and a number read from a client is passed on the same way */
+        assert_string_equal(pl_json_member_text(*state, back, "v"), cases[i].out);
+    }
+    /* a whole number written as a real stays a real (found by fuzz_json) */
+    text = "{\"a\":2.0,\"b\":0e99900,\"c\":-3.50}";
+    assert_int_equal(pl_json_parse(&back, *state, text, strlen(text), 4, &err), APR_SUCCESS);
+    assert_string_equal(pl_json_member_text(*state, back, "a"), "2.0");
+    assert_string_equal(pl_json_member_text(*state, back, "b"), "0.0");
+    assert_string_equal(pl_json_member_text(*state, back, "c"), "-3.5");
+    w = pl_jsonw_create(*state, 0);
+    pl_jsonw_array(w, NULL);
+    pl_jsonw_number(w, NULL, NAN);
+    pl_jsonw_number(w, NULL, -INFINITY);
+    pl_jsonw_end(w);
+    assert_string_equal(pl_jsonw_text(w, NULL), "[null,null]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(nests_and_separates),
         UNIT_TEST(escapes_every_string),
         UNIT_TEST(every_byte_round_trips_as_valid_json),
+        UNIT_TEST(numbers_as_written),
     };
     return UNIT_RUN(tests);
 }

@@ -193,6 +193,27 @@ static void fills_builtins(void **state)
     assert_false(pl_prompt_builtin("topic"));
 }
 
+/* A system prompt is not a template of the library: what has a value is
+ * filled, the rest reaches the model as written. */
+static void fills_what_it_knows(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const kv[] = { "project.name", "Owls", "user", "ann", NULL };
+    static const struct { const char *tmpl, *want; } cases[] = {
+        { "On {{project.name}} for {{ user }}.", "On Owls for ann." },
+        { "{{project.name}} and {{ topic }} stay", "Owls and {{ topic }} stay" },
+        { "a malformed {{ 1x }} keeps {{user}} as written",
+          "a malformed {{ 1x }} keeps {{user}} as written" },
+        { "{{{{user}} is literal, {{user}} is not", "{{user}} is literal, ann is not" },
+        { "no placeholders", "no placeholders" },
+        { "", "" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_string_equal(pl_prompt_render_known(p, cases[i].tmpl, vals(p, kv)), cases[i].want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +227,7 @@ int main(void)
         UNIT_TEST(validates_names),
         UNIT_TEST(caps_the_size),
         UNIT_TEST(fills_builtins),
+        UNIT_TEST(fills_what_it_knows),
     };
     return UNIT_RUN(tests);
 }

@@ -281,6 +281,32 @@ static void test_import_read(void **state)
 /* ---------------------------------------------------------------- on SQLite */
 
 /* Two users, u (1) and v (2), in the fixture's database. */
+/* Options an earlier release stored with %.17g read back in the shortest
+ * form; others exactly as stored. */
+static void test_stored_options(void **state)
+{
+    static const struct { const char *stored, *read; } cases[] = {
+        { "{\"temperature\":0.29999999999999999,\"num_ctx\":2048}",
+          "{\"temperature\":0.3,\"num_ctx\":2048}" },
+        { "{\"top_p\":0.90000000000000002,\"stop\":[\"a.b\"]}",
+          "{\"top_p\":0.9,\"stop\":[\"a.b\"]}" },
+        { "{\"temperature\":0.3}", "{\"temperature\":0.3}" },
+        { "{\"stop\":[\"x.y\"]}", "{\"stop\":[\"x.y\"]}" },
+        { "{}", "{}" },
+    };
+    const char *row[PL_THREAD_NCOLUMNS];
+    pl_thread_t *t;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(row, 0, sizeof(row));
+        row[0] = "1";
+        row[7] = cases[i].stored;
+        t = pl_thread_row(*state, row);
+        assert_string_equal(t->options, cases[i].read);
+    }
+}
+
 static void two_users(unit_db_t *f)
 {
     assert_int_equal(pl_db_exec_text(f->db, f->p,
@@ -388,6 +414,7 @@ int main(void)
         UNIT_TEST(test_time_parse),
         UNIT_TEST(test_msgtree),
         UNIT_TEST(test_import_read),
+        UNIT_TEST(test_stored_options),
         UNIT_DB_TEST(test_db_round_trip),
     };
 

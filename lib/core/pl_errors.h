@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Every error code the API answers with, each written once: the "code" of
+ * the JSON error shape, of an SSE "error" event, of a reply message left
+ * incomplete (its error_code) and of a failed job (its error.code). All are
+ * UPPER_SNAKE; the table below gives each its HTTP status and meaning, and
+ * is what the README's table is made from. (The Ollama-compatible surface
+ * keeps Ollama's own {"error":"..."} shape, without codes.) */
+#ifndef PL_ERRORS_H
+#define PL_ERRORS_H
+
+/* The request */
+#define PL_ERR_INVALID_REQUEST        "INVALID_REQUEST"
+#define PL_ERR_INVALID_JSON           "INVALID_JSON"
+#define PL_ERR_VALIDATION             "VALIDATION_ERROR"
+#define PL_ERR_PAYLOAD_TOO_LARGE      "PAYLOAD_TOO_LARGE"
+#define PL_ERR_UNSUPPORTED_MEDIA_TYPE "UNSUPPORTED_MEDIA_TYPE"
+#define PL_ERR_METHOD_NOT_ALLOWED     "METHOD_NOT_ALLOWED"
+#define PL_ERR_NOT_FOUND              "NOT_FOUND"
+#define PL_ERR_CONFLICT               "CONFLICT"
+#define PL_ERR_RATE_LIMITED           "RATE_LIMITED"
+#define PL_ERR_INTERNAL               "INTERNAL_ERROR"
+/* The caller */
+#define PL_ERR_UNAUTHORIZED           "UNAUTHORIZED"
+#define PL_ERR_FORBIDDEN              "FORBIDDEN"
+#define PL_ERR_CSRF_FAILED            "CSRF_FAILED"
+/* The database */
+#define PL_ERR_DATABASE_BUSY          "DATABASE_BUSY"
+#define PL_ERR_DATABASE_UNAVAILABLE   "DATABASE_UNAVAILABLE"
+#define PL_ERR_SCHEMA_OUTDATED        "SCHEMA_OUTDATED"
+/* Prompts */
+#define PL_ERR_MISSING_VARIABLES      "MISSING_VARIABLES"
+#define PL_ERR_INVALID_TEMPLATE       "INVALID_TEMPLATE"
+#define PL_ERR_PROMPT_TOO_LARGE       "PROMPT_TOO_LARGE"
+/* Model servers and model runs */
+#define PL_ERR_URL_NOT_ALLOWED        "URL_NOT_ALLOWED"
+#define PL_ERR_NOT_SUPPORTED          "NOT_SUPPORTED"
+#define PL_ERR_MODEL_NOT_FOUND        "MODEL_NOT_FOUND"
+#define PL_ERR_UPSTREAM_ERROR         "UPSTREAM_ERROR"
+#define PL_ERR_UPSTREAM_UNREACHABLE   "UPSTREAM_UNREACHABLE"
+#define PL_ERR_UPSTREAM_CLOSED        "UPSTREAM_CLOSED"
+#define PL_ERR_UPSTREAM_TIMEOUT       "UPSTREAM_TIMEOUT"
+#define PL_ERR_REPLY_TOO_LARGE        "REPLY_TOO_LARGE"
+#define PL_ERR_BUSY                   "BUSY"
+#define PL_ERR_TOO_MANY_STREAMS       "TOO_MANY_STREAMS"
+#define PL_ERR_UNAVAILABLE            "UNAVAILABLE"
+#define PL_ERR_SERVER_BUSY            "SERVER_BUSY"
+/* How a reply ended without a model error (SSE and message only) */
+#define PL_ERR_STOPPED                "STOPPED"
+#define PL_ERR_CLIENT_GONE            "CLIENT_GONE"
+#define PL_ERR_INTERRUPTED            "INTERRUPTED"
+#define PL_ERR_INCOMPLETE             "INCOMPLETE"
+#define PL_ERR_DELETED                "DELETED"
+/* Jobs */
+#define PL_ERR_WORKER_DIED            "WORKER_DIED"
+#define PL_ERR_UNKNOWN_KIND           "UNKNOWN_KIND"
+#define PL_ERR_SERVER_GONE            "SERVER_GONE"
+#define PL_ERR_INVALID_JOB            "INVALID_JOB"
+#define PL_ERR_JOB_GONE               "JOB_GONE"
+
+typedef struct {
+    const char *code;
+    int status;               /* the HTTP status; 0: only in an SSE event, a message or a job */
+    const char *where;        /* "reply", "reply, SSE, message", "job" ... */
+    const char *meaning;
+} pl_error_code_t;
+
+/* Every code above, once, ending with a NULL code. */
+extern const pl_error_code_t PL_ERROR_CODES[];
+
+/* The entry of code, or NULL. */
+const pl_error_code_t *pl_error_code_find(const char *code);
+
+#endif
