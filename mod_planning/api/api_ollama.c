@@ -19,6 +19,7 @@
 #include "core/pl_http.h"
 #include "chat/pl_proxy.h"
 #include "chat/pl_servers.h"
+#include "chat/pl_usage.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 
@@ -52,7 +53,8 @@ typedef struct {
     apr_size_t relayed;           /* bytes the client has */
     const char *cut;              /* why the relay was ended here */
     int upstream_error;           /* the server ended its stream with {"error"} */
-    apr_int64_t tokens_in, tokens_out;
+    apr_int64_t tokens_in, tokens_out, total_ns;
+    int answered;                 /* a server's 2xx reply reached the client */
 } relay_t;
 
 /* Worse failures are kept: busy says retry, not found says where to look,
@@ -83,6 +85,7 @@ static int on_event(void *baton, const pl_chat_event_t *ev)
     if (ev->type == PL_CHAT_DONE) {
         t->tokens_in = ev->prompt_tokens;
         t->tokens_out = ev->completion_tokens;
+        t->total_ns = ev->total_ns;
     }
     else if (ev->type == PL_CHAT_ERROR)
         t->upstream_error = 1;      /* relayed already: the stream ends with it */
@@ -155,6 +158,8 @@ static int answer(relay_t *t, const pl_server_t *s)
                       " sent a reply that is not one JSON object: ", why, NULL));
     pl_json_get_int(doc, "prompt_eval_count", &t->tokens_in);
     pl_json_get_int(doc, "eval_count", &t->tokens_out);
+    pl_json_get_int(doc, "total_duration", &t->total_ns);
+    t->answered = 1;
     mp_reply_json_text(t->req, HTTP_OK, text, len);
     return 1;
 }
@@ -238,6 +243,8 @@ static int ask(relay_t *t, const pl_server_t *s)
         mp_chat_server_failed(t->req, s, apr_psprintf(t->p, "it answered %ld", t->status));
     else if (rv == PL_EUPSTREAM && !t->status)   /* no answer at all */
         mp_chat_server_failed(t->req, s, resp.error);
+    if (t->relayed)               /* a run that streamed counts, even cut short */
+        t->answered = 1;
     if (t->client->gone)
         return 1;
     if (t->relayed) {
@@ -271,6 +278,27 @@ static int candidates(mp_req_t *req, apr_array_header_t **servers)
     return 1;
 }
 
+/* A model run a server answered counts in /api/v1/usage as "proxy" (it
+ * leaves no message in a thread, so nothing else counts it). The reply is
+ * out already: a failure here is logged, not answered. */
+static void record_run(relay_t *t)
+{
+    pl_usage_t u;
+    apr_status_t rv;
+
+    memset(&u, 0, sizeof(u));
+    u.source = PL_USAGE_PROXY;
+    u.model = t->model;
+    u.tokens_in = t->tokens_in;
+    u.tokens_out = t->tokens_out;
+    u.generation_ns = t->total_ns;
+    if ((rv = pl_usage_record(t->req->db, t->p, t->req->caller.user->id, &u)) != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, t->req->r,
+                      "PLN01201: Ollama proxy: a run of %s by user %" APR_INT64_T_FMT " was not"
+                      " counted in the usage; check the database (usage_runs, migration 12)",
+                      t->model, t->req->caller.user->id);
+}
+
 /* Passes the request to the first server that settles it. A run of the
  * model (runs) takes one of the caller's stream slots. */
 static int relay(mp_req_t *req, const char *path, int streams, int runs)
@@ -296,6 +324,8 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
                 apr_table_setn(req->r->notes, "planning-tokens-in", pl_text_i64(t->p, t->tokens_in));
                 apr_table_setn(req->r->notes, "planning-tokens-out", pl_text_i64(t->p, t->tokens_out));
             }
+            if (runs && t->answered)
+                record_run(t);
             return OK;
         }
     if (!t->fail_message)
@@ -434,4 +464,15 @@ int api_ollama_version(mp_req_t *req)
     pl_jsonw_str(w, "version", v.oldest);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
+}
+
+/* GET and HEAD /ollama and /ollama/: Ollama's liveness answer, word for
+ * word, which clients probe before anything else. Like Ollama's root it
+ * asks for no credentials, so it says nothing a stranger may not know: no
+ * version, no server, no database. */
+int api_ollama_root(mp_req_t *req)
+{
+    static const char RUNNING[] = "Ollama is running";
+
+    return mp_reply_body(req, HTTP_OK, "text/plain; charset=utf-8", RUNNING, sizeof(RUNNING) - 1);
 }
