@@ -278,27 +278,6 @@ static int candidates(mp_req_t *req, apr_array_header_t **servers)
     return 1;
 }
 
-/* A model run a server answered counts in /api/v1/usage as "proxy" (it
- * leaves no message in a thread, so nothing else counts it). The reply is
- * out already: a failure here is logged, not answered. */
-static void record_run(relay_t *t)
-{
-    pl_usage_t u;
-    apr_status_t rv;
-
-    memset(&u, 0, sizeof(u));
-    u.source = PL_USAGE_PROXY;
-    u.model = t->model;
-    u.tokens_in = t->tokens_in;
-    u.tokens_out = t->tokens_out;
-    u.generation_ns = t->total_ns;
-    if ((rv = pl_usage_record(t->req->db, t->p, t->req->caller.user->id, &u)) != APR_SUCCESS)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, t->req->r,
-                      "PLN01201: Ollama proxy: a run of %s by user %" APR_INT64_T_FMT " was not"
-                      " counted in the usage; check the database (usage_runs, migration 12)",
-                      t->model, t->req->caller.user->id);
-}
-
 /* Passes the request to the first server that settles it. A run of the
  * model (runs) takes one of the caller's stream slots. */
 static int relay(mp_req_t *req, const char *path, int streams, int runs)
@@ -324,8 +303,11 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
                 apr_table_setn(req->r->notes, "planning-tokens-in", pl_text_i64(t->p, t->tokens_in));
                 apr_table_setn(req->r->notes, "planning-tokens-out", pl_text_i64(t->p, t->tokens_out));
             }
+            /* a run a server answered counts in the usage: it leaves no
+             * message in a thread, so nothing else counts it */
             if (runs && t->answered)
-                record_run(t);
+                mp_chat_count(req, PL_USAGE_PROXY, t->model, t->tokens_in, t->tokens_out,
+                              t->total_ns);
             return OK;
         }
     if (!t->fail_message)
