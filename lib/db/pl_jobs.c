@@ -54,7 +54,8 @@ static const pl_sql_t SQL_CLAIM = {
 static const pl_sql_t SQL_PROGRESS = {
     "pl.jobs.progress",
     "UPDATE jobs SET percent = %s, message = %s, digest = %s, completed = %s, total = %s,"
-    " overall_percent = %s, overall_completed = %s, overall_total = %s, lease_until = %s, updated_at = %s WHERE id = %s AND " HELD " AND cancel_requested = 0",
+    " overall_percent = %s, overall_completed = %s, overall_total = %s, lease_until = %s,"
+    " updated_at = %s WHERE id = %s AND " HELD " AND cancel_requested = 0",
     NULL
 };
 static const pl_sql_t SQL_FINISH = {
