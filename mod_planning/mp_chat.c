@@ -12,6 +12,7 @@
 #include "core/pl_status.h"
 #include "chat/pl_stream.h"
 #include "core/pl_time.h"
+#include "chat/pl_usage.h"
 
 #define CONNECT_TIMEOUT_MS 5000
 #define STREAM_TIMEOUT_MS  (30 * 60 * 1000)
@@ -504,4 +505,23 @@ int mp_chat_settle(mp_req_t *req, apr_pool_t *p, pl_message_t *m)
     m->state = "incomplete";
     m->error_code = PL_ERR_INTERRUPTED;
     return 1;
+}
+
+void mp_chat_count(mp_req_t *req, const char *source, const char *model, apr_int64_t tokens_in,
+                   apr_int64_t tokens_out, apr_int64_t total_ns)
+{
+    pl_usage_t u;
+    apr_status_t rv;
+
+    memset(&u, 0, sizeof(u));
+    u.source = source;
+    u.model = model;
+    u.tokens_in = tokens_in;
+    u.tokens_out = tokens_out;
+    u.generation_ns = total_ns;
+    if ((rv = pl_usage_record(req->db, req->r->pool, req->caller.user->id, &u)) != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, req->r,
+                      "PLN01201: a %s run of %s by user %" APR_INT64_T_FMT " was not counted in"
+                      " the usage; check the database (table usage_runs, migration 12)",
+                      source, model, req->caller.user->id);
 }

@@ -97,6 +97,12 @@ void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers);
  * details_json (NULL: none). Returns OK. */
 int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *details_json);
 
+/* Counts a model run that leaves no message in a thread (source
+ * PL_USAGE_PROXY or PL_USAGE_PROMPT_TEST) in the caller's usage. The reply
+ * is out already: a failure is logged, not answered. */
+void mp_chat_count(mp_req_t *req, const char *source, const char *model, apr_int64_t tokens_in,
+                   apr_int64_t tokens_out, apr_int64_t total_ns);
+
 /* The HTTP status for a reply that failed with code, for non-streamed replies. */
 int mp_chat_http_status(const char *code);
 

@@ -104,6 +104,8 @@ static const mp_route_t ROUTES[] = {
 
     /* Ollama's API over the shared servers: a model run needs developer,
      * as a chat in a thread does */
+    { M_GET,    MP_OLLAMA_BASE,         api_ollama_root,      MP_PERM_PUBLIC, ANY_KEY },
+    { M_GET,    MP_OLLAMA_BASE "/",     api_ollama_root,      MP_PERM_PUBLIC, ANY_KEY },
     { M_POST,   O "/chat",              api_ollama_chat,      MP_PERM_WRITE,  BODY_DB },
     { M_POST,   O "/generate",          api_ollama_generate,  MP_PERM_WRITE,  BODY_DB },
     { M_POST,   O "/embed",             api_ollama_embed,     MP_PERM_WRITE,  BODY_DB },

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 
+#include <apr_hash.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -84,9 +85,15 @@ const char *pl_pull_payload(apr_pool_t *p, const char *model)
     return pl_jsonw_text(w, NULL);
 }
 
+/* What one layer reported last. */
+typedef struct {
+    apr_int64_t completed, total;
+} layer_t;
+
 struct pl_pull_reader_t {
     apr_pool_t *p;
     pl_lines_t *lines;
+    apr_hash_t *layers;           /* digest -> layer_t */
     pl_pull_change_fn *fn;
     void *baton;
     pl_job_progress_t progress;
@@ -97,6 +104,40 @@ struct pl_pull_reader_t {
 static const char *capped(apr_pool_t *p, const char *s, apr_size_t max)
 {
     return strlen(s) > max ? apr_pstrndup(p, s, max) : apr_pstrdup(p, s);
+}
+
+/* The sums over the layers when one of them reports: Ollama names each
+ * layer as it comes to it, so the sum of totals grows along the way; the
+ * percent keeps the best so far (it never goes back) and stays below 100
+ * until "success" (the layers still to come are not known). */
+static void add_layer(pl_pull_reader_t *r, const char *digest, apr_int64_t completed,
+                      apr_int64_t total)
+{
+    pl_job_progress_t *pr = &r->progress;
+    layer_t *l = apr_hash_get(r->layers, digest, APR_HASH_KEY_STRING);
+    int percent;
+
+    if (!l) {
+        l = apr_pcalloc(r->p, sizeof(*l));
+        apr_hash_set(r->layers, apr_pstrdup(r->p, digest), APR_HASH_KEY_STRING, l);
+    }
+    if (total < 0)
+        total = 0;
+    if (completed > total)
+        completed = total;
+    if (pr->overall_total < 0)
+        pr->overall_total = pr->overall_completed = 0;
+    pr->overall_total += total - l->total;
+    pr->overall_completed += completed - l->completed;
+    l->total = total;
+    l->completed = completed;
+    if (pr->overall_total > 0) {
+        percent = (int)(pr->overall_completed * 100 / pr->overall_total);
+        if (percent > 99)
+            percent = 99;
+        if (percent > pr->overall_percent)
+            pr->overall_percent = percent;
+    }
 }
 
 /* {"status":"pulling 3f2b...","digest":"sha256:...","total":N,"completed":M}
@@ -129,6 +170,7 @@ static apr_status_t pull_line(void *baton, const char *line, apr_size_t len, apr
             pr->digest = capped(r->p, digest, DIGEST_MAX);
         pr->total = pl_json_get_int(j, "total", &n) && n >= 0 ? n : -1;
         pr->completed = pl_json_get_int(j, "completed", &n) && n >= 0 ? n : 0;
+        add_layer(r, pr->digest, pr->completed, pr->total);
     }
     else if (changed) {
         pr->digest = NULL;
@@ -136,7 +178,7 @@ static apr_status_t pull_line(void *baton, const char *line, apr_size_t len, apr
     }
     if (!strcmp(status, "success")) {
         r->succeeded = 1;
-        pr->percent = 100;
+        pr->percent = pr->overall_percent = 100;
     }
     else if (!strcmp(status, "pulling manifest"))
         pr->percent = 0;
@@ -155,6 +197,8 @@ pl_pull_reader_t *pl_pull_reader_create(apr_pool_t *p, pl_pull_change_fn *fn, vo
     r->fn = fn;
     r->baton = baton;
     r->progress.completed = r->progress.total = -1;
+    r->progress.overall_completed = r->progress.overall_total = -1;
+    r->layers = apr_hash_make(p);
     r->lines = pl_lines_create(p, LINE_MAX_BYTES, pull_line, r);
     return r;
 }
@@ -164,6 +208,12 @@ apr_status_t pl_pull_reader_feed(pl_pull_reader_t *r, const char *data, apr_size
     apr_status_t rv = pl_lines_feed(r->lines, data, len);
 
     return rv == PL_ETOOBIG ? PL_EUPSTREAM : rv;
+}
+
+void pl_pull_reader_resume(pl_pull_reader_t *r, int overall_percent)
+{
+    if (overall_percent > r->progress.overall_percent && overall_percent < 100)
+        r->progress.overall_percent = overall_percent;
 }
 
 const pl_job_progress_t *pl_pull_reader_progress(const pl_pull_reader_t *r)
@@ -281,6 +331,8 @@ apr_status_t pl_pull_run(apr_pool_t *p, const pl_job_worker_t *w, const pl_job_t
     run.worker = w;
     run.job = job;
     run.reader = pl_pull_reader_create(p, on_change, &run);
+    /* a pull handed back and taken up again goes on from where it was seen */
+    pl_pull_reader_resume(run.reader, job->progress.overall_percent);
     run.last_write = apr_time_now();
     body = pl_jsonw_create(p, 128);
     pl_jsonw_object(body, NULL);

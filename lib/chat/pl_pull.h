@@ -31,8 +31,11 @@ pl_pull_reader_t *pl_pull_reader_create(apr_pool_t *p, pl_pull_change_fn *fn, vo
 /* APR_SUCCESS, PL_EUPSTREAM for a line that is not a JSON object or too
  * long, APR_EINTR when fn asked to stop. */
 apr_status_t pl_pull_reader_feed(pl_pull_reader_t *r, const char *data, apr_size_t len);
-/* The progress so far; the error line's message, or NULL; whether
- * "success" came. */
+/* The overall percent an earlier attempt of the same pull reached: the
+ * figure does not go back when a resumed pull reports again. */
+void pl_pull_reader_resume(pl_pull_reader_t *r, int overall_percent);
+/* The progress so far (the current layer's and the overall figures); the
+ * error line's message, or NULL; whether "success" came. */
 const pl_job_progress_t *pl_pull_reader_progress(const pl_pull_reader_t *r);
 const char *pl_pull_reader_error(const pl_pull_reader_t *r);
 int pl_pull_reader_succeeded(const pl_pull_reader_t *r);

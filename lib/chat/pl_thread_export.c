@@ -194,12 +194,14 @@ static apr_status_t read_thread(reader_t *r, const pl_json_t *in, pl_thread_doc_
     doc->thread = apr_pcalloc(r->p, sizeof(*doc->thread));
     if ((rv = pl_thread_apply_fields(doc->thread, in, 1, r->p, r->field, r->why)) != APR_SUCCESS)
         return bad(r, *r->field, *r->why);
-    /* another server's ids mean nothing here: the thread and project get new ones */
+    /* the thread gets a new id; the project is the same only when the
+     * document comes from this server, which the caller judges */
     if ((rv = id_field(r, in, "id", 1, &id)) != APR_SUCCESS
         || (rv = id_field(r, in, "leaf_id", 1, &doc->leaf_id)) != APR_SUCCESS
         || (rv = time_field(r, in, "created_at", &ignored)) != APR_SUCCESS
         || (rv = time_field(r, in, "updated_at", &ignored)) != APR_SUCCESS)
         return rv;
+    doc->project_id = doc->thread->project_id;
     doc->thread->project_id = 0;
     return APR_SUCCESS;
 }

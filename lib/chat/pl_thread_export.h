@@ -29,6 +29,8 @@ const char *pl_thread_export_filename(apr_pool_t *p, const pl_thread_t *t, const
 
 typedef struct {
     pl_thread_t *thread;            /* the document's fields; no id, owner or project */
+    apr_int64_t project_id;         /* the document's project, 0: none; the caller decides
+                                     * whether the new thread keeps it */
     apr_array_header_t *messages;   /* pl_message_t *, every parent before its children;
                                      * ids and parent ids are the document's */
     apr_int64_t leaf_id;            /* the document's; 0: where the newest branch ends */

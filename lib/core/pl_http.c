@@ -91,6 +91,20 @@ static int poll_cb(void *baton, curl_off_t dltotal, curl_off_t dlnow, curl_off_t
     return 0;
 }
 
+/* The base path ends in "/v1" when an OpenAI-compatible server is written
+ * the way its SDKs take it ("http://host:8000/v1"); our OpenAI paths carry
+ * the "/v1" already, so it is not said twice. */
+const char *pl_http_url(apr_pool_t *p, const pl_url_t *b, const char *path)
+{
+    apr_size_t n = strlen(b->path);
+    int twice = n >= 3 && !strcmp(b->path + n - 3, "/v1") && !strncmp(path, "/v1/", 4);
+
+    return apr_psprintf(p, "%s://%s%s%s:%u%.*s%s", b->scheme,
+                        strchr(b->host, ':') ? "[" : "", b->host,
+                        strchr(b->host, ':') ? "]" : "", (unsigned)b->port,
+                        (int)(twice ? n - 3 : n), b->path, path);
+}
+
 /* Every option is checked: one that does not take is a request not made. */
 #define SET(opt, val) do { if (curl_easy_setopt(h, opt, val) != CURLE_OK) return NULL; } while (0)
 
@@ -101,10 +115,7 @@ static CURL *prepare(apr_pool_t *p, const pl_http_req_t *req, char *errbuf)
     CURL *h = curl_easy_init();
     struct curl_slist *resolve, *headers;
     const pl_url_t *b = req->base;
-    const char *url = apr_psprintf(p, "%s://%s%s%s:%u%s%s", b->scheme,
-                                   strchr(b->host, ':') ? "[" : "", b->host,
-                                   strchr(b->host, ':') ? "]" : "", (unsigned)b->port,
-                                   b->path, req->path);
+    const char *url = pl_http_url(p, b, req->path);
 
     if (!h)
         return NULL;

@@ -31,6 +31,12 @@ typedef struct {
     int connected;               /* the connection was made before it failed */
 } pl_http_resp_t;
 
+/* The URL a request goes to: the base (its host as given, its port
+ * always) and path joined, a base path ending in "/v1" not repeated by a
+ * path that starts with "/v1/" (the usual way to write an OpenAI-compatible
+ * server: "http://host:8000/v1" + "/v1/models" is ".../v1/models"). */
+const char *pl_http_url(apr_pool_t *p, const pl_url_t *base, const char *path);
+
 /* Once per process, before threads start (libcurl's global state). */
 apr_status_t pl_http_init(void);
 

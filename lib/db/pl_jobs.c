@@ -11,7 +11,8 @@
 
 #define COLUMNS "id, kind, state, payload, result, server_id, project_id, percent, message," \
                 " digest, completed, total, error_code, error, cancel_requested, attempts," \
-                " worker, created_by, created_at, started_at, updated_at, finished_at"
+                " worker, created_by, created_at, started_at, updated_at, finished_at," \
+                " overall_percent, overall_completed, overall_total"
 /* The claimable: queued, or running under a lease that ran out. */
 #define CLAIMABLE "(state = 'queued' OR (state = 'running' AND lease_until < %s))"
 #define HELD "worker = %s AND state = 'running'"
@@ -53,12 +54,14 @@ static const pl_sql_t SQL_CLAIM = {
 static const pl_sql_t SQL_PROGRESS = {
     "pl.jobs.progress",
     "UPDATE jobs SET percent = %s, message = %s, digest = %s, completed = %s, total = %s,"
-    " lease_until = %s, updated_at = %s WHERE id = %s AND " HELD " AND cancel_requested = 0",
+    " overall_percent = %s, overall_completed = %s, overall_total = %s, lease_until = %s,"
+    " updated_at = %s WHERE id = %s AND " HELD " AND cancel_requested = 0",
     NULL
 };
 static const pl_sql_t SQL_FINISH = {
     "pl.jobs.finish",
     "UPDATE jobs SET state = %s, percent = CASE WHEN %s = 'succeeded' THEN 100 ELSE percent END,"
+    " overall_percent = CASE WHEN %s = 'succeeded' THEN 100 ELSE overall_percent END,"
     " error_code = %s, error = %s, result = %s, worker = NULL, lease_until = NULL,"
     " finished_at = %s, updated_at = %s WHERE id = %s AND " HELD, NULL
 };
@@ -93,6 +96,9 @@ void pl_job_progress_write(pl_jsonw_t *w, const pl_job_progress_t *pr)
     pl_jsonw_str(w, "digest", pr->digest);
     count_or_null(w, "completed", pr->completed);
     count_or_null(w, "total", pr->total);
+    pl_jsonw_int(w, "overall_percent", pr->overall_percent);
+    count_or_null(w, "overall_completed", pr->overall_completed);
+    count_or_null(w, "overall_total", pr->overall_total);
 }
 
 void pl_job_write(pl_jsonw_t *w, const pl_job_t *job)
@@ -151,6 +157,9 @@ static void *from_row(apr_pool_t *p, const char **row)
     j->started_at = row[19];
     j->updated_at = row[20];
     j->finished_at = row[21];
+    j->progress.overall_percent = row[22] ? atoi(row[22]) : 0;
+    j->progress.overall_completed = row[23] ? apr_atoi64(row[23]) : -1;
+    j->progress.overall_total = row[24] ? apr_atoi64(row[24]) : -1;
     return j;
 }
 
@@ -173,6 +182,7 @@ apr_status_t pl_jobs_insert(pl_db_t *db, apr_pool_t *p, pl_job_t *job)
     job->state = PL_JOB_QUEUED;
     job->payload = args[1];
     job->progress.completed = job->progress.total = -1;
+    job->progress.overall_completed = job->progress.overall_total = -1;
     job->created_at = job->updated_at = now;
     return APR_SUCCESS;
 }
@@ -261,7 +271,7 @@ apr_status_t pl_jobs_progress(pl_db_t *db, apr_pool_t *p, const pl_job_t *job,
                               const pl_job_progress_t *pr)
 {
     apr_time_t t = apr_time_now();
-    const char *args[9];
+    const char *args[12];
     apr_status_t rv;
     int n = 0;
 
@@ -270,11 +280,14 @@ apr_status_t pl_jobs_progress(pl_db_t *db, apr_pool_t *p, const pl_job_t *job,
     args[2] = pr->digest;
     args[3] = pr->completed >= 0 ? pl_text_i64(p, pr->completed) : NULL;
     args[4] = pr->total >= 0 ? pl_text_i64(p, pr->total) : NULL;
-    args[5] = pl_time_rfc3339(p, t + lease);
-    args[6] = pl_time_rfc3339(p, t);
-    args[7] = pl_text_i64(p, job->id);
-    args[8] = worker;
-    if ((rv = pl_db_exec(db, p, &SQL_PROGRESS, 9, args, &n)) != APR_SUCCESS)
+    args[5] = apr_itoa(p, pr->overall_percent);
+    args[6] = pr->overall_completed >= 0 ? pl_text_i64(p, pr->overall_completed) : NULL;
+    args[7] = pr->overall_total >= 0 ? pl_text_i64(p, pr->overall_total) : NULL;
+    args[8] = pl_time_rfc3339(p, t + lease);
+    args[9] = pl_time_rfc3339(p, t);
+    args[10] = pl_text_i64(p, job->id);
+    args[11] = worker;
+    if ((rv = pl_db_exec(db, p, &SQL_PROGRESS, 12, args, &n)) != APR_SUCCESS)
         return rv;
     /* MySQL counts changed rows only: an update to the same values within
      * the same millisecond matches nothing; the row itself says */
@@ -287,20 +300,21 @@ apr_status_t pl_jobs_finish(pl_db_t *db, apr_pool_t *p, const pl_job_t *job,
                             const char *worker, const char *state, const char *error_code,
                             const char *error, const char *result)
 {
-    const char *now = pl_time_rfc3339(p, apr_time_now()), *args[9];
+    const char *now = pl_time_rfc3339(p, apr_time_now()), *args[10];
     apr_status_t rv;
     int n = 0;
 
     args[0] = state;
     args[1] = state;
-    args[2] = error_code;
-    args[3] = error;
-    args[4] = result;
-    args[5] = now;
+    args[2] = state;
+    args[3] = error_code;
+    args[4] = error;
+    args[5] = result;
     args[6] = now;
-    args[7] = pl_text_i64(p, job->id);
-    args[8] = worker;
-    if ((rv = pl_db_exec(db, p, &SQL_FINISH, 9, args, &n)) != APR_SUCCESS)
+    args[7] = now;
+    args[8] = pl_text_i64(p, job->id);
+    args[9] = worker;
+    if ((rv = pl_db_exec(db, p, &SQL_FINISH, 10, args, &n)) != APR_SUCCESS)
         return rv;
     return n ? APR_SUCCESS : PL_ENOTFOUND;
 }

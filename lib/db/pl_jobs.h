@@ -27,6 +27,10 @@ typedef struct {
     const char *message;          /* what the work is doing: "pulling 3f2b..." */
     const char *digest;           /* the part being worked on, or NULL */
     apr_int64_t completed, total; /* bytes (or items) of that part; -1: unknown */
+    /* over every part seen so far (a pull's layers, by digest): the percent
+     * never goes back and is 100 only when the work succeeded */
+    int overall_percent;
+    apr_int64_t overall_completed, overall_total;   /* -1: unknown */
 } pl_job_progress_t;
 
 typedef struct {
@@ -59,8 +63,9 @@ typedef struct {
 /* True for succeeded, failed and canceled. */
 int pl_job_ended(const pl_job_t *job);
 
-/* percent, status, digest, completed, total (null when unknown) into the
- * object w has open. */
+/* percent, status, digest, completed, total, overall_percent,
+ * overall_completed, overall_total (null when unknown) into the object w
+ * has open. */
 void pl_job_progress_write(pl_jsonw_t *w, const pl_job_progress_t *progress);
 /* The public fields of a job (the worker and its lease stay inside). */
 void pl_job_write(pl_jsonw_t *w, const pl_job_t *job);

@@ -87,6 +87,8 @@ int api_ollama_show(mp_req_t *req);
 int api_ollama_tags(mp_req_t *req);
 int api_ollama_ps(mp_req_t *req);
 int api_ollama_version(mp_req_t *req);
+/* GET|HEAD /ollama/: "Ollama is running", no credentials needed. */
+int api_ollama_root(mp_req_t *req);
 
 int api_members_list(mp_req_t *req);
 int api_members_put(mp_req_t *req);

@@ -19,6 +19,7 @@
 #include "core/pl_http.h"
 #include "chat/pl_proxy.h"
 #include "chat/pl_servers.h"
+#include "chat/pl_usage.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 
@@ -52,7 +53,8 @@ typedef struct {
     apr_size_t relayed;           /* bytes the client has */
     const char *cut;              /* why the relay was ended here */
     int upstream_error;           /* the server ended its stream with {"error"} */
-    apr_int64_t tokens_in, tokens_out;
+    apr_int64_t tokens_in, tokens_out, total_ns;
+    int answered;                 /* a server's 2xx reply reached the client */
 } relay_t;
 
 /* Worse failures are kept: busy says retry, not found says where to look,
@@ -83,6 +85,7 @@ static int on_event(void *baton, const pl_chat_event_t *ev)
     if (ev->type == PL_CHAT_DONE) {
         t->tokens_in = ev->prompt_tokens;
         t->tokens_out = ev->completion_tokens;
+        t->total_ns = ev->total_ns;
     }
     else if (ev->type == PL_CHAT_ERROR)
         t->upstream_error = 1;      /* relayed already: the stream ends with it */
@@ -155,6 +158,8 @@ static int answer(relay_t *t, const pl_server_t *s)
                       " sent a reply that is not one JSON object: ", why, NULL));
     pl_json_get_int(doc, "prompt_eval_count", &t->tokens_in);
     pl_json_get_int(doc, "eval_count", &t->tokens_out);
+    pl_json_get_int(doc, "total_duration", &t->total_ns);
+    t->answered = 1;
     mp_reply_json_text(t->req, HTTP_OK, text, len);
     return 1;
 }
@@ -238,6 +243,8 @@ static int ask(relay_t *t, const pl_server_t *s)
         mp_chat_server_failed(t->req, s, apr_psprintf(t->p, "it answered %ld", t->status));
     else if (rv == PL_EUPSTREAM && !t->status)   /* no answer at all */
         mp_chat_server_failed(t->req, s, resp.error);
+    if (t->relayed)               /* a run that streamed counts, even cut short */
+        t->answered = 1;
     if (t->client->gone)
         return 1;
     if (t->relayed) {
@@ -296,6 +303,11 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
                 apr_table_setn(req->r->notes, "planning-tokens-in", pl_text_i64(t->p, t->tokens_in));
                 apr_table_setn(req->r->notes, "planning-tokens-out", pl_text_i64(t->p, t->tokens_out));
             }
+            /* a run a server answered counts in the usage: it leaves no
+             * message in a thread, so nothing else counts it */
+            if (runs && t->answered)
+                mp_chat_count(req, PL_USAGE_PROXY, t->model, t->tokens_in, t->tokens_out,
+                              t->total_ns);
             return OK;
         }
     if (!t->fail_message)
@@ -434,4 +446,15 @@ int api_ollama_version(mp_req_t *req)
     pl_jsonw_str(w, "version", v.oldest);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
+}
+
+/* GET and HEAD /ollama and /ollama/: Ollama's liveness answer, word for
+ * word, which clients probe before anything else. Like Ollama's root it
+ * asks for no credentials, so it says nothing a stranger may not know: no
+ * version, no server, no database. */
+int api_ollama_root(mp_req_t *req)
+{
+    static const char RUNNING[] = "Ollama is running";
+
+    return mp_reply_body(req, HTTP_OK, "text/plain; charset=utf-8", RUNNING, sizeof(RUNNING) - 1);
 }

@@ -7,11 +7,12 @@
 #include "projects/pl_store_projects.h"
 #include "core/pl_text.h"
 
-/* The sub-resources DESIGN.md gives a project, linked from every project. */
+/* A project's sub-resources that this release serves (mp_router.c), linked
+ * from every project. A link is added here with its route, never before:
+ * every link a client is given must answer (t/lib/PlanningTest.pm fetches
+ * each one the live tests see). */
 static const struct { const char *rel, *suffix; } SUBRESOURCES[] = {
-    { "plan", "/plan" }, { "analysis", "/analysis" }, { "recommendations", "/recommendations" },
-    { "snapshots", "/snapshots" }, { "files", "/files" }, { "git", "/git" }, { "jobs", "/jobs" },
-    { "members", "/members" }, { "webhooks", "/webhooks" },
+    { "members", "/members" }, { "chat-defaults", "/chat-defaults" },
 };
 
 static const char *project_href(apr_pool_t *p, apr_int64_t id)

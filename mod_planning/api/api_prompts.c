@@ -7,6 +7,7 @@
 #include <apr_strings.h>
 
 #include "api.h"
+#include "chat/pl_usage.h"
 #include "api_threads.h"
 #include "mp_chat.h"
 #include "chat/pl_chat.h"
@@ -35,10 +36,9 @@ static int reply_prompt(mp_req_t *req, int status, const pl_prompt_t *pr)
     pl_jsonw_object(w, NULL);
     pl_prompt_write(w, p, pr);
     pl_jsonw_object(w, "_links");
+    /* what a GET reads; render and test are POST actions on self, not links */
     pl_jsonw_link(w, "self", self, NULL);
     pl_jsonw_link(w, "versions", self, "/versions");
-    pl_jsonw_link(w, "render", self, "/render");
-    pl_jsonw_link(w, "test", self, "/test");
     pl_jsonw_end(w);
     pl_jsonw_end(w);
     return mp_reply_json(req, status, w);
@@ -504,6 +504,10 @@ int api_prompts_test(mp_req_t *req)
         mp_sse_send(turn->sse, "start", pl_jsonw_text(w, NULL));
     }
     mp_chat_run(turn, servers);
+    /* a test run leaves no message: counted here when a model ran it */
+    if (!turn->error_code || turn->text.len || turn->reply->completion_tokens)
+        mp_chat_count(req, PL_USAGE_PROMPT_TEST, model, turn->reply->prompt_tokens,
+                      turn->reply->completion_tokens, turn->reply->total_ns);
     /* the stream's start carried the prompt; a single reply carries it here */
     w = pl_jsonw_create(p, 1024 + turn->text.len + turn->thinking.len + (stream ? 0 : strlen(text)));
     pl_jsonw_object(w, NULL);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* GET /api/v1/usage[?since=YYYY-MM-DD][&user_id=N]: requests, tokens in and
- * out and generation time per model and day. One's own; admins anyone's. */
+ * out and generation time per day, source (chat: replies in threads; proxy:
+ * runs through /ollama/api; prompt_test: a prompt's test runs) and model.
+ * One's own; admins anyone's. */
 #include <apr_lib.h>
 #include <apr_strings.h>
 

@@ -126,6 +126,9 @@ for my $backend (backends()) {
         my $u = $srv->request('GET', '/api/v1/usage');
         status_is($u, 200, 'usage');
         my ($row) = grep { $_->{model} eq 'llama3.2:latest' } @{ $u->{json}{items} || [] };
+        is($row->{source}, 'chat', 'replies in threads have the source chat');
+        is(scalar(grep { $_->{model} eq 'llama3.2:latest' } @{ $u->{json}{items} || [] }), 1,
+           '... once (a reply is not counted a second time)');
         cmp_ok($row->{requests} // 0, '>=', 6, 'the replies are counted');
         cmp_ok($row->{tokens_out} // 0, '>', 0, 'tokens out');
         cmp_ok($row->{tokens_in} // 0, '>', 0, 'tokens in');

@@ -76,9 +76,30 @@ for my $backend (backends()) {
         ok((grep { $_->{event} eq 'progress' && $_->{data}{percent} > 0 && $_->{data}{percent} < 100 } @$ev),
            'a percent between 0 and 100 on the way');
 
+        # The overall figure: bytes over every layer seen so far, by digest.
+        my @pe = map { $_->{data} } grep { $_->{event} eq 'progress' } @$ev;
+        my @ov = map { $_->{overall_percent} } @pe;
+        ok(!(grep { !defined $ov[$_] || $ov[$_] < $ov[ $_ - 1 ] } 1 .. $#ov), 'overall_percent never goes back')
+            or diag explain \@ov;
+        ok((grep { $_ > 0 && $_ < 100 } @ov), 'an overall percent between 0 and 100 on the way');
+        ok(!(grep { $_->{overall_percent} == 100 && $_->{status} ne 'success' } @pe), '100 overall only at success');
+        ok((grep { $_->{percent} == 100 && $_->{overall_percent} < 100 } @pe),
+           'a layer done is not the pull done') or diag explain \@pe;
+        my %layer_total;
+        $layer_total{ $_->{digest} } = $_->{total} for grep { $_->{digest} } @pe;
+        my $sum = 0;
+        $sum += $_ for values %layer_total;
+        my ($last) = grep { defined $_->{overall_total} } reverse @pe;
+        is($last->{overall_total}, $sum, 'overall_total is the sum of the layers\' totals');
+        ok(!(grep { defined $_->{overall_total} && $_->{overall_completed} > $_->{overall_total} } @pe),
+           'overall_completed within overall_total');
+        is($pe[0]{overall_total}, undef, 'unknown (null) before the first layer');
+
         my $g = $srv->request('GET', "/api/v1/jobs/$job->{id}");
         status_is($g, 200, 'GET the job');
         is($g->{json}{progress}{percent}, 100, '100 %');
+        is($g->{json}{progress}{overall_percent}, 100, '100 % overall');
+        is($g->{json}{progress}{overall_completed}, $sum, 'every byte of every layer');
         is($g->{json}{progress}{status}, 'success', 'status success');
         is_deeply($g->{json}{result}, { model => 'gemma3:1b' }, 'the result');
         ok($g->{json}{started_at} && $g->{json}{finished_at}, 'started and finished');

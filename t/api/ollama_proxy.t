@@ -13,6 +13,7 @@ use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JSON::PP;
 use Time::HiRes qw(sleep);
+use HTTP::Tiny;
 use PlanningTest qw(:all);
 
 PlanningTest::require_build();
@@ -276,6 +277,49 @@ for my $backend (backends()) {
                                  $J->encode({ model => 'llama3.2', prompt => 'as curl -d', stream => $F }));
         status_is($curl, 200, 'a body sent as curl -d sends it (any type, as Ollama reads it)');
         is(($J->decode($curl->{content} || '{}'))->{response}, 'Echo: as curl -d [end]', '... answered');
+
+        # the root answers as Ollama's does, to clients that probe it first:
+        # no credentials needed, and nothing said but that
+        my $theirs = HTTP::Tiny->new->get("$A->{url}/");
+        for my $path ('/ollama/', '/ollama') {
+            my $root = $srv->request('GET', $path, { Authorization => undef });
+            status_is($root, 200, "GET $path without credentials => 200");
+            is($root->{content}, $theirs->{content}, "... '$theirs->{content}', as Ollama says it");
+            like($root->{headers}{'content-type'} // '', qr{^text/plain; charset=utf-8$}i, '... as text/plain');
+        }
+        my $head = $srv->request('HEAD', '/ollama/', { Authorization => undef });
+        status_is($head, 200, 'HEAD /ollama/ => 200');
+        is($head->{content} // '', '', '... without a body');
+        is($head->{headers}{'content-length'}, length $theirs->{content}, '... the length a GET has');
+        is($srv->request('GET', '/ollama/', { Authorization => 'Bearer wrong' })->{status}, 200,
+           '... a wrong token does not matter there');
+
+        # model runs through the proxy count in the usage, with their source
+        my $usage = sub {
+            my $u = $srv->request('GET', '/api/v1/usage', { Authorization => "Bearer $dev" });
+            my %by;
+            for my $row (@{ $u->{json}{items} || [] }) {
+                my $k = "$row->{source} $row->{model}";
+                $by{$k}{$_} += $row->{$_} for qw(requests tokens_in tokens_out);
+            }
+            return \%by;
+        };
+        my $before = $usage->();
+        ok($before->{'proxy llama3.2'}{requests}, 'the runs above are in the usage as source proxy')
+            or diag explain $before;
+        ok(!(grep { /^chat / } keys %$before), '... and not as chats: dev has no thread');
+        my $cu = $call->(method => 'chat', request => chat_req('llama3.2', 'count me'));
+        $call->(method => 'generate', request => { model => 'llama3.2', prompt => 'me too', stream => $T });
+        $call->(method => 'embed', request => { model => 'nomic-embed-text', input => ['and me'] });
+        $call->(method => 'show', request => { model => 'llama3.2' });
+        my $after = $usage->();
+        is($after->{'proxy llama3.2'}{requests} - $before->{'proxy llama3.2'}{requests}, 2,
+           'a chat and a generate: two runs (show runs no model)') or diag explain $after;
+        is($after->{'proxy llama3.2'}{tokens_out} - $before->{'proxy llama3.2'}{tokens_out},
+           $cu->{result}{eval_count} + 4, '... with the tokens the server counted');
+        is($after->{'proxy nomic-embed-text'}{requests} - ($before->{'proxy nomic-embed-text'}{requests} // 0), 1,
+           'an embed: one run');
+
         security_headers_ok($srv, skip => sub { $_[0]{req} =~ /^raw/ });
         $srv->stop;
     };

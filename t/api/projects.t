@@ -13,7 +13,7 @@ use PlanningTest qw(:all);
 PlanningTest::require_build();
 
 my $TS = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-my @SUBLINKS = qw(plan analysis recommendations snapshots files git jobs members);
+my @SUBLINKS = qw(members chat-defaults);
 
 sub project_shape_ok {
     my ($r, $want, $name) = @_;
@@ -33,6 +33,8 @@ sub project_shape_ok {
         is($p->{_links}{self}{href}, "/api/v1/projects/$id", '_links.self');
         is($p->{_links}{$_}{href}, "/api/v1/projects/$id/$_", "_links.$_") for @SUBLINKS;
         is($p->{_links}{threads}{href}, "/api/v1/threads?project_id=$id", '_links.threads');
+        is_deeply([ sort keys %{ $p->{_links} || {} } ], [ sort 'self', 'threads', @SUBLINKS ],
+                  'links only to what this release serves');
     };
 }
 
@@ -394,6 +396,20 @@ for my $backend (backends()) {
             is($g->{json}{status}, 'archived', 'GET shows archived') or diag_res($g);
             is($g->{json}{name}, 'delete-me', 'row kept');
             error_is($srv->json('DELETE', '/api/v1/projects/abc'), 404, 'NOT_FOUND', 'DELETE non-numeric => 404');
+        };
+
+        # Every link leads somewhere: the harness kept each _links entry of
+        # the replies above and fetches them all (stop would too).
+        subtest 'every link leads somewhere' => sub {
+            my $p = $create->('linked')->{json} || {};
+            my %rels = map { ($_ => 1) } keys %{ $p->{_links} || {} };
+            ok($rels{members} && $rels{'chat-defaults'} && $rels{threads}, 'a project links its sub-resources');
+            cmp_ok($srv->links_seen, '>=', 4 * 2, 'the replies of this file gave links');
+            my $token = "Bearer $srv->{token}";
+            my ($n, undef, undef, @bad) = $srv->link_problems(map { { href => "/api/v1/projects/$p->{id}/$_", auth => $token,
+                                                               from => 'a probe' } } qw(plan files));
+            is(scalar @bad, 2, 'a link to a route this release does not serve would be caught') or diag explain \@bad;
+            cmp_ok($srv->check_links, '>=', 8, 'every link seen was fetched');
         };
         $srv->stop;
     };

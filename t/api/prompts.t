@@ -62,6 +62,7 @@ for my $backend (backends()) {
         is($p->{owner_id}, $ada_id, 'owner_id');
         like($p->{created_at}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/, 'RFC 3339 time');
         is($p->{_links}{versions}{href}, "/api/v1/prompts/$id/versions", 'a link to the versions');
+        is_deeply([ sort keys %{ $p->{_links} } ], [qw(self versions)], '... and self: render and test are POST actions, not links');
 
         error_is($srv->json('POST', '/api/v1/prompts', { name => 'Summarize', body => 'x' }, bearer($ada)), 409,
                  'CONFLICT', 'the same name twice for one owner => 409');
@@ -306,6 +307,13 @@ for my $backend (backends()) {
         }
         is($srv->request('GET', '/api/v1/threads', bearer($ada))->{json}{total}, 0, 'no thread was made');
         like($srv->sql('SELECT COUNT(*) FROM messages'), qr/^0\s*$/, 'no message was stored');
+        # ... but the runs a model made count in the usage, as prompt_test
+        my $usage = $srv->request('GET', '/api/v1/usage', bearer($ada))->{json}{items} || [];
+        my @pt = grep { $_->{source} eq 'prompt_test' } @$usage;
+        is_deeply([ map { [ $_->{model}, $_->{requests} ] } @pt ], [ [ 'llama3.2:latest', 3 ] ],
+                  "ada's three runs a model made count as prompt_test (an unknown model's do not)") or diag explain $usage;
+        cmp_ok($pt[0]{tokens_out} // 0, '>', $t->{json}{completion_tokens}, '... with their tokens');
+        ok(!(grep { $_->{source} eq 'chat' } @$usage), '... and none as a chat');
 
         # Delete: the owner or an admin.
         error_is($srv->request('DELETE', "/api/v1/prompts/$id", bearer($bob)), 403, 'FORBIDDEN',

@@ -227,6 +227,23 @@ for my $backend (backends()) {
         status_is($r, 201, 'a reply as JSON');
         is($r->{json}{message}{content}, 'Echo: once more [end]', 'the reply');
 
+        # base_url written as the OpenAI SDKs take it, with its /v1: not said twice
+        my $v1 = $srv->json('POST', '/api/v1/servers', { name => 'oa-v1', base_url => "$fake->{url}/v1/", kind => 'openai',
+                                                        api_key => 'sk-test-1', priority => 10 });
+        status_is($v1, 201, 'an OpenAI-kind server whose base_url ends in /v1');
+        my $vid = $v1->{json}{id};
+        my $since = (fake_control($fake, 'GET', 'log') || [])->[-1]{id} // 0;
+        ok($srv->request('GET', "/api/v1/servers/$vid/test")->{json}{reachable}, '... test: reachable');
+        ok((grep { $_->{name} eq 'llama3.2:latest' } @{ $srv->request('GET', "/api/v1/servers/$vid/models")->{json}{items} || [] }),
+           '... its models');
+        $r = $srv->json('POST', "/api/v1/threads/$tid/messages", { content => 'through v1', stream => JSON::PP::false });
+        is($r->{json}{message}{content}, 'Echo: through v1 [end]', '... a chat (it is first now)');
+        my @paths = map { $_->{path} } @{ fake_control($fake, 'GET', "log?since=$since") || [] };
+        ok(@paths >= 3 && !(grep { m{^/v1/v1/} || !m{^/v1/} } @paths), '... every call to /v1/..., none to /v1/v1/...')
+            or diag explain \@paths;
+        is(scalar(grep { $_ eq '/v1/chat/completions' } @paths), 1, '... the chat went to it');
+        status_is($srv->request('DELETE', "/api/v1/servers/$vid"), 204, 'removed again');
+
         my $think = $srv->json('POST', '/api/v1/threads', { title => 'named', model => 'qwen3:0.6b' })->{json}{id};
         ($st, $ev) = $srv->sse('POST', "/api/v1/threads/$think/messages", { content => 'why' });
         ok((grep { $_->{event} eq 'thinking' } @$ev), 'reasoning comes as thinking events') or diag explain $ev;

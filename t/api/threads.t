@@ -576,6 +576,31 @@ for my $backend (backends()) {
         is($srv->request('GET', $url, bearer($dev))->{json}{model}, undef, 'cleared');
         $r = $srv->json('POST', "/api/v1/threads/$loose->{json}{id}/messages", { content => 'hello', stream => $F }, bearer($dev));
         ok(@{ fake_control($fb, 'GET', 'log?path=/api/chat') || [] }, 'with no preference the priority decides (b)');
+
+        # An import keeps the document's project for a caller who can see it.
+        my $doc = $srv->request('GET', "/api/v1/threads/$t->{json}{id}/export", bearer($dev))->{json};
+        is($doc->{thread}{project_id}, $pid, 'the export names its project');
+        for my $who ([ 'the owner', $dev ], [ 'a viewer member', $viewer ]) {
+            my $im = $srv->json('POST', '/api/v1/threads/import', $doc, bearer($who->[1]));
+            status_is($im, 201, "imported by $who->[0]");
+            is($im->{json}{project_id}, $pid, '... in the project') or diag_res($im);
+            is_deeply($im->{json}{warnings}, [], '... without a warning');
+            my $listed = $srv->request('GET', "/api/v1/threads?project_id=$pid", bearer($who->[1]))->{json}{items} || [];
+            ok((grep { $_->{id} == $im->{json}{id} } @$listed), '... and listed with the project\'s threads');
+        }
+        my %dropped;
+        for my $case ([ 'an outsider', $out, $pid ], [ 'a project that does not exist', $dev, 999999 ]) {
+            my $d = JSON::PP->new->decode(JSON::PP->new->encode($doc));
+            $d->{thread}{project_id} = $case->[2];
+            my $im = $srv->json('POST', '/api/v1/threads/import', $d, bearer($case->[1]));
+            status_is($im, 201, "imported for $case->[0]");
+            is($im->{json}{project_id}, undef, '... without the project') or diag_res($im);
+            my $w = ($im->{json}{warnings} || [])->[0] || {};
+            is_deeply([ @$w{qw(code field)} ], [ 'PROJECT_DROPPED', 'thread.project_id' ], '... and a warning says so');
+            ($dropped{ $case->[0] } = $w->{message} // '') =~ s/\d+/N/g;
+        }
+        is($dropped{'an outsider'}, $dropped{'a project that does not exist'},
+           "an outsider learns nothing of the project: the words of a project that does not exist");
         $srv->stop;
     };
 }

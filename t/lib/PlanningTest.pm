@@ -24,6 +24,7 @@ package PlanningTest;
 #                         headers => ['Content-Type' => 'application/json'], chunks => [...]);
 #       my ($st, $ev) = $srv->sse('GET', '/api/v1/jobs/1/events', undef, until => sub { $_[0]{event} eq 'done' });
 #       $srv->expect_log(qr/PLN00413:/);       # tolerated error-log lines
+#       $srv->check_links;                     # every _links href seen answers 2xx (stop does it too)
 #       $srv->stop;                            # stops httpd; ok("error log clean (backend)")
 #   } }
 #   my ($rc, $out) = config_test(extra => "PlanningJSONMaxDepth 0");   # apache2 -t
@@ -490,11 +491,15 @@ sub check_log {
     return !@bad;
 }
 
-# Stops httpd, checks the error log (one Test::More assertion), drops the
-# MariaDB database. Safe to call more than once.
+# Stops httpd, checks the _links seen (check_links) and the error log (one
+# Test::More assertion each), drops the MariaDB database. Safe to call more
+# than once.
 sub stop {
     my ($self, %o) = @_;
-    return if $self->{stopped}++;
+    return if $self->{stopped};
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    $self->check_links unless $o{no_check} || ($self->{links_checked} // -1) == $self->links_seen;
+    $self->{stopped}++;
     $self->_kill;
     local $Test::Builder::Level = $Test::Builder::Level + 1;
     $self->check_log unless $o{no_check} || $self->{log_checked};
@@ -564,7 +569,7 @@ sub request {
                 content => $r->{content}, req => "$method $path",
                 req_body => $body };
     $self->_seen($res);
-    return _decode($res);
+    return $self->_note_links(_decode($res), $method, $path, $h{Authorization});
 }
 
 # Every reply a server gave (request line, status, headers), for checks over
@@ -619,7 +624,10 @@ sub raw {
     alarm 0;
     close $s;
     my ($reqline) = $bytes =~ /^([^\r\n]*)/;
-    return $self->_seen(parse_response($in, "raw $reqline"));
+    my ($auth) = $bytes =~ /\r\nAuthorization: ([^\r\n]*)\r\n/i;
+    my ($method, $path) = split / /, $reqline // '';
+    return $self->_note_links($self->_seen(parse_response($in, "raw $reqline")),
+                              $method // '', $path // '', $auth);
 }
 
 # $srv->sse(METHOD, PATH, BODY, %o): a Server-Sent Events reply read from a
@@ -761,6 +769,122 @@ sub sse_post {
     }
     close $s;
     return ($head, \@events);
+}
+
+# ---------------------------------------------------------------- _links
+# Every link leads somewhere: each JSON reply that request(), json() and
+# raw() return is searched for "_links" at any depth, and every link in it
+# (an "href", or a plain string) is kept with the credentials of the
+# request that received it. check_links, which stop runs before httpd goes
+# (no test opts in), fetches each distinct one with GET and requires a 2xx.
+# A link under a path the test DELETEd since is not fetched (the resource is
+# gone on purpose). When the credentials no longer answer (a token signed
+# out, a key revoked, a member removed) the admin's are tried as well: the
+# link must lead to something that exists, for someone who may see it. Only
+# when no credentials sign in any more (401 both ways, or no admin) is a
+# link left out, and the assertion says how many.
+
+sub _links_in {
+    my ($v, $in_links, $out) = @_;
+    if (ref $v eq 'HASH') {
+        for my $k (sort keys %$v) {
+            if ($in_links && $k eq 'href' && !ref $v->{$k}) { push @$out, $v->{$k}; next }
+            _links_in($v->{$k}, $in_links || $k eq '_links', $out);
+        }
+    } elsif (ref $v eq 'ARRAY') {
+        _links_in($_, $in_links, $out) for @$v;
+    } elsif ($in_links && defined $v && !ref $v && $v =~ m{^(?:/|https?://)}) {
+        push @$out, $v;
+    }
+    return $out;
+}
+
+sub _note_links {
+    my ($self, $res, $method, $path, $auth) = @_;
+    return $res if $self->{checking_links};
+    if (uc $method eq 'DELETE' && $res->{status} =~ /^2/) {
+        (my $gone = $path) =~ s/[?#].*//s;
+        $gone =~ s{^https?://[^/]+}{};
+        push @{ $self->{deleted} }, $gone;
+    }
+    return $res unless ref $res->{json};
+    my $base = $self->base;
+    for my $href (@{ _links_in($res->{json}, 0, []) }) {
+        (my $rel = $href) =~ s{^\Q$base\E}{};
+        # a link elsewhere is kept too: it is fetched, and fails
+        $self->{links}{ ($auth // '') . "\n$rel" } //= { href => $rel, auth => $auth, from => $res->{req} };
+    }
+    return $res;
+}
+
+sub links_seen { scalar keys %{ $_[0]{links} || {} } }
+
+# One assertion over every link seen so far (none when no reply had links);
+# returns how many were fetched.
+sub check_links {
+    my ($self) = @_;
+    $self->{links_checked} = $self->links_seen;
+    return 0 unless $self->links_seen;
+    my ($n, $skipped, $signed_out, @bad) = $self->link_problems;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::ok(!@bad, "every link in the replies leads somewhere: $n fetched"
+                   . ($skipped ? ", $skipped under deleted paths left out" : '')
+                   . ($signed_out ? ", $signed_out left out as no credentials sign in any more" : '')
+                   . " ($self->{backend})")
+        or Test::More::diag(join "\n", scalar(@bad) . ' links do not answer 2xx:',
+                            @bad[0 .. ($#bad > 30 ? 30 : $#bad)]);
+    return $n;
+}
+
+# link_problems([{href, auth, from}, ...]): fetches the links given (default:
+# every one seen) as check_links does; returns (fetched, left out as
+# deleted, left out as signed out, the failures as text).
+sub link_problems {
+    my ($self, @links) = @_;
+    @links = map { $self->{links}{$_} } sort keys %{ $self->{links} || {} } unless @links;
+    local $self->{checking_links} = 1;
+    my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 30, max_redirect => 0);
+    my $get = sub {
+        my ($href, $auth) = @_;
+        return { status => 599, reason => 'not a link into this server' } unless $href =~ m{^/};
+        my $r;
+        for my $try (1 .. 5) {     # a rate limit of the test's own making: wait it out
+            $r = $http->request('GET', $self->url($href),
+                                { headers => { defined $auth ? (Authorization => $auth) : () } });
+            last unless $r->{status} == 429;
+            my $wait = $r->{headers}{'retry-after'} // 1;
+            last if $wait > 10;
+            sleep $wait;
+        }
+        return $r;
+    };
+    my $admin;
+    my (@bad, $n, $skipped, $signed_out);
+    LINK: for my $l (@links) {
+        (my $path = $l->{href}) =~ s/[?#].*//s;
+        for my $gone (@{ $self->{deleted} || [] }) {
+            if ($path eq $gone || index($path, "$gone/") == 0) { $skipped++; next LINK }
+        }
+        $n++;
+        my $r = $get->($l->{href}, $l->{auth});
+        next if $r->{status} =~ /^2/;
+        my $first = $r->{status};
+        if ($self->{token}) {
+            $admin //= do {
+                my $t = $http->request('POST', $self->url('/api/v1/auth/login'),
+                    { headers => { 'Content-Type' => 'application/json' },
+                      content => $JSON->encode({ username => $ADMIN_USER, password => $ADMIN_PASSWORD }) });
+                my $j = $t->{status} == 200 ? eval { $JSON->decode($t->{content}) } : undef;
+                "Bearer " . ($j && $j->{access_token} ? $j->{access_token} : $self->{token});
+            };
+            $r = $get->($l->{href}, $admin);
+            next if $r->{status} =~ /^2/;
+        }
+        if ($r->{status} == 401) { $signed_out++; $n--; next }
+        push @bad, "$l->{href} => $first" . ($first == $r->{status} ? '' : ", as the admin $r->{status}")
+                 . " (linked from $l->{from})";
+    }
+    return ($n // 0, $skipped // 0, $signed_out // 0, @bad);
 }
 
 # ---------------------------------------------------------------- assertions

@@ -118,6 +118,68 @@ static void failures(void **state)
     assert_string_equal(s.log, "pulling manifest 0%|pulling dde5aa3fc5ff 0%|");
 }
 
+/* Feeds one line and returns the progress after it. */
+static const pl_job_progress_t *line(pl_pull_reader_t *r, const char *text)
+{
+    assert_int_equal(pl_pull_reader_feed(r, text, strlen(text)), APR_SUCCESS);
+    return pl_pull_reader_progress(r);
+}
+
+/* The overall figure: summed over the layers seen (by digest), never going
+ * back when a new layer makes the sum of totals grow, below 100 until
+ * "success". */
+static void overall(void **state)
+{
+    pl_pull_reader_t *r = pl_pull_reader_create(*state, NULL, NULL);
+    const pl_job_progress_t *pr = pl_pull_reader_progress(r);
+
+    assert_int_equal(pr->overall_percent, 0);
+    assert_true(pr->overall_total < 0 && pr->overall_completed < 0);   /* unknown yet */
+    line(r, "{\"status\":\"pulling manifest\"}\n");
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":1000}\n");
+    assert_int_equal(pr->overall_total, 1000);
+    assert_int_equal(pr->overall_completed, 0);
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":1000,\"completed\":500}\n");
+    assert_int_equal(pr->overall_percent, 50);
+    assert_int_equal(pr->percent, 50);
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":1000,\"completed\":1000}\n");
+    assert_int_equal(pr->percent, 100);            /* the layer is done */
+    assert_int_equal(pr->overall_percent, 99);     /* the pull is not */
+    /* a second layer: 1000 of 3000 bytes is 33 %, but the figure stays */
+    line(r, "{\"status\":\"pulling bbbb\",\"digest\":\"sha256:bbbb\",\"total\":2000}\n");
+    assert_int_equal(pr->overall_total, 3000);
+    assert_int_equal(pr->overall_completed, 1000);
+    assert_int_equal(pr->overall_percent, 99);
+    assert_int_equal(pr->percent, 0);
+    line(r, "{\"status\":\"pulling bbbb\",\"digest\":\"sha256:bbbb\",\"total\":2000,\"completed\":1500}\n");
+    assert_int_equal(pr->overall_completed, 2500);
+    /* a layer reported again (Ollama repeats a layer it has) is not added twice */
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":1000,\"completed\":1000}\n");
+    assert_int_equal(pr->overall_total, 3000);
+    assert_int_equal(pr->overall_completed, 2500);
+    line(r, "{\"status\":\"verifying sha256 digest\"}\n");
+    assert_int_equal(pr->overall_total, 3000);     /* kept past the layers */
+    assert_int_equal(pr->overall_percent, 99);
+    line(r, "{\"status\":\"success\"}\n");
+    assert_int_equal(pr->overall_percent, 100);
+
+    /* from a second layer on, the figure rises as the bytes do */
+    r = pl_pull_reader_create(*state, NULL, NULL);
+    pr = pl_pull_reader_progress(r);
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":100,\"completed\":10}\n");
+    line(r, "{\"status\":\"pulling bbbb\",\"digest\":\"sha256:bbbb\",\"total\":900,\"completed\":890}\n");
+    assert_int_equal(pr->overall_percent, 90);
+
+    /* a resumed pull goes on from what the earlier attempt reached */
+    r = pl_pull_reader_create(*state, NULL, NULL);
+    pl_pull_reader_resume(r, 40);
+    pr = pl_pull_reader_progress(r);
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":100,\"completed\":10}\n");
+    assert_int_equal(pr->overall_percent, 40);
+    line(r, "{\"status\":\"pulling aaaa\",\"digest\":\"sha256:aaaa\",\"total\":100,\"completed\":60}\n");
+    assert_int_equal(pr->overall_percent, 60);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +187,7 @@ int main(void)
         UNIT_TEST(progress_sequence),
         UNIT_TEST(layer_bytes),
         UNIT_TEST(failures),
+        UNIT_TEST(overall),
     };
     return UNIT_RUN(tests);
 }

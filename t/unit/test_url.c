@@ -3,6 +3,7 @@
  * literals and localhost are resolved, so no network is needed. */
 #include "unit.h"
 #include "core/pl_status.h"
+#include "core/pl_http.h"
 #include "core/pl_url.h"
 
 static apr_array_header_t *allow(apr_pool_t *p, const char *ip, const char *mask)
@@ -124,6 +125,31 @@ static void public_is_allowed(void **state)
     assert_int_equal(u.port, 443);
 }
 
+/* Where a request goes: an OpenAI-kind base written with its /v1 (as the
+ * OpenAI SDKs take it) does not get a second one. */
+static void base_and_path_joined(void **state)
+{
+    static const struct { const char *base, *path, *url; } cases[] = {
+        { "http://127.0.0.1:8000/v1", "/v1/models", "http://127.0.0.1:8000/v1/models" },
+        { "http://127.0.0.1:8000/v1/", "/v1/chat/completions",
+          "http://127.0.0.1:8000/v1/chat/completions" },
+        { "http://127.0.0.1:8000", "/v1/models", "http://127.0.0.1:8000/v1/models" },
+        { "http://h/openai/v1", "/v1/models", "http://h:80/openai/v1/models" },
+        { "http://h/v1", "/api/tags", "http://h:80/v1/api/tags" },
+        { "http://h/xv1", "/v1/models", "http://h:80/xv1/v1/models" },
+        { "http://h/v10", "/v1/models", "http://h:80/v10/v1/models" },
+        { "https://[::1]:11434", "/api/chat", "https://[::1]:11434/api/chat" },
+    };
+    apr_size_t i;
+    pl_url_t u;
+    const char *why;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(pl_url_parse(*state, cases[i].base, &u, &why), APR_SUCCESS);
+        assert_string_equal(pl_http_url(*state, &u, cases[i].path), cases[i].url);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +158,7 @@ int main(void)
         UNIT_TEST(refuses_private_targets),
         UNIT_TEST(allow_list_opens_a_subnet),
         UNIT_TEST(public_is_allowed),
+        UNIT_TEST(base_and_path_joined),
     };
     return UNIT_RUN(tests);
 }
