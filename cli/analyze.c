@@ -20,6 +20,7 @@
 
 typedef struct {
     int on;                 /* standard error is a terminal and --quiet was not given */
+    int json;               /* --progress json: lines for a program (the server's job runner) */
     const char *stage;
     apr_time_t next;
     int drawn;
@@ -34,13 +35,19 @@ static int on_progress(void *baton, const char *stage, apr_int64_t done, apr_int
     apr_time_t now;
     int filled, i;
 
-    if (!pr->on)
+    if (!pr->on && !pr->json)
         return 0;
     now = apr_time_now();
     if (pr->stage && !strcmp(pr->stage, stage) && now < pr->next && done != total)
         return 0;
     pr->stage = stage;
     pr->next = now + BAR_EVERY;
+    if (pr->json) {   /* stage names are the library's own words: nothing to escape */
+        fprintf(stderr, "{\"stage\":\"%s\",\"done\":%" APR_INT64_T_FMT ",\"total\":%"
+                APR_INT64_T_FMT "}\n", stage, done, total);
+        fflush(stderr);
+        return 0;
+    }
     filled = total > 0 ? (int)(done * BAR_WIDTH / total) : 0;
     fprintf(stderr, "\r%-10.10s [", stage);
     for (i = 0; i < BAR_WIDTH; i++)
@@ -74,6 +81,8 @@ static void usage(FILE *out)
             "  --jobs N              parallel ctags processes (default 2)\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
+            "  --progress json       progress as one JSON line per step on standard error\n"
+            "                        ({\"stage\":S,\"done\":N,\"total\":M}), for programs\n"
             "\n"
             "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n");
 }
@@ -87,11 +96,12 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "jobs", 'j', 1, "ctags processes" },
         { "no-history", 'n', 0, "skip git history" },
         { "quiet", 'q', 0, "no progress bar" },
+        { "progress", 'P', 1, "json" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
     };
     pl_analyze_options_t o;
-    progress_t pr = { 0, NULL, 0, 0 };
+    progress_t pr = { 0, 0, NULL, 0, 0 };
     const char *format = "text", *arg, *root, *err = NULL;
     double fail_under = -1;
     pl_analysis_t *a;
@@ -126,6 +136,14 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             break;
         case 'n': o.git_max = -1; break;
         case 'q': pr.on = 0; break;
+        case 'P':
+            if (strcmp(arg, "json")) {
+                fprintf(stderr, "planning analyze: --progress takes json\n");
+                return 2;
+            }
+            pr.json = 1;
+            pr.on = 0;
+            break;
         case 'h': usage(stdout); return 0;
         }
     }
