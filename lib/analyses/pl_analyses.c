@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "analyses/pl_analyses.h"
@@ -188,6 +189,16 @@ apr_status_t pl_analyses_end(pl_db_t *db, apr_pool_t *p, apr_int64_t id, const c
     return pl_analyses_in_tx(db, p, end_tx, &e);
 }
 
+/* The job runner's own codes ("worker_died") in the API's UPPER_SNAKE. */
+static const char *upper(char *s)
+{
+    char *c;
+
+    for (c = s; *c; c++)
+        *c = (char)apr_toupper(*c);
+    return s;
+}
+
 /* An active analysis whose job has ended (canceled while queued, given up
  * by the runner, deleted) ends as its job did; it reloads *a. */
 static apr_status_t sync_job(pl_db_t *db, apr_pool_t *p, pl_analysis_record_t **a)
@@ -207,7 +218,7 @@ static apr_status_t sync_job(pl_db_t *db, apr_pool_t *p, pl_analysis_record_t **
         rv = pl_analyses_end(db, p, (*a)->id, PL_ANALYSIS_CANCELED, NULL, NULL);
     else   /* a job that succeeded stores its analysis first: this one did not */
         rv = pl_analyses_end(db, p, (*a)->id, PL_ANALYSIS_FAILED,
-                             job->error_code ? apr_pstrcat(p, "JOB_", job->error_code, NULL)
+                             job->error_code ? upper(apr_pstrcat(p, "JOB_", job->error_code, NULL))
                                              : "NO_RESULTS",
                              job->error ? job->error : "the job ended without storing results");
     if (rv != APR_SUCCESS)

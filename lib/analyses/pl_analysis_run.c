@@ -16,6 +16,7 @@
 #include "analyses/pl_analysis_run.h"
 #include "core/pl_lines.h"
 #include "core/pl_log.h"
+#include "core/pl_path.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 #include "projects/pl_store_projects.h"
@@ -367,6 +368,20 @@ static const char *const *command(apr_pool_t *p, const pl_analysis_limits_t *lim
     return (const char *const *)argv->elts;
 }
 
+/* options.plan, resolved now: a symlink in the checkout may not lead the
+ * analyzer to a file outside it (its text would end up in the results). */
+static int plan_outside(apr_pool_t *p, const char *dir, const char *options)
+{
+    const char *why, *plan, *real;
+    pl_json_t *o;
+
+    if (pl_json_parse(&o, p, options, strlen(options), 4, &why) != APR_SUCCESS
+        || !(plan = pl_json_get_str(o, "plan")))
+        return 0;
+    return pl_path_resolve(p, apr_pstrcat(p, dir, "/", plan, NULL), &real) != APR_SUCCESS
+        || !pl_path_is_under(real, dir);
+}
+
 apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const pl_job_t *job,
                                  const pl_analysis_limits_t *lim)
 {
@@ -401,6 +416,10 @@ apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const 
     if (pl_analysis_project_dir(p, proj, lim->roots, &dir, &why) != APR_SUCCESS)
         return conclude(&run, PL_ANALYSIS_FAILED, "PROJECT_PATH_INVALID",
                         apr_pstrcat(p, "the project's local_path ", why, NULL));
+    if (plan_outside(p, dir, a->options))
+        return conclude(&run, PL_ANALYSIS_FAILED, "PLAN_OUTSIDE_PROJECT",
+                        "the plan named in options.plan is not a file inside the project's"
+                        " checkout (a symlink out of it is refused)");
     if ((rv = pl_analyses_mark_running(w->db, p, run.analysis_id)) != APR_SUCCESS)
         return rv;
     if ((rv = spawn(&run, dir, command(p, lim, dir, a), lim, &proc)) != APR_SUCCESS)

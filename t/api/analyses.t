@@ -191,7 +191,8 @@ for my $backend (backends()) {
         my ($st, $ev) = $srv->sse('GET', "/api/v1/jobs/$an->{job_id}/events", undef, token => $dev,
                                   until => sub { $_[0]{event} ne 'progress' }, timeout => 90);
         is($st, 200, 'the job events stream');
-        is(($ev->[-1] || {})->{event}, 'done', 'it ends with done') or diag explain $ev;
+        is(($ev->[-1] || {})->{event}, 'done', 'it ends with done')
+            or diag explain [$ev, $srv->request('GET', "/api/v1/jobs/$an->{job_id}")->{json}];
         is(($ev->[-1] || {})->{data}{state}, 'succeeded', 'the job succeeded') or diag explain $ev->[-1];
         is_deeply(($ev->[-1] || {})->{data}{result}, { analysis_id => $aid }, "the job's result names the analysis");
 
@@ -349,6 +350,13 @@ for my $backend (backends()) {
         my $vs = poll($srv, "/api/v1/analyses/$va->{json}{id}", \&ended, 60, bearer($dev));
         is($vs->{json}{state}, 'failed', 'a vanished checkout: failed');
         is(($vs->{json}{error} || {})->{code}, 'PROJECT_PATH_INVALID', '... PROJECT_PATH_INVALID');
+
+        # options.plan through a symlink out of the checkout: refused when the job runs.
+        symlink('/etc/passwd', "$dir/evil.md") or die "symlink: $!";
+        my $ea = $srv->json('POST', "$base/analyze", { options => { plan => 'evil.md' } }, bearer($dev));
+        status_is($ea, 202, 'a plan named through a symlink is queued');
+        my $es = poll($srv, "/api/v1/analyses/$ea->{json}{id}", \&ended, 60, bearer($dev));
+        is(($es->{json}{error} || {})->{code}, 'PLAN_OUTSIDE_PROJECT', '... and refused when it runs');
         $srv->expect_log(qr/PLN01901:/);
         $srv->stop;
     };
