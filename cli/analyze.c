@@ -20,6 +20,7 @@
 
 typedef struct {
     int on;                 /* standard error is a terminal and --quiet was not given */
+    int json;               /* --progress json: lines for a program (the server's job runner) */
     const char *stage;
     apr_time_t next;
     int drawn;
@@ -34,13 +35,19 @@ static int on_progress(void *baton, const char *stage, apr_int64_t done, apr_int
     apr_time_t now;
     int filled, i;
 
-    if (!pr->on)
+    if (!pr->on && !pr->json)
         return 0;
     now = apr_time_now();
     if (pr->stage && !strcmp(pr->stage, stage) && now < pr->next && done != total)
         return 0;
     pr->stage = stage;
     pr->next = now + BAR_EVERY;
+    if (pr->json) {   /* stage names are the library's own words: nothing to escape */
+        fprintf(stderr, "{\"stage\":\"%s\",\"done\":%" APR_INT64_T_FMT ",\"total\":%"
+                APR_INT64_T_FMT "}\n", stage, done, total);
+        fflush(stderr);
+        return 0;
+    }
     filled = total > 0 ? (int)(done * BAR_WIDTH / total) : 0;
     fprintf(stderr, "\r%-10.10s [", stage);
     for (i = 0; i < BAR_WIDTH; i++)
@@ -77,6 +84,8 @@ static void usage(FILE *out)
             "  --calibration HOW     lognormal (default) or percentile\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
+            "  --progress json       progress as one JSON line per step on standard error\n"
+            "                        ({\"stage\":S,\"done\":N,\"total\":M}), for programs\n"
             "\n"
             "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n",
             PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT);
@@ -94,11 +103,12 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "threshold-partial", 'P', 1, "score at which an objective is partial" },
         { "calibration", 'C', 1, "lognormal or percentile" },
         { "quiet", 'q', 0, "no progress bar" },
+        { "progress", 'G', 1, "json" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
     };
     pl_analyze_options_t o;
-    progress_t pr = { 0, NULL, 0, 0 };
+    progress_t pr = { 0, 0, NULL, 0, 0 };
     const char *format = "text", *arg, *root, *err = NULL;
     double fail_under = -1;
     pl_analysis_t *a;
@@ -152,6 +162,14 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             o.calibration = strcmp(arg, "percentile") ? PL_GAP_LOGNORMAL : PL_GAP_PERCENTILE;
             break;
         case 'q': pr.on = 0; break;
+        case 'G':
+            if (strcmp(arg, "json")) {
+                fprintf(stderr, "planning analyze: --progress takes json\n");
+                return 2;
+            }
+            pr.json = 1;
+            pr.on = 0;
+            break;
         case 'h': usage(stdout); return 0;
         }
     }

@@ -36,6 +36,9 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->sse_heartbeat = MP_UNSET;
     conf->stream_lease = MP_UNSET;
     conf->max_reply = MP_UNSET;
+    conf->analysis_timeout = MP_UNSET;
+    conf->analysis_cpu = MP_UNSET;
+    conf->analysis_memory = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -65,6 +68,10 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->sse_heartbeat = MERGE(sse_heartbeat);
     conf->stream_lease = MERGE(stream_lease);
     conf->max_reply = MERGE(max_reply);
+    conf->analyzer = add->analyzer ? add->analyzer : base->analyzer;
+    conf->analysis_timeout = MERGE(analysis_timeout);
+    conf->analysis_cpu = MERGE(analysis_cpu);
+    conf->analysis_memory = MERGE(analysis_memory);
     if (add->token_key) {
         conf->token_key = add->token_key;
         conf->token_key_len = add->token_key_len;
@@ -140,6 +147,48 @@ static const char *parse_int(cmd_parms *cmd, const char *arg, int min, int max, 
         return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number between %d and %d",
                             cmd->cmd->name, arg, min, max);
     *out = (int)v;
+    return NULL;
+}
+
+/* The analyzer runs without a shell or a search path: an absolute path to
+ * a file that exists and may be run. */
+static const char *set_analyzer(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_finfo_t fi;
+
+    if (arg[0] != '/')
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute path", cmd->cmd->name, arg);
+    if (apr_stat(&fi, arg, APR_FINFO_TYPE | APR_FINFO_PROT, cmd->temp_pool) != APR_SUCCESS
+        || fi.filetype != APR_REG || !(fi.protection & (APR_UEXECUTE | APR_GEXECUTE | APR_WEXECUTE)))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an executable file (the planning"
+                            " command, usually %s)", cmd->cmd->name, arg, MP_DEFAULT_ANALYZER);
+    conf_of(cmd)->analyzer = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *set_analysis_timeout(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 86400, &conf_of(cmd)->analysis_timeout);
+}
+
+static const char *set_analysis_cpu(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 0, 86400, &conf_of(cmd)->analysis_cpu);
+}
+
+/* 0 (no limit) or at least 64M: less cannot even load the analyzer. */
+static const char *set_analysis_memory(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_int64_t v;
+    const char *err;
+
+    if (!strcmp(arg, "0")) {
+        conf_of(cmd)->analysis_memory = 0;
+        return NULL;
+    }
+    if ((err = parse_size(cmd, arg, 64LL * 1024 * 1024, 1024LL * 1024 * 1024 * 1024, &v)))
+        return err;
+    conf_of(cmd)->analysis_memory = v;
     return NULL;
 }
 
@@ -354,6 +403,14 @@ const command_rec mp_config_cmds[] = {
                   "Seconds a model server that failed is skipped by chats (default 30)"),
     AP_INIT_TAKE1("PlanningJobLease", set_job_lease, NULL, RSRC_CONF,
                   "Seconds before a job whose process stopped reporting runs again (default 30)"),
+    AP_INIT_TAKE1("PlanningAnalyzer", set_analyzer, NULL, RSRC_CONF,
+                  "The planning command analysis jobs run (default " MP_DEFAULT_ANALYZER ")"),
+    AP_INIT_TAKE1("PlanningAnalysisTimeout", set_analysis_timeout, NULL, RSRC_CONF,
+                  "Seconds an analysis may run before it is killed (default 1800)"),
+    AP_INIT_TAKE1("PlanningAnalysisCPU", set_analysis_cpu, NULL, RSRC_CONF,
+                  "CPU seconds an analysis may use (default 0: the timeout)"),
+    AP_INIT_TAKE1("PlanningAnalysisMemory", set_analysis_memory, NULL, RSRC_CONF,
+                  "Address space of an analysis, with K, M or G (default 2G, 0: no limit)"),
     AP_INIT_TAKE1("PlanningRateLimitCache", mp_ratelimit_set_cache, NULL, RSRC_CONF,
                   "socache provider[:arguments] the rate limits are kept in (default shmcb)"),
     AP_INIT_TAKE12("PlanningPasswordHashes", mp_kdf_set_limit, NULL, RSRC_CONF,
@@ -404,6 +461,14 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->stream_lease = MP_DEFAULT_STREAM_LEASE;
         if (conf->max_reply == MP_UNSET)
             conf->max_reply = MP_DEFAULT_MAX_REPLY;
+        if (!conf->analyzer)
+            conf->analyzer = MP_DEFAULT_ANALYZER;
+        if (conf->analysis_timeout == MP_UNSET)
+            conf->analysis_timeout = MP_DEFAULT_ANALYSIS_TIMEOUT;
+        if (conf->analysis_cpu == MP_UNSET)
+            conf->analysis_cpu = 0;
+        if (conf->analysis_memory == MP_UNSET)
+            conf->analysis_memory = MP_DEFAULT_ANALYSIS_MEMORY;
     }
     return OK;
 }

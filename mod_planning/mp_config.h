@@ -23,6 +23,12 @@
 #define MP_DEFAULT_SSE_HEARTBEAT  15                /* seconds of silence before a comment */
 #define MP_DEFAULT_STREAM_LEASE   30                /* seconds unsaved before a reply is dead */
 #define MP_DEFAULT_MAX_REPLY      (4 * 1024 * 1024) /* bytes of content and thinking */
+#define MP_DEFAULT_ANALYSIS_TIMEOUT 1800              /* seconds an analysis may run */
+#define MP_DEFAULT_ANALYSIS_MEMORY  (2048LL * 1024 * 1024) /* bytes of address space */
+#ifndef PL_BINDIR
+#define PL_BINDIR "/usr/bin"
+#endif
+#define MP_DEFAULT_ANALYZER       PL_BINDIR "/planning"
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -53,6 +59,10 @@ typedef struct {
     int sse_heartbeat;                /* seconds of silence before a keep-alive comment */
     int stream_lease;                 /* seconds a "streaming" reply may go unsaved */
     apr_off_t max_reply;              /* bytes a reply may grow to */
+    const char *analyzer;             /* PlanningAnalyzer: the planning binary; NULL: unset */
+    int analysis_timeout;             /* PlanningAnalysisTimeout, seconds */
+    int analysis_cpu;                 /* PlanningAnalysisCPU, seconds; 0: the timeout */
+    apr_int64_t analysis_memory;      /* PlanningAnalysisMemory, bytes; 0: no limit */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

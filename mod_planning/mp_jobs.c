@@ -16,6 +16,8 @@
 #include "mp_dbd.h"
 #include "mp_jobs.h"
 #include "core/pl_log.h"
+#include "analyses/pl_analyses.h"
+#include "analyses/pl_analysis_run.h"
 #include "chat/pl_pull.h"
 #include "chat/pl_servers.h"
 
@@ -81,6 +83,15 @@ static apr_status_t run(apr_pool_t *p, const mp_sconf_t *conf, const pl_job_work
         pl_log(PL_LOG_INFO, PL_LOG_MARK, 0, "PLN00712: job %" APR_INT64_T_FMT " recovered"
                " (attempt %d): the process that ran it stopped renewing its lease",
                job->id, job->attempts);
+    if (!strcmp(job->kind, PL_JOB_ANALYSIS)) {
+        pl_analysis_limits_t lim;
+        lim.analyzer = conf->analyzer;
+        lim.timeout = conf->analysis_timeout;
+        lim.cpu = conf->analysis_cpu;
+        lim.memory = conf->analysis_memory;
+        lim.roots = conf->roots;
+        return pl_analysis_job_run(p, w, job, &lim);
+    }
     if (strcmp(job->kind, PL_JOB_MODEL_PULL))
         return end_job(p, w, job, PL_JOB_FAILED, PL_ERR_UNKNOWN_KIND,
                        apr_pstrcat(p, "no worker runs jobs of kind ", job->kind, NULL));

@@ -102,6 +102,18 @@ static const mp_route_t ROUTES[] = {
     { M_PUT,    P "/projects/{id}/members/{user}", api_members_put,    MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
     { M_DELETE, P "/projects/{id}/members/{user}", api_members_delete, MP_PERM_ADMIN, PROJ },
 
+    /* analyses: developers (and write-scoped keys) start them, viewers read;
+     * /analyses/{analysis} checks the analysis's project in the handler */
+    { M_POST,   P "/projects/{id}/analyze",   api_analyses_start, MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_GET,    P "/projects/{id}/analyses",  api_projects_analyses, MP_PERM_READ, PROJ },
+    { M_GET,    P "/projects/{id}/objectives", api_objectives_list, MP_PERM_READ, PROJ },
+    { M_GET,    P "/projects/{id}/objectives/{objective}", api_objectives_get, MP_PERM_READ, PROJ },
+    { M_GET,    P "/projects/{id}/gaps",      api_gaps_list,      MP_PERM_READ,  PROJ },
+    { M_GET,    P "/projects/{id}/recommendations", api_recommendations_list, MP_PERM_READ, PROJ },
+    { M_GET,    P "/analyses/{analysis}",     api_analyses_get,     MP_PERM_READ, DB | ANY_KEY },
+    { M_GET,    P "/analyses/{analysis}/status",  api_analyses_status,  MP_PERM_READ, DB | ANY_KEY },
+    { M_GET,    P "/analyses/{analysis}/results", api_analyses_results, MP_PERM_READ, DB | ANY_KEY },
+
     /* Ollama's API over the shared servers: a model run needs developer,
      * as a chat in a thread does */
     { M_GET,    MP_OLLAMA_BASE,         api_ollama_root,      MP_PERM_PUBLIC, ANY_KEY },
@@ -178,14 +190,12 @@ static int forbidden(mp_req_t *req, const char *why)
     return 0;
 }
 
-/* The project the route names: invisible is the same as absent (404, and
- * nothing done), visible but not enough is 403. */
-static int check_project(mp_req_t *req, const mp_route_t *route)
+int mp_router_project_access(mp_req_t *req, apr_int64_t id, mp_perm_e permission,
+                             const char *what)
 {
-    apr_int64_t id;
     apr_status_t rv = PL_ENOTFOUND;
 
-    if (pl_text_int(apr_table_get(req->params, "id"), 1, APR_INT64_MAX, &id) == APR_SUCCESS)
+    if (id > 0)
         rv = pl_project_role(req->db, req->r->pool, id, req->caller.user->id,
                              req->caller.user->role, &req->project_role);
     /* What the user may see; what the key lets it do there. */
@@ -194,14 +204,24 @@ static int check_project(mp_req_t *req, const mp_route_t *route)
     if (rv == APR_SUCCESS && req->project_role == PL_ROLE_NONE)
         rv = PL_ENOTFOUND;
     if (rv != APR_SUCCESS) {
-        mp_reply_status(req, rv, "project");
+        mp_reply_status(req, rv, what);
         return 0;
     }
     if (req->caller.key && req->caller.key->project_id && req->caller.key->project_id != id)
         return forbidden(req, "this API key is limited to another project");
-    if (req->project_role < mp_auth_needed_role(route->permission))
+    if (req->project_role < mp_auth_needed_role(permission))
         return forbidden(req, "your role in this project does not allow this");
     return 1;
+}
+
+/* The project the route names. */
+static int check_project(mp_req_t *req, const mp_route_t *route)
+{
+    apr_int64_t id = 0;
+
+    if (pl_text_int(apr_table_get(req->params, "id"), 1, APR_INT64_MAX, &id) != APR_SUCCESS)
+        id = 0;
+    return mp_router_project_access(req, id, route->permission, "project");
 }
 
 /* The field rules of the route against the body: a field the caller may

@@ -41,6 +41,14 @@ typedef struct {
     mp_current_fn *current;
 } mp_field_rule_t;
 
+/* Whether the caller may do what permission asks on project id: its role
+ * there, narrowed by an API key (and a key limited to another project is
+ * refused). An invisible project is absent (404 naming what), visible but
+ * not enough is 403. Returns 1, or 0 after the reply. For routes whose
+ * project is known only from the resource (an analysis). */
+int mp_router_project_access(mp_req_t *req, apr_int64_t id, mp_perm_e permission,
+                             const char *what);
+
 /* The handler hook: routes requests of handler "planning". */
 int mp_router_handle(request_rec *r);
 

@@ -68,6 +68,22 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_SERVER_GONE, 0, "job", "the job's model server was deleted" },
     { PL_ERR_INVALID_JOB, 0, "job", "the job's parameters are not valid" },
     { PL_ERR_JOB_GONE, 0, "SSE", "the job being followed was deleted" },
+    { PL_ERR_NO_ANALYSIS, 404, "reply", "the project has no complete analysis yet: POST .../analyze" },
+    { PL_ERR_ANALYSIS_NOT_COMPLETE, 409, "reply", "the analysis has not completed (see its status)" },
+    { PL_ERR_ANALYSIS_ENDED, 0, "job", "the analysis had ended before its job ran" },
+    { PL_ERR_PROJECT_GONE, 0, "analysis", "the project was deleted before the analysis ran" },
+    { PL_ERR_PROJECT_PATH_INVALID, 0, "analysis",
+      "the project's local_path no longer exists or has left PlanningProjectRoots" },
+    { PL_ERR_PLAN_OUTSIDE_PROJECT, 0, "analysis", "options.plan leads outside the checkout" },
+    { PL_ERR_ANALYZER_UNAVAILABLE, 0, "analysis", "the analyzer (PlanningAnalyzer) could not be started" },
+    { PL_ERR_ANALYZER_CRASHED, 0, "analysis", "the analyzer died of a signal" },
+    { PL_ERR_ANALYZER_KILLED, 0, "analysis",
+      "the analyzer went past its CPU or memory limit (PlanningAnalysisCPU, PlanningAnalysisMemory)" },
+    { PL_ERR_ANALYZER_FAILED, 0, "analysis", "the analyzer exited with an error; the message is its own" },
+    { PL_ERR_TIMEOUT, 0, "analysis", "the analysis ran longer than PlanningAnalysisTimeout" },
+    { PL_ERR_OUTPUT_TOO_LARGE, 0, "analysis", "the analyzer's report was larger than 64 MB" },
+    { PL_ERR_BAD_OUTPUT, 0, "analysis", "the analyzer's report was not the JSON it should write" },
+    { PL_ERR_NO_RESULTS, 0, "analysis", "the analysis's job ended without storing results" },
     { NULL, 0, NULL, NULL }
 };
 

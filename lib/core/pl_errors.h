@@ -57,6 +57,22 @@
 #define PL_ERR_INVALID_JOB            "INVALID_JOB"
 #define PL_ERR_JOB_GONE               "JOB_GONE"
 
+/* Analyses */
+#define PL_ERR_NO_ANALYSIS            "NO_ANALYSIS"
+#define PL_ERR_ANALYSIS_NOT_COMPLETE  "ANALYSIS_NOT_COMPLETE"
+#define PL_ERR_ANALYSIS_ENDED         "ANALYSIS_ENDED"
+#define PL_ERR_PROJECT_GONE           "PROJECT_GONE"
+#define PL_ERR_PROJECT_PATH_INVALID   "PROJECT_PATH_INVALID"
+#define PL_ERR_PLAN_OUTSIDE_PROJECT   "PLAN_OUTSIDE_PROJECT"
+#define PL_ERR_ANALYZER_UNAVAILABLE   "ANALYZER_UNAVAILABLE"
+#define PL_ERR_ANALYZER_CRASHED       "ANALYZER_CRASHED"
+#define PL_ERR_ANALYZER_KILLED        "ANALYZER_KILLED"
+#define PL_ERR_ANALYZER_FAILED        "ANALYZER_FAILED"
+#define PL_ERR_TIMEOUT                "TIMEOUT"
+#define PL_ERR_OUTPUT_TOO_LARGE       "OUTPUT_TOO_LARGE"
+#define PL_ERR_BAD_OUTPUT             "BAD_OUTPUT"
+#define PL_ERR_NO_RESULTS             "NO_RESULTS"
+
 typedef struct {
     const char *code;
     int status;               /* the HTTP status; 0: only in an SSE event, a message or a job */

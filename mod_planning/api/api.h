@@ -103,4 +103,14 @@ int api_projects_replace(mp_req_t *req);
 int api_projects_patch(mp_req_t *req);
 int api_projects_archive(mp_req_t *req);
 
+int api_analyses_start(mp_req_t *req);
+int api_analyses_get(mp_req_t *req);
+int api_analyses_status(mp_req_t *req);
+int api_analyses_results(mp_req_t *req);
+int api_projects_analyses(mp_req_t *req);
+int api_objectives_list(mp_req_t *req);
+int api_objectives_get(mp_req_t *req);
+int api_gaps_list(mp_req_t *req);
+int api_recommendations_list(mp_req_t *req);
+
 #endif

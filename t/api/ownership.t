@@ -16,7 +16,7 @@ use PlanningTest qw(:all);
 PlanningTest::require_build();
 
 my $J = JSON::PP->new->canonical->utf8;
-my $EXTRA = "PlanningLoginRateLimit 0\nPlanningModelServerAllow 127.0.0.0/8";
+my $EXTRA = "PlanningLoginRateLimit 0\nPlanningModelServerAllow 127.0.0.0/8\nPlanningAnalyzer $PlanningTest::CLI";
 my %METHOD_ORDER = (GET => 0, POST => 1, PUT => 2, PATCH => 3, DELETE => 4);
 
 sub bearer { defined $_[0] ? { Authorization => "Bearer $_[0]" } : { Authorization => undef } }
@@ -39,6 +39,22 @@ for my $backend (backends()) {
         };
         my $A  = $mk->('alpha');
         my $A2 = $mk->('alpha2');    # the admin's target, so the owner's writes on A do not disturb it
+        # A complete analysis of each, for the routes of analyses and their results.
+        my %analysis_for;
+        for my $proj ($A, $A2) {
+            PlanningTest::spew("$proj->{local_path}/MASTER_PLAN.md", "# Plan\n\n## Primary objectives\n\n### AUTH-001 Login\n- [ ] Sign in\n");
+            my $an = $srv->json('POST', "/api/v1/projects/$proj->{id}/analyze", {}, bearer($owner));
+            status_is($an, 202, "an analysis of $proj->{name}");
+            my $aid = ($an->{json} || {})->{id} // 0;
+            my $st = {};
+            for (1 .. 300) {
+                $st = $srv->request('GET', "/api/v1/analyses/$aid/status")->{json} || {};
+                last if ($st->{state} // '') =~ /^(?:complete|failed|canceled)$/;
+                select(undef, undef, undef, 0.2);
+            }
+            is($st->{state}, 'complete', "the analysis of $proj->{name} completes");
+            $analysis_for{ $proj->{id} } = $aid;
+        }
         is($A->{owner_id}, $owner_id, 'the creator is the owner') if exists $A->{owner_id};
         # (made by the admin: whether the owner may manage members is part of the matrix)
         status_is($srv->json('PUT', "/api/v1/projects/$A->{id}/members/$mv_id", { role => 'viewer' }),
@@ -169,6 +185,8 @@ for my $backend (backends()) {
             $path =~ s/\{prompt\}/$prompt_for{$proj->{id}}/g;
             $path =~ s/\{version\}/1/g;
             $path =~ s/\{job\}/$job_id/g;
+            $path =~ s/\{analysis\}/$analysis_for{$proj->{id}}/g;
+            $path =~ s/\{objective\}/AUTH-001/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
@@ -186,6 +204,10 @@ for my $backend (backends()) {
             if ($route->{path} =~ /\{job\}/) {      # the admin's: everyone else gets 404
                 return $caller eq 'admin' ? [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx']
                                           : [sub { $_[0] == 404 }, "404 (another user's job)"];
+            }
+            if ($route->{path} =~ /\{analysis\}/) {   # its project's: read by whoever sees the project
+                return $caller eq 'outsider' ? [sub { $_[0] == 404 }, "404 (another's project)"]
+                                             : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             }
             if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
