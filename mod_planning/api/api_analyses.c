@@ -38,7 +38,6 @@ static void write_analysis(pl_jsonw_t *w, apr_pool_t *p, const char *key,
         const char *job = apr_psprintf(p, MP_API_BASE "/jobs/%" APR_INT64_T_FMT, a->job_id);
         pl_jsonw_link(w, "job", job, NULL);
         pl_jsonw_link(w, "events", job, "/events");
-        pl_jsonw_link(w, "cancel", job, "/cancel");
     }
     pl_jsonw_end(w);
     pl_jsonw_end(w);
@@ -161,7 +160,7 @@ int api_analyses_status(mp_req_t *req)
 }
 
 /* The whole stored result: totals, every objective (their tasks are at
- * .../objectives/{oid}) and the recommendations. 409 until complete. */
+ * .../objectives/{oid}) and the recommendations. Until complete: its state and error, and nothing else. */
 int api_analyses_results(mp_req_t *req)
 {
     apr_pool_t *p = req->r->pool;
@@ -170,20 +169,23 @@ int api_analyses_results(mp_req_t *req)
     pl_jsonw_t *w;
     apr_status_t rv;
     const char *proj;
-    int i;
+    int i, complete;
 
     if (!load(req, &a))
         return OK;
-    if (strcmp(a->state, PL_ANALYSIS_COMPLETE))
-        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_ANALYSIS_NOT_COMPLETE, apr_pstrcat(
-            p, "the analysis is ", a->state, ": results exist once it is complete", NULL), NULL);
-    if ((rv = pl_analysis_objectives(req->db, p, a->id, &objs)) != APR_SUCCESS
-        || (rv = pl_analysis_recommendations(req->db, p, a->id, &recs)) != APR_SUCCESS)
+    /* Until it is complete the results are the analysis's state (and why it
+     * failed) with nothing in them, so the link is good from the start. */
+    complete = !strcmp(a->state, PL_ANALYSIS_COMPLETE);
+    objs = recs = apr_array_make(p, 0, sizeof(void *));
+    if (complete
+        && ((rv = pl_analysis_objectives(req->db, p, a->id, &objs)) != APR_SUCCESS
+            || (rv = pl_analysis_recommendations(req->db, p, a->id, &recs)) != APR_SUCCESS))
         return mp_reply_status(req, rv, "analysis");
     proj = apr_psprintf(p, MP_API_BASE "/projects/%" APR_INT64_T_FMT, a->project_id);
     w = mp_reply_writer(req, 1024 * (apr_size_t)(objs->nelts + recs->nelts + 2));
     pl_jsonw_object(w, NULL);
     write_analysis(w, p, "analysis", a);
+    pl_jsonw_bool(w, "complete", complete);
     pl_jsonw_array(w, "objectives");
     for (i = 0; i < objs->nelts; i++) {
         pl_jsonw_object(w, NULL);
@@ -200,11 +202,14 @@ int api_analyses_results(mp_req_t *req)
     pl_jsonw_end(w);
     pl_jsonw_object(w, "_links");
     pl_jsonw_link(w, "self", analysis_href(p, a->id), "/results");
-    pl_jsonw_link(w, "objectives", proj, apr_psprintf(p, "/objectives?analysis=%"
-                                                      APR_INT64_T_FMT, a->id));
-    pl_jsonw_link(w, "gaps", proj, apr_psprintf(p, "/gaps?analysis=%" APR_INT64_T_FMT, a->id));
-    pl_jsonw_link(w, "recommendations", proj, apr_psprintf(p, "/recommendations?analysis=%"
-                                                           APR_INT64_T_FMT, a->id));
+    if (complete) {
+        pl_jsonw_link(w, "objectives", proj, apr_psprintf(p, "/objectives?analysis=%"
+                                                          APR_INT64_T_FMT, a->id));
+        pl_jsonw_link(w, "gaps", proj, apr_psprintf(p, "/gaps?analysis=%" APR_INT64_T_FMT,
+                                                    a->id));
+        pl_jsonw_link(w, "recommendations", proj, apr_psprintf(p, "/recommendations?analysis=%"
+                                                               APR_INT64_T_FMT, a->id));
+    }
     pl_jsonw_end(w);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);

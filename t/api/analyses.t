@@ -407,6 +407,11 @@ for my $backend (backends()) {
         like($cj->{json}{error}{message}, qr/signal 11/, 'the message names the signal');
         my $job = $srv->request('GET', "/api/v1/jobs/$crash->{job_id}", bearer($dev));
         is(($job->{json}{error} || {})->{code}, 'ANALYZER_CRASHED', 'the job says so too');
+        my $cr = $srv->request('GET', "/api/v1/analyses/$crash->{id}/results", bearer($dev));
+        status_is($cr, 200, 'the results of a failed analysis answer ...');
+        ok(!$cr->{json}{complete} && !@{ $cr->{json}{objectives} }
+           && $cr->{json}{analysis}{error}{code} eq 'ANALYZER_CRASHED',
+           '... with its state and error, and no objectives');
 
         # A hang past PlanningAnalysisTimeout (4 s): killed, with its children.
         my ($hang, $hd) = $mk->('hang');
