@@ -232,6 +232,9 @@ int mp_router_handle(request_rec *r)
         return no_route(req);
     if ((route->needs & MP_ROUTE_BODY) && !mp_request_check_length(req))
         return OK;
+    /* the body before a database connection: see mp_request_receive */
+    if ((route->needs & MP_ROUTE_BODY) && !mp_request_receive(req))
+        return OK;
     if ((route->needs & MP_ROUTE_DB) && !mp_dbd_ready(req))
         return OK;
     if (route->permission != MP_PERM_PUBLIC && !authorize(req, route))
