@@ -36,10 +36,11 @@ const char *mp_request_id(mp_req_t *req);
 int mp_request_check_length(mp_req_t *req);
 
 /* Reads the body (a JSON type, within the limits) into req->body_text
- * without parsing it. The router calls it before it takes a database
- * connection: a client that sends its body slowly then holds a worker until
- * mod_reqtimeout cuts it off, never one of the few database connections
- * every other request needs. Returns 1, or 0 after sending the error reply. */
+ * without parsing it. The router calls it for public routes (login) before
+ * it takes a database connection: a stranger who sends a body slowly then
+ * holds a worker until mod_reqtimeout cuts it off, never one of the few
+ * database connections every other request needs. Returns 1, or 0 after
+ * sending the error reply. */
 int mp_request_receive(mp_req_t *req);
 
 /* Parses the body (read first if mp_request_receive was not called) into
