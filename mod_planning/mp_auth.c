@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <apr_strings.h>
-#include <util_cookies.h>
 
 #include "mp_audit.h"
 #include "mp_auth.h"
+#include "mp_cookie.h"
 #include "mp_request.h"
 #include "auth/pl_jwt.h"
 #include "auth/pl_sessions.h"
@@ -210,7 +210,7 @@ int mp_auth_identify(mp_req_t *req)
             return by_key(req, token);
         return by_token(req, token, MP_CALLER_TOKEN);
     }
-    if (ap_cookie_read(r, "pl_access", &cookie, 0) == APR_SUCCESS && cookie && *cookie) {
+    if ((cookie = mp_cookie_get(r, "pl_access")) && *cookie) {
         if (strlen(cookie) > PL_JWT_MAX_LEN)
             return unauthorized(req, "token too long");
         return by_token(req, cookie, MP_CALLER_COOKIE);
@@ -236,7 +236,7 @@ int mp_auth_require_csrf(mp_req_t *req)
     const char *cookie = NULL, *header;
 
     header = apr_table_get(r->headers_in, HEADER_CSRF);
-    if (ap_cookie_read(r, COOKIE_CSRF, &cookie, 0) == APR_SUCCESS && cookie && header
+    if ((cookie = mp_cookie_get(r, COOKIE_CSRF)) && header
         && strlen(cookie) >= 32 && !strcmp(cookie, header))
         return 1;
     mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_CSRF_FAILED,

@@ -111,6 +111,12 @@ static const char *set_roots(cmd_parms *cmd, void *dc, const char *arg)
     if (!conf->roots)
         conf->roots = apr_array_make(cmd->pool, 2, sizeof(const char *));
     APR_ARRAY_PUSH(conf->roots, const char *) = real;
+    /* Also as written (folded), for the check of a local_path's text before
+     * it is resolved: a root reached through a symlink may be named either
+     * way. A resolved path can only match the resolved form. */
+    arg = pl_path_normalize(cmd->pool, arg);
+    if (strcmp(arg, real))
+        APR_ARRAY_PUSH(conf->roots, const char *) = arg;
     return NULL;
 }
 

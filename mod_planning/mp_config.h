@@ -39,7 +39,7 @@ typedef struct {
 } mp_runtime_t;
 
 typedef struct {
-    apr_array_header_t *roots;  /* canonical const char *; NULL: unset */
+    apr_array_header_t *roots;  /* const char *: each canonical, and as written; NULL: unset */
     apr_off_t max_body;
     int json_depth;
     int busy_timeout_ms;

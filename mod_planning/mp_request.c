@@ -318,20 +318,31 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
     return 1;
 }
 
-int mp_request_read_json(mp_req_t *req)
+int mp_request_receive(mp_req_t *req)
 {
-    const char *err;
     char *data;
-    apr_size_t len;
 
+    if (req->body_text)
+        return 1;
     /* Ollama reads any body as JSON, and its clients (curl -d) rely on it;
      * a form posted across sites still needs the CSRF header of cookies. */
     if (!req->ollama && !json_content_type(req->r))
         return refuse(req, HTTP_UNSUPPORTED_MEDIA_TYPE, PL_ERR_UNSUPPORTED_MEDIA_TYPE,
                               "the body must be application/json in UTF-8", NULL);
-    if (!read_body(req, &data, &len))
+    if (!read_body(req, &data, &req->body_len))
         return 0;
-    if (pl_json_parse(&req->body, req->r->pool, data, len, req->conf->json_depth, &err)
+    req->body_text = data;
+    return 1;
+}
+
+int mp_request_read_json(mp_req_t *req)
+{
+    const char *err;
+
+    if (!mp_request_receive(req))
+        return 0;
+    if (pl_json_parse(&req->body, req->r->pool, req->body_text, req->body_len,
+                      req->conf->json_depth, &err)
         != APR_SUCCESS)
         return refuse(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_JSON,
                               apr_pstrcat(req->r->pool, "the body is not valid JSON: ", err, NULL),
@@ -339,7 +350,6 @@ int mp_request_read_json(mp_req_t *req)
     if (pl_json_type(req->body) != PL_JSON_OBJECT)
         return refuse(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_JSON,
                               "the body must be a JSON object", NULL);
-    req->body_text = data;
     return 1;
 }
 

@@ -19,6 +19,7 @@ typedef struct mp_req_t {
     pl_role_e project_role;     /* the caller's role in {id}, for project routes */
     pl_json_t *body;            /* the parsed JSON body, when the route takes one */
     const char *body_text;      /* ... and its text as sent (NUL-terminated) */
+    apr_size_t body_len;
     int ollama;                 /* the Ollama-compatible surface: errors are
                                    {"error":"..."}, any body type is read */
     pl_db_t *db;                /* the request's database connection */
@@ -35,7 +36,15 @@ const char *mp_request_id(mp_req_t *req);
  * done. Returns 1, or 0 after sending 413. */
 int mp_request_check_length(mp_req_t *req);
 
-/* Reads and parses the JSON body within the configured limits into
+/* Reads the body (a JSON type, within the limits) into req->body_text
+ * without parsing it. The router calls it for public routes (login) before
+ * it takes a database connection: a stranger who sends a body slowly then
+ * holds a worker until mod_reqtimeout cuts it off, never one of the few
+ * database connections every other request needs. Returns 1, or 0 after
+ * sending the error reply. */
+int mp_request_receive(mp_req_t *req);
+
+/* Parses the body (read first if mp_request_receive was not called) into
  * req->body. Returns 1, or 0 after sending the error reply. */
 int mp_request_read_json(mp_req_t *req);
 /* Whether the request carries a body: a Content-Length other than 0, or

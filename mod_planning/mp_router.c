@@ -303,6 +303,12 @@ int mp_router_handle(request_rec *r)
         return no_route(req);
     if ((route->needs & MP_ROUTE_BODY) && !mp_request_check_length(req))
         return OK;
+    /* A public route (login, setup, refresh) reads its body before it takes
+     * a database connection (see mp_request_receive); any other reads it
+     * only once the caller may act, so a stranger's body is never read. */
+    if ((route->needs & MP_ROUTE_BODY) && route->permission == MP_PERM_PUBLIC
+        && !mp_request_receive(req))
+        return OK;
     if ((route->needs & MP_ROUTE_DB) && !mp_dbd_ready(req))
         return OK;
     if (route->permission != MP_PERM_PUBLIC && !authorize(req, route))

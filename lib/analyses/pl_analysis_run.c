@@ -13,13 +13,13 @@
 #include "core/pl_errors.h"
 #include "analyses/pl_analyses.h"
 #include "analyses/pl_analysis_import.h"
-#include "analyses/pl_analysis_path.h"
 #include "analyses/pl_analysis_run.h"
 #include "core/pl_lines.h"
 #include "core/pl_log.h"
 #include "core/pl_path.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
+#include "projects/pl_confine.h"
 #include "projects/pl_store_projects.h"
 
 #define POLL_MS        250
@@ -373,14 +373,15 @@ static const char *const *command(apr_pool_t *p, const pl_analysis_limits_t *lim
  * analyzer to a file outside it (its text would end up in the results). */
 static int plan_outside(apr_pool_t *p, const char *dir, const char *options)
 {
-    const char *why, *plan, *real;
+    const char *why, *plan, *abs;
     pl_json_t *o;
+    int flags;
 
     if (pl_json_parse(&o, p, options, strlen(options), 4, &why) != APR_SUCCESS
         || !(plan = pl_json_get_str(o, "plan")))
         return 0;
-    return pl_path_resolve(p, apr_pstrcat(p, dir, "/", plan, NULL), &real) != APR_SUCCESS
-        || !pl_path_is_under(real, dir);
+    return pl_project_path(p, dir, plan, strlen(plan), &abs, &flags, &why) != APR_SUCCESS
+        || (flags & (PL_PROJECT_PATH_GIT | PL_PROJECT_PATH_MISSING));
 }
 
 apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const pl_job_t *job,
@@ -414,7 +415,7 @@ apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const 
     if (pl_store_project_get(w->db, p, a->project_id, &proj) != APR_SUCCESS)
         return conclude(&run, PL_ANALYSIS_FAILED, PL_ERR_PROJECT_GONE, "the project no longer exists");
     /* the path as it is now, under the roots as they are now */
-    if (pl_analysis_project_dir(p, proj, lim->roots, &dir, &why) != APR_SUCCESS)
+    if (pl_project_confine(p, lim->roots, proj->local_path, &dir, &why) != APR_SUCCESS)
         return conclude(&run, PL_ANALYSIS_FAILED, PL_ERR_PROJECT_PATH_INVALID,
                         apr_pstrcat(p, "the project's local_path ", why, NULL));
     if (plan_outside(p, dir, a->options))

@@ -12,6 +12,8 @@
 #define WHERE " WHERE (%s IS NULL OR action = %s) AND (%s IS NULL OR actor_id = %s)" \
               " AND (%s IS NULL OR outcome = %s) AND (%s IS NULL OR at >= %s)"
 
+#define ACTOR_MAX_BYTES 64   /* audit.actor is VARCHAR(64) */
+
 static const pl_sql_t SQL_INSERT = {
     "pl.audit.insert",
     "INSERT INTO audit (at, actor_id, actor, action, target_type, target_id, client_ip,"
@@ -32,7 +34,10 @@ apr_status_t pl_audit_record(pl_db_t *db, apr_pool_t *p, const pl_audit_t *e)
 
     args[0] = pl_time_rfc3339(p, apr_time_now());
     args[1] = e->actor_id ? pl_text_i64(p, e->actor_id) : NULL;
-    args[2] = e->actor;
+    /* A failed login records the name as typed: any length the body allows.
+     * The column holds 64 characters; cut on a character boundary so the
+     * row is written on every engine and the log stays readable. */
+    args[2] = e->actor ? pl_text_cut_bytes(p, e->actor, ACTOR_MAX_BYTES) : NULL;
     args[3] = e->action;
     args[4] = e->target_type;
     args[5] = e->target_id;

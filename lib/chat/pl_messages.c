@@ -20,8 +20,8 @@ static const pl_sql_t SQL_INSERT = {
 static const pl_sql_t SQL_INSERT_WHOLE = {
     "pl.messages.insert_whole",
     "INSERT INTO messages (thread_id, parent_id, role, content, thinking, state, model, server_id,"
-    " prompt_tokens, completion_tokens, total_ns, eval_ns, error_code, created_at, updated_at)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", NULL
+    " prompt_tokens, completion_tokens, total_ns, eval_ns, error_code, created_at, updated_at,"
+    " imported) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1)", NULL
 };
 static const pl_sql_t SQL_FINISH = {
     "pl.messages.finish",

@@ -35,7 +35,8 @@ void pl_message_write_stored(pl_jsonw_t *w, const pl_message_t *m);
 void pl_message_write_content(pl_jsonw_t *w, const pl_message_t *m);
 
 apr_status_t pl_messages_insert(pl_db_t *db, apr_pool_t *p, pl_message_t *m);
-/* Inserts m with every column as given (an import): counts, times, state. */
+/* Inserts m with every column as given (an import): counts, times, state.
+ * The row is marked imported: its counts are shown, never counted as usage. */
 apr_status_t pl_messages_insert_whole(pl_db_t *db, apr_pool_t *p, pl_message_t *m);
 /* Stores what the reply became: content, thinking, state, counts. */
 apr_status_t pl_messages_finish(pl_db_t *db, apr_pool_t *p, const pl_message_t *m);

@@ -169,7 +169,8 @@ apr_status_t pl_prompt_apply(pl_prompt_t *pr, const pl_json_t *in, int whole, ap
     if ((unknown = pl_json_unknown_key(in, known)))
         return refuse(apr_pstrdup(p, unknown), "is not a field of a prompt", field, why);
     rv = string_member(in, "name", 1, PL_PROMPT_NAME_CHARS, &name, field, why);
-    if (rv == APR_SUCCESS && (pl_text_has_ctl(name) || !name[strspn(name, " ")]))
+    if (rv == APR_SUCCESS && (pl_text_line_problem(p, name, 1, PL_PROMPT_NAME_CHARS)
+                              || !name[strspn(name, " ")]))
         return refuse("name", "must be 1 to 200 printable characters", field, why);
     if (rv != APR_SUCCESS && (rv != APR_ENOENT || whole))
         return rv == APR_ENOENT ? refuse("name", "is required", field, why) : rv;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <apr_strings.h>
 
@@ -45,6 +46,17 @@ static apr_status_t refuse(const char *f, const char *m, const char **field, con
     return PL_EINVAL;
 }
 
+/* True when old (a stored base URL) has url's scheme, host and port. */
+static int same_origin(apr_pool_t *p, const char *old, const pl_url_t *url)
+{
+    pl_url_t was;
+    const char *why;
+
+    return old && pl_url_parse(p, old, &was, &why) == APR_SUCCESS
+        && !strcmp(was.scheme, url->scheme) && !strcasecmp(was.host, url->host)
+        && was.port == url->port;
+}
+
 apr_status_t pl_server_apply(pl_server_t *s, const pl_json_t *in, int whole, apr_pool_t *p,
                              const char **field, const char **why)
 {
@@ -56,9 +68,8 @@ apr_status_t pl_server_apply(pl_server_t *s, const pl_json_t *in, int whole, apr
     if ((unknown = pl_json_unknown_key(in, KNOWN)))
         return refuse(apr_pstrdup(p, unknown), "is not a field of a server", field, why);
     if ((v = pl_json_get_str(in, "name"))) {
-        apr_size_t c = pl_text_utf8_chars(v);
-        if (c == 0 || c > 100 || pl_text_has_ctl(v))
-            return refuse("name", "must be 1 to 100 characters", field, why);
+        if ((*why = pl_text_line_problem(p, v, 1, 100)))
+            return refuse("name", *why, field, why);
         s->name = v;
     }
     else if (whole || pl_json_type_of(in, "name") != PL_JSON_ABSENT)
@@ -66,6 +77,10 @@ apr_status_t pl_server_apply(pl_server_t *s, const pl_json_t *in, int whole, apr
     if ((v = pl_json_get_str(in, "base_url"))) {
         if (pl_url_parse(p, v, &url, why) != APR_SUCCESS)
             return refuse("base_url", *why, field, why);
+        /* The key belongs to the host it was given for: a new scheme, host
+         * or port drops it, unless this body sets one (below). */
+        if (s->api_key && !same_origin(p, s->base_url, &url))
+            s->api_key = NULL;
         s->base_url = v;
     }
     else if (whole || pl_json_type_of(in, "base_url") != PL_JSON_ABSENT)

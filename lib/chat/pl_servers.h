@@ -25,7 +25,9 @@ typedef struct {
 
 /* Applies a JSON body: whole (create) or partial (patch). The base URL is
  * parsed here; resolving and checking its addresses is the caller's (it
- * knows the allow-list). PL_EINVAL with *field and *why. */
+ * knows the allow-list). A base URL of another scheme, host or port drops
+ * the stored API key unless the body sets api_key too: a key is never sent
+ * to a host it was not given for. PL_EINVAL with *field and *why. */
 apr_status_t pl_server_apply(pl_server_t *s, const pl_json_t *in, int whole, apr_pool_t *p,
                              const char **field, const char **why);
 

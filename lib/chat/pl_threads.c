@@ -120,10 +120,14 @@ static apr_status_t options_apply(const pl_json_t *o, apr_pool_t *p, const char 
     return APR_SUCCESS;
 }
 
-/* A string field of at most max characters, or null when nullable. */
-static apr_status_t text_field(const pl_json_t *in, const char *key, apr_size_t max, int nullable,
-                               const char **out, const char **field, const char **why)
+/* A string field of at most max characters, or null when nullable; with p,
+ * one line (pl_text_line_problem). */
+static apr_status_t text_field(apr_pool_t *p, const pl_json_t *in, const char *key,
+                               apr_size_t max, int nullable, const char **out,
+                               const char **field, const char **why)
 {
+    const char *problem;
+
     switch (pl_json_type_of(in, key)) {
     case PL_JSON_ABSENT:
         return APR_ENOENT;
@@ -134,6 +138,8 @@ static apr_status_t text_field(const pl_json_t *in, const char *key, apr_size_t 
         return APR_SUCCESS;
     case PL_JSON_STRING:
         *out = pl_json_get_str(in, key);
+        if (p && (problem = pl_text_line_problem(p, *out, 0, max)))
+            return refuse(key, problem, field, why);
         if (pl_text_utf8_chars(*out) > max)
             return refuse(key, "is too long", field, why);
         return APR_SUCCESS;
@@ -166,17 +172,17 @@ apr_status_t pl_thread_apply_fields(pl_thread_t *t, const pl_json_t *in, int who
 
     *field = NULL;
     /* a title given is the user's; an empty one asks for one to be made */
-    if ((rv = text_field(in, "title", PL_THREAD_TITLE_MAX, 0, &v, field, why)) == APR_SUCCESS)
+    if ((rv = text_field(p, in, "title", PL_THREAD_TITLE_MAX, 0, &v, field, why)) == APR_SUCCESS)
         t->title_auto = !*(t->title = v);
     else if (rv != APR_ENOENT)
         return rv;
     else if (whole)
         t->title_auto = !*(t->title = "");
-    if ((rv = text_field(in, "model", 255, 1, &v, field, why)) == APR_SUCCESS)
+    if ((rv = text_field(p, in, "model", 255, 1, &v, field, why)) == APR_SUCCESS)
         t->model = v;
     else if (rv != APR_ENOENT)
         return rv;
-    if ((rv = text_field(in, "system_prompt", PL_THREAD_PROMPT_MAX, 1, &v, field, why))
+    if ((rv = text_field(NULL, in, "system_prompt", PL_THREAD_PROMPT_MAX, 1, &v, field, why))
         == APR_SUCCESS)
         t->system_prompt = v;
     else if (rv != APR_ENOENT)

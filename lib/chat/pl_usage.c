@@ -13,7 +13,7 @@ static const pl_sql_t SQL_USAGE = {
     "SELECT SUBSTR(m.created_at, 1, 10) AS day, 'chat' AS source, COALESCE(m.model, '') AS model,"
     " COUNT(*), COALESCE(SUM(m.prompt_tokens), 0), COALESCE(SUM(m.completion_tokens), 0),"
     " COALESCE(SUM(m.total_ns), 0) FROM messages m JOIN threads t ON t.id = m.thread_id"
-    " WHERE m.role = 'assistant' AND t.user_id = %s AND m.created_at >= %s"
+    " WHERE m.role = 'assistant' AND m.imported = 0 AND t.user_id = %s AND m.created_at >= %s"
     " GROUP BY SUBSTR(m.created_at, 1, 10), m.model"
     " UNION ALL"
     " SELECT SUBSTR(created_at, 1, 10), source, model, COUNT(*), SUM(tokens_in), SUM(tokens_out),"

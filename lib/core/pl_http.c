@@ -113,26 +113,26 @@ const char *pl_http_url(apr_pool_t *p, const pl_url_t *b, const char *path)
 static CURL *prepare(apr_pool_t *p, const pl_http_req_t *req, char *errbuf)
 {
     CURL *h = curl_easy_init();
-    struct curl_slist *resolve, *headers;
+    struct curl_slist *connect_to, *headers;
     const pl_url_t *b = req->base;
     const char *url = pl_http_url(p, b, req->path);
 
     if (!h)
         return NULL;
     apr_pool_cleanup_register(p, h, release_easy, apr_pool_cleanup_null);
-    resolve = curl_slist_append(NULL, b->resolve);
+    connect_to = curl_slist_append(NULL, b->connect_to);
     headers = curl_slist_append(NULL, "Accept: application/json");
     if (req->body)
         headers = curl_slist_append(headers, "Content-Type: application/json");
     if (req->bearer)
         headers = curl_slist_append(headers, apr_pstrcat(p, "Authorization: Bearer ",
                                                          req->bearer, NULL));
-    apr_pool_cleanup_register(p, resolve, release_list, apr_pool_cleanup_null);
+    apr_pool_cleanup_register(p, connect_to, release_list, apr_pool_cleanup_null);
     apr_pool_cleanup_register(p, headers, release_list, apr_pool_cleanup_null);
-    if (!resolve || !headers)
+    if (!connect_to || !headers)
         return NULL;
     SET(CURLOPT_URL, url);
-    SET(CURLOPT_RESOLVE, resolve);
+    SET(CURLOPT_CONNECT_TO, connect_to);
     SET(CURLOPT_HTTPHEADER, headers);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L);

@@ -30,14 +30,57 @@ int pl_path_is_under(const char *resolved, const char *root)
     return strncmp(resolved, root, n) == 0 && (resolved[n] == '\0' || resolved[n] == '/');
 }
 
+const char *pl_path_normalize(apr_pool_t *p, const char *path)
+{
+    char *out, *o;
+    const char *s = path;
+
+    if (!path || path[0] != '/')
+        return NULL;
+    out = o = apr_palloc(p, strlen(path) + 2);
+    while (*s) {
+        const char *end;
+        apr_size_t n;
+
+        while (*s == '/')
+            s++;
+        end = s + strcspn(s, "/");
+        n = (apr_size_t)(end - s);
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            while (o > out && *--o != '/')
+                ;
+        }
+        else if (n && !(n == 1 && s[0] == '.')) {
+            *o++ = '/';
+            memcpy(o, s, n);
+            o += n;
+        }
+        s = end;
+    }
+    if (o == out)
+        *o++ = '/';
+    *o = '\0';
+    return out;
+}
+
+int pl_path_below_any(const char *path, const apr_array_header_t *roots)
+{
+    int i;
+
+    for (i = 0; roots && i < roots->nelts; i++) {
+        const char *root = APR_ARRAY_IDX(roots, i, const char *);
+        if (pl_path_is_under(path, root) && strcmp(path, root))
+            return 1;
+    }
+    return 0;
+}
+
 apr_status_t pl_path_confine_dir(apr_pool_t *p, const char *path,
                                  const apr_array_header_t *roots,
                                  const char **resolved, const char **why)
 {
     struct stat st;
     const char *real;
-    apr_status_t rv;
-    int i;
 
     if (path[0] != '/') {
         *why = "must be an absolute path";
@@ -47,24 +90,23 @@ apr_status_t pl_path_confine_dir(apr_pool_t *p, const char *path,
         *why = "is too long";
         return PL_EINVAL;
     }
-    rv = pl_path_resolve(p, path, &real);
-    if (rv != APR_SUCCESS) {
-        *why = APR_STATUS_IS_ENOENT(rv) || APR_STATUS_IS_ENOTDIR(rv)
-            ? "does not exist" : "cannot be resolved";
+    if (!roots || !roots->nelts) {
+        *why = "cannot be used: no PlanningProjectRoots are configured";
         return PL_EINVAL;
     }
+    /* The text first: nothing outside the roots is looked at. Then where
+     * the path really leads, symlinks included; a failure to resolve says
+     * no more than a path outside. */
+    *why = PL_PATH_OUTSIDE;
+    if (!pl_path_below_any(pl_path_normalize(p, path), roots)
+        || pl_path_resolve(p, path, &real) != APR_SUCCESS
+        || !pl_path_below_any(real, roots))
+        return PL_EINVAL;
     if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
         *why = "is not a directory";
         return PL_EINVAL;
     }
-    for (i = 0; roots && i < roots->nelts; i++) {
-        if (pl_path_is_under(real, APR_ARRAY_IDX(roots, i, const char *))) {
-            *resolved = real;
-            return APR_SUCCESS;
-        }
-    }
-    *why = roots && roots->nelts
-        ? "is not under a directory allowed by PlanningProjectRoots"
-        : "cannot be used: no PlanningProjectRoots are configured";
-    return PL_EINVAL;
+    *resolved = real;
+    *why = NULL;
+    return APR_SUCCESS;
 }

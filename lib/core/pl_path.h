@@ -17,9 +17,25 @@ apr_status_t pl_path_resolve(apr_pool_t *p, const char *path, const char **resol
 /* True when resolved lies at or under root; both canonical. */
 int pl_path_is_under(const char *resolved, const char *root);
 
-/* Checks that path is absolute, exists, is a directory and lies under one of
- * roots (an array of canonical const char *). On failure returns PL_EINVAL
- * and a reason for the client that does not echo the roots. */
+/* The absolute path with "//", "." and ".." folded away by reading the text
+ * alone (no filesystem call); NULL when path is not absolute. */
+const char *pl_path_normalize(apr_pool_t *p, const char *path);
+
+/* True when path lies strictly below one of roots (not a root itself). */
+int pl_path_below_any(const char *path, const apr_array_header_t *roots);
+
+/* What pl_path_confine_dir says about every path outside the roots, or
+ * inside them but not an existing directory reached without leaving them. */
+#define PL_PATH_OUTSIDE "must be an existing directory below one of the directories"                         " PlanningProjectRoots allows"
+
+/* Checks that path is absolute, lies strictly below one of roots (an array
+ * of const char *: each root canonical, and may also be listed as written)
+ * both as written and once resolved, and is a directory. The roots are
+ * checked on the text first, so a path outside them causes no filesystem
+ * call, and every path outside gets the same reason (PL_PATH_OUTSIDE),
+ * whether it is a file, missing, unreadable or a directory: the reply
+ * reveals nothing about the filesystem beyond the roots. On failure returns
+ * PL_EINVAL and a reason for the client that does not echo the roots. */
 apr_status_t pl_path_confine_dir(apr_pool_t *p, const char *path,
                                  const apr_array_header_t *roots,
                                  const char **resolved, const char **why);

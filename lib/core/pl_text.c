@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <apr_general.h>
 #include <apr_lib.h>
@@ -25,6 +26,42 @@ int pl_text_has_ctl(const char *s)
         if ((unsigned char)*s < 0x20 || *s == 0x7F)
             return 1;
     return 0;
+}
+
+/* True for C1 controls (U+0080..U+009F: C2 80..C2 9F) and U+2028/U+2029
+ * (E2 80 A8, E2 80 A9) at s. */
+static int breaks_line(const unsigned char *s)
+{
+    return (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        || (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9));
+}
+
+const char *pl_text_line_problem(apr_pool_t *p, const char *s, apr_size_t min, apr_size_t max)
+{
+    const unsigned char *u;
+    apr_size_t n = pl_text_utf8_chars(s);
+
+    if (n < min || n > max)
+        return min ? apr_psprintf(p, "must be %" APR_SIZE_T_FMT " to %" APR_SIZE_T_FMT
+                                  " characters", min, max)
+                   : apr_psprintf(p, "must be at most %" APR_SIZE_T_FMT " characters", max);
+    for (u = (const unsigned char *)s; *u; u++)
+        if (*u < 0x20 || *u == 0x7F || breaks_line(u))
+            return "must be one line without control characters";
+    return NULL;
+}
+
+const char *pl_text_cut_bytes(apr_pool_t *p, const char *s, apr_size_t max)
+{
+    apr_size_t n = strlen(s);
+
+    if (n <= max)
+        return s;
+    /* back off continuation bytes (10xxxxxx) to the start of a character */
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return apr_pstrmemdup(p, s, n);
 }
 
 apr_status_t pl_text_int(const char *s, apr_int64_t min, apr_int64_t max, apr_int64_t *out)

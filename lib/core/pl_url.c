@@ -112,6 +112,12 @@ static int private_v4(apr_uint32_t a)
         || in_v4(a, 0xF0000000, 4);       /* reserved, broadcast */
 }
 
+static apr_uint32_t v4_at(const unsigned char *b)
+{
+    return ((apr_uint32_t)b[0] << 24) | ((apr_uint32_t)b[1] << 16) | ((apr_uint32_t)b[2] << 8)
+         | b[3];
+}
+
 int pl_url_address_private(const apr_sockaddr_t *sa)
 {
     if (sa->family == APR_INET)
@@ -120,16 +126,24 @@ int pl_url_address_private(const apr_sockaddr_t *sa)
     if (sa->family == APR_INET6) {
         const unsigned char *b = sa->sa.sin6.sin6_addr.s6_addr;
         static const unsigned char mapped[12] = { 0,0,0,0,0,0,0,0,0,0,0xFF,0xFF };
+        static const unsigned char nat64[12] = { 0,0x64,0xFF,0x9B,0,0,0,0,0,0,0,0 };
         static const unsigned char zero[15] = { 0 };
-        if (!memcmp(b, mapped, 12) || !memcmp(b, zero, 12))   /* ::ffff:a.b.c.d, ::a.b.c.d */
-            return private_v4(((apr_uint32_t)b[12] << 24) | ((apr_uint32_t)b[13] << 16)
-                              | ((apr_uint32_t)b[14] << 8) | b[15]);
         if (!memcmp(b, zero, 15) && (b[15] == 0 || b[15] == 1))   /* ::, ::1 */
             return 1;
+        /* IPv6 that carries an IPv4 address leads to it: a relay or
+         * translator on the way delivers to that address. */
+        if (!memcmp(b, mapped, 12) || !memcmp(b, zero, 12)   /* ::ffff:a.b.c.d, ::a.b.c.d */
+            || !memcmp(b, nat64, 12))                         /* NAT64 64:ff9b::a.b.c.d */
+            return private_v4(v4_at(b + 12));
+        if (b[0] == 0x20 && b[1] == 0x02)                     /* 6to4 2002:AABB:CCDD::/48 */
+            return private_v4(v4_at(b + 2));
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0)   /* Teredo 2001::/32: */
+            return private_v4(v4_at(b + 4))                   /* its server, and the client */
+                || private_v4(~v4_at(b + 12));                /* (the last 32 bits inverted) */
         return (b[0] & 0xFE) == 0xFC                 /* fc00::/7 unique local */
             || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80)   /* fe80::/10 link-local */
             || b[0] == 0xFF                          /* multicast */
-            || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)  /* NAT64 */
+            || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)  /* NAT64 local */
             || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8); /* docs */
     }
 #endif
@@ -169,7 +183,9 @@ apr_status_t pl_url_resolve(apr_pool_t *p, pl_url_t *url, const apr_array_header
         return PL_EINVAL;
     }
     url->address = ip;
-    url->resolve = apr_psprintf(p, "%s:%u:%s%s%s", url->host, (unsigned)url->port,
-                                strchr(ip, ':') ? "[" : "", ip, strchr(ip, ':') ? "]" : "");
+    /* Any host name and port, to this address: the URL keeps the name for
+     * Host: and TLS, and curl connects where the check said. */
+    url->connect_to = apr_psprintf(p, "::%s%s%s:%u", strchr(ip, ':') ? "[" : "", ip,
+                                   strchr(ip, ':') ? "]" : "", (unsigned)url->port);
     return APR_SUCCESS;
 }

@@ -3,9 +3,11 @@
  * https only, no user info, a host that resolves only to public addresses
  * unless an address falls in a subnet the admin allows (Ollama usually runs
  * on loopback or the LAN). The address checked is the address connected to:
- * the caller pins it (curl's CURLOPT_RESOLVE), so DNS cannot change it in
+ * the caller pins it (curl's CURLOPT_CONNECT_TO), so DNS cannot change it in
  * between. IPv4-mapped IPv6 and numeric forms such as 2130706433 or
- * 0x7f000001 are judged by the address they stand for. */
+ * 0x7f000001 are judged by the address they stand for, and IPv6 addresses
+ * that carry an IPv4 one (6to4 2002::/16, NAT64 64:ff9b::/96, Teredo
+ * 2001::/32) by the IPv4 address they lead to. */
 #ifndef PL_URL_H
 #define PL_URL_H
 
@@ -18,7 +20,10 @@ typedef struct {
     apr_port_t port;
     const char *path;       /* base path, "" or "/..." without a trailing '/' */
     const char *address;    /* the checked address to connect to */
-    const char *resolve;    /* "host:port:address" for CURLOPT_RESOLVE */
+    const char *connect_to; /* "::address:port" for CURLOPT_CONNECT_TO: every
+                               connection goes to the checked address (an
+                               IPv6 one in brackets, which CURLOPT_RESOLVE
+                               cannot take for an IPv6 literal host) */
 } pl_url_t;
 
 /* Parses a base URL without resolving it: PL_EINVAL and *why for anything
@@ -26,7 +31,7 @@ typedef struct {
 apr_status_t pl_url_parse(apr_pool_t *p, const char *url, pl_url_t *out, const char **why);
 
 /* Resolves out->host and checks every address against allow (an array of
- * apr_ipsubnet_t *, may be NULL); fills out->address and out->resolve.
+ * apr_ipsubnet_t *, may be NULL); fills out->address and out->connect_to.
  * PL_EINVAL and *why when it must not be reached. */
 apr_status_t pl_url_resolve(apr_pool_t *p, pl_url_t *url, const apr_array_header_t *allow,
                             const char **why);
@@ -37,7 +42,8 @@ apr_status_t pl_url_check(apr_pool_t *p, const char *url, const apr_array_header
 
 /* True for addresses that are not on the public internet: loopback,
  * private, link-local (cloud metadata), CGNAT, multicast, reserved,
- * unspecified, unique-local and v4-mapped forms of them. */
+ * unspecified, unique-local, and IPv6 forms that carry such an IPv4 address
+ * (mapped, compatible, 6to4, NAT64, Teredo). */
 int pl_url_address_private(const apr_sockaddr_t *sa);
 
 #endif

@@ -97,11 +97,8 @@ apr_status_t pl_project_apply(pl_project_t *proj, const pl_json_t *in, pl_projec
 
     rv = string_field(in, F_NAME, 0, &v, inv);
     if (rv == APR_SUCCESS) {
-        apr_size_t n = pl_text_utf8_chars(v);
-        if (n == 0 || n > PL_PROJECT_NAME_MAX)
-            return refuse(inv, F_NAME, "must be 1 to 255 characters");
-        if (pl_text_has_ctl(v))
-            return refuse(inv, F_NAME, "must not contain control characters");
+        if ((why = pl_text_line_problem(p, v, 1, PL_PROJECT_NAME_MAX)))
+            return refuse(inv, F_NAME, why);
         proj->name = v;
     }
     else if (rv != APR_ENOENT)

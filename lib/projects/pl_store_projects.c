@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
 #include <apr_strings.h>
 
+#include "core/pl_path.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 #include "projects/pl_store_projects.h"
@@ -40,23 +43,66 @@ static const pl_sql_t SQL_COUNT = {
 static const pl_sql_t SQL_BUMP = {
     "pl.projects.bump", "UPDATE revisions SET revision = revision + 1 WHERE name = 'projects'", NULL
 };
+static const pl_sql_t SQL_PATHS = {
+    "pl.projects.paths", "SELECT id, local_path FROM projects", NULL
+};
 static const pl_sql_t SQL_REVISION = {
     "pl.projects.revision", "SELECT revision FROM revisions WHERE name = 'projects'", NULL
 };
 
-apr_status_t pl_store_projects_write(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
-                                     int nargs, const char **args, int *nrows)
+/* PL_EINVAL when proj's path is, contains or lies inside the path of another
+ * project, of any owner and archived ones included (an archived project can
+ * be restored, and its files are still its own). Its own unchanged path is
+ * not checked again, so a rename works whatever was saved before the rule. */
+static apr_status_t path_free(pl_db_t *db, apr_pool_t *p, const pl_project_t *proj)
+{
+    pl_db_result_t *res;
+    apr_status_t rv;
+    int i;
+
+    if ((rv = pl_db_select(db, p, &SQL_PATHS, 0, NULL, &res)) != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->rows->nelts; i++) {
+        const char **row = PL_DB_ROW(res, i);
+        if (proj->id && apr_atoi64(row[0]) == proj->id && row[1]
+            && !strcmp(row[1], proj->local_path))
+            return APR_SUCCESS;
+    }
+    for (i = 0; i < res->rows->nelts; i++) {
+        const char **row = PL_DB_ROW(res, i);
+        if ((!proj->id || apr_atoi64(row[0]) != proj->id) && row[1]
+            && (pl_path_is_under(proj->local_path, row[1])
+                || pl_path_is_under(row[1], proj->local_path)))
+            return PL_EINVAL;
+    }
+    return APR_SUCCESS;
+}
+
+/* One write and the revision raise in a transaction; with claim, first the
+ * check that claim's path is free. The raise comes first: it locks the
+ * revision row, so concurrent project writes run one after the other and
+ * the check sees every path committed before it. */
+static apr_status_t write_tx(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql, int nargs,
+                             const char **args, int *nrows, const pl_project_t *claim)
 {
     apr_dbd_transaction_t *tx = NULL;
     apr_status_t rv, end;
 
     if ((rv = pl_db_begin(db, p, &tx)) != APR_SUCCESS)
         return rv;
-    rv = pl_db_exec(db, p, sql, nargs, args, nrows);
+    rv = pl_db_exec(db, p, &SQL_BUMP, 0, NULL, NULL);
+    if (rv == APR_SUCCESS && claim)
+        rv = path_free(db, p, claim);
     if (rv == APR_SUCCESS)
-        rv = pl_db_exec(db, p, &SQL_BUMP, 0, NULL, NULL);
+        rv = pl_db_exec(db, p, sql, nargs, args, nrows);
     end = pl_db_end(db, p, tx, rv != APR_SUCCESS);
     return rv != APR_SUCCESS ? rv : end;
+}
+
+apr_status_t pl_store_projects_write(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
+                                     int nargs, const char **args, int *nrows)
+{
+    return write_tx(db, p, sql, nargs, args, nrows, NULL);
 }
 
 apr_status_t pl_store_projects_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t *revision)
@@ -102,7 +148,7 @@ apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[5] = now;
     args[6] = now;
     args[7] = proj->owner_id ? pl_text_i64(p, proj->owner_id) : NULL;
-    if ((rv = pl_store_projects_write(db, p, &SQL_INSERT, 8, args, NULL)) != APR_SUCCESS)
+    if ((rv = write_tx(db, p, &SQL_INSERT, 8, args, NULL, proj)) != APR_SUCCESS)
         return rv;
     proj->created_at = proj->updated_at = now;
     return pl_db_last_id(db, p, &proj->id);
@@ -138,7 +184,7 @@ apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *p
     args[5] = now;
     args[6] = pl_text_i64(p, proj->id);
     /* No row count check: MySQL counts only rows whose values changed. */
-    if ((rv = pl_store_projects_write(db, p, &SQL_UPDATE, 7, args, NULL)) != APR_SUCCESS)
+    if ((rv = write_tx(db, p, &SQL_UPDATE, 7, args, NULL, proj)) != APR_SUCCESS)
         return rv;
     proj->updated_at = now;
     return APR_SUCCESS;

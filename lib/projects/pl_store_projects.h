@@ -6,13 +6,16 @@
 #include "db/pl_db.h"
 #include "projects/pl_project.h"
 
-/* Inserts proj, setting its id and times. PL_ECONFLICT for a taken name. */
+/* Inserts proj, setting its id and times. PL_ECONFLICT for a taken name;
+ * PL_EINVAL when its local_path is, contains or lies inside another
+ * project's (whoever owns it, archived or not): no two projects share files. */
 apr_status_t pl_store_project_insert(pl_db_t *db, apr_pool_t *p, pl_project_t *proj);
 /* PL_ENOTFOUND when no project has that id. */
 apr_status_t pl_store_project_get(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
                                   pl_project_t **pproj);
 /* Writes every field of an existing proj and sets updated_at. PL_ECONFLICT
- * for a taken name. */
+ * for a taken name; PL_EINVAL for a local_path another project's overlaps
+ * (checked only when it changes). */
 apr_status_t pl_store_project_update(pl_db_t *db, apr_pool_t *p, pl_project_t *proj);
 
 /* The revision of the projects table: raised by every write, in the same

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /api/v1/auth: first-run setup, login, refresh, logout, me, password. */
 #include <apr_strings.h>
-#include <util_cookies.h>
 
 #include "api.h"
 #include "mp_audit.h"
 #include "mp_kdf.h"
+#include "mp_cookie.h"
 #include "mp_ratelimit.h"
 #include "auth/pl_password.h"
 #include "auth/pl_sessions.h"
@@ -42,22 +42,20 @@ static void set_cookies(mp_req_t *req, const char *access, const char *refresh)
 {
     request_rec *r = req->r;
 
-    ap_cookie_write(r, COOKIE_ACCESS, access, "Path=/;" COOKIE_ATTRS, req->conf->access_ttl,
-                    r->headers_out, NULL);
-    ap_cookie_write(r, COOKIE_REFRESH, refresh, "Path=" MP_API_BASE "/auth;" COOKIE_ATTRS,
-                    req->conf->refresh_ttl, r->headers_out, NULL);
-    ap_cookie_write(r, COOKIE_CSRF, pl_text_random_hex(r->pool, 24), "Path=/;Secure;SameSite=Strict",
-                    req->conf->refresh_ttl, r->headers_out, NULL);
+    mp_cookie_set(r, COOKIE_ACCESS, access, "Path=/;" COOKIE_ATTRS, req->conf->access_ttl);
+    mp_cookie_set(r, COOKIE_REFRESH, refresh, "Path=" MP_API_BASE "/auth;" COOKIE_ATTRS,
+                  req->conf->refresh_ttl);
+    mp_cookie_set(r, COOKIE_CSRF, pl_text_random_hex(r->pool, 24), "Path=/;Secure;SameSite=Strict",
+                  req->conf->refresh_ttl);
 }
 
 static void clear_cookies(mp_req_t *req)
 {
     request_rec *r = req->r;
 
-    ap_cookie_remove(r, COOKIE_ACCESS, "Path=/;" COOKIE_ATTRS, r->headers_out, NULL);
-    ap_cookie_remove(r, COOKIE_REFRESH, "Path=" MP_API_BASE "/auth;" COOKIE_ATTRS,
-                     r->headers_out, NULL);
-    ap_cookie_remove(r, COOKIE_CSRF, "Path=/;Secure;SameSite=Strict", r->headers_out, NULL);
+    mp_cookie_clear(r, COOKIE_ACCESS, "Path=/;" COOKIE_ATTRS);
+    mp_cookie_clear(r, COOKIE_REFRESH, "Path=" MP_API_BASE "/auth;" COOKIE_ATTRS);
+    mp_cookie_clear(r, COOKIE_CSRF, "Path=/;Secure;SameSite=Strict");
 }
 
 /* A fresh token pair for user: with refresh NULL a new session starts,
@@ -187,8 +185,7 @@ static int presented_refresh(mp_req_t *req, const char **token)
             && !(*token = required_string(req, "refresh_token")))
             return 0;
     }
-    if (!*token && ap_cookie_read(req->r, COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie
-        && *cookie) {
+    if (!*token && (cookie = mp_cookie_get(req->r, COOKIE_REFRESH))) {
         if (!mp_auth_require_csrf(req))
             return 0;
         *token = cookie;

@@ -47,6 +47,16 @@ static int reply_project(mp_req_t *req, int status, const pl_project_t *proj)
     return mp_reply_json(req, status, w);
 }
 
+/* A store refusal: PL_EINVAL is a local_path another project's overlaps. */
+static int store_refused(mp_req_t *req, apr_status_t rv)
+{
+    if (rv == PL_EINVAL)
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_CONFLICT,
+                              "local_path is, contains or lies inside the directory of another"
+                              " project", "local_path");
+    return mp_reply_status(req, rv, "project");
+}
+
 static int invalid(mp_req_t *req, const pl_invalid_t *inv)
 {
     return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
@@ -105,7 +115,7 @@ int api_projects_create(mp_req_t *req)
         return invalid(req, &inv);
     proj->owner_id = req->caller.user->id;
     if ((rv = pl_store_project_insert(req->db, r->pool, proj)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "project");
+        return store_refused(req, rv);
     apr_table_setn(r->headers_out, "Location",
                    ap_construct_url(r->pool, project_href(r->pool, proj->id), r));
     return reply_project(req, HTTP_CREATED, proj);
@@ -205,7 +215,7 @@ static int update(mp_req_t *req, pl_project_mode_e mode)
     if (pl_project_apply(proj, req->body, mode, req->conf->roots, p, &inv) != APR_SUCCESS)
         return invalid(req, &inv);
     if ((rv = pl_store_project_update(req->db, p, proj)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "project");
+        return store_refused(req, rv);
     return reply_project(req, HTTP_OK, proj);
 }
 

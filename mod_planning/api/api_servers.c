@@ -355,6 +355,9 @@ int api_servers_pull(mp_req_t *req)
     return api_jobs_reply(req, HTTP_ACCEPTED, job);
 }
 
+/* What a non-admin reads about a server that gave no model list. */
+#define UNAVAILABLE "the server could not be reached or did not list its models"
+
 /* Every enabled server's models, each model once with the servers that have
  * it; a server that fails is listed under "unavailable", not an error. */
 int api_models_list(mp_req_t *req)
@@ -364,7 +367,7 @@ int api_models_list(mp_req_t *req)
     apr_hash_t *by_name = apr_hash_make(p);
     pl_jsonw_t *w = mp_reply_writer(req, 4096), *down = pl_jsonw_create(p, 256);
     apr_status_t rv;
-    int i, j;
+    int i, j, admin = req->caller.role >= PL_ROLE_ADMIN;
 
     if ((rv = pl_servers_list(req->db, p, 1, &servers)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "server");
@@ -388,7 +391,9 @@ int api_models_list(mp_req_t *req)
             pl_jsonw_object(down, NULL);
             pl_jsonw_int(down, "id", s->id);
             pl_jsonw_str(down, "name", s->name);
-            pl_jsonw_str(down, "error", why);
+            /* curl's detail names addresses and ports inside the network:
+             * for admins, who configure the servers, only */
+            pl_jsonw_str(down, "error", admin ? why : UNAVAILABLE);
             pl_jsonw_end(down);
             continue;
         }

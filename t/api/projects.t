@@ -164,9 +164,11 @@ for my $backend (backends()) {
             my $s = $create->('via-alias', local_path => "$root/alias");
             status_is($s, 201, 'symlink inside roots accepted');
             is($s->{json}{local_path}, $target, 'local_path stored resolved');
-            my $t = $create->('via-dots', local_path => "$root/d1/../real-target");
+            # (another directory: no two projects share one)
+            my $target2 = project_dir($R, 'real-target2');
+            my $t = $create->('via-dots', local_path => "$root/d1/../real-target2");
             status_is($t, 201, '.. inside roots accepted');
-            is($t->{json}{local_path}, $target, '.. resolved');
+            is($t->{json}{local_path}, $target2, '.. resolved');
         };
 
         subtest 'names' => sub {

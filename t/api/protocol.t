@@ -140,7 +140,8 @@ for my $backend (backends()) {
         $r = $srv->raw_request(method => 'POST', path => '/api/v1/projects', headers => [@ct],
                                body => body_of_size(1024, 'exact-cl', $dir));
         status_is($r, 201, 'Content-Length exactly 1024 => 201');
-        my $b = body_of_size(1024, 'exact-chunked', $dir);
+        # (a directory of its own: no two projects share one)
+        my $b = body_of_size(1024, 'exact-chunked', project_dir($R, "lim2-$backend"));
         $r = $srv->raw_request(method => 'POST', path => '/api/v1/projects', headers => [@ct],
                                chunks => [substr($b, 0, 512), substr($b, 512)]);
         status_is($r, 201, 'chunked exactly 1024 => 201');

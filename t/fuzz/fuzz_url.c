@@ -105,7 +105,7 @@ static void check_accepted(apr_pool_t *p, const char *url, const pl_url_t *u)
     while (n && r.path[n - 1] == '/')
         n--;
     require(strlen(u->path) == n && !strncmp(u->path, r.path, n));
-    require(!u->address && !u->resolve);   /* nothing resolved */
+    require(!u->address && !u->connect_to);   /* nothing resolved */
 
     /* what pl_http connects to */
     rebuilt = apr_psprintf(p, "%s://%s%s%s:%u%s", u->scheme, strchr(u->host, ':') ? "[" : "",

@@ -26,15 +26,11 @@ static const char *mk(apr_pool_t *p, const char *base, const char *rel)
 static int setup(void **state)
 {
     fixture_t *f;
-    char tmpl[] = "/tmp/pl_path_XXXXXX";
-    const char *real;
 
     unit_pool_setup(state);
     f = apr_pcalloc(*state, sizeof(*f));
     f->p = *state;
-    assert_non_null(mkdtemp(tmpl));
-    assert_int_equal(pl_path_resolve(f->p, tmpl, &real), APR_SUCCESS);
-    f->base = real;
+    f->base = unit_tempdir(f->p, "pl_path_");
     mk(f->p, f->base, "roots");
     mk(f->p, f->base, "roots/proj");
     mk(f->p, f->base, "roots-evil");
@@ -52,9 +48,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char *cmd = apr_psprintf(f->p, "rm -rf '%s'", f->base);
 
-    assert_int_equal(system(cmd), 0);
+    unit_rmtree(f->p, f->base);
     *state = f->p;
     return unit_pool_teardown(state);
 }
@@ -83,7 +78,6 @@ static void inside_is_accepted(void **state)
     assert_int_equal(confine(f, "roots/alias", &res), APR_SUCCESS);
     assert_string_equal(res, apr_pstrcat(f->p, f->base, "/roots/proj", NULL));
     assert_int_equal(confine(f, "roots/proj/../proj/", &res), APR_SUCCESS);
-    assert_int_equal(confine(f, "roots", &res), APR_SUCCESS);
 }
 
 static void outside_is_refused(void **state)
@@ -100,6 +94,43 @@ static void outside_is_refused(void **state)
     assert_int_equal(confine(f, "/etc", &res), PL_EINVAL);
     assert_int_equal(pl_path_confine_dir(f->p, "relative/dir", f->roots, &res, &(const char *){0}),
                      PL_EINVAL);
+    /* a project lies strictly below a root, never on it */
+    assert_int_equal(confine(f, "roots", &res), PL_EINVAL);
+    assert_int_equal(confine(f, "roots/proj/..", &res), PL_EINVAL);
+}
+
+/* Outside the roots every path gets the same answer, whatever is there: a
+ * reply must not tell a file from a missing path or an unreadable or
+ * allowed directory (issue 10, item 6). */
+static void outside_says_one_thing(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const paths[] = {
+        "/etc/passwd", "/nonexistent/x", "/root/x", "/proc/1/cwd", "/etc", "/", "/tmp",
+        "roots-evil", "outside", "roots/escape", "roots/escape/x", "roots/missing",
+        "roots/../outside",
+    };
+    const char *res, *why;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        const char *path = paths[i][0] == '/' ? paths[i]
+                         : apr_pstrcat(f->p, f->base, "/", paths[i], NULL);
+        why = NULL;
+        assert_int_equal(pl_path_confine_dir(f->p, path, f->roots, &res, &why), PL_EINVAL);
+        assert_string_equal(why, PL_PATH_OUTSIDE);
+    }
+}
+
+static void normalize_reads_text_only(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(pl_path_normalize(p, "/a//b/./c/"), "/a/b/c");
+    assert_string_equal(pl_path_normalize(p, "/a/b/../../../etc"), "/etc");
+    assert_string_equal(pl_path_normalize(p, "/.."), "/");
+    assert_string_equal(pl_path_normalize(p, "/no/such/dir/../x"), "/no/such/x");
+    assert_null(pl_path_normalize(p, "a/b"));
 }
 
 static void no_roots_allows_nothing(void **state)
@@ -127,6 +158,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(inside_is_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(no_roots_allows_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(outside_says_one_thing, setup, teardown),
+        UNIT_TEST(normalize_reads_text_only),
         UNIT_TEST(is_under_by_components),
     };
     return UNIT_RUN(tests);

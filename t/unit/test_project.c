@@ -5,13 +5,12 @@
 #include "projects/pl_project.h"
 #include "core/pl_status.h"
 
+/* "/": a project lies strictly below a root, so /tmp may be one. */
 static apr_array_header_t *tmp_root(apr_pool_t *p)
 {
     apr_array_header_t *roots = apr_array_make(p, 1, sizeof(const char *));
-    const char *real;
 
-    assert_int_equal(pl_path_resolve(p, "/tmp", &real), APR_SUCCESS);
-    APR_ARRAY_PUSH(roots, const char *) = real;
+    APR_ARRAY_PUSH(roots, const char *) = "/";
     return roots;
 }
 
@@ -46,9 +45,12 @@ static void create_refusals(void **state)
         { "{\"name\":\"\",\"local_path\":\"/tmp\"}", "name" },
         { "{\"name\":7,\"local_path\":\"/tmp\"}", "name" },
         { "{\"name\":\"a\\nb\",\"local_path\":\"/tmp\"}", "name" },
+        { "{\"name\":\"a\\u0085b\",\"local_path\":\"/tmp\"}", "name" },   /* C1 NEL */
+        { "{\"name\":\"a\\u2029b\",\"local_path\":\"/tmp\"}", "name" },   /* paragraph sep */
         { "{\"name\":\"x\"}", "local_path" },
         { "{\"name\":\"x\",\"local_path\":\"tmp\"}", "local_path" },
-        { "{\"name\":\"x\",\"local_path\":\"/etc\"}", "local_path" },
+        { "{\"name\":\"x\",\"local_path\":\"/\"}", "local_path" },
+        { "{\"name\":\"x\",\"local_path\":\"/etc/passwd\"}", "local_path" },
         { "{\"name\":\"x\",\"local_path\":\"/tmp\",\"description\":null}", "description" },
         { "{\"name\":\"x\",\"local_path\":\"/tmp\",\"status\":\"gone\"}", "status" },
         { "{\"name\":\"x\",\"local_path\":\"/tmp\",\"owner\":1}", "owner" },

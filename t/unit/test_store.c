@@ -13,7 +13,9 @@ static pl_project_t *project(apr_pool_t *p, const char *name)
 
     proj->name = name;
     proj->description = "";
-    proj->local_path = "/tmp";
+    static int made;
+
+    proj->local_path = apr_psprintf(p, "/tmp/p%d", ++made);   /* no two share a directory */
     proj->status = "active";
     return proj;
 }
@@ -63,6 +65,34 @@ static void names_are_unique(void **state)
     assert_int_equal(pl_store_project_insert(f->db, f->p, c), APR_SUCCESS);
     c->name = "same";
     assert_int_equal(pl_store_project_update(f->db, f->p, c), PL_ECONFLICT);
+}
+
+/* No two projects share or nest directories, whoever owns them and archived
+ * or not; a project's own unchanged path never blocks its other changes. */
+static void paths_never_overlap(void **state)
+{
+    unit_db_t *f = *state;
+    pl_project_t *a = project(f->p, "a"), *b = project(f->p, "b"), *c = project(f->p, "c");
+
+    a->local_path = "/srv/p/a";
+    a->status = "archived";
+    a->owner_id = 0;
+    assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
+    b->local_path = "/srv/p/a";
+    assert_int_equal(pl_store_project_insert(f->db, f->p, b), PL_EINVAL);
+    b->local_path = "/srv/p/a/inner";
+    assert_int_equal(pl_store_project_insert(f->db, f->p, b), PL_EINVAL);
+    b->local_path = "/srv/p";
+    assert_int_equal(pl_store_project_insert(f->db, f->p, b), PL_EINVAL);
+    b->local_path = "/srv/p/ab";                 /* a sibling with the same prefix */
+    assert_int_equal(pl_store_project_insert(f->db, f->p, b), APR_SUCCESS);
+    c->local_path = "/srv/p/c";
+    assert_int_equal(pl_store_project_insert(f->db, f->p, c), APR_SUCCESS);
+    c->local_path = "/srv/p/ab/c";               /* moved into another's */
+    assert_int_equal(pl_store_project_update(f->db, f->p, c), PL_EINVAL);
+    c->local_path = "/srv/p/c";
+    c->name = "c renamed";
+    assert_int_equal(pl_store_project_update(f->db, f->p, c), APR_SUCCESS);
 }
 
 static void writes_raise_the_revision(void **state)
@@ -157,6 +187,7 @@ int main(void)
         UNIT_DB_TEST(migrate_is_idempotent),
         UNIT_DB_TEST(crud),
         UNIT_DB_TEST(names_are_unique),
+        UNIT_DB_TEST(paths_never_overlap),
         UNIT_DB_TEST(writes_raise_the_revision),
         UNIT_DB_TEST(lists_newest_first),
         UNIT_DB_TEST(prompt_versions_and_stale_writes),

@@ -257,6 +257,11 @@ static void test_import_read(void **state)
         { "{\"format\":\"mod_planning.thread\",\"format_version\":1,\"thread\":{\"options\":"
           "{\"top_k\":\"x\"}},\"messages\":[]}", "thread.options.top_k" },
         { "{\"format\":\"mod_planning.thread\",\"format_version\":1,\"messages\":[]}", "thread" },
+        /* a title is one line, whichever way it comes in (issue 10, item 14) */
+        { "{\"format\":\"mod_planning.thread\",\"format_version\":1,\"thread\":{\"title\":"
+          "\"a\\nb\"},\"messages\":[]}", "thread.title" },
+        { "{\"format\":\"mod_planning.thread\",\"format_version\":1,\"thread\":{\"title\":"
+          "\"a\\u2028b\"},\"messages\":[]}", "thread.title" },
     };
     pl_thread_doc_t *doc;
     const char *field, *why;

@@ -111,7 +111,48 @@ static void allow_list_opens_a_subnet(void **state)
     assert_int_equal(pl_url_resolve(p, &u, loop, &why), APR_SUCCESS);
     assert_string_equal(u.path, "/ollama");
     assert_int_equal(u.port, 11434);
-    assert_string_equal(u.resolve, "127.0.0.1:11434:127.0.0.1");
+    assert_string_equal(u.connect_to, "::127.0.0.1:11434");
+}
+
+/* IPv6 addresses that carry an IPv4 one are judged by it (issue 10, item
+ * 14): 6to4 2002:AABB:CCDD::, NAT64 64:ff9b::a.b.c.d, Teredo 2001:0:S:S::
+ * with the client in the last 32 bits inverted. */
+static void embedded_ipv4_is_judged(void **state)
+{
+    static const char *const bad[] = {
+        "http://[2002:7f00:1::1]/",                 /* 6to4 of 127.0.0.1 */
+        "http://[2002:a9fe:a9fe::]/",               /* 6to4 of 169.254.169.254 */
+        "http://[2002:c0a8:10a::5]/",               /* 6to4 of 192.168.1.10 */
+        "http://[64:ff9b::7f00:1]/",                /* NAT64 of 127.0.0.1 */
+        "http://[64:ff9b::169.254.169.254]/",       /* NAT64 of the metadata address */
+        "http://[64:ff9b::a00:1]/",                 /* NAT64 of 10.0.0.1 */
+        "http://[2001:0:5db8:d822::80ff:fffe]/",    /* Teredo: client ~80ff:fffe = 127.0.0.1 */
+        "http://[2001:0:5db8:d822::5601:5601]/",    /* Teredo: client 169.254.169.254 */
+        "http://[2001:0:a00:1::f5ff:fffe]/",        /* Teredo server 10.0.0.1 */
+        NULL
+    };
+    const char *const *u;
+
+    for (u = bad; *u; u++)
+        if (check(*state, *u, NULL) != PL_EINVAL)
+            fail_msg("reached %s", *u);
+    /* the same forms around public addresses are public */
+    assert_int_equal(check(*state, "http://[2002:5db8:d822::1]/", NULL), APR_SUCCESS);
+    assert_int_equal(check(*state, "http://[64:ff9b::5db8:d822]/", NULL), APR_SUCCESS);
+    assert_int_equal(check(*state, "http://[2001:0:5db8:d822::a247:27dd]/", NULL), APR_SUCCESS);
+}
+
+/* An IPv6 literal is connected to in brackets: CURLOPT_RESOLVE could not
+ * take the host "::1" at all ("Couldn't parse CURLOPT_RESOLVE entry"). */
+static void ipv6_literal_connects_in_brackets(void **state)
+{
+    apr_pool_t *p = *state;
+    pl_url_t u;
+    const char *why;
+
+    assert_int_equal(pl_url_parse(p, "http://[::1]:11434", &u, &why), APR_SUCCESS);
+    assert_int_equal(pl_url_resolve(p, &u, allow(p, "::1", NULL), &why), APR_SUCCESS);
+    assert_string_equal(u.connect_to, "::[::1]:11434");
 }
 
 static void public_is_allowed(void **state)
@@ -157,6 +198,8 @@ int main(void)
         UNIT_TEST(port_and_host_as_written),
         UNIT_TEST(refuses_private_targets),
         UNIT_TEST(allow_list_opens_a_subnet),
+        UNIT_TEST(embedded_ipv4_is_judged),
+        UNIT_TEST(ipv6_literal_connects_in_brackets),
         UNIT_TEST(public_is_allowed),
         UNIT_TEST(base_and_path_joined),
     };

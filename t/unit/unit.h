@@ -51,6 +51,26 @@ static int unit_pool_teardown(void **state)
 
 #define UNIT_TEST(fn) cmocka_unit_test_setup_teardown(fn, unit_pool_setup, unit_pool_teardown)
 
+/* A new directory under /tmp (name starting with prefix), canonical: paths
+ * built on it compare equal to what realpath gives. */
+static inline const char *unit_tempdir(apr_pool_t *p, const char *prefix)
+{
+    char *tmpl = apr_pstrcat(p, "/tmp/", prefix, "XXXXXX", NULL), *real;
+    const char *out;
+
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(real = realpath(tmpl, NULL));
+    out = apr_pstrdup(p, real);
+    free(real);
+    return out;
+}
+
+/* Removes the tree at path (a unit_tempdir). */
+static inline void unit_rmtree(apr_pool_t *p, const char *path)
+{
+    assert_int_equal(system(apr_psprintf(p, "rm -rf '%s'", path)), 0);
+}
+
 /* TAP output for prove. */
 #define UNIT_RUN(group) \
     (cmocka_set_message_output(CM_OUTPUT_TAP), cmocka_run_group_tests(group, NULL, NULL))
