@@ -295,6 +295,43 @@ static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, i
     return w->plan->containers->nelts - 1;
 }
 
+/* A heading whose body is nothing but lists of two levels, every top item
+ * with a list of its own and none ticked ("## Building programs" over
+ * "- Commands -- done" and its sub-items): a group of objectives written
+ * as items, as under a container heading, not one objective with every
+ * line a task. A guess, said as an issue by the caller. */
+static int holds_item_objectives(cmark_node *heading_node, int hlevel)
+{
+    cmark_node *n, *item, *child;
+    int lists = 0;
+
+    for (n = cmark_node_next(heading_node); n; n = cmark_node_next(n)) {
+        cmark_node_type type = cmark_node_get_type(n);
+        int items = 0;
+
+        if (type == CMARK_NODE_HEADING)
+            return cmark_node_get_heading_level(n) <= hlevel && lists;
+        if (type == CMARK_NODE_PARAGRAPH)
+            continue;
+        if (type != CMARK_NODE_LIST)
+            return 0;
+        for (item = cmark_node_first_child(n); item; item = cmark_node_next(item), items++) {
+            int nested = 0;
+            if (strcmp(pl_plan_type_name(item), "tasklist") == 0)
+                return 0;
+            for (child = cmark_node_first_child(item); child && !nested;
+                 child = cmark_node_next(child))
+                nested = cmark_node_get_type(child) == CMARK_NODE_LIST;
+            if (!nested)
+                return 0;
+        }
+        if (items < 2)
+            return 0;
+        lists++;
+    }
+    return lists;
+}
+
 static void heading(walk_t *w, cmark_node *node)
 {
     int hlevel = cmark_node_get_heading_level(node), level, top_owner, line = pl_plan_line_of(w, node);
@@ -355,6 +392,13 @@ static void heading(walk_t *w, cmark_node *node)
     }
     else if (top_owner < 0 && (pl_plan_informational(w->p, h.title) || sec))
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
+    else if (top_owner < 0 && !h.id && !h.status && holds_item_objectives(node, hlevel)) {
+        push(w, hlevel, CTX_CONTAINER, -1, container_level(w), PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, "group", 0, NULL, line);
+        pl_plan_guess(w, NULL, line, apr_psprintf(w->p, "\"%s\" holds only nested lists; its "
+                                                   "items are read as objectives, their "
+                                                   "sub-items as tasks", h.title));
+    }
     else
         push(w, hlevel, CTX_OBJECTIVE, pl_plan_new_draft(w, &h, text, anchor, line), 0, PL_SEC_NONE);
 }
