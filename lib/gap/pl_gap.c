@@ -32,15 +32,42 @@ typedef struct {
     int nquery;
 } run_t;
 
-static int is_done_status(const pl_plan_objective_t *o)
+/* What the plan claims for unit j of o, for display only: a task's own
+ * claim; a task that says nothing, or a criterion, or the objective's own
+ * query takes the objective's claimed status (done: claimed done; any
+ * other status: claimed not done; none: no claim). */
+static pl_plan_claim_e claim_of(const pl_plan_objective_t *o, const pl_plan_task_t *task)
 {
-    return o->status && !strcmp(o->status, "done");
+    if (task && task->claim != PL_CLAIM_NONE)
+        return task->claim;
+    if (!task && !(o->tasks && o->tasks->nelts) && pl_plan_claims(o))
+        return pl_plan_claimed(o) >= 1 ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
+    if (!o->status)
+        return PL_CLAIM_NONE;
+    return strcmp(o->status, "done") == 0 ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
 }
 
-/* The units of an objective: its tasks, or the objective itself. */
+/* The units of an objective: its tasks; else its acceptance criteria (a
+ * user story says what must work there, not in tasks); else the objective
+ * itself. */
 static int units_of(const pl_plan_objective_t *o)
 {
-    return o->tasks && o->tasks->nelts ? o->tasks->nelts : 1;
+    if (o->tasks && o->tasks->nelts)
+        return o->tasks->nelts;
+    return o->criteria && o->criteria->nelts ? o->criteria->nelts : 1;
+}
+
+/* The text of unit j and, for a task, the task. */
+static const char *unit_text(const pl_plan_objective_t *o, int j, const pl_plan_task_t **task)
+{
+    *task = NULL;
+    if (o->tasks && o->tasks->nelts) {
+        *task = &APR_ARRAY_IDX(o->tasks, j, pl_plan_task_t);
+        return (*task)->text;
+    }
+    if (o->criteria && o->criteria->nelts)
+        return APR_ARRAY_IDX(o->criteria, j, const char *);
+    return NULL;
 }
 
 /* Pass 1: one query per unit. */
@@ -55,17 +82,16 @@ static void build_queries(run_t *r, const pl_plan_t *plan)
     for (i = 0; i < n; i++) {
         const pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, i, const pl_plan_objective_t *);
         const char *texts[2];
-        int words;
+        int words, units = units_of(o);
 
-        if (!o->tasks || !o->tasks->nelts) {
-            texts[0] = o->title;
-            texts[1] = o->description;
-            r->query[r->nquery++] = pl_gap_query(r->queries, r->p, texts, 2, &words);
-            continue;
-        }
-        for (j = 0; j < o->tasks->nelts; j++) {
-            texts[0] = APR_ARRAY_IDX(o->tasks, j, pl_plan_task_t).text;
+        for (j = 0; j < units; j++) {
+            const pl_plan_task_t *task;
+            texts[0] = unit_text(o, j, &task);
             texts[1] = o->title;
+            if (!texts[0]) {    /* the objective itself: its title and description */
+                texts[0] = o->title;
+                texts[1] = o->description;
+            }
             r->query[r->nquery++] = pl_gap_query(r->queries, r->p, texts, 2, &words);
         }
     }
@@ -202,19 +228,15 @@ static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int 
         int j;
 
         memset(t, 0, sizeof(*t));
-        if (ntasks) {
-            t->task = &APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t);
-            t->text = t->task->text;
-            t->claimed = t->task->checked || is_done_status(o);
-        }
-        else {
+        t->text = unit_text(o, i, &t->task);
+        t->criterion = !t->task && t->text;
+        if (!t->text)
             t->text = o->title;
-            t->claimed = pl_plan_claimed(o) >= 1;
-        }
+        t->claim = claim_of(o, t->task);
         judge_task(r, qp, r->query[(*unit)++], t);
         sum += t->score;
         observed += t->observed;
-        claimed += t->claimed;
+        claimed += t->claim == PL_CLAIM_DONE;
         go->tested |= t->tested;
         for (j = 0; t->score >= r->partial_at && j < t->evidence->nelts; j++) {
             const pl_gap_evidence_t *e = &APR_ARRAY_IDX(t->evidence, j, pl_gap_evidence_t);
@@ -227,6 +249,7 @@ static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int 
     }
     go->score = sum / n;
     go->observed = (double)observed / n;
+    go->claims = pl_plan_claims(o);
     go->claimed = ntasks ? (double)claimed / n : pl_plan_claimed(o);
     go->classification = go->score >= r->done_at ? PL_GAP_DONE
                        : go->score >= r->partial_at ? PL_GAP_PARTIAL : PL_GAP_MISSING;

@@ -78,9 +78,14 @@ typedef struct {
 } pl_gap_evidence_t;
 
 typedef struct {
-    const pl_plan_task_t *task; /* NULL: the objective's own query (it has no tasks) */
+    /* NULL: an acceptance criterion (the objective has no tasks) or the
+     * objective's own query (it has neither) */
+    const pl_plan_task_t *task;
     const char *text;           /* what was looked for */
-    int claimed;                /* the plan ticks it (or marks its objective done) */
+    int criterion;              /* text is an acceptance criterion */
+    /* what the plan claims for it, shown and never used: its own claim, or
+     * its objective's claimed status when it says nothing itself */
+    pl_plan_claim_e claim;
     double raw;                 /* best BM25 / the query's ideal score, 0..1 */
     double score;               /* calibrated, 0..1 */
     int observed;               /* score at or above the done threshold */
@@ -92,7 +97,8 @@ typedef struct {
 typedef struct {
     const pl_plan_objective_t *objective;
     int index;                  /* in plan->objectives */
-    double claimed;             /* the plan's claim, 0..1 */
+    double claimed;             /* the plan's claim, 0..1 (0 when it claims nothing) */
+    int claims;                 /* the plan claims anything for it (pl_plan_claims) */
     double observed;            /* share of tasks observed, 0..1 */
     double score;               /* mean calibrated score of its tasks: what the thresholds cut */
     double confidence;          /* 0.5..1: margin to the nearest threshold, less when thin */

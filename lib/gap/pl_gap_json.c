@@ -61,9 +61,16 @@ static void write_task(pl_jsonw_t *w, const pl_gap_task_t *t)
     pl_jsonw_str(w, "text", t->text);
     if (t->task)
         pl_jsonw_int(w, "line", t->task->line);
+    else if (t->criterion)
+        pl_jsonw_bool(w, "criterion", 1);   /* an acceptance criterion: the objective has no tasks */
     else
-        pl_jsonw_bool(w, "objective", 1);   /* the objective's own query: it has no tasks */
-    pl_jsonw_bool(w, "claimed", t->claimed);
+        pl_jsonw_bool(w, "objective", 1);   /* the objective's own query: it has neither */
+    /* the plan's claim, shown beside the verdict: true, false, or null when it says nothing */
+    if (t->claim == PL_CLAIM_NONE)
+        pl_jsonw_raw(w, "claimed", "null");
+    else
+        pl_jsonw_bool(w, "claimed", t->claim == PL_CLAIM_DONE);
+    pl_jsonw_str(w, "claimed_status", t->task ? t->task->claimed_status : NULL);
     ratio(w, "score", t->score);
     ratio(w, "raw", t->raw);
     pl_jsonw_int(w, "words", t->words);
@@ -92,7 +99,14 @@ static void write_objective(pl_jsonw_t *w, const pl_gap_objective_t *go)
                  go->claimed_without_evidence ? "claimed_without_evidence" : NULL);
     pl_jsonw_str(w, "severity", pl_gap_severity_name(go->severity));
     pl_jsonw_str(w, "claimed_status", o->status);
-    ratio(w, "claimed_completion", go->claimed);
+    if (go->claims)
+        ratio(w, "claimed_completion", go->claimed);
+    else
+        pl_jsonw_raw(w, "claimed_completion", "null");
+    if (o->claimed_percent >= 0)
+        pl_jsonw_int(w, "claimed_percent", o->claimed_percent);
+    else
+        pl_jsonw_raw(w, "claimed_percent", "null");
     ratio(w, "observed_completion", go->observed);
     ratio(w, "confidence", go->confidence);
     pl_jsonw_bool(w, "tested", go->tested);

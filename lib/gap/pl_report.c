@@ -108,7 +108,12 @@ static void tasks(report_t *r, const pl_gap_objective_t *go, const char *indent)
         const pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
         const pl_gap_evidence_t *e = t->evidence->nelts
             ? &APR_ARRAY_IDX(t->evidence, 0, pl_gap_evidence_t) : NULL;
-        add(r, "%s%s %.2f %s %s%s%s%s%s%s\n", indent, t->task ? (t->claimed ? "[x]" : "[ ]") : "(objective)",
+        /* the plan's claim: [x] claimed done, [ ] claimed not done, [-] no claim */
+        const char *mark = t->claim == PL_CLAIM_DONE ? "[x]"
+                         : t->claim == PL_CLAIM_NOT_DONE ? "[ ]" : "[-]";
+
+        add(r, "%s%s%s %.2f %s %s%s%s%s%s%s\n", indent, mark,
+            t->task ? "" : t->criterion ? " (criterion)" : " (objective)",
             t->score, t->observed ? "found  " : "unclear", inline_text(r, t->text),
             e ? " <- " : "", e ? where(r, e) : "", e ? " (" : "", e ? matched(r, e) : "",
             e ? ")" : "");

@@ -19,6 +19,7 @@
  * Deeply nested blocks beyond MAX_NESTING are not read, so hostile input
  * cannot exhaust the stack. */
 #include <pthread.h>
+#include <strings.h>
 #include <string.h>
 
 #include <apr_lib.h>
@@ -332,9 +333,24 @@ static int holds_item_objectives(cmark_node *heading_node, int hlevel)
     return lists;
 }
 
+/* The row of a status table read with this explicit id, or -1: a later
+ * heading "### CL-01 Nested commands" holds its details. */
+static int draft_with_id(walk_t *w, const char *id)
+{
+    int i;
+
+    for (i = 0; id && i < w->drafts->nelts; i++) {
+        const pl_plan_draft_t *d = pl_plan_walk_draft(w, i);
+        if (d->row && d->head.id && strcasecmp(d->head.id, id) == 0)
+            return i;
+    }
+    return -1;
+}
+
 static void heading(walk_t *w, cmark_node *node)
 {
-    int hlevel = cmark_node_get_heading_level(node), level, top_owner, line = pl_plan_line_of(w, node);
+    int hlevel = cmark_node_get_heading_level(node), level, top_owner, known;
+    int line = pl_plan_line_of(w, node);
     const char *text = pl_plan_flat_text(w->p, node), *anchor = anchor_of(w, text), *bucket;
     frame_t *top;
     pl_plan_head_t h;
@@ -347,7 +363,9 @@ static void heading(walk_t *w, cmark_node *node)
     pl_plan_head_parse(w->p, text, &h);
     sec = pl_plan_section_word(w->p, h.title);
     bucket = h.id ? NULL : pl_plan_bucket(w->p, h.title);
-    if (top->kind == CTX_IGNORED)
+    if (top_owner < 0 && (known = draft_with_id(w, h.id)) >= 0)
+        push(w, hlevel, CTX_OBJECTIVE, known, 0, PL_SEC_NONE);   /* its details section */
+    else if (top->kind == CTX_IGNORED)
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
     else if (node == w->first_heading && hlevel == 1
              && (w->h1_count == 1 || (!h.numbered && !h.id && !h.status))) {

@@ -158,7 +158,7 @@ is($rc, 0, 'analyze exits 0 without --fail-under') or diag $err;
 my $r = eval { JSON::PP->new->utf8->decode($out) };
 ok($r, 'the JSON report parses') or diag $out;
 SKIP: {
-    skip 'no report', 16 unless $r;
+    skip 'no report', 17 unless $r;
     is($r->{plan}{title}, 'Shop', 'title from the front matter');
     my $o = by_id($r);
     is_deeply([sort keys %$o], [qw(AUTH-001 CART-001 INV-001 SRCH-001)], 'the four objectives, by their ids');
@@ -174,8 +174,13 @@ SKIP: {
     is($o->{'SRCH-001'}{classification}, 'missing', 'search: neither claimed nor written is missing');
     ok(!defined $o->{'SRCH-001'}{claim_mismatch}, 'search: no claim, no label');
     ok(!grep({ ($_->{path} // '') =~ /node_modules/ } map { evidence_of($_) } values %$o), 'vendored code is no evidence');
-    ok(JSON::PP->new->canonical->encode($r->{gap}) !~ /"status"/,
-       'no bare status in the verdicts: claims are claimed_*, verdicts classification');
+    my $json = JSON::PP->new->canonical->encode($r);
+    ok($json !~ /"status"/ && $json !~ /"checked"/,
+       'no bare status and no checked anywhere (plan and verdicts): claims are claimed_*, verdicts classification');
+    my @cart = @{ $o->{'CART-001'}{tasks} };
+    ok($cart[0]{claimed} && defined $cart[1]{claimed} && !$cart[1]{claimed}
+       && $cart[0]{claimed_status} eq 'done' && $cart[1]{claimed_status} eq 'todo',
+       'cart: each task shows its own claim, ticked and not');
     my @ids = map { $_->{id} } @{ $r->{recommendations}{recommendations} };
     ok(!grep({ $_ eq 'AUTH-001' } @ids), 'a done objective is not recommended');
     my %rank; @rank{@ids} = (0 .. $#ids);

@@ -94,6 +94,7 @@ static const struct {
     { "bullets.md", "Notes app plan", 3, 2 },
     { "todo.md", "TODO", 3, 3 },
     { "groups.md", "Command-line kit plan", 4, 2 },
+    { "table_details.md", "Feature status", 2, 2 },
 };
 
 static void counts_objectives_and_issues(void **state)
@@ -299,6 +300,9 @@ static const struct {
     /* a heading over nothing but two-level lists: items objectives, sub-items tasks */
     { "groups.md", "commands-with-their-own-options", 1, "Give a command a shorter name", 0, 7 },
     { "groups.md", "suggestions-for-typing-mistakes", 1, "Let programs switch it off", 0, 19 },
+    /* the details heading of a status table's row: its bullets are the row's tasks */
+    { "table_details.md", "CL-01", 1, "Insist on one command", 0, 12 },
+    { "table_details.md", "CL-02", 0, "Read values from a file", 0, 15 },
     { "tables.md", "search", 0, "Index documents", 1, 7 },          /* "✅ Done" */
     { "tables.md", "search", 1, "Query parser", 0, 8 },             /* "🟡 In progress" */
     { "tables.md", "search", 3, "Facets", 1, 10 },                  /* "x", bold name */
