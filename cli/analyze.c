@@ -75,6 +75,8 @@ static void usage(FILE *out)
             "  --threshold-done X    objective score (0..1) at which it is done (default %.2f)\n"
             "  --threshold-partial Y score at which it is partial (default %.2f)\n"
             "  --calibration HOW     lognormal (default) or percentile\n"
+            "  --without LIST        leave components out, to measure them: synonyms,\n"
+            "                        lexicon, calibration, joined (comma-separated)\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
             "\n"
@@ -93,6 +95,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "threshold-done", 'D', 1, "score at which an objective is done" },
         { "threshold-partial", 'P', 1, "score at which an objective is partial" },
         { "calibration", 'C', 1, "lognormal or percentile" },
+        { "without", 'W', 1, "components to leave out" },
         { "quiet", 'q', 0, "no progress bar" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
@@ -142,6 +145,25 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
                 return 2;
             }
             *(c == 'D' ? &o.threshold_done : &o.threshold_partial) = v;
+            break;
+        }
+        case 'W': {
+            static const struct { const char *name; unsigned bit; } parts[] = {
+                { "synonyms", PL_GAP_WITHOUT_SYNONYMS }, { "lexicon", PL_GAP_WITHOUT_LEXICON },
+                { "calibration", PL_GAP_WITHOUT_CALIBRATION }, { "joined", PL_GAP_WITHOUT_JOINED },
+            };
+            char *list = apr_pstrdup(p, arg), *last, *name;
+            for (name = apr_strtok(list, ",", &last); name; name = apr_strtok(NULL, ",", &last)) {
+                apr_size_t k;
+                for (k = 0; k < sizeof(parts) / sizeof(parts[0]) && strcmp(parts[k].name, name); k++)
+                    ;
+                if (k == sizeof(parts) / sizeof(parts[0])) {
+                    fprintf(stderr, "planning analyze: --without takes synonyms, lexicon, "
+                            "calibration or joined, comma-separated\n");
+                    return 2;
+                }
+                o.without |= parts[k].bit;
+            }
             break;
         }
         case 'C':

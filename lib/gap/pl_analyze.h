@@ -30,6 +30,7 @@ typedef struct {
     double threshold_done;      /* 0: PL_GAP_DONE_AT */
     double threshold_partial;   /* 0: PL_GAP_PARTIAL_AT */
     pl_gap_calibration_e calibration;
+    unsigned without;           /* PL_GAP_WITHOUT_* */
 } pl_analyze_options_t;
 
 typedef struct {

@@ -283,10 +283,11 @@ apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *c
     r.per_task = o->evidence_per_task > 0 ? o->evidence_per_task : DEFAULT_EVIDENCE;
     r.p = p;
     apr_pool_create(&work, p);
-    if ((rv = pl_gap_index_build(work, code, o->progress, o->baton, &r.ix)) != APR_SUCCESS)
+    if ((rv = pl_gap_index_build(work, code, o->without, o->progress, o->baton, &r.ix)) != APR_SUCCESS)
         goto leave;
-    r.queries = pl_gap_queries_create(work, r.ix->tokens);
-    r.background = pl_gap_background_create(work, r.ix->code, r.queries, o->calibration);
+    r.queries = pl_gap_queries_create(work, r.ix->tokens, !(o->without & PL_GAP_WITHOUT_SYNONYMS));
+    r.background = pl_gap_background_create(work, r.ix->code, r.queries, o->calibration,
+                                            !(o->without & PL_GAP_WITHOUT_CALIBRATION));
 
     g = apr_pcalloc(p, sizeof(*g));
     g->objectives = apr_array_make(p, n, sizeof(pl_gap_objective_t));

@@ -32,6 +32,7 @@ struct pl_gap_background_t {
     const pl_bm25_t *ix;
     pl_gap_queries_t *q;
     pl_gap_calibration_e how;
+    int off;                /* no calibration: the raw score is the score (to measure it) */
     apr_hash_t *by_length;  /* int words -> length_t */
     int count;
 };
@@ -55,7 +56,8 @@ static int by_value(const void *a, const void *b)
 }
 
 pl_gap_background_t *pl_gap_background_create(apr_pool_t *p, const pl_bm25_t *ix,
-                                              pl_gap_queries_t *q, pl_gap_calibration_e how)
+                                              pl_gap_queries_t *q, pl_gap_calibration_e how,
+                                              int calibrate)
 {
     pl_gap_background_t *b = apr_pcalloc(p, sizeof(*b));
 
@@ -63,6 +65,7 @@ pl_gap_background_t *pl_gap_background_create(apr_pool_t *p, const pl_bm25_t *ix
     b->ix = ix;
     b->q = q;
     b->how = how;
+    b->off = !calibrate;
     b->by_length = apr_hash_make(p);
     return b;
 }
@@ -136,6 +139,8 @@ double pl_gap_calibrate(pl_gap_background_t *b, double raw, int words)
 
     if (words <= 0)
         return 0;
+    if (b->off)
+        return raw;
     if (!(L = apr_hash_get(b->by_length, &words, sizeof(words)))) {
         int *key = apr_palloc(b->p, sizeof(*key));
         *key = words;

@@ -114,7 +114,7 @@ static void link_tests(pl_gap_index_t *ix, apr_pool_t *p, const pl_code_t *code,
     }
 }
 
-apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code,
+apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code, unsigned without,
                                 pl_progress_fn *progress, void *baton, pl_gap_index_t **out)
 {
     pl_gap_index_t *ix = apr_pcalloc(p, sizeof(*ix));
@@ -126,6 +126,8 @@ apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code,
 
     if ((rv = pl_tokens_create(p, &ix->tokens)) != APR_SUCCESS)
         return rv;
+    pl_tokens_set(ix->tokens, !(without & PL_GAP_WITHOUT_JOINED),
+                  !(without & PL_GAP_WITHOUT_LEXICON));
     ix->code = pl_bm25_create(p, NULL);
     ix->tests = pl_bm25_create(p, NULL);
     ix->docs = apr_array_make(p, nfiles * 8 + 1, sizeof(pl_gap_doc_t));

@@ -28,13 +28,14 @@ typedef struct {
 } pl_gap_index_t;
 
 /* Indexes code in p; PL_ECANCELED when progress asks to stop. */
-apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code,
+apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code, unsigned without,
                                 pl_progress_fn *progress, void *baton, pl_gap_index_t **out);
 
 /* Queries (pl_gap_query.c). */
 typedef struct pl_gap_queries_t pl_gap_queries_t;
 
-pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens);
+/* synonyms 0: queries without programming synonyms (to measure them). */
+pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens, int synonyms);
 
 /* The query (pl_bm25_qterm_t) of texts, n of them, in qp: their words at
  * weight 1 (through the lexicon, prose and stop words out), then the
@@ -66,7 +67,7 @@ typedef struct pl_gap_background_t pl_gap_background_t;
 
 pl_gap_background_t *pl_gap_background_create(apr_pool_t *p, const pl_bm25_t *ix,
                                               pl_gap_queries_t *q,
-                                              pl_gap_calibration_e how);
+                                              pl_gap_calibration_e how, int calibrate);
 
 /* The calibrated score, 0..1, of a raw score of a query of that many words:
  * where it falls among random queries of the same length. The background

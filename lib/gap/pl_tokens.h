@@ -48,6 +48,11 @@ const apr_array_header_t *pl_tokens_synonyms(pl_tokens_t *t, const char *stem);
 void pl_tokens_split(apr_pool_t *p, const char *text, apr_ssize_t len,
                      apr_array_header_t *words);
 
+/* Leaves out, from here on, the joined form of split identifiers
+ * (joined 0) or the lexicon of pl_tokens_query (lexicon 0): to measure
+ * what each brings. Both are on when created. */
+void pl_tokens_set(pl_tokens_t *t, int joined, int lexicon);
+
 /* True for a lower-case word on one of the stop lists. */
 int pl_tokens_is_stop(pl_tokens_t *t, const char *word);
 

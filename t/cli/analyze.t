@@ -207,7 +207,16 @@ is($rc, 2, 'partial above done is a usage error');
 ($rc, $out) = analyze($shop, '--threshold-done', '1', '--threshold-partial', '1', '--format', 'json', '--quiet');
 is((grep { $_->{classification} eq 'done' } @{ decode_json($out)->{gap}{objectives} }), 0,
    'a done threshold of 1 makes nothing done');
+# Components can be left out to measure them: without calibration a task's
+# score is its raw score; the product runs with all of them.
+($rc, $out) = analyze($shop, '--without', 'calibration,synonyms', '--format', 'json', '--quiet');
+my @raw = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
+ok(@raw && !grep({ $_->{score} != $_->{raw} } @raw), '--without calibration: the score is the raw score');
+($rc, $out) = analyze($shop, '--format', 'json', '--quiet');
+ok(grep({ $_->{score} != $_->{raw} } map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} }),
+   'with calibration the score is not the raw score');
 for my $bad ([[$shop, '--format', 'xml'], 'an unknown format'],
+             [[$shop, '--without', 'colour'], 'an unknown component'],
              [[$shop, '--fail-under', '101'], 'a percentage over 100'],
              [[$shop, '--fail-under', 'abc'], 'a percentage that is no number'],
              [["$shop/nope"], 'a path that does not exist'],
