@@ -23,7 +23,24 @@ typedef struct {
     const char *stage;
     apr_time_t next;
     int drawn;
+    int timings;            /* --timings: each stage's wall time on standard error */
+    const char *timed;      /* the stage being timed */
+    apr_time_t since;
 } progress_t;
+
+/* The time of the stage that just ended, for --timings: how long the walk,
+ * ctags, the metrics, the evidence index and the matching each take on a
+ * large tree, apart. */
+static void stage_time(progress_t *pr, const char *next)
+{
+    apr_time_t now = apr_time_now();
+
+    if (pr->timed)
+        fprintf(stderr, "planning analyze: %-9s %.2f s\n", pr->timed,
+                (double)(now - pr->since) / APR_USEC_PER_SEC);
+    pr->timed = next;
+    pr->since = now;
+}
 
 /* A progress bar on standard error, redrawn at most ten times a second so
  * it never costs the analysis anything visible; off the terminal it stays
@@ -34,6 +51,8 @@ static int on_progress(void *baton, const char *stage, apr_int64_t done, apr_int
     apr_time_t now;
     int filled, i;
 
+    if (pr->timings && (!pr->timed || strcmp(pr->timed, stage)))
+        stage_time(pr, stage);
     if (!pr->on)
         return 0;
     now = apr_time_now();
@@ -79,6 +98,7 @@ static void usage(FILE *out)
             "                        lexicon, calibration, joined (comma-separated)\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
+            "  --timings             each stage's time on standard error\n"
             "\n"
             "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n",
             PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT);
@@ -97,11 +117,12 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "calibration", 'C', 1, "lognormal or percentile" },
         { "without", 'W', 1, "components to leave out" },
         { "quiet", 'q', 0, "no progress bar" },
+        { "timings", 'T', 0, "time each stage" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
     };
     pl_analyze_options_t o;
-    progress_t pr = { 0, NULL, 0, 0 };
+    progress_t pr = { 0, NULL, 0, 0, 0, NULL, 0 };
     const char *format = "text", *arg, *root, *err = NULL;
     double fail_under = -1;
     pl_analysis_t *a;
@@ -174,6 +195,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             o.calibration = strcmp(arg, "percentile") ? PL_GAP_LOGNORMAL : PL_GAP_PERCENTILE;
             break;
         case 'q': pr.on = 0; break;
+        case 'T': pr.timings = 1; break;
         case 'h': usage(stdout); return 0;
         }
     }
@@ -204,6 +226,8 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
     o.baton = &pr;
     rv = pl_analyze(p, root, &o, &a, &err);
     progress_clear(&pr);
+    if (pr.timings)
+        stage_time(&pr, NULL);
     if (rv != APR_SUCCESS) {
         fprintf(stderr, "planning analyze: %s\n", err ? err : "the analysis failed");
         return 2;

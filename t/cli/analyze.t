@@ -215,6 +215,10 @@ ok(@raw && !grep({ $_->{score} != $_->{raw} } @raw), '--without calibration: the
 ($rc, $out) = analyze($shop, '--format', 'json', '--quiet');
 ok(grep({ $_->{score} != $_->{raw} } map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} }),
    'with calibration the score is not the raw score');
+($rc, undef, $err) = analyze($shop, '--timings', '--quiet', '--format', 'json');
+like($err, qr/^planning analyze: symbols +\d+\.\d\d s$/m, '--timings: the time of ctags');
+like($err, qr/^planning analyze: evidence +\d+\.\d\d s$/m, '--timings: the time of the evidence index');
+like($err, qr/^planning analyze: match +\d+\.\d\d s$/m, '--timings: the time of the matching');
 for my $bad ([[$shop, '--format', 'xml'], 'an unknown format'],
              [[$shop, '--without', 'colour'], 'an unknown component'],
              [[$shop, '--fail-under', '101'], 'a percentage over 100'],
