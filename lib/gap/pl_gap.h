@@ -68,6 +68,7 @@ typedef enum {
 #define PL_GAP_WITHOUT_LEXICON     0x2u    /* no DE/FR/ES -> English lexicon */
 #define PL_GAP_WITHOUT_CALIBRATION 0x4u    /* the raw score is the score */
 #define PL_GAP_WITHOUT_JOINED      0x8u    /* identifiers split only, not also kept joined */
+#define PL_GAP_WITHOUT_SPELLING    0x10u   /* British spellings kept apart from American */
 
 /* How a raw score becomes a calibrated one. */
 typedef enum {

@@ -127,7 +127,7 @@ apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code, unsigned w
     if ((rv = pl_tokens_create(p, &ix->tokens)) != APR_SUCCESS)
         return rv;
     pl_tokens_set(ix->tokens, !(without & PL_GAP_WITHOUT_JOINED),
-                  !(without & PL_GAP_WITHOUT_LEXICON));
+                  !(without & PL_GAP_WITHOUT_LEXICON), !(without & PL_GAP_WITHOUT_SPELLING));
     ix->code = pl_bm25_create(p, NULL);
     ix->tests = pl_bm25_create(p, NULL);
     ix->docs = apr_array_make(p, nfiles * 8 + 1, sizeof(pl_gap_doc_t));

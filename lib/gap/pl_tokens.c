@@ -8,6 +8,7 @@
 
 #include "gap/pl_lexicon.h"
 #include "gap/pl_tokens.h"
+#include "gap/pl_tokens_spell.h"
 #include "gap/pl_tokens_stop.h"
 
 /* A run of non-separators longer than this is data, not an identifier: a
@@ -22,7 +23,7 @@ struct pl_tokens_t {
     apr_hash_t *abbrev;     /* abbreviation -> the word it stands for */
     apr_hash_t *lexicon;    /* foreign word -> English words (pl_lexicon) */
     apr_hash_t *synonyms;   /* stem -> apr_array_header_t of the stems of its synonyms */
-    int no_joined, no_lexicon;
+    int no_joined, no_lexicon, no_spelling;
 };
 
 /* A cached word: its stem, NULL for a stop word. */
@@ -281,6 +282,12 @@ static const entry_t *lookup(pl_tokens_t *t, const char *word, apr_size_t n)
     else {
         const char *full = apr_hash_get(t->abbrev, copy, (apr_ssize_t)n);
         const char *spelled = full ? full : copy;
+        char us[PL_TOKENS_MAX_WORD + 2];
+        apr_size_t m;
+
+        if (!full && !t->no_spelling && n <= PL_TOKENS_MAX_WORD
+            && (m = pl_tokens_american(copy, n, us)) > 0)
+            spelled = apr_pstrmemdup(t->p, us, m);
         const sb_symbol *s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)spelled,
                                              (int)strlen(spelled));
         int len = sb_stemmer_length(t->stemmer);
@@ -446,10 +453,11 @@ void pl_tokens_split(apr_pool_t *p, const char *text, apr_ssize_t len,
     split(text, len < 0 ? strlen(text) : (apr_size_t)len, 0, emit_word, &b);
 }
 
-void pl_tokens_set(pl_tokens_t *t, int joined, int lexicon)
+void pl_tokens_set(pl_tokens_t *t, int joined, int lexicon, int spelling)
 {
     t->no_joined = !joined;
     t->no_lexicon = !lexicon;
+    t->no_spelling = !spelling;
 }
 
 int pl_tokens_is_stop(pl_tokens_t *t, const char *word)
