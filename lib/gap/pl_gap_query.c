@@ -26,6 +26,11 @@ static const char *const prose_words[] = {
     "etc", "usable", "useful", "user-friendly", "friendly", "nicely", "quickly", "automatically",
     "properly", "make", "makes", "use", "uses", "using", "used", "get", "gets", "handle",
     "handles", "handling", "new", "thing", "things", "stuff", "able", "can", "cannot", "will",
+    /* who does it and how it feels, not what the code does */
+    "user", "users", "people", "person", "someone", "somebody", "anyone", "everyone",
+    "developer", "developers", "programmer", "programmers", "reader", "readers",
+    "several", "many", "whatever", "given", "clear", "clearly", "pleasant", "familiar",
+    "graceful", "gracefully", "readable", "nice", "ready", "made",
     NULL
 };
 
