@@ -12,7 +12,9 @@
 
 #include "analyze.h"
 #include "gap/pl_analyze.h"
+#include "core/pl_http.h"
 #include "core/pl_status.h"
+#include "core/pl_url.h"
 #include "core/pl_text.h"
 
 #define BAR_WIDTH 30
@@ -99,9 +101,18 @@ static void usage(FILE *out)
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
             "  --timings             each stage's time on standard error\n"
+            "  --judge URL           a second opinion from the model server at URL on the\n"
+            "                        tasks whose score is uncertain (off by default)\n"
+            "  --judge-model NAME    the model to ask (required with --judge)\n"
+            "  --judge-kind KIND     ollama (default) or openai\n"
+            "  --judge-calls N       at most N requests (default %d)\n"
+            "  --judge-seconds N     at most N seconds for all of them (default %d)\n"
+            "  --judge-band X        ask when a task's score is within X of a threshold\n"
+            "                        (default %.2f)\n"
             "\n"
             "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n",
-            PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT);
+            PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT, PL_GAP_JUDGE_CALLS, PL_GAP_JUDGE_SECONDS,
+            PL_GAP_JUDGE_BAND);
 }
 
 int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
@@ -118,10 +129,17 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "without", 'W', 1, "components to leave out" },
         { "quiet", 'q', 0, "no progress bar" },
         { "timings", 'T', 0, "time each stage" },
+        { "judge", 'J', 1, "model server for a second opinion" },
+        { "judge-model", 'M', 1, "model to ask" },
+        { "judge-kind", 'K', 1, "ollama or openai" },
+        { "judge-calls", 'L', 1, "most requests" },
+        { "judge-seconds", 'S', 1, "most seconds" },
+        { "judge-band", 'B', 1, "uncertain band" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
     };
     pl_analyze_options_t o;
+    pl_gap_judge_options_t judge;
     progress_t pr = { 0, NULL, 0, 0, 0, NULL, 0 };
     const char *format = "text", *arg, *root, *err = NULL;
     double fail_under = -1;
@@ -132,6 +150,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
     int c;
 
     memset(&o, 0, sizeof(o));
+    memset(&judge, 0, sizeof(judge));
     pr.on = isatty(STDERR_FILENO);
     apr_getopt_init(&g, p, argc, argv);
     g->interleave = 1;   /* planning analyze PATH --format json, as people type it */
@@ -197,6 +216,34 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             break;
         case 'q': pr.on = 0; break;
         case 'T': pr.timings = 1; break;
+        case 'J': judge.url = arg; break;
+        case 'M': judge.model = arg; break;
+        case 'K':
+            if (strcmp(arg, "ollama") && strcmp(arg, "openai")) {
+                fprintf(stderr, "planning analyze: --judge-kind is ollama or openai\n");
+                return 2;
+            }
+            judge.openai = !strcmp(arg, "openai");
+            break;
+        case 'L':
+        case 'S':
+            if (pl_text_int(arg, 1, c == 'L' ? 10000 : 86400, &n) != APR_SUCCESS) {
+                fprintf(stderr, "planning analyze: --judge-%s takes a number from 1 to %d\n",
+                        c == 'L' ? "calls" : "seconds", c == 'L' ? 10000 : 86400);
+                return 2;
+            }
+            *(c == 'L' ? &judge.max_calls : &judge.max_seconds) = (int)n;
+            break;
+        case 'B': {
+            char *end;
+            judge.band = strtod(arg, &end);
+            if (end == arg || *end || judge.band <= 0 || judge.band > 1) {
+                fprintf(stderr, "planning analyze: --judge-band takes a number above 0 and at "
+                        "most 1\n");
+                return 2;
+            }
+            break;
+        }
         case 'h': usage(stdout); return 0;
         }
     }
@@ -208,6 +255,24 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         < (o.threshold_partial ? o.threshold_partial : PL_GAP_PARTIAL_AT)) {
         fprintf(stderr, "planning analyze: --threshold-partial must not exceed --threshold-done\n");
         return 2;
+    }
+    if (!judge.url != !judge.model) {
+        fprintf(stderr, "planning analyze: --judge and --judge-model go together\n");
+        return 2;
+    }
+    if (judge.url) {
+        const char *why = NULL;
+        pl_url_t u;
+        if (pl_url_parse(p, judge.url, &u, &why) != APR_SUCCESS) {
+            fprintf(stderr, "planning analyze: --judge takes the model server's base URL "
+                    "(http or https): %s\n", why ? why : judge.url);
+            return 2;
+        }
+        if (pl_http_init() != APR_SUCCESS) {
+            fprintf(stderr, "planning analyze: libcurl could not be set up\n");
+            return 2;
+        }
+        o.judge = &judge;
     }
     if (strcmp(format, "json") && strcmp(format, "markdown") && strcmp(format, "text")) {
         fprintf(stderr, "planning analyze: --format is json, markdown or text, not %s\n", format);

@@ -211,12 +211,12 @@ static double confidence(const run_t *r, const pl_gap_objective_t *go)
     return 0.5 + 0.5 * margin;
 }
 
+/* The units of o, each searched for and scored. */
 static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int index,
                     int *unit, pl_gap_t *g)
 {
     pl_gap_objective_t *go = apr_array_push(g->objectives);
-    int ntasks = o->tasks ? o->tasks->nelts : 0, n = units_of(o), i, claimed = 0, observed = 0;
-    double sum = 0;
+    int n = units_of(o), i;
     apr_hash_t *functions = apr_hash_make(qp);
 
     memset(go, 0, sizeof(*go));
@@ -234,9 +234,7 @@ static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int 
             t->text = o->title;
         t->claim = claim_of(o, t->task);
         judge_task(r, qp, r->query[(*unit)++], t);
-        sum += t->score;
-        observed += t->observed;
-        claimed += t->claim == PL_CLAIM_DONE;
+        t->lexical = t->score;
         go->tested |= t->tested;
         for (j = 0; t->score >= r->partial_at && j < t->evidence->nelts; j++) {
             const pl_gap_evidence_t *e = &APR_ARRAY_IDX(t->evidence, j, pl_gap_evidence_t);
@@ -247,20 +245,67 @@ static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int 
             }
         }
     }
+}
+
+/* The verdict from the units' scores: the lexical ones, or after a second
+ * opinion (pl_gap_judge.c) a yes counts 1 and a no 0 for its task. */
+static void decide(const run_t *r, pl_gap_objective_t *go)
+{
+    const pl_plan_objective_t *o = go->objective;
+    int n = go->tasks->nelts, i, claimed = 0, observed = 0;
+    double sum = 0;
+
+    for (i = 0; i < n; i++) {
+        pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
+        t->score = t->answer == PL_JUDGE_YES ? 1 : t->answer == PL_JUDGE_NO ? 0 : t->lexical;
+        t->observed = t->score >= r->done_at;
+        sum += t->score;
+        observed += t->observed;
+        claimed += t->claim == PL_CLAIM_DONE;
+    }
+    go->units_claimed = claimed;
+    go->units_observed = observed;
     go->score = sum / n;
     go->observed = (double)observed / n;
     go->claims = pl_plan_claims(o);
-    go->claimed = ntasks ? (double)claimed / n : pl_plan_claimed(o);
+    go->claimed = o->tasks && o->tasks->nelts ? (double)claimed / n : pl_plan_claimed(o);
     go->classification = go->score >= r->done_at ? PL_GAP_DONE
                        : go->score >= r->partial_at ? PL_GAP_PARTIAL : PL_GAP_MISSING;
     go->claimed_without_evidence = go->claimed >= 1 && go->classification == PL_GAP_MISSING;
     go->severity = severity(go->classification, go->claimed_without_evidence, o->level);
     go->confidence = confidence(r, go);
+}
+
+static void count(pl_gap_t *g, const pl_gap_objective_t *go)
+{
     g->counts[go->classification]++;
     g->claimed_without_evidence += go->claimed_without_evidence;
-    g->units += n;
-    g->units_claimed += claimed;
-    g->units_observed += observed;
+    g->units += go->tasks->nelts;
+    g->units_claimed += go->units_claimed;
+    g->units_observed += go->units_observed;
+    g->judge_changed += go->judged && go->lexical != go->classification;
+}
+
+/* The second opinion, when asked for: objectives with an answered task
+ * are decided again, their lexical verdict kept beside the new one. */
+static void second_opinion(const run_t *r, const pl_gap_options_t *o, const char *root,
+                           pl_gap_t *g)
+{
+    int i;
+
+    if (!o->judge || !o->judge->url || !o->judge->model)
+        return;
+    pl_gap_judge(r->p, o->judge, root, r->done_at, r->partial_at, g);
+    for (i = 0; i < g->objectives->nelts; i++) {
+        pl_gap_objective_t *go = &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t);
+        int j;
+        for (j = 0; j < go->tasks->nelts && !go->judged; j++)
+            go->judged = APR_ARRAY_IDX(go->tasks, j, pl_gap_task_t).answer != PL_JUDGE_NONE;
+        if (go->judged) {
+            go->lexical = go->classification;
+            decide(r, go);
+        }
+    }
 }
 
 apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *code,
@@ -312,10 +357,15 @@ apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *c
                 &unit, g);
         apr_pool_clear(qp);
     }
+    for (i = 0; i < n; i++)
+        decide(&r, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));
     if (o->progress && o->progress(o->baton, "match", n, n)) {
         rv = PL_ECANCELED;
         goto leave;
     }
+    second_opinion(&r, o, code ? code->root : ".", g);
+    for (i = 0; i < n; i++)
+        count(g, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));
     g->background = pl_gap_background_count(r.background);
     if (g->units) {
         g->claimed_percent = 100.0 * g->units_claimed / g->units;

@@ -76,6 +76,32 @@ typedef enum {
     PL_GAP_PERCENTILE       /* the empirical percentile in the background */
 } pl_gap_calibration_e;
 
+/* The optional second opinion of a model on the tasks whose calibrated
+ * score is uncertain, within band of a threshold (pl_gap_judge.c): it
+ * sees the top chunks of code quoted and answers yes, no or unclear with
+ * the line it relies on; a yes counts 1 and a no 0 for that task in place
+ * of its lexical score. At most max_calls requests in max_seconds. */
+typedef struct {
+    const char *url;            /* the model server's base URL */
+    const char *model;
+    int openai;                 /* the OpenAI-compatible API; 0: Ollama's */
+    int max_calls;              /* 0: PL_GAP_JUDGE_CALLS */
+    int max_seconds;            /* for all calls together; 0: PL_GAP_JUDGE_SECONDS */
+    double band;                /* 0: PL_GAP_JUDGE_BAND */
+} pl_gap_judge_options_t;
+
+#define PL_GAP_JUDGE_CALLS 40
+#define PL_GAP_JUDGE_SECONDS 300
+#define PL_GAP_JUDGE_BAND 0.1
+
+typedef enum {
+    PL_JUDGE_NONE,              /* not asked: certain enough, or out of budget */
+    PL_JUDGE_YES,
+    PL_JUDGE_NO,
+    PL_JUDGE_UNCLEAR,
+    PL_JUDGE_FAILED             /* asked, no usable answer (the server failed) */
+} pl_gap_answer_e;
+
 /* A chunk of code found for a task. */
 typedef struct {
     const char *path;
@@ -101,6 +127,9 @@ typedef struct {
     int observed;               /* score at or above the done threshold */
     int tested;                 /* observed, and a test imports or names its code */
     int words;                  /* query words (weight 1) */
+    double lexical;             /* the calibrated score before any second opinion */
+    pl_gap_answer_e answer;     /* the model's, when asked */
+    const char *answer_line;    /* the line of code it says it relies on, or NULL */
     apr_array_header_t *evidence;   /* pl_gap_evidence_t, best first */
 } pl_gap_task_t;
 
@@ -118,6 +147,9 @@ typedef struct {
     pl_gap_severity_e severity;
     apr_array_header_t *tasks;  /* pl_gap_task_t: the plan's tasks, or one for the objective */
     int complexity;             /* summed over the distinct functions in evidence */
+    int units_claimed, units_observed;
+    int judged;                 /* the model answered for one of its tasks */
+    pl_gap_class_e lexical;     /* when judged: the verdict before the model's answers */
 } pl_gap_objective_t;
 
 typedef struct {
@@ -132,6 +164,13 @@ typedef struct {
     int background;             /* random queries scored for the calibration */
     double threshold_done, threshold_partial;
     pl_gap_calibration_e calibration;
+    /* the second opinion, when asked for */
+    const char *judge_model;
+    int judge_calls;            /* requests made */
+    int judge_changed;          /* objectives whose verdict the answers changed */
+    int judge_stopped;          /* tasks left unasked: the budget ran out */
+    double judge_seconds;
+    const char *judge_error;    /* the last failure, or NULL */
 } pl_gap_t;
 
 typedef struct {
@@ -139,6 +178,7 @@ typedef struct {
     double threshold_partial;   /* 0: PL_GAP_PARTIAL_AT */
     pl_gap_calibration_e calibration;
     unsigned without;           /* PL_GAP_WITHOUT_* bits: components left out, to measure them */
+    const pl_gap_judge_options_t *judge;    /* NULL: no second opinion (the default) */
     int evidence_per_task;      /* chunks kept per task; 0: 3 */
     pl_progress_fn *progress;   /* stages "evidence", "calibrate", "match"; may be NULL */
     void *baton;
@@ -157,5 +197,6 @@ void pl_gap_write(pl_jsonw_t *w, const pl_gap_t *g);
 
 const char *pl_gap_class_name(pl_gap_class_e c);
 const char *pl_gap_severity_name(pl_gap_severity_e s);   /* NULL for NONE */
+const char *pl_gap_answer_name(pl_gap_answer_e a);       /* NULL for NONE */
 
 #endif

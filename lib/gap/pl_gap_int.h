@@ -77,4 +77,17 @@ double pl_gap_calibrate(pl_gap_background_t *b, double raw, int words);
 /* Random queries scored so far. */
 int pl_gap_background_count(const pl_gap_background_t *b);
 
+/* The second opinion (pl_gap_judge.c): asks the model about each task
+ * within the band of a threshold, in plan order, until the budget is
+ * spent; sets the tasks' answer and answer_line and g's judge_* figures.
+ * Files are read under root for the quoted code. */
+void pl_gap_judge(apr_pool_t *p, const pl_gap_judge_options_t *o, const char *root,
+                  double done_at, double partial_at, pl_gap_t *g);
+
+/* The answer in a model's reply: its first word, markup and punctuation
+ * aside ("**Yes.**", "No,"), anything else unclear, no reply failed; *line
+ * the line it quotes: the rest of the first line, else the next line that
+ * is not empty or a code fence (NULL when none). */
+pl_gap_answer_e pl_gap_judge_parse(apr_pool_t *p, const char *reply, const char **line);
+
 #endif
