@@ -95,7 +95,7 @@ static void usage(FILE *out)
             "  --jobs N              parallel ctags processes (default 2)\n"
             "  --threshold-done X    objective score (0..1) at which it is done (default %.2f)\n"
             "  --threshold-partial Y score at which it is partial (default %.2f)\n"
-            "  --calibration HOW     lognormal (default) or percentile\n"
+            "  --calibration HOW     percentile (default) or lognormal\n"
             "  --without LIST        leave components out, to measure them: synonyms,\n"
             "                        lexicon, calibration, joined, spelling (comma-separated)\n"
             "  --no-history          do not read the git history\n"
@@ -125,7 +125,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "no-history", 'n', 0, "skip git history" },
         { "threshold-done", 'D', 1, "score at which an objective is done" },
         { "threshold-partial", 'P', 1, "score at which an objective is partial" },
-        { "calibration", 'C', 1, "lognormal or percentile" },
+        { "calibration", 'C', 1, "percentile or lognormal" },
         { "without", 'W', 1, "components to leave out" },
         { "quiet", 'q', 0, "no progress bar" },
         { "timings", 'T', 0, "time each stage" },
@@ -209,7 +209,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         }
         case 'C':
             if (strcmp(arg, "lognormal") && strcmp(arg, "percentile")) {
-                fprintf(stderr, "planning analyze: --calibration is lognormal or percentile\n");
+                fprintf(stderr, "planning analyze: --calibration is percentile or lognormal\n");
                 return 2;
             }
             o.calibration = strcmp(arg, "percentile") ? PL_GAP_LOGNORMAL : PL_GAP_PERCENTILE;

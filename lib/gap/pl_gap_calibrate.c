@@ -8,9 +8,9 @@
  * vocabulary, so the same chance of meeting code) with a fixed-seed
  * generator: the output is the same byte for byte, run after run. The
  * calibrated score is where the raw score falls in that background: by
- * default Phi((log s - mu) / sigma) of a log-normal fit, which keeps
- * strong matches apart beyond the largest random one, or the empirical
- * percentile. A few thousand searches per plan: milliseconds to a second
+ * default the empirical percentile, or Phi((log s - mu) / sigma) of a
+ * log-normal fit, which keeps strong matches apart beyond the largest
+ * random one but lets the thresholds drift between repositories. A few thousand searches per plan: milliseconds to a second
  * on a million lines. */
 #include <math.h>
 #include <stdlib.h>
@@ -122,6 +122,9 @@ static length_t *draw(pl_gap_background_t *b, int words)
     return L;
 }
 
+/* Where raw falls among the n random scores, as (below + equal / 2 +
+ * 1/2) / (n + 1): a hundred random queries cannot make a match certain,
+ * so the score stays inside (0, 1), and a done threshold of 1 means never. */
 static double percentile(const length_t *L, double raw)
 {
     int below = 0, equal = 0, i;
@@ -130,7 +133,7 @@ static double percentile(const length_t *L, double raw)
         below += L->raw[i] < raw;
         equal += L->raw[i] == raw;
     }
-    return L->n ? (below + 0.5 * equal) / L->n : 0;
+    return L->n ? (below + 0.5 * equal + 0.5) / (L->n + 1) : 0;
 }
 
 double pl_gap_calibrate(pl_gap_background_t *b, double raw, int words)

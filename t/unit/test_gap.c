@@ -324,7 +324,7 @@ static void calibration_is_deterministic(void **state)
 
     assert_string_equal(json_of(f->p, run(f, plan_of(f, tree[0][1]), NULL)), first);
     memset(&o, 0, sizeof(o));
-    o.calibration = PL_GAP_PERCENTILE;
+    o.calibration = PL_GAP_LOGNORMAL;
     assert_string_equal(json_of(f->p, run(f, plan_of(f, tree[0][1]), &o)),
                         json_of(f->p, run(f, plan_of(f, tree[0][1]), &o)));
     assert_string_not_equal(json_of(f->p, run(f, plan_of(f, tree[0][1]), &o)), first);
