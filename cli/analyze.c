@@ -97,7 +97,8 @@ static void usage(FILE *out)
             "  --threshold-partial Y score at which it is partial (default %.2f)\n"
             "  --calibration HOW     percentile (default) or lognormal\n"
             "  --without LIST        leave components out, to measure them: synonyms,\n"
-            "                        lexicon, calibration, joined, spelling (comma-separated)\n"
+            "                        lexicon, calibration, joined, spelling, comments\n"
+            "                        (comma-separated)\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
             "  --timings             each stage's time on standard error\n"
@@ -191,7 +192,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             static const struct { const char *name; unsigned bit; } parts[] = {
                 { "synonyms", PL_GAP_WITHOUT_SYNONYMS }, { "lexicon", PL_GAP_WITHOUT_LEXICON },
                 { "calibration", PL_GAP_WITHOUT_CALIBRATION }, { "joined", PL_GAP_WITHOUT_JOINED },
-                { "spelling", PL_GAP_WITHOUT_SPELLING },
+                { "spelling", PL_GAP_WITHOUT_SPELLING }, { "comments", PL_GAP_WITHOUT_COMMENTS },
             };
             char *list = apr_pstrdup(p, arg), *last, *name;
             for (name = apr_strtok(list, ",", &last); name; name = apr_strtok(NULL, ",", &last)) {
@@ -200,7 +201,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
                     ;
                 if (k == sizeof(parts) / sizeof(parts[0])) {
                     fprintf(stderr, "planning analyze: --without takes synonyms, lexicon, "
-                            "calibration, joined or spelling, comma-separated\n");
+                            "calibration, joined, spelling or comments, comma-separated\n");
                     return 2;
                 }
                 o.without |= parts[k].bit;

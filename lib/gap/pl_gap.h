@@ -70,6 +70,7 @@ typedef enum {
 #define PL_GAP_WITHOUT_CALIBRATION 0x4u    /* the raw score is the score */
 #define PL_GAP_WITHOUT_JOINED      0x8u    /* identifiers split only, not also kept joined */
 #define PL_GAP_WITHOUT_SPELLING    0x10u   /* British spellings kept apart from American */
+#define PL_GAP_WITHOUT_COMMENTS    0x20u   /* comment lines of the code out of the index */
 
 /* How a raw score becomes a calibrated one. The percentile is the
  * default: on the corpus it gave the same separation (AUC 0.795 against

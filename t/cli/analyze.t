@@ -213,8 +213,11 @@ is((grep { $_->{classification} eq 'done' } @{ decode_json($out)->{gap}{objectiv
 my @raw = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
 ok(@raw && !grep({ $_->{score} != $_->{raw} } @raw), '--without calibration: the score is the raw score');
 ($rc, $out) = analyze($shop, '--format', 'json', '--quiet');
-ok(grep({ $_->{score} != $_->{raw} } map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} }),
-   'with calibration the score is not the raw score');
+my @all = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
+ok(grep({ $_->{score} != $_->{raw} } @all), 'with calibration the score is not the raw score');
+($rc, $out) = analyze($shop, '--without', 'comments', '--format', 'json', '--quiet');
+my @bare = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
+ok(grep({ $bare[$_]{raw} != $all[$_]{raw} } 0 .. $#all), '--without comments: comment lines no longer count');
 ($rc, undef, $err) = analyze($shop, '--timings', '--quiet', '--format', 'json');
 like($err, qr/^planning analyze: symbols +\d+\.\d\d s$/m, '--timings: the time of ctags');
 like($err, qr/^planning analyze: evidence +\d+\.\d\d s$/m, '--timings: the time of the evidence index');
