@@ -95,6 +95,8 @@ static const struct {
     { "todo.md", "TODO", 3, 3 },
     { "groups.md", "Command-line kit plan", 4, 2 },
     { "table_details.md", "Feature status", 2, 2 },
+    /* numbered sections over numbered objectives: groups, not objectives */
+    { "outline_sections.md", "Progress library plan", 3, 3 },
 };
 
 static void counts_objectives_and_issues(void **state)
@@ -302,6 +304,7 @@ static const struct {
     { "groups.md", "suggestions-for-typing-mistakes", 1, "Let programs switch it off", 0, 19 },
     /* the details heading of a status table's row: its bullets are the row's tasks */
     { "table_details.md", "CL-01", 1, "Insist on one command", 0, 12 },
+    { "outline_sections.md", "a-bar-for-work-of-known-size", 1, "Show the position and the total", 0, 7 },
     { "table_details.md", "CL-02", 0, "Read values from a file", 0, 15 },
     { "tables.md", "search", 0, "Index documents", 1, 7 },          /* "✅ Done" */
     { "tables.md", "search", 1, "Query parser", 0, 8 },             /* "🟡 In progress" */
