@@ -12,7 +12,9 @@
 
 #include "analyze.h"
 #include "gap/pl_analyze.h"
+#include "core/pl_http.h"
 #include "core/pl_status.h"
+#include "core/pl_url.h"
 #include "core/pl_text.h"
 
 #define BAR_WIDTH 30
@@ -24,7 +26,24 @@ typedef struct {
     const char *stage;
     apr_time_t next;
     int drawn;
+    int timings;            /* --timings: each stage's wall time on standard error */
+    const char *timed;      /* the stage being timed */
+    apr_time_t since;
 } progress_t;
+
+/* The time of the stage that just ended, for --timings: how long the walk,
+ * ctags, the metrics, the evidence index and the matching each take on a
+ * large tree, apart. */
+static void stage_time(progress_t *pr, const char *next)
+{
+    apr_time_t now = apr_time_now();
+
+    if (pr->timed)
+        fprintf(stderr, "planning analyze: %-9s %.2f s\n", pr->timed,
+                (double)(now - pr->since) / APR_USEC_PER_SEC);
+    pr->timed = next;
+    pr->since = now;
+}
 
 /* A progress bar on standard error, redrawn at most ten times a second so
  * it never costs the analysis anything visible; off the terminal it stays
@@ -35,6 +54,8 @@ static int on_progress(void *baton, const char *stage, apr_int64_t done, apr_int
     apr_time_t now;
     int filled, i;
 
+    if (pr->timings && (!pr->timed || strcmp(pr->timed, stage)))
+        stage_time(pr, stage);
     if (!pr->on && !pr->json)
         return 0;
     now = apr_time_now();
@@ -81,14 +102,27 @@ static void usage(FILE *out)
             "  --jobs N              parallel ctags processes (default 2)\n"
             "  --threshold-done X    objective score (0..1) at which it is done (default %.2f)\n"
             "  --threshold-partial Y score at which it is partial (default %.2f)\n"
-            "  --calibration HOW     lognormal (default) or percentile\n"
+            "  --calibration HOW     percentile (default) or lognormal\n"
+            "  --without LIST        leave components out, to measure them: synonyms,\n"
+            "                        lexicon, calibration, joined, spelling, comments\n"
+            "                        (comma-separated)\n"
             "  --no-history          do not read the git history\n"
             "  --quiet               no progress bar\n"
             "  --progress json       progress as one JSON line per step on standard error\n"
             "                        ({\"stage\":S,\"done\":N,\"total\":M}), for programs\n"
+            "  --timings             each stage's time on standard error\n"
+            "  --judge URL           a second opinion from the model server at URL on the\n"
+            "                        tasks whose score is uncertain (off by default)\n"
+            "  --judge-model NAME    the model to ask (required with --judge)\n"
+            "  --judge-kind KIND     ollama (default) or openai\n"
+            "  --judge-calls N       at most N requests (default %d)\n"
+            "  --judge-seconds N     at most N seconds for all of them (default %d)\n"
+            "  --judge-band X        ask when a task's score is within X of a threshold\n"
+            "                        (default %.2f)\n"
             "\n"
             "exit status: 0 done, 1 below --fail-under, 2 usage or analysis error\n",
-            PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT);
+            PL_GAP_DONE_AT, PL_GAP_PARTIAL_AT, PL_GAP_JUDGE_CALLS, PL_GAP_JUDGE_SECONDS,
+            PL_GAP_JUDGE_BAND);
 }
 
 int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
@@ -101,14 +135,23 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         { "no-history", 'n', 0, "skip git history" },
         { "threshold-done", 'D', 1, "score at which an objective is done" },
         { "threshold-partial", 'P', 1, "score at which an objective is partial" },
-        { "calibration", 'C', 1, "lognormal or percentile" },
+        { "calibration", 'C', 1, "percentile or lognormal" },
+        { "without", 'W', 1, "components to leave out" },
         { "quiet", 'q', 0, "no progress bar" },
         { "progress", 'G', 1, "json" },
+        { "timings", 'T', 0, "time each stage" },
+        { "judge", 'J', 1, "model server for a second opinion" },
+        { "judge-model", 'M', 1, "model to ask" },
+        { "judge-kind", 'K', 1, "ollama or openai" },
+        { "judge-calls", 'L', 1, "most requests" },
+        { "judge-seconds", 'S', 1, "most seconds" },
+        { "judge-band", 'B', 1, "uncertain band" },
         { "help", 'h', 0, "this help" },
         { NULL, 0, 0, NULL }
     };
     pl_analyze_options_t o;
-    progress_t pr = { 0, 0, NULL, 0, 0 };
+    pl_gap_judge_options_t judge;
+    progress_t pr = { 0, 0, NULL, 0, 0, 0, NULL, 0 };
     const char *format = "text", *arg, *root, *err = NULL;
     double fail_under = -1;
     pl_analysis_t *a;
@@ -118,6 +161,7 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
     int c;
 
     memset(&o, 0, sizeof(o));
+    memset(&judge, 0, sizeof(judge));
     pr.on = isatty(STDERR_FILENO);
     apr_getopt_init(&g, p, argc, argv);
     g->interleave = 1;   /* planning analyze PATH --format json, as people type it */
@@ -154,9 +198,29 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             *(c == 'D' ? &o.threshold_done : &o.threshold_partial) = v;
             break;
         }
+        case 'W': {
+            static const struct { const char *name; unsigned bit; } parts[] = {
+                { "synonyms", PL_GAP_WITHOUT_SYNONYMS }, { "lexicon", PL_GAP_WITHOUT_LEXICON },
+                { "calibration", PL_GAP_WITHOUT_CALIBRATION }, { "joined", PL_GAP_WITHOUT_JOINED },
+                { "spelling", PL_GAP_WITHOUT_SPELLING }, { "comments", PL_GAP_WITHOUT_COMMENTS },
+            };
+            char *list = apr_pstrdup(p, arg), *last, *name;
+            for (name = apr_strtok(list, ",", &last); name; name = apr_strtok(NULL, ",", &last)) {
+                apr_size_t k;
+                for (k = 0; k < sizeof(parts) / sizeof(parts[0]) && strcmp(parts[k].name, name); k++)
+                    ;
+                if (k == sizeof(parts) / sizeof(parts[0])) {
+                    fprintf(stderr, "planning analyze: --without takes synonyms, lexicon, "
+                            "calibration, joined, spelling or comments, comma-separated\n");
+                    return 2;
+                }
+                o.without |= parts[k].bit;
+            }
+            break;
+        }
         case 'C':
             if (strcmp(arg, "lognormal") && strcmp(arg, "percentile")) {
-                fprintf(stderr, "planning analyze: --calibration is lognormal or percentile\n");
+                fprintf(stderr, "planning analyze: --calibration is percentile or lognormal\n");
                 return 2;
             }
             o.calibration = strcmp(arg, "percentile") ? PL_GAP_LOGNORMAL : PL_GAP_PERCENTILE;
@@ -170,6 +234,35 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
             pr.json = 1;
             pr.on = 0;
             break;
+        case 'T': pr.timings = 1; break;
+        case 'J': judge.url = arg; break;
+        case 'M': judge.model = arg; break;
+        case 'K':
+            if (strcmp(arg, "ollama") && strcmp(arg, "openai")) {
+                fprintf(stderr, "planning analyze: --judge-kind is ollama or openai\n");
+                return 2;
+            }
+            judge.openai = !strcmp(arg, "openai");
+            break;
+        case 'L':
+        case 'S':
+            if (pl_text_int(arg, 1, c == 'L' ? 10000 : 86400, &n) != APR_SUCCESS) {
+                fprintf(stderr, "planning analyze: --judge-%s takes a number from 1 to %d\n",
+                        c == 'L' ? "calls" : "seconds", c == 'L' ? 10000 : 86400);
+                return 2;
+            }
+            *(c == 'L' ? &judge.max_calls : &judge.max_seconds) = (int)n;
+            break;
+        case 'B': {
+            char *end;
+            judge.band = strtod(arg, &end);
+            if (end == arg || *end || judge.band <= 0 || judge.band > 1) {
+                fprintf(stderr, "planning analyze: --judge-band takes a number above 0 and at "
+                        "most 1\n");
+                return 2;
+            }
+            break;
+        }
         case 'h': usage(stdout); return 0;
         }
     }
@@ -181,6 +274,24 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
         < (o.threshold_partial ? o.threshold_partial : PL_GAP_PARTIAL_AT)) {
         fprintf(stderr, "planning analyze: --threshold-partial must not exceed --threshold-done\n");
         return 2;
+    }
+    if (!judge.url != !judge.model) {
+        fprintf(stderr, "planning analyze: --judge and --judge-model go together\n");
+        return 2;
+    }
+    if (judge.url) {
+        const char *why = NULL;
+        pl_url_t u;
+        if (pl_url_parse(p, judge.url, &u, &why) != APR_SUCCESS) {
+            fprintf(stderr, "planning analyze: --judge takes the model server's base URL "
+                    "(http or https): %s\n", why ? why : judge.url);
+            return 2;
+        }
+        if (pl_http_init() != APR_SUCCESS) {
+            fprintf(stderr, "planning analyze: libcurl could not be set up\n");
+            return 2;
+        }
+        o.judge = &judge;
     }
     if (strcmp(format, "json") && strcmp(format, "markdown") && strcmp(format, "text")) {
         fprintf(stderr, "planning analyze: --format is json, markdown or text, not %s\n", format);
@@ -200,6 +311,8 @@ int planning_analyze(apr_pool_t *p, int argc, const char *const *argv)
     o.baton = &pr;
     rv = pl_analyze(p, root, &o, &a, &err);
     progress_clear(&pr);
+    if (pr.timings)
+        stage_time(&pr, NULL);
     if (rv != APR_SUCCESS) {
         fprintf(stderr, "planning analyze: %s\n", err ? err : "the analysis failed");
         return 2;

@@ -6,7 +6,7 @@
 
 /* planning analyze PATH [--plan FILE] [--format json|markdown|text]
  * [--fail-under PERCENT] [--jobs N] [--no-history] [--quiet] [--threshold-done X]
- * [--threshold-partial Y] [--calibration lognormal|percentile]. Returns the
+ * [--threshold-partial Y] [--calibration percentile|lognormal]. Returns the
  * exit status: 0, 1 when observed completion is under --fail-under, 2 for a
  * usage mistake or a failed analysis. */
 int planning_analyze(apr_pool_t *p, int argc, const char *const *argv);

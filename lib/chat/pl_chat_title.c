@@ -4,6 +4,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "chat/pl_chat_oneshot.h"
 #include "chat/pl_chat_title.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
@@ -27,7 +28,7 @@ const char *pl_chat_title_fallback(apr_pool_t *p, const char *content)
 
 const char *pl_chat_title_path(pl_server_kind_e kind)
 {
-    return kind == PL_SERVER_OPENAI ? "/v1/chat/completions" : "/api/chat";
+    return pl_chat_oneshot_path(kind);
 }
 
 static const char *excerpt(apr_pool_t *p, const char *s)
@@ -38,37 +39,11 @@ static const char *excerpt(apr_pool_t *p, const char *s)
 const char *pl_chat_title_request(apr_pool_t *p, pl_server_kind_e kind, const char *model,
                                   const char *question, const char *answer)
 {
-    pl_jsonw_t *w = pl_jsonw_create(p, 1024 + 2 * EXCERPT_CHARS);
-
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_str(w, "model", model);
-    pl_jsonw_array(w, "messages");
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_str(w, "role", "system");
-    pl_jsonw_str(w, "content", SYSTEM);
-    pl_jsonw_end(w);
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_str(w, "role", "user");
-    pl_jsonw_str(w, "content", apr_pstrcat(p, "User: ", excerpt(p, question), "\n\nAssistant: ",
-                                           excerpt(p, answer), "\n\n", INSTRUCTION, NULL));
-    pl_jsonw_end(w);
-    pl_jsonw_end(w);
-    pl_jsonw_bool(w, "stream", 0);
-    if (kind == PL_SERVER_OPENAI) {
-        pl_jsonw_number(w, "temperature", 0.2);
-        pl_jsonw_int(w, "max_tokens", 64);
-    }
-    else {
-        /* a thinking model would spend the few tokens on its thoughts;
-         * Ollama refuses only think:true from a model that cannot */
-        pl_jsonw_bool(w, "think", 0);
-        pl_jsonw_object(w, "options");
-        pl_jsonw_number(w, "temperature", 0.2);
-        pl_jsonw_int(w, "num_predict", 64);
-        pl_jsonw_end(w);
-    }
-    pl_jsonw_end(w);
-    return pl_jsonw_text(w, NULL);
+    return pl_chat_oneshot_request(p, kind, model, SYSTEM,
+                                   apr_pstrcat(p, "User: ", excerpt(p, question),
+                                               "\n\nAssistant: ", excerpt(p, answer), "\n\n",
+                                               INSTRUCTION, NULL),
+                                   0.2, 64);
 }
 
 /* Leading and trailing characters a model wraps a title in. */
@@ -134,19 +109,9 @@ const char *pl_chat_title_tidy(apr_pool_t *p, const char *raw)
 const char *pl_chat_title_parse(apr_pool_t *p, pl_server_kind_e kind, const char *body,
                                 apr_size_t len)
 {
-    pl_json_t *j, *msg = NULL, *choices, *first;
-    const char *err, *content;
+    const char *content = pl_chat_oneshot_content(p, kind, body, len);
 
-    if (pl_json_parse(&j, p, body, len, 16, &err) != APR_SUCCESS || pl_json_type(j) != PL_JSON_OBJECT)
-        return NULL;
-    if (kind == PL_SERVER_OPENAI) {
-        if ((choices = pl_json_get_array(p, j, "choices")) && pl_json_array_size(choices)
-            && (first = pl_json_array_get(p, choices, 0)))
-            msg = pl_json_get_object(p, first, "message");
-    }
-    else
-        msg = pl_json_get_object(p, j, "message");
-    if (!msg || !(content = pl_json_get_str(msg, "content")))
+    if (!content)
         return NULL;
     return pl_chat_title_tidy(p, content);
 }

@@ -108,6 +108,8 @@ apr_status_t pl_analyze(apr_pool_t *p, const char *root, const pl_analyze_option
     go.threshold_done = o->threshold_done;
     go.threshold_partial = o->threshold_partial;
     go.calibration = o->calibration;
+    go.without = o->without;
+    go.judge = o->judge;
     go.progress = o->progress;
     go.baton = o->baton;
     if ((rv = pl_gap_run(p, a->plan, a->code, &go, &a->gap)) != APR_SUCCESS) {

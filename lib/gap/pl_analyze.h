@@ -30,6 +30,8 @@ typedef struct {
     double threshold_done;      /* 0: PL_GAP_DONE_AT */
     double threshold_partial;   /* 0: PL_GAP_PARTIAL_AT */
     pl_gap_calibration_e calibration;
+    unsigned without;           /* PL_GAP_WITHOUT_* */
+    const pl_gap_judge_options_t *judge;    /* NULL: no second opinion */
 } pl_analyze_options_t;
 
 typedef struct {

@@ -22,8 +22,21 @@ typedef struct {
     double idf;
 } term_t;
 
+/* Terms of a large tree come from one tokenizer, which interns them: the
+ * same term is the same pointer, millions of times over. A direct-mapped
+ * cache from pointer to term spares most hash lookups (hashing and
+ * comparing the string) while indexing; a pointer it has not seen still
+ * goes through the hash, so any string works. */
+#define PTR_CACHE 4096
+
+typedef struct {
+    const char *s;
+    void *term;
+} ptr_slot_t;
+
 struct pl_bm25_t {
     apr_pool_t *p;
+    ptr_slot_t cache[PTR_CACHE];
     double weight[PL_BM25_FIELDS];
     apr_hash_t *terms;          /* term -> term_t */
     float *len;                 /* ndocs * FIELDS lengths, then w_f / norm(d, f) */
@@ -100,7 +113,8 @@ int pl_bm25_add(pl_bm25_t *ix, unsigned kind,
         ix->len[doc * PL_BM25_FIELDS + f] = (float)n;
         for (i = 0; i < n; i++) {
             const char *s = APR_ARRAY_IDX(terms, i, const char *);
-            term_t *t = apr_hash_get(ix->terms, s, APR_HASH_KEY_STRING);
+            ptr_slot_t *slot = &ix->cache[((apr_uintptr_t)s >> 3) & (PTR_CACHE - 1)];
+            term_t *t = slot->s == s ? slot->term : apr_hash_get(ix->terms, s, APR_HASH_KEY_STRING);
             posting_t *last;
 
             if (!t) {
@@ -108,6 +122,8 @@ int pl_bm25_add(pl_bm25_t *ix, unsigned kind,
                 t->term = s;
                 apr_hash_set(ix->terms, s, APR_HASH_KEY_STRING, t);
             }
+            slot->s = s;
+            slot->term = t;
             last = t->n ? &t->post[t->n - 1] : NULL;
             if (!last || last->doc != doc) {
                 if (t->n == t->cap)

@@ -32,15 +32,42 @@ typedef struct {
     int nquery;
 } run_t;
 
-static int is_done_status(const pl_plan_objective_t *o)
+/* What the plan claims for unit j of o, for display only: a task's own
+ * claim; a task that says nothing, or a criterion, or the objective's own
+ * query takes the objective's claimed status (done: claimed done; any
+ * other status: claimed not done; none: no claim). */
+static pl_plan_claim_e claim_of(const pl_plan_objective_t *o, const pl_plan_task_t *task)
 {
-    return o->status && !strcmp(o->status, "done");
+    if (task && task->claim != PL_CLAIM_NONE)
+        return task->claim;
+    if (!task && !(o->tasks && o->tasks->nelts) && pl_plan_claims(o))
+        return pl_plan_claimed(o) >= 1 ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
+    if (!o->status)
+        return PL_CLAIM_NONE;
+    return strcmp(o->status, "done") == 0 ? PL_CLAIM_DONE : PL_CLAIM_NOT_DONE;
 }
 
-/* The units of an objective: its tasks, or the objective itself. */
+/* The units of an objective: its tasks; else its acceptance criteria (a
+ * user story says what must work there, not in tasks); else the objective
+ * itself. */
 static int units_of(const pl_plan_objective_t *o)
 {
-    return o->tasks && o->tasks->nelts ? o->tasks->nelts : 1;
+    if (o->tasks && o->tasks->nelts)
+        return o->tasks->nelts;
+    return o->criteria && o->criteria->nelts ? o->criteria->nelts : 1;
+}
+
+/* The text of unit j and, for a task, the task. */
+static const char *unit_text(const pl_plan_objective_t *o, int j, const pl_plan_task_t **task)
+{
+    *task = NULL;
+    if (o->tasks && o->tasks->nelts) {
+        *task = &APR_ARRAY_IDX(o->tasks, j, pl_plan_task_t);
+        return (*task)->text;
+    }
+    if (o->criteria && o->criteria->nelts)
+        return APR_ARRAY_IDX(o->criteria, j, const char *);
+    return NULL;
 }
 
 /* Pass 1: one query per unit. */
@@ -55,17 +82,16 @@ static void build_queries(run_t *r, const pl_plan_t *plan)
     for (i = 0; i < n; i++) {
         const pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, i, const pl_plan_objective_t *);
         const char *texts[2];
-        int words;
+        int words, units = units_of(o);
 
-        if (!o->tasks || !o->tasks->nelts) {
-            texts[0] = o->title;
-            texts[1] = o->description;
-            r->query[r->nquery++] = pl_gap_query(r->queries, r->p, texts, 2, &words);
-            continue;
-        }
-        for (j = 0; j < o->tasks->nelts; j++) {
-            texts[0] = APR_ARRAY_IDX(o->tasks, j, pl_plan_task_t).text;
+        for (j = 0; j < units; j++) {
+            const pl_plan_task_t *task;
+            texts[0] = unit_text(o, j, &task);
             texts[1] = o->title;
+            if (!texts[0]) {    /* the objective itself: its title and description */
+                texts[0] = o->title;
+                texts[1] = o->description;
+            }
             r->query[r->nquery++] = pl_gap_query(r->queries, r->p, texts, 2, &words);
         }
     }
@@ -185,12 +211,12 @@ static double confidence(const run_t *r, const pl_gap_objective_t *go)
     return 0.5 + 0.5 * margin;
 }
 
+/* The units of o, each searched for and scored. */
 static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int index,
                     int *unit, pl_gap_t *g)
 {
     pl_gap_objective_t *go = apr_array_push(g->objectives);
-    int ntasks = o->tasks ? o->tasks->nelts : 0, n = units_of(o), i, claimed = 0, observed = 0;
-    double sum = 0;
+    int n = units_of(o), i;
     apr_hash_t *functions = apr_hash_make(qp);
 
     memset(go, 0, sizeof(*go));
@@ -202,19 +228,13 @@ static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int 
         int j;
 
         memset(t, 0, sizeof(*t));
-        if (ntasks) {
-            t->task = &APR_ARRAY_IDX(o->tasks, i, pl_plan_task_t);
-            t->text = t->task->text;
-            t->claimed = t->task->checked || is_done_status(o);
-        }
-        else {
+        t->text = unit_text(o, i, &t->task);
+        t->criterion = !t->task && t->text;
+        if (!t->text)
             t->text = o->title;
-            t->claimed = pl_plan_claimed(o) >= 1;
-        }
+        t->claim = claim_of(o, t->task);
         judge_task(r, qp, r->query[(*unit)++], t);
-        sum += t->score;
-        observed += t->observed;
-        claimed += t->claimed;
+        t->lexical = t->score;
         go->tested |= t->tested;
         for (j = 0; t->score >= r->partial_at && j < t->evidence->nelts; j++) {
             const pl_gap_evidence_t *e = &APR_ARRAY_IDX(t->evidence, j, pl_gap_evidence_t);
@@ -225,19 +245,67 @@ static void analyse(run_t *r, apr_pool_t *qp, const pl_plan_objective_t *o, int 
             }
         }
     }
+}
+
+/* The verdict from the units' scores: the lexical ones, or after a second
+ * opinion (pl_gap_judge.c) a yes counts 1 and a no 0 for its task. */
+static void decide(const run_t *r, pl_gap_objective_t *go)
+{
+    const pl_plan_objective_t *o = go->objective;
+    int n = go->tasks->nelts, i, claimed = 0, observed = 0;
+    double sum = 0;
+
+    for (i = 0; i < n; i++) {
+        pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
+        t->score = t->answer == PL_JUDGE_YES ? 1 : t->answer == PL_JUDGE_NO ? 0 : t->lexical;
+        t->observed = t->score >= r->done_at;
+        sum += t->score;
+        observed += t->observed;
+        claimed += t->claim == PL_CLAIM_DONE;
+    }
+    go->units_claimed = claimed;
+    go->units_observed = observed;
     go->score = sum / n;
     go->observed = (double)observed / n;
-    go->claimed = ntasks ? (double)claimed / n : pl_plan_claimed(o);
+    go->claims = pl_plan_claims(o);
+    go->claimed = o->tasks && o->tasks->nelts ? (double)claimed / n : pl_plan_claimed(o);
     go->classification = go->score >= r->done_at ? PL_GAP_DONE
                        : go->score >= r->partial_at ? PL_GAP_PARTIAL : PL_GAP_MISSING;
     go->claimed_without_evidence = go->claimed >= 1 && go->classification == PL_GAP_MISSING;
     go->severity = severity(go->classification, go->claimed_without_evidence, o->level);
     go->confidence = confidence(r, go);
+}
+
+static void count(pl_gap_t *g, const pl_gap_objective_t *go)
+{
     g->counts[go->classification]++;
     g->claimed_without_evidence += go->claimed_without_evidence;
-    g->units += n;
-    g->units_claimed += claimed;
-    g->units_observed += observed;
+    g->units += go->tasks->nelts;
+    g->units_claimed += go->units_claimed;
+    g->units_observed += go->units_observed;
+    g->judge_changed += go->judged && go->lexical != go->classification;
+}
+
+/* The second opinion, when asked for: objectives with an answered task
+ * are decided again, their lexical verdict kept beside the new one. */
+static void second_opinion(const run_t *r, const pl_gap_options_t *o, const char *root,
+                           pl_gap_t *g)
+{
+    int i;
+
+    if (!o->judge || !o->judge->url || !o->judge->model)
+        return;
+    pl_gap_judge(r->p, o->judge, root, r->done_at, r->partial_at, g);
+    for (i = 0; i < g->objectives->nelts; i++) {
+        pl_gap_objective_t *go = &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t);
+        int j;
+        for (j = 0; j < go->tasks->nelts && !go->judged; j++)
+            go->judged = APR_ARRAY_IDX(go->tasks, j, pl_gap_task_t).answer != PL_JUDGE_NONE;
+        if (go->judged) {
+            go->lexical = go->classification;
+            decide(r, go);
+        }
+    }
 }
 
 apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *code,
@@ -260,10 +328,11 @@ apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *c
     r.per_task = o->evidence_per_task > 0 ? o->evidence_per_task : DEFAULT_EVIDENCE;
     r.p = p;
     apr_pool_create(&work, p);
-    if ((rv = pl_gap_index_build(work, code, o->progress, o->baton, &r.ix)) != APR_SUCCESS)
+    if ((rv = pl_gap_index_build(work, code, o->without, o->progress, o->baton, &r.ix)) != APR_SUCCESS)
         goto leave;
-    r.queries = pl_gap_queries_create(work, r.ix->tokens);
-    r.background = pl_gap_background_create(work, r.ix->code, r.queries, o->calibration);
+    r.queries = pl_gap_queries_create(work, r.ix->tokens, !(o->without & PL_GAP_WITHOUT_SYNONYMS));
+    r.background = pl_gap_background_create(work, r.ix->code, r.queries, o->calibration,
+                                            !(o->without & PL_GAP_WITHOUT_CALIBRATION));
 
     g = apr_pcalloc(p, sizeof(*g));
     g->objectives = apr_array_make(p, n, sizeof(pl_gap_objective_t));
@@ -288,10 +357,15 @@ apr_status_t pl_gap_run(apr_pool_t *p, const pl_plan_t *plan, const pl_code_t *c
                 &unit, g);
         apr_pool_clear(qp);
     }
+    for (i = 0; i < n; i++)
+        decide(&r, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));
     if (o->progress && o->progress(o->baton, "match", n, n)) {
         rv = PL_ECANCELED;
         goto leave;
     }
+    second_opinion(&r, o, code ? code->root : ".", g);
+    for (i = 0; i < n; i++)
+        count(g, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));
     g->background = pl_gap_background_count(r.background);
     if (g->units) {
         g->claimed_percent = 100.0 * g->units_claimed / g->units;

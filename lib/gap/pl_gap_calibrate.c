@@ -8,9 +8,9 @@
  * vocabulary, so the same chance of meeting code) with a fixed-seed
  * generator: the output is the same byte for byte, run after run. The
  * calibrated score is where the raw score falls in that background: by
- * default Phi((log s - mu) / sigma) of a log-normal fit, which keeps
- * strong matches apart beyond the largest random one, or the empirical
- * percentile. A few thousand searches per plan: milliseconds to a second
+ * default the empirical percentile, or Phi((log s - mu) / sigma) of a
+ * log-normal fit, which keeps strong matches apart beyond the largest
+ * random one but lets the thresholds drift between repositories. A few thousand searches per plan: milliseconds to a second
  * on a million lines. */
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +32,7 @@ struct pl_gap_background_t {
     const pl_bm25_t *ix;
     pl_gap_queries_t *q;
     pl_gap_calibration_e how;
+    int off;                /* no calibration: the raw score is the score (to measure it) */
     apr_hash_t *by_length;  /* int words -> length_t */
     int count;
 };
@@ -55,7 +56,8 @@ static int by_value(const void *a, const void *b)
 }
 
 pl_gap_background_t *pl_gap_background_create(apr_pool_t *p, const pl_bm25_t *ix,
-                                              pl_gap_queries_t *q, pl_gap_calibration_e how)
+                                              pl_gap_queries_t *q, pl_gap_calibration_e how,
+                                              int calibrate)
 {
     pl_gap_background_t *b = apr_pcalloc(p, sizeof(*b));
 
@@ -63,6 +65,7 @@ pl_gap_background_t *pl_gap_background_create(apr_pool_t *p, const pl_bm25_t *ix
     b->ix = ix;
     b->q = q;
     b->how = how;
+    b->off = !calibrate;
     b->by_length = apr_hash_make(p);
     return b;
 }
@@ -119,6 +122,9 @@ static length_t *draw(pl_gap_background_t *b, int words)
     return L;
 }
 
+/* Where raw falls among the n random scores, as (below + equal / 2 +
+ * 1/2) / (n + 1): a hundred random queries cannot make a match certain,
+ * so the score stays inside (0, 1), and a done threshold of 1 means never. */
 static double percentile(const length_t *L, double raw)
 {
     int below = 0, equal = 0, i;
@@ -127,7 +133,7 @@ static double percentile(const length_t *L, double raw)
         below += L->raw[i] < raw;
         equal += L->raw[i] == raw;
     }
-    return L->n ? (below + 0.5 * equal) / L->n : 0;
+    return L->n ? (below + 0.5 * equal + 0.5) / (L->n + 1) : 0;
 }
 
 double pl_gap_calibrate(pl_gap_background_t *b, double raw, int words)
@@ -136,6 +142,8 @@ double pl_gap_calibrate(pl_gap_background_t *b, double raw, int words)
 
     if (words <= 0)
         return 0;
+    if (b->off)
+        return raw;
     if (!(L = apr_hash_get(b->by_length, &words, sizeof(words)))) {
         int *key = apr_palloc(b->p, sizeof(*key));
         *key = words;

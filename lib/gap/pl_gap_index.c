@@ -9,6 +9,8 @@
 
 #include <apr_strings.h>
 
+#include "code/pl_code_scan.h"
+#include "code/pl_lang.h"
 #include "gap/pl_gap_int.h"
 #include "core/pl_status.h"
 
@@ -27,10 +29,12 @@ typedef struct {
     apr_array_header_t *name, *path, *terms;
     int *first;     /* per line (1-based): its first term in terms; [nlines + 1]: the end */
     int cap;
+    int no_comments;    /* comment lines left out of the text (to measure what they bring) */
 } builder_t;
 
 /* Terms of each line of text, first[] marking where each line starts. */
-static void tokenize_lines(builder_t *b, const char *text, apr_size_t len, int nlines)
+static void tokenize_lines(builder_t *b, const char *text, apr_size_t len, int nlines,
+                           const unsigned char *kind, int nkind)
 {
     apr_size_t at = 0;
     int line;
@@ -46,7 +50,8 @@ static void tokenize_lines(builder_t *b, const char *text, apr_size_t len, int n
         const char *eol = at < len ? memchr(text + at, '\n', len - at) : NULL;
         apr_size_t end = eol ? (apr_size_t)(eol - text) : len;
         b->first[line] = b->terms->nelts;
-        if (end > at)
+        if (end > at && !(line <= nkind && (kind[line - 1] == PL_LINE_COMMENT
+                                            || kind[line - 1] == PL_LINE_DOCSTRING)))
             pl_tokens_terms(b->ix->tokens, text + at, (apr_ssize_t)(end - at), b->terms, NULL);
         at = end + 1;
     }
@@ -63,6 +68,7 @@ static void add_file(builder_t *b, apr_pool_t *scratch, const char *root,
     apr_array_header_t view;
     apr_size_t len;
     char *text;
+    pl_code_scan_t scan;
 
     if (!f->chunks || !f->chunks->nelts)
         return;
@@ -71,7 +77,13 @@ static void add_file(builder_t *b, apr_pool_t *scratch, const char *root,
         return;
     for (nlines = 1, i = 0; (apr_size_t)i < len; i++)
         nlines += text[i] == '\n';
-    tokenize_lines(b, text, len, nlines);
+    if (b->no_comments && pl_lang_by_name(f->path)
+        && pl_code_scan(&scan, text, len, pl_lang_by_name(f->path)) == APR_SUCCESS) {
+        tokenize_lines(b, text, len, nlines, scan.kind, scan.nlines);
+        pl_code_scan_free(&scan);
+    }
+    else
+        tokenize_lines(b, text, len, nlines, NULL, 0);
     free(text);
     apr_array_clear(b->path);
     pl_tokens_terms(b->ix->tokens, strip_extension(scratch, f->path), -1, b->path, NULL);
@@ -114,7 +126,7 @@ static void link_tests(pl_gap_index_t *ix, apr_pool_t *p, const pl_code_t *code,
     }
 }
 
-apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code,
+apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code, unsigned without,
                                 pl_progress_fn *progress, void *baton, pl_gap_index_t **out)
 {
     pl_gap_index_t *ix = apr_pcalloc(p, sizeof(*ix));
@@ -126,12 +138,15 @@ apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code,
 
     if ((rv = pl_tokens_create(p, &ix->tokens)) != APR_SUCCESS)
         return rv;
+    pl_tokens_set(ix->tokens, !(without & PL_GAP_WITHOUT_JOINED),
+                  !(without & PL_GAP_WITHOUT_LEXICON), !(without & PL_GAP_WITHOUT_SPELLING));
     ix->code = pl_bm25_create(p, NULL);
     ix->tests = pl_bm25_create(p, NULL);
     ix->docs = apr_array_make(p, nfiles * 8 + 1, sizeof(pl_gap_doc_t));
     ix->test_docs = apr_array_make(p, 16, sizeof(pl_gap_doc_t));
     memset(&b, 0, sizeof(b));
     b.ix = ix;
+    b.no_comments = (without & PL_GAP_WITHOUT_COMMENTS) != 0;
     b.name = apr_array_make(p, 8, sizeof(const char *));
     b.path = apr_array_make(p, 8, sizeof(const char *));
     b.terms = apr_array_make(p, 4096, sizeof(const char *));

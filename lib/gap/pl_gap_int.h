@@ -28,13 +28,14 @@ typedef struct {
 } pl_gap_index_t;
 
 /* Indexes code in p; PL_ECANCELED when progress asks to stop. */
-apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code,
+apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code, unsigned without,
                                 pl_progress_fn *progress, void *baton, pl_gap_index_t **out);
 
 /* Queries (pl_gap_query.c). */
 typedef struct pl_gap_queries_t pl_gap_queries_t;
 
-pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens);
+/* synonyms 0: queries without programming synonyms (to measure them). */
+pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens, int synonyms);
 
 /* The query (pl_bm25_qterm_t) of texts, n of them, in qp: their words at
  * weight 1 (through the lexicon, prose and stop words out), then the
@@ -66,7 +67,7 @@ typedef struct pl_gap_background_t pl_gap_background_t;
 
 pl_gap_background_t *pl_gap_background_create(apr_pool_t *p, const pl_bm25_t *ix,
                                               pl_gap_queries_t *q,
-                                              pl_gap_calibration_e how);
+                                              pl_gap_calibration_e how, int calibrate);
 
 /* The calibrated score, 0..1, of a raw score of a query of that many words:
  * where it falls among random queries of the same length. The background
@@ -75,5 +76,18 @@ double pl_gap_calibrate(pl_gap_background_t *b, double raw, int words);
 
 /* Random queries scored so far. */
 int pl_gap_background_count(const pl_gap_background_t *b);
+
+/* The second opinion (pl_gap_judge.c): asks the model about each task
+ * within the band of a threshold, in plan order, until the budget is
+ * spent; sets the tasks' answer and answer_line and g's judge_* figures.
+ * Files are read under root for the quoted code. */
+void pl_gap_judge(apr_pool_t *p, const pl_gap_judge_options_t *o, const char *root,
+                  double done_at, double partial_at, pl_gap_t *g);
+
+/* The answer in a model's reply: its first word, markup and punctuation
+ * aside ("**Yes.**", "No,"), anything else unclear, no reply failed; *line
+ * the line it quotes: the rest of the first line, else the next line that
+ * is not empty or a code fence (NULL when none). */
+pl_gap_answer_e pl_gap_judge_parse(apr_pool_t *p, const char *reply, const char **line);
 
 #endif

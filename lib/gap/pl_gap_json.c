@@ -15,6 +15,18 @@ const char *pl_gap_class_name(pl_gap_class_e c)
     return "missing";
 }
 
+const char *pl_gap_answer_name(pl_gap_answer_e a)
+{
+    switch (a) {
+    case PL_JUDGE_YES: return "yes";
+    case PL_JUDGE_NO: return "no";
+    case PL_JUDGE_UNCLEAR: return "unclear";
+    case PL_JUDGE_FAILED: return "failed";
+    case PL_JUDGE_NONE: break;
+    }
+    return NULL;
+}
+
 const char *pl_gap_severity_name(pl_gap_severity_e s)
 {
     switch (s) {
@@ -61,14 +73,30 @@ static void write_task(pl_jsonw_t *w, const pl_gap_task_t *t)
     pl_jsonw_str(w, "text", t->text);
     if (t->task)
         pl_jsonw_int(w, "line", t->task->line);
+    else if (t->criterion)
+        pl_jsonw_bool(w, "criterion", 1);   /* an acceptance criterion: the objective has no tasks */
     else
-        pl_jsonw_bool(w, "objective", 1);   /* the objective's own query: it has no tasks */
-    pl_jsonw_bool(w, "claimed", t->claimed);
+        pl_jsonw_bool(w, "objective", 1);   /* the objective's own query: it has neither */
+    /* the plan's claim, shown beside the verdict: true, false, or null when it says nothing */
+    if (t->claim == PL_CLAIM_NONE)
+        pl_jsonw_raw(w, "claimed", "null");
+    else
+        pl_jsonw_bool(w, "claimed", t->claim == PL_CLAIM_DONE);
+    pl_jsonw_str(w, "claimed_status", t->task ? t->task->claimed_status : NULL);
     ratio(w, "score", t->score);
     ratio(w, "raw", t->raw);
     pl_jsonw_int(w, "words", t->words);
     pl_jsonw_bool(w, "observed", t->observed);
     pl_jsonw_bool(w, "tested", t->tested);
+    if (t->answer == PL_JUDGE_NONE)
+        pl_jsonw_raw(w, "judge", "null");
+    else {
+        pl_jsonw_object(w, "judge");
+        pl_jsonw_str(w, "answer", pl_gap_answer_name(t->answer));
+        pl_jsonw_str(w, "line", t->answer_line);
+        ratio(w, "lexical_score", t->lexical);
+        pl_jsonw_end(w);
+    }
     pl_jsonw_array(w, "evidence");
     for (i = 0; i < t->evidence->nelts; i++)
         write_evidence(w, &APR_ARRAY_IDX(t->evidence, i, pl_gap_evidence_t));
@@ -92,10 +120,20 @@ static void write_objective(pl_jsonw_t *w, const pl_gap_objective_t *go)
                  go->claimed_without_evidence ? "claimed_without_evidence" : NULL);
     pl_jsonw_str(w, "severity", pl_gap_severity_name(go->severity));
     pl_jsonw_str(w, "claimed_status", o->status);
-    ratio(w, "claimed_completion", go->claimed);
+    if (go->claims)
+        ratio(w, "claimed_completion", go->claimed);
+    else
+        pl_jsonw_raw(w, "claimed_completion", "null");
+    if (o->claimed_percent >= 0)
+        pl_jsonw_int(w, "claimed_percent", o->claimed_percent);
+    else
+        pl_jsonw_raw(w, "claimed_percent", "null");
     ratio(w, "observed_completion", go->observed);
     ratio(w, "confidence", go->confidence);
     pl_jsonw_bool(w, "tested", go->tested);
+    /* the lexical verdict the model's answers changed, or null */
+    pl_jsonw_str(w, "changed_by_judge_from", go->judged && go->lexical != go->classification
+                                             ? pl_gap_class_name(go->lexical) : NULL);
     pl_jsonw_array(w, "tasks");
     for (i = 0; i < go->tasks->nelts; i++)
         write_task(w, &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t));
@@ -128,6 +166,18 @@ void pl_gap_write(pl_jsonw_t *w, const pl_gap_t *g)
     pl_jsonw_number(w, "partial", g->threshold_partial);
     pl_jsonw_str(w, "calibration", g->calibration == PL_GAP_PERCENTILE ? "percentile" : "lognormal");
     pl_jsonw_end(w);
+    if (!g->judge_model)
+        pl_jsonw_raw(w, "judge", "null");
+    else {
+        pl_jsonw_object(w, "judge");
+        pl_jsonw_str(w, "model", g->judge_model);
+        pl_jsonw_int(w, "calls", g->judge_calls);
+        pl_jsonw_number(w, "seconds", (double)(long long)(g->judge_seconds * 10 + 0.5) / 10);
+        pl_jsonw_int(w, "changed", g->judge_changed);
+        pl_jsonw_int(w, "unasked", g->judge_stopped);
+        pl_jsonw_str(w, "error", g->judge_error);
+        pl_jsonw_end(w);
+    }
     pl_jsonw_array(w, "objectives");
     for (i = 0; i < g->objectives->nelts; i++)
         write_objective(w, &APR_ARRAY_IDX(g->objectives, i, pl_gap_objective_t));

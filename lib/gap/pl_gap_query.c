@@ -26,6 +26,11 @@ static const char *const prose_words[] = {
     "etc", "usable", "useful", "user-friendly", "friendly", "nicely", "quickly", "automatically",
     "properly", "make", "makes", "use", "uses", "using", "used", "get", "gets", "handle",
     "handles", "handling", "new", "thing", "things", "stuff", "able", "can", "cannot", "will",
+    /* who does it and how it feels, not what the code does */
+    "user", "users", "people", "person", "someone", "somebody", "anyone", "everyone",
+    "developer", "developers", "programmer", "programmers", "reader", "readers",
+    "several", "many", "whatever", "given", "clear", "clearly", "pleasant", "familiar",
+    "graceful", "gracefully", "readable", "nice", "ready", "made",
     NULL
 };
 
@@ -34,10 +39,11 @@ struct pl_gap_queries_t {
     pl_tokens_t *tokens;
     apr_hash_t *prose;          /* stems of prose words */
     apr_hash_t *in_pool;
+    int no_synonyms;
     apr_array_header_t *pool_terms, *pool_words;
 };
 
-pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens)
+pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens, int synonyms)
 {
     pl_gap_queries_t *q = apr_pcalloc(p, sizeof(*q));
     apr_array_header_t *stems = apr_array_make(p, 128, sizeof(const char *));
@@ -45,6 +51,7 @@ pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens)
 
     q->p = p;
     q->tokens = tokens;
+    q->no_synonyms = !synonyms;
     q->prose = apr_hash_make(p);
     q->in_pool = apr_hash_make(p);
     q->pool_terms = apr_array_make(p, 256, sizeof(const char *));
@@ -58,7 +65,7 @@ pl_gap_queries_t *pl_gap_queries_create(apr_pool_t *p, pl_tokens_t *tokens)
 
 static void add_synonyms(pl_gap_queries_t *q, apr_array_header_t *query)
 {
-    int i, j, n = query->nelts;
+    int i, j, n = q->no_synonyms ? 0 : query->nelts;
 
     for (i = 0; i < n; i++) {
         const pl_bm25_qterm_t *t = &APR_ARRAY_IDX(query, i, pl_bm25_qterm_t);

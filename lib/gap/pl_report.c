@@ -90,12 +90,33 @@ static void summary(report_t *r, const pl_analysis_t *a)
     add(r, "%sCode%s: %d files, %d lines of code, %d chunks indexed; thresholds done %.2f, "
         "partial %.2f; plan %s\n\n", b, b, a->code->files->nelts, a->code->code_lines,
         g->documents, g->threshold_done, g->threshold_partial, inline_text(r, a->plan_path));
+    if (g->judge_model)
+        add(r, "%sSecond opinion%s: %s, %d calls in %.1f s, %d verdicts changed%s%s%s\n\n", b, b,
+            inline_text(r, g->judge_model), g->judge_calls, g->judge_seconds, g->judge_changed,
+            g->judge_stopped ? apr_psprintf(r->p, ", %d uncertain tasks left unasked (budget)",
+                                            g->judge_stopped) : "",
+            g->judge_error ? "; last error: " : "",
+            g->judge_error ? inline_text(r, g->judge_error) : "");
 }
 
 static const char *verdict(report_t *r, const pl_gap_objective_t *go)
 {
-    return apr_psprintf(r->p, "%s%s", pl_gap_class_name(go->classification),
-                        go->claimed_without_evidence ? ", claimed without evidence" : "");
+    return apr_psprintf(r->p, "%s%s%s%s", pl_gap_class_name(go->classification),
+                        go->claimed_without_evidence ? ", claimed without evidence" : "",
+                        go->judged && go->lexical != go->classification
+                            ? ", changed by the model from " : "",
+                        go->judged && go->lexical != go->classification
+                            ? pl_gap_class_name(go->lexical) : "");
+}
+
+/* The model's answer for a task, when it was asked. */
+static const char *answer(report_t *r, const pl_gap_task_t *t)
+{
+    if (t->answer == PL_JUDGE_NONE)
+        return "";
+    return apr_psprintf(r->p, " [model: %s%s%s]", pl_gap_answer_name(t->answer),
+                        t->answer_line ? ", " : "",
+                        t->answer_line ? inline_text(r, t->answer_line) : "");
 }
 
 /* One line per task: the claim, the calibrated score, the best chunk and
@@ -108,10 +129,15 @@ static void tasks(report_t *r, const pl_gap_objective_t *go, const char *indent)
         const pl_gap_task_t *t = &APR_ARRAY_IDX(go->tasks, i, pl_gap_task_t);
         const pl_gap_evidence_t *e = t->evidence->nelts
             ? &APR_ARRAY_IDX(t->evidence, 0, pl_gap_evidence_t) : NULL;
-        add(r, "%s%s %.2f %s %s%s%s%s%s%s\n", indent, t->task ? (t->claimed ? "[x]" : "[ ]") : "(objective)",
+        /* the plan's claim: [x] claimed done, [ ] claimed not done, [-] no claim */
+        const char *mark = t->claim == PL_CLAIM_DONE ? "[x]"
+                         : t->claim == PL_CLAIM_NOT_DONE ? "[ ]" : "[-]";
+
+        add(r, "%s%s%s %.2f %s %s%s%s%s%s%s%s\n", indent, mark,
+            t->task ? "" : t->criterion ? " (criterion)" : " (objective)",
             t->score, t->observed ? "found  " : "unclear", inline_text(r, t->text),
             e ? " <- " : "", e ? where(r, e) : "", e ? " (" : "", e ? matched(r, e) : "",
-            e ? ")" : "");
+            e ? ")" : "", answer(r, t));
     }
 }
 

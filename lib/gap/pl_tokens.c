@@ -8,6 +8,7 @@
 
 #include "gap/pl_lexicon.h"
 #include "gap/pl_tokens.h"
+#include "gap/pl_tokens_spell.h"
 #include "gap/pl_tokens_stop.h"
 
 /* A run of non-separators longer than this is data, not an identifier: a
@@ -22,6 +23,7 @@ struct pl_tokens_t {
     apr_hash_t *abbrev;     /* abbreviation -> the word it stands for */
     apr_hash_t *lexicon;    /* foreign word -> English words (pl_lexicon) */
     apr_hash_t *synonyms;   /* stem -> apr_array_header_t of the stems of its synonyms */
+    int no_joined, no_lexicon, no_spelling;
 };
 
 /* A cached word: its stem, NULL for a stop word. */
@@ -99,6 +101,7 @@ typedef struct {
     char joined[MAX_RUN * 2 + 8];
     apr_size_t joined_len;
     int parts;
+    int no_joined;
     emit_fn *emit;
     void *baton;
 } word_t;
@@ -115,7 +118,7 @@ static void flush(word_t *w, int more)
         w->parts++;
     }
     if (!more) {
-        if (w->parts > 1 && w->joined_len <= PL_TOKENS_MAX_WORD)
+        if (w->parts > 1 && w->joined_len <= PL_TOKENS_MAX_WORD && !w->no_joined)
             w->emit(w->baton, w->joined, w->joined_len);
         w->joined_len = 0;
         w->parts = 0;
@@ -184,11 +187,12 @@ static void split_run(word_t *w, const char *s, apr_size_t n)
     flush(w, 0);
 }
 
-static void split(const char *text, apr_size_t n, emit_fn *emit, void *baton)
+static void split(const char *text, apr_size_t n, int no_joined, emit_fn *emit, void *baton)
 {
     word_t w;
     apr_size_t i = 0;
 
+    w.no_joined = no_joined;
     w.len = 0;
     w.joined_len = 0;
     w.parts = 0;
@@ -278,6 +282,12 @@ static const entry_t *lookup(pl_tokens_t *t, const char *word, apr_size_t n)
     else {
         const char *full = apr_hash_get(t->abbrev, copy, (apr_ssize_t)n);
         const char *spelled = full ? full : copy;
+        char us[PL_TOKENS_MAX_WORD + 2];
+        apr_size_t m;
+
+        if (!full && !t->no_spelling && n <= PL_TOKENS_MAX_WORD
+            && (m = pl_tokens_american(copy, n, us)) > 0)
+            spelled = apr_pstrmemdup(t->p, us, m);
         const sb_symbol *s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)spelled,
                                              (int)strlen(spelled));
         int len = sb_stemmer_length(t->stemmer);
@@ -346,7 +356,7 @@ static void emit_term(void *baton, const char *word, apr_size_t n)
     if (b->translate && n > 2 && (en = english(b->t, word, n)) != NULL) {
         terms_baton_t sub = *b;
         sub.translate = 0;
-        split(en, strlen(en), emit_term, &sub);
+        split(en, strlen(en), b->t->no_joined, emit_term, &sub);
         return;
     }
     e = lookup(b->t, word, n);
@@ -368,7 +378,7 @@ void pl_tokens_terms(pl_tokens_t *t, const char *text, apr_ssize_t len,
     b.terms = terms;
     b.words = words;
     b.translate = 0;
-    split(text, len < 0 ? strlen(text) : (apr_size_t)len, emit_term, &b);
+    split(text, len < 0 ? strlen(text) : (apr_size_t)len, t->no_joined, emit_term, &b);
 }
 
 void pl_tokens_query(pl_tokens_t *t, const char *text, apr_array_header_t *terms,
@@ -381,8 +391,8 @@ void pl_tokens_query(pl_tokens_t *t, const char *text, apr_array_header_t *terms
     b.t = t;
     b.terms = terms;
     b.words = words;
-    b.translate = 1;
-    split(text, strlen(text), emit_term, &b);
+    b.translate = !t->no_lexicon;
+    split(text, strlen(text), t->no_joined, emit_term, &b);
 }
 
 /* Each stem of a synonym group maps to the other stems of its groups. */
@@ -440,7 +450,14 @@ void pl_tokens_split(apr_pool_t *p, const char *text, apr_ssize_t len,
         return;
     b.p = p;
     b.words = words;
-    split(text, len < 0 ? strlen(text) : (apr_size_t)len, emit_word, &b);
+    split(text, len < 0 ? strlen(text) : (apr_size_t)len, 0, emit_word, &b);
+}
+
+void pl_tokens_set(pl_tokens_t *t, int joined, int lexicon, int spelling)
+{
+    t->no_joined = !joined;
+    t->no_lexicon = !lexicon;
+    t->no_spelling = !spelling;
 }
 
 int pl_tokens_is_stop(pl_tokens_t *t, const char *word)

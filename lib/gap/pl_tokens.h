@@ -48,6 +48,12 @@ const apr_array_header_t *pl_tokens_synonyms(pl_tokens_t *t, const char *stem);
 void pl_tokens_split(apr_pool_t *p, const char *text, apr_ssize_t len,
                      apr_array_header_t *words);
 
+/* Leaves out, from here on, the joined form of split identifiers
+ * (joined 0), the lexicon of pl_tokens_query (lexicon 0) or British
+ * spellings as American (spelling 0, pl_tokens_spell.h): to measure what
+ * each brings. All are on when created. */
+void pl_tokens_set(pl_tokens_t *t, int joined, int lexicon, int spelling);
+
 /* True for a lower-case word on one of the stop lists. */
 int pl_tokens_is_stop(pl_tokens_t *t, const char *word);
 

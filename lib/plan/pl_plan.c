@@ -148,6 +148,15 @@ static int is_level_heading(const pl_plan_draft_t *d)
         && !d->bullets->nelts && !d->obj->criteria->nelts && !d->deps->nelts;
 }
 
+/* "## 2. Useful figures" over "### 2.1 Time left": a numbered section of
+ * an outline with objectives under it and no work of its own is a group
+ * of them, never an objective (nor a next step) itself. */
+static int is_outline_section(const pl_plan_draft_t *d)
+{
+    return d->children && d->head.numbered && !d->head.id && !d->obj->tasks->nelts
+        && !d->bullets->nelts && !d->obj->criteria->nelts && !d->deps->nelts;
+}
+
 static void keep_objectives(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *drafts,
                             apr_array_header_t *kept)
 {
@@ -162,19 +171,20 @@ static void keep_objectives(apr_pool_t *p, pl_plan_t *plan, apr_array_header_t *
         pl_plan_objective_t *o = d->obj;
         int up = o->parent;
 
-        if (up >= 0 && as_level[up]) {
+        as_container[i] = -1;
+        if (up >= 0 && as_container[up] >= 0) {
             pl_plan_container_t *c = &APR_ARRAY_IDX(plan->containers, as_container[up],
                                                     pl_plan_container_t);
-            if (!d->head.level && !d->container_level)
+            if (as_level[up] && !d->head.level && !d->container_level)
                 d->container_level = as_level[up];
             o->container_index = as_container[up];
             o->container = c->title;
             o->parent = draft_at(drafts, up)->obj->parent;
         }
-        if (is_level_heading(d)) {
+        if (is_level_heading(d) || is_outline_section(d)) {
             pl_plan_container_t *c = apr_array_push(plan->containers);
             c->title = d->heading;
-            c->kind = "level";
+            c->kind = is_level_heading(d) ? "level" : "group";
             c->line = o->line;
             c->parent = o->container_index;
             c->status = d->head.status;

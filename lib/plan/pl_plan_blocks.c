@@ -461,6 +461,7 @@ void pl_plan_table_objectives(walk_t *w, cmark_node *node)
             h.priority = r->priority;
         }
         d = pl_plan_walk_draft(w, pl_plan_new_draft(w, &h, r->text, NULL, r->line));
+        d->row = 1;
         if (r->phase && *r->phase)
             d->obj->phase = r->phase;
         if (r->depends && *r->depends)

@@ -167,6 +167,7 @@ typedef struct {
     const char *anchor;         /* its GitHub anchor, "-1" etc. added for repeats */
     int container_level;        /* from a "Primary objectives" between it and its parent, or 0 */
     int children;               /* objectives nested directly under it */
+    int row;                    /* a row of a status table: a heading with its id holds its details */
     apr_array_header_t *deps;   /* pl_plan_dep_t */
     apr_array_header_t *desc;   /* const char *: paragraphs; NULL: plain bullets taken as tasks */
     /* Plain bullets (no checkbox, not under "Tasks"): the tasks when the

@@ -19,6 +19,7 @@
  * Deeply nested blocks beyond MAX_NESTING are not read, so hostile input
  * cannot exhaust the stack. */
 #include <pthread.h>
+#include <strings.h>
 #include <string.h>
 
 #include <apr_lib.h>
@@ -295,9 +296,61 @@ static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, i
     return w->plan->containers->nelts - 1;
 }
 
+/* A heading whose body is nothing but lists of two levels, every top item
+ * with a list of its own and none ticked ("## Building programs" over
+ * "- Commands -- done" and its sub-items): a group of objectives written
+ * as items, as under a container heading, not one objective with every
+ * line a task. A guess, said as an issue by the caller. */
+static int holds_item_objectives(cmark_node *heading_node, int hlevel)
+{
+    cmark_node *n, *item, *child;
+    int lists = 0;
+
+    for (n = cmark_node_next(heading_node); n; n = cmark_node_next(n)) {
+        cmark_node_type type = cmark_node_get_type(n);
+        int items = 0;
+
+        if (type == CMARK_NODE_HEADING)
+            return cmark_node_get_heading_level(n) <= hlevel && lists;
+        if (type == CMARK_NODE_PARAGRAPH)
+            continue;
+        if (type != CMARK_NODE_LIST)
+            return 0;
+        for (item = cmark_node_first_child(n); item; item = cmark_node_next(item), items++) {
+            int nested = 0;
+            if (strcmp(pl_plan_type_name(item), "tasklist") == 0)
+                return 0;
+            for (child = cmark_node_first_child(item); child && !nested;
+                 child = cmark_node_next(child))
+                nested = cmark_node_get_type(child) == CMARK_NODE_LIST;
+            if (!nested)
+                return 0;
+        }
+        if (items < 2)
+            return 0;
+        lists++;
+    }
+    return lists;
+}
+
+/* The row of a status table read with this explicit id, or -1: a later
+ * heading "### CL-01 Nested commands" holds its details. */
+static int draft_with_id(walk_t *w, const char *id)
+{
+    int i;
+
+    for (i = 0; id && i < w->drafts->nelts; i++) {
+        const pl_plan_draft_t *d = pl_plan_walk_draft(w, i);
+        if (d->row && d->head.id && strcasecmp(d->head.id, id) == 0)
+            return i;
+    }
+    return -1;
+}
+
 static void heading(walk_t *w, cmark_node *node)
 {
-    int hlevel = cmark_node_get_heading_level(node), level, top_owner, line = pl_plan_line_of(w, node);
+    int hlevel = cmark_node_get_heading_level(node), level, top_owner, known;
+    int line = pl_plan_line_of(w, node);
     const char *text = pl_plan_flat_text(w->p, node), *anchor = anchor_of(w, text), *bucket;
     frame_t *top;
     pl_plan_head_t h;
@@ -310,7 +363,9 @@ static void heading(walk_t *w, cmark_node *node)
     pl_plan_head_parse(w->p, text, &h);
     sec = pl_plan_section_word(w->p, h.title);
     bucket = h.id ? NULL : pl_plan_bucket(w->p, h.title);
-    if (top->kind == CTX_IGNORED)
+    if (top_owner < 0 && (known = draft_with_id(w, h.id)) >= 0)
+        push(w, hlevel, CTX_OBJECTIVE, known, 0, PL_SEC_NONE);   /* its details section */
+    else if (top->kind == CTX_IGNORED)
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
     else if (node == w->first_heading && hlevel == 1
              && (w->h1_count == 1 || (!h.numbered && !h.id && !h.status))) {
@@ -355,6 +410,13 @@ static void heading(walk_t *w, cmark_node *node)
     }
     else if (top_owner < 0 && (pl_plan_informational(w->p, h.title) || sec))
         push(w, hlevel, CTX_IGNORED, -1, 0, PL_SEC_NONE);
+    else if (top_owner < 0 && !h.id && !h.status && holds_item_objectives(node, hlevel)) {
+        push(w, hlevel, CTX_CONTAINER, -1, container_level(w), PL_SEC_NONE);
+        w->stack[w->depth - 1].container = new_container(w, &h, "group", 0, NULL, line);
+        pl_plan_guess(w, NULL, line, apr_psprintf(w->p, "\"%s\" holds only nested lists; its "
+                                                   "items are read as objectives, their "
+                                                   "sub-items as tasks", h.title));
+    }
     else
         push(w, hlevel, CTX_OBJECTIVE, pl_plan_new_draft(w, &h, text, anchor, line), 0, PL_SEC_NONE);
 }

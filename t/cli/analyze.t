@@ -158,7 +158,7 @@ is($rc, 0, 'analyze exits 0 without --fail-under') or diag $err;
 my $r = eval { JSON::PP->new->utf8->decode($out) };
 ok($r, 'the JSON report parses') or diag $out;
 SKIP: {
-    skip 'no report', 16 unless $r;
+    skip 'no report', 17 unless $r;
     is($r->{plan}{title}, 'Shop', 'title from the front matter');
     my $o = by_id($r);
     is_deeply([sort keys %$o], [qw(AUTH-001 CART-001 INV-001 SRCH-001)], 'the four objectives, by their ids');
@@ -174,8 +174,13 @@ SKIP: {
     is($o->{'SRCH-001'}{classification}, 'missing', 'search: neither claimed nor written is missing');
     ok(!defined $o->{'SRCH-001'}{claim_mismatch}, 'search: no claim, no label');
     ok(!grep({ ($_->{path} // '') =~ /node_modules/ } map { evidence_of($_) } values %$o), 'vendored code is no evidence');
-    ok(JSON::PP->new->canonical->encode($r->{gap}) !~ /"status"/,
-       'no bare status in the verdicts: claims are claimed_*, verdicts classification');
+    my $json = JSON::PP->new->canonical->encode($r);
+    ok($json !~ /"status"/ && $json !~ /"checked"/,
+       'no bare status and no checked anywhere (plan and verdicts): claims are claimed_*, verdicts classification');
+    my @cart = @{ $o->{'CART-001'}{tasks} };
+    ok($cart[0]{claimed} && defined $cart[1]{claimed} && !$cart[1]{claimed}
+       && $cart[0]{claimed_status} eq 'done' && $cart[1]{claimed_status} eq 'todo',
+       'cart: each task shows its own claim, ticked and not');
     my @ids = map { $_->{id} } @{ $r->{recommendations}{recommendations} };
     ok(!grep({ $_ eq 'AUTH-001' } @ids), 'a done objective is not recommended');
     my %rank; @rank{@ids} = (0 .. $#ids);
@@ -202,7 +207,65 @@ is($rc, 2, 'partial above done is a usage error');
 ($rc, $out) = analyze($shop, '--threshold-done', '1', '--threshold-partial', '1', '--format', 'json', '--quiet');
 is((grep { $_->{classification} eq 'done' } @{ decode_json($out)->{gap}{objectives} }), 0,
    'a done threshold of 1 makes nothing done');
+# Components can be left out to measure them: without calibration a task's
+# score is its raw score; the product runs with all of them.
+($rc, $out) = analyze($shop, '--without', 'calibration,synonyms', '--format', 'json', '--quiet');
+my @raw = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
+ok(@raw && !grep({ $_->{score} != $_->{raw} } @raw), '--without calibration: the score is the raw score');
+($rc, $out) = analyze($shop, '--format', 'json', '--quiet');
+my @all = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
+ok(grep({ $_->{score} != $_->{raw} } @all), 'with calibration the score is not the raw score');
+($rc, $out) = analyze($shop, '--without', 'comments', '--format', 'json', '--quiet');
+my @bare = map { @{ $_->{tasks} } } @{ decode_json($out)->{gap}{objectives} };
+ok(grep({ $bare[$_]{raw} != $all[$_]{raw} } 0 .. $#all), '--without comments: comment lines no longer count');
+($rc, undef, $err) = analyze($shop, '--timings', '--quiet', '--format', 'json');
+like($err, qr/^planning analyze: symbols +\d+\.\d\d s$/m, '--timings: the time of ctags');
+like($err, qr/^planning analyze: evidence +\d+\.\d\d s$/m, '--timings: the time of the evidence index');
+like($err, qr/^planning analyze: match +\d+\.\d\d s$/m, '--timings: the time of the matching');
+# The second opinion, off by default, from the stand-in answering from a
+# script: with a band of 1 every task with evidence is asked, in plan order.
+{
+    my ($rc0, $out0) = analyze($shop, '--format', 'json', '--quiet');
+    my $lex = decode_json($out0);
+    is($lex->{gap}{judge}, undef, 'no second opinion unless asked for');
+    my @asked = grep { @{ $_->{evidence} } } map { @{ $_->{tasks} } } @{ $lex->{gap}{objectives} };
+    my $fake = start_fake();
+    my @judge = ('--judge', $fake->{url}, '--judge-model', 'llama3.2', '--judge-band', '1');
+    fake_control($fake, 'POST', 'config', { replies => [ ("**No.**\n`return 0;`") x 50 ] });
+    my ($jrc, $jout, $jerr) = analyze($shop, @judge, '--format', 'json', '--quiet');
+    is($jrc, 0, 'analyze with a judge exits 0') or diag $jerr;
+    my $j = decode_json($jout);
+    is($j->{gap}{judge}{calls}, scalar @asked, 'one call per uncertain task with evidence');
+    my $o = by_id($j);
+    is($o->{'AUTH-001'}{classification}, 'missing', 'every task answered no: missing');
+    is($o->{'AUTH-001'}{changed_by_judge_from}, 'done', 'and the report says the model changed it from done');
+    my ($t) = grep { $_->{judge} } @{ $o->{'AUTH-001'}{tasks} };
+    ok($t && $t->{judge}{answer} eq 'no' && $t->{judge}{line} eq 'return 0;'
+       && defined $t->{judge}{lexical_score}, 'the answer, the line it relies on and the lexical score per task');
+    my $log = fake_control($fake, 'GET', 'log?path=/api/chat');
+    is(scalar @$log, scalar @asked, 'the server saw those calls');
+    fake_control($fake, 'POST', 'config', { replies => [ ('Yes') x 50 ] });
+    ($jrc, $jout) = analyze($shop, @judge, '--format', 'json', '--quiet', '--judge-kind', 'openai');
+    $o = by_id(decode_json($jout));
+    is($o->{'SRCH-001'}{classification}, 'done', 'every task answered yes (OpenAI API): done');
+    is($o->{'SRCH-001'}{changed_by_judge_from}, 'missing', 'changed from missing');
+    fake_control($fake, 'POST', 'config', { replies => [ 'Perhaps', 'no' ] });
+    ($jrc, $jout) = analyze($shop, @judge, '--judge-calls', '1', '--format', 'json', '--quiet');
+    $j = decode_json($jout);
+    is($j->{gap}{judge}{calls}, 1, 'the budget of calls holds');
+    is($j->{gap}{judge}{unasked}, @asked - 1, 'and the tasks left unasked are counted');
+    my ($first) = grep { $_->{judge} } map { @{ $_->{tasks} } } @{ $j->{gap}{objectives} };
+    is($first->{judge}{answer}, 'unclear', 'an answer that is not yes or no is unclear');
+    is($first->{score}, $first->{judge}{lexical_score}, 'an unclear answer keeps the lexical score');
+    ($jrc, $jout) = analyze($shop, @judge, '--quiet');
+    like($jout, qr/^Second opinion: llama3\.2, \d+ calls in [\d.]+ s, \d+ verdicts changed/m,
+         'text: the second opinion in the summary');
+    like($jout, qr/\[model: /, 'text: the model\'s answer beside a task');
+    ($jrc, undef, $jerr) = analyze($shop, '--judge', $fake->{url}, '--quiet');
+    is($jrc, 2, '--judge without --judge-model is a usage error');
+}
 for my $bad ([[$shop, '--format', 'xml'], 'an unknown format'],
+             [[$shop, '--without', 'colour'], 'an unknown component'],
              [[$shop, '--fail-under', '101'], 'a percentage over 100'],
              [[$shop, '--fail-under', 'abc'], 'a percentage that is no number'],
              [["$shop/nope"], 'a path that does not exist'],

@@ -33,6 +33,7 @@ function baseConfig() {
     invalid_ndjson: false,
     require_key: null,
     max_parallel: null,
+    replies: null,
   };
 }
 

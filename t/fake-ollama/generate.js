@@ -49,9 +49,20 @@ function pickToolCall(tools, msgs) {
   return null;
 }
 
+// The next scripted reply (config `replies`, taken in order), or null: the echo.
+function nextReply() {
+  const r = state.cfg.replies;
+  return Array.isArray(r) && r.length ? String(r.shift()) : null;
+}
+
 function* tokenStream(p) {
   if (p.think) for (const t of THINK_TOKENS) yield { kind: 'thinking', text: t };
   if (p.toolCall) { yield { kind: 'tool', call: p.toolCall }; return; }
+  if (p.reply != null) {
+    const r = words(p.reply);
+    for (let i = 0; i < r.length; i++) yield { kind: 'content', text: (i ? ' ' : '') + r[i] };
+    return;
+  }
   const w = words(p.text);
   if (p.format && !p.endless) {
     for (const t of ['{"echo":', ' ' + JSON.stringify(w.join(' ')), '}']) yield { kind: 'content', text: t };
@@ -212,7 +223,7 @@ function chat(ctx, req) {
   let src = '';
   for (const x of msgs) if (x && (x.role === 'user' || x.role === 'tool')) src = textOf(x.content);
   const p = Object.assign(optionsOf(req.options), {
-    model: m, keepAlive: req.keep_alive, think: th.think, toolCall: pickToolCall(tools, msgs), text: src,
+    model: m, keepAlive: req.keep_alive, think: th.think, toolCall: pickToolCall(tools, msgs), text: src, reply: nextReply(),
     format: req.format, endless: !!ctx.cfg.endless, loadNs: state.loaded.has(C.nameKey(m.name)) ? 120000 : 523000000,
     promptCount: countWords(msgs.map((x) => textOf(x && x.content))),
   });
@@ -234,7 +245,7 @@ function generate(ctx, req) {
   if (!acquire(ctx, err)) return;
   if (!req.prompt) { K.markLoaded(m, req.keep_alive); return simple('load'); }
   const p = Object.assign(optionsOf(req.options), {
-    model: m, keepAlive: req.keep_alive, think: th.think, toolCall: null, text: req.prompt,
+    model: m, keepAlive: req.keep_alive, think: th.think, toolCall: null, text: req.prompt, reply: nextReply(),
     format: req.format, endless: !!ctx.cfg.endless, loadNs: state.loaded.has(C.nameKey(m.name)) ? 120000 : 523000000,
     promptCount: countWords([req.system, req.prompt]),
   });
@@ -291,5 +302,5 @@ function embeddingsLegacy(ctx, req) {
   C.sendJSON(ctx, 200, { embedding: vector(String(req.prompt), m.embedding_length) });
 }
 
-module.exports = { THINK_TOKENS, TAIL, textOf, words, toolCallId, pickToolCall, resolveThink, acquire, optionsOf,
+module.exports = { THINK_TOKENS, TAIL, textOf, words, toolCallId, pickToolCall, nextReply, resolveThink, acquire, optionsOf,
   countWords, run, chat, generate, embed, embeddingsLegacy, embedInputs, embedVectors };

@@ -91,7 +91,7 @@ function chatCompletions(ctx, req) {
   for (const x of msgs) if (x && (x.role === 'user' || x.role === 'tool')) src = G.textOf(x.content);
   const maxTokens = req.max_tokens != null ? req.max_tokens : req.max_completion_tokens;
   const p = Object.assign(G.optionsOf({ num_predict: maxTokens, stop: req.stop }), {
-    model: m, keepAlive: undefined, think: th.think, toolCall: G.pickToolCall(tools, msgs), text: src,
+    model: m, keepAlive: undefined, think: th.think, toolCall: G.pickToolCall(tools, msgs), text: src, reply: G.nextReply(),
     format: req.response_format && req.response_format.type !== 'text' ? 'json' : undefined,
     endless: !!ctx.cfg.endless, loadNs: 120000,
     promptCount: G.countWords(msgs.map((x) => G.textOf(x && x.content))),

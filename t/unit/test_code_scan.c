@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The pieces under pl_code_analyze, on snippets: line classes and branch
  * counts (pl_code_scan), body ends by braces, docs (pl_code_doc), language
- * detection and test paths (pl_lang), and the walk's skip rules. */
+ * detection and test paths (pl_lang), the walk's skip rules, and the
+ * chunks of the evidence index (pl_code_chunk). */
 #include "unit.h"
+#include "code/pl_code_chunk.h"
+#include "code/pl_ctags.h"
 #include "code/pl_code_doc.h"
 #include "code/pl_code_scan.h"
 #include "code/pl_lang.h"
@@ -252,6 +255,111 @@ static void test_skip_rules(void **state)
     assert_false(pl_walk_is_vendored_dir("vendors"));
 }
 
+/* Chunks of text cut at tags (name, kind, line, end line; NULL name ends). */
+static apr_array_header_t *chunks_of(apr_pool_t *p, const char *path, const char *text,
+                                     const pl_ctags_tag_t *tags)
+{
+    apr_array_header_t *t = apr_array_make(p, 4, sizeof(pl_ctags_tag_t));
+    pl_code_file_t f;
+    pl_code_scan_t s;
+
+    for (; tags && tags->name; tags++)
+        *(pl_ctags_tag_t *)apr_array_push(t) = *tags;
+    memset(&f, 0, sizeof(f));
+    assert_int_equal(pl_code_scan(&s, text, strlen(text), pl_lang_by_name(path)), APR_SUCCESS);
+    pl_code_chunks(p, &f, &s, t);
+    pl_code_scan_free(&s);
+    return f.chunks;
+}
+
+static void expect_chunk(const apr_array_header_t *c, int i, int start, int end, const char *name)
+{
+    const pl_code_chunk_t *k;
+
+    if (i >= c->nelts)
+        fail_msg("no chunk %d (%d chunks)", i, c->nelts);
+    k = &APR_ARRAY_IDX(c, i, pl_code_chunk_t);
+    if (k->start != start || k->end != end || (name ? !k->name || strcmp(k->name, name) : !!k->name))
+        fail_msg("chunk %d: %d-%d %s, expected %d-%d %s", i, k->start, k->end,
+                 k->name ? k->name : "(window)", start, end, name ? name : "(window)");
+}
+
+/* A line of code per line, n of them. */
+static const char *code_lines(apr_pool_t *p, int n)
+{
+    apr_array_header_t *lines = apr_array_make(p, n, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < n; i++)
+        APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(p, "x%d = %d;\n", i, i);
+    return apr_array_pstrcat(p, lines, 0);
+}
+
+static void test_chunks(void **state)
+{
+    apr_pool_t *p = *state;
+    /* a struct whose fields carry their help text, a function with its
+     * comment above it, and trailing code no tag holds */
+    static const char *const text =
+        "#include <stdio.h>\n"                      /* 1 */
+        "\n"                                        /* 2 */
+        "/* Options of the tool. */\n"              /* 3 */
+        "struct opts {\n"                           /* 4 */
+        "    /* print in colour */\n"               /* 5 */
+        "    int colour;\n"                         /* 6 */
+        "    int width;  /* wrap at this width */\n" /* 7 */
+        "};\n"                                      /* 8 */
+        "\n"                                        /* 9 */
+        "/* Parses the command line. */\n"          /* 10 */
+        "int parse(int argc)\n"                     /* 11 */
+        "{\n"                                       /* 12 */
+        "    return argc;\n"                        /* 13 */
+        "}\n";                                      /* 14 */
+    static const pl_ctags_tag_t tags[] = {
+        { "opts", "struct", NULL, NULL, NULL, NULL, 4, 8 },
+        { "colour", "member", "opts", "struct", NULL, NULL, 6, 6 },
+        { "width", "member", "opts", "struct", NULL, NULL, 7, 7 },
+        { "parse", "function", NULL, NULL, "(int argc)", NULL, 11, 14 },
+        { "stdio.h", "header", NULL, NULL, NULL, "system", 1, 0 },   /* a reference: no cut */
+        { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+    };
+    apr_array_header_t *c = chunks_of(p, "x.c", text, tags);
+
+    expect_chunk(c, 0, 1, 2, NULL);             /* the include: a window */
+    expect_chunk(c, 1, 3, 4, "opts");           /* its comment above, up to the first field */
+    expect_chunk(c, 2, 5, 6, "opts.colour");    /* a field with the comment above it */
+    expect_chunk(c, 3, 7, 7, "opts.width");     /* a field ends where ctags ends it */
+    expect_chunk(c, 4, 8, 9, NULL);             /* the rest of the struct: a window */
+    expect_chunk(c, 5, 10, 14, "parse");        /* the comment above the function is its own */
+    assert_int_equal(c->nelts, 6);
+
+    /* a definition longer than the cap: windows of 150 lines every 75 */
+    {
+        static const pl_ctags_tag_t big[] = {
+            { "huge", "function", NULL, NULL, NULL, NULL, 1, 400 },
+            { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+        };
+        c = chunks_of(p, "x.c", code_lines(p, 400), big);
+        expect_chunk(c, 0, 1, 150, "huge");
+        expect_chunk(c, 1, 76, 225, "huge");
+        expect_chunk(c, 2, 151, 300, "huge");
+        expect_chunk(c, 3, 226, 375, "huge");
+        expect_chunk(c, 4, 301, 400, "huge");
+        assert_int_equal(c->nelts, 5);
+    }
+    /* no tag at all (a shell script, a header behind export macros):
+     * windows of 40 lines every 20 */
+    c = chunks_of(p, "x.c", code_lines(p, 100), NULL);
+    expect_chunk(c, 0, 1, 40, NULL);
+    expect_chunk(c, 1, 21, 60, NULL);
+    expect_chunk(c, 2, 41, 80, NULL);
+    expect_chunk(c, 3, 61, 100, NULL);
+    assert_int_equal(c->nelts, 4);
+    /* nothing but blank lines: no chunk */
+    c = chunks_of(p, "x.c", "\n\n\n", NULL);
+    assert_int_equal(c->nelts, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +369,7 @@ int main(void)
         UNIT_TEST(test_languages),
         UNIT_TEST(test_test_paths),
         UNIT_TEST(test_skip_rules),
+        UNIT_TEST(test_chunks),
     };
     return UNIT_RUN(tests);
 }

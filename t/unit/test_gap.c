@@ -15,6 +15,7 @@
 
 #include "unit.h"
 #include "gap/pl_gap.h"
+#include "gap/pl_gap_int.h"
 #include "gap/pl_recommend.h"
 #include "core/pl_status.h"
 #include "gap/pl_tokens.h"
@@ -323,7 +324,7 @@ static void calibration_is_deterministic(void **state)
 
     assert_string_equal(json_of(f->p, run(f, plan_of(f, tree[0][1]), NULL)), first);
     memset(&o, 0, sizeof(o));
-    o.calibration = PL_GAP_PERCENTILE;
+    o.calibration = PL_GAP_LOGNORMAL;
     assert_string_equal(json_of(f->p, run(f, plan_of(f, tree[0][1]), &o)),
                         json_of(f->p, run(f, plan_of(f, tree[0][1]), &o)));
     assert_string_not_equal(json_of(f->p, run(f, plan_of(f, tree[0][1]), &o)), first);
@@ -414,6 +415,33 @@ static void empty_inputs_are_not_errors(void **state)
     assert_int_equal(g->background, 0);
 }
 
+/* The model's reply to the second opinion: the answer word whatever the
+ * markup around it, the quoted line from the first line or the next. */
+static void reads_the_models_answer(void **state)
+{
+    static const struct {
+        const char *reply;
+        pl_gap_answer_e answer;
+        const char *line;
+    } cases[] = {
+        { "yes\nif (opts.color) paint();", PL_JUDGE_YES, "if (opts.color) paint();" },
+        { "**No.**\n\n```\n`return 0;`", PL_JUDGE_NO, "return 0;" },
+        { "No, line 12: `sort(rows)` only sorts ids", PL_JUDGE_NO, "line 12: `sort(rows)` only sorts ids" },
+        { "Unclear", PL_JUDGE_UNCLEAR, NULL },
+        { "Probably yes", PL_JUDGE_UNCLEAR, "yes" },
+        { "", PL_JUDGE_UNCLEAR, NULL },
+    };
+    apr_size_t i;
+    const char *line;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        pl_gap_answer_e a = pl_gap_judge_parse(*state, cases[i].reply, &line);
+        if (a != cases[i].answer || (cases[i].line ? !line || strcmp(line, cases[i].line) : !!line))
+            fail_msg("\"%s\": %d \"%s\"", cases[i].reply, (int)a, line ? line : "(none)");
+    }
+    assert_int_equal(pl_gap_judge_parse(*state, NULL, &line), PL_JUDGE_FAILED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(writes_json, setup, teardown),
         cmocka_unit_test_setup_teardown(recommends_what_is_open, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_inputs_are_not_errors, setup, teardown),
+        UNIT_TEST(reads_the_models_answer),
     };
     return UNIT_RUN(tests);
 }

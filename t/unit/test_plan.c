@@ -93,6 +93,10 @@ static const struct {
     { "status_table.md", "Delivery status", 7, 7 },
     { "bullets.md", "Notes app plan", 3, 2 },
     { "todo.md", "TODO", 3, 3 },
+    { "groups.md", "Command-line kit plan", 4, 2 },
+    { "table_details.md", "Feature status", 2, 2 },
+    /* numbered sections over numbered objectives: groups, not objectives */
+    { "outline_sections.md", "Progress library plan", 3, 3 },
 };
 
 static void counts_objectives_and_issues(void **state)
@@ -295,6 +299,13 @@ static const struct {
     { "explicit.md", "AUTH-001", 1, "Password hashing with Argon2", 0, 20 },
     { "explicit.md", "AUTH-001", 2, "Session cookie", 1, 21 },     /* [X] */
     { "explicit.md", "PAY-001", 0, "Cart total", 0, 39 },           /* plain, under "Tasks" */
+    /* a heading over nothing but two-level lists: items objectives, sub-items tasks */
+    { "groups.md", "commands-with-their-own-options", 1, "Give a command a shorter name", 0, 7 },
+    { "groups.md", "suggestions-for-typing-mistakes", 1, "Let programs switch it off", 0, 19 },
+    /* the details heading of a status table's row: its bullets are the row's tasks */
+    { "table_details.md", "CL-01", 1, "Insist on one command", 0, 12 },
+    { "outline_sections.md", "a-bar-for-work-of-known-size", 1, "Show the position and the total", 0, 7 },
+    { "table_details.md", "CL-02", 0, "Read values from a file", 0, 15 },
     { "tables.md", "search", 0, "Index documents", 1, 7 },          /* "✅ Done" */
     { "tables.md", "search", 1, "Query parser", 0, 8 },             /* "🟡 In progress" */
     { "tables.md", "search", 3, "Facets", 1, 10 },                  /* "x", bold name */
@@ -638,6 +649,9 @@ static const struct {
       "no heading names an objective; the items of the lists under the title are read as the "
       "objectives" },
     { "bullets.md", 0, 6, PL_PLAN_GUESSED, "editing", NULL },
+    { "groups.md", 0, 3, PL_PLAN_GUESSED, NULL,
+      "\"Building programs\" holds only nested lists; its items are read as objectives, "
+      "their sub-items as tasks" },
     { "outline.md", 1, 9, PL_PLAN_GUESSED, "sync", NULL },
     { "epics.md", 0, 20, PL_PLAN_NO_TASKS,
       "as-a-viewer-i-want-to-see-who-else-is-looking-at-the-page", NULL },

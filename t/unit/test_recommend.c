@@ -35,7 +35,8 @@ static pl_gap_t *fx_gap(apr_pool_t *p, const pl_plan_t *plan)
             pl_gap_task_t *t = apr_array_push(go->tasks);
             memset(t, 0, sizeof(*t));
             t->task = &APR_ARRAY_IDX(o->tasks, j, pl_plan_task_t);
-            t->claimed = t->task->checked || (o->status && !strcmp(o->status, "done"));
+            t->claim = t->task->claim != PL_CLAIM_NONE ? t->task->claim
+                       : o->status && !strcmp(o->status, "done") ? PL_CLAIM_DONE : PL_CLAIM_NONE;
             t->observed = spec[k].id && spec[k].observed[j] == '1';
             t->evidence = apr_array_make(p, 1, sizeof(pl_gap_evidence_t));
             if (t->observed && spec[k].complexity) {
@@ -45,7 +46,7 @@ static pl_gap_t *fx_gap(apr_pool_t *p, const pl_plan_t *plan)
                 e->complexity = spec[k].complexity;
             }
             seen += t->observed;
-            claimed += t->claimed;
+            claimed += t->claim == PL_CLAIM_DONE;
         }
         go->observed = n ? (double)seen / n : 0;
         go->claimed = n ? (double)claimed / n : 0;

@@ -8,6 +8,15 @@ static const char *joined(apr_pool_t *p, const apr_array_header_t *a)
     return apr_array_pstrcat(p, a, ' ');
 }
 
+/* The terms of text, space-separated. */
+static const char *terms_of(apr_pool_t *p, pl_tokens_t *t, const char *text)
+{
+    apr_array_header_t *terms = apr_array_make(p, 4, sizeof(const char *));
+
+    pl_tokens_terms(t, text, -1, terms, NULL);
+    return joined(p, terms);
+}
+
 static void splits_identifiers(void **state)
 {
     static const char *const cases[][2] = {
@@ -72,11 +81,8 @@ static void stems_and_drops_stop_words(void **state)
     int i;
 
     assert_int_equal(pl_tokens_create(*state, &t), APR_SUCCESS);
-    for (i = 0; cases[i][0]; i++) {
-        apr_array_header_t *terms = apr_array_make(*state, 4, sizeof(const char *));
-        pl_tokens_terms(t, cases[i][0], -1, terms, NULL);
-        assert_string_equal(joined(*state, terms), cases[i][1]);
-    }
+    for (i = 0; cases[i][0]; i++)
+        assert_string_equal(terms_of(*state, t, cases[i][0]), cases[i][1]);
     assert_true(pl_tokens_is_stop(t, "the"));
     assert_true(pl_tokens_is_stop(t, "und"));
     assert_false(pl_tokens_is_stop(t, "get"));
@@ -150,6 +156,31 @@ static void synonyms_are_stems_both_ways(void **state)
     assert_null(pl_tokens_synonyms(t, "zebra"));
 }
 
+/* A plan in British English meets code in American: both sides are
+ * spelled the American way before stemming; short words keep theirs. */
+static void british_meets_american(void **state)
+{
+    static const char *const cases[][2] = {
+        { "colour coloured colours", "color colored colors" },
+        { "centre the metre", "center the meter" },
+        { "initialise serialised normalisation", "initialize serialized normalization" },
+        { "analyse", "analyze" },
+        { "cancelled labelling", "canceled labeling" },
+        { "catalogue dialogues", "catalog dialogs" },
+        { "behaviour favourite", "behavior favorite" },
+        { "grey licence", "gray license" },
+        { NULL, NULL }
+    };
+    pl_tokens_t *t;
+    int i;
+
+    assert_int_equal(pl_tokens_create(*state, &t), APR_SUCCESS);
+    for (i = 0; cases[i][0]; i++)
+        assert_string_equal(terms_of(*state, t, cases[i][0]), terms_of(*state, t, cases[i][1]));
+    /* too short for a rule: "four" is not "for", "hour" not "hor", "rise" stays */
+    assert_string_equal(terms_of(*state, t, "four hours rise"), "four hour rise");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +190,7 @@ int main(void)
         UNIT_TEST(words_follow_terms_and_terms_are_interned),
         UNIT_TEST(plans_in_other_languages_meet_english_code),
         UNIT_TEST(synonyms_are_stems_both_ways),
+        UNIT_TEST(british_meets_american),
     };
     return UNIT_RUN(tests);
 }
