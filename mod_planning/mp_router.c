@@ -104,7 +104,8 @@ static const mp_route_t ROUTES[] = {
 
     /* analyses: developers (and write-scoped keys) start them, viewers read;
      * /analyses/{analysis} checks the analysis's project in the handler */
-    { M_POST,   P "/projects/{id}/analyze",   api_analyses_start, MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_POST,   P "/projects/{id}/analyze",   api_analyses_start, MP_PERM_WRITE,
+                PROJ | MP_ROUTE_BODY | MP_ROUTE_BODY_OPTIONAL },
     { M_GET,    P "/projects/{id}/analyses",  api_projects_analyses, MP_PERM_READ, PROJ },
     { M_GET,    P "/projects/{id}/objectives", api_objectives_list, MP_PERM_READ, PROJ },
     { M_GET,    P "/projects/{id}/objectives/{objective}", api_objectives_get, MP_PERM_READ, PROJ },
