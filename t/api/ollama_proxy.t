@@ -168,7 +168,11 @@ for my $backend (backends()) {
         like($raw->{headers}{'www-authenticate'} // '', qr/^Bearer/, '... with WWW-Authenticate');
         is($as->($srv->{token}, method => 'version')->{result}{version}, '0.11.4', 'a session token works too');
         ok($as->($ro, method => 'list')->{result}, 'a read-only key lists');
-        ok($as->($ro, method => 'show', request => { model => 'llama3.2' })->{result}, '... and shows');
+        # A read key uses only safe methods (SECURITY 42): Ollama's show is a POST.
+        is(($as->($ro, method => 'show', request => { model => 'llama3.2' })->{error} || {})->{status_code}, 403,
+           '... but may not show (a POST)');
+        ok($as->($srv->{token}, method => 'show', request => { model => 'llama3.2' })->{result},
+           'a session shows');
         for my $m ([ chat => chat_req('llama3.2', 'hi') ], [ generate => { model => 'llama3.2', prompt => 'x', stream => $F } ],
                    [ embed => { model => 'nomic-embed-text', input => 'x' } ]) {
             my $r = $as->($ro, method => $m->[0], request => $m->[1]);

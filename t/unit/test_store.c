@@ -55,16 +55,31 @@ static void crud(void **state)
     assert_int_equal(pl_store_project_get(f->db, f->p, a->id + 100, &got), PL_ENOTFOUND);
 }
 
-static void names_are_unique(void **state)
+/* Two accounts to own projects: names are unique per owner. */
+static void owners(unit_db_t *f)
+{
+    assert_int_equal(pl_db_exec_text(f->db, f->p,
+        "INSERT INTO users (id, username, role, created_at, updated_at) VALUES"
+        " (1, 'ann', 'developer', 'now', 'now'), (2, 'bob', 'developer', 'now', 'now')"),
+        APR_SUCCESS);
+}
+
+static void names_are_unique_per_owner(void **state)
 {
     unit_db_t *f = *state;
-    pl_project_t *a = project(f->p, "same"), *b = project(f->p, "same"), *c = project(f->p, "Same");
+    pl_project_t *a = project(f->p, "same"), *b = project(f->p, "same"), *c = project(f->p, "Same"),
+                 *other = project(f->p, "same");
 
+    owners(f);
+    a->owner_id = b->owner_id = c->owner_id = 1;
+    other->owner_id = 2;
     assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
     assert_int_equal(pl_store_project_insert(f->db, f->p, b), PL_ECONFLICT);
     assert_int_equal(pl_store_project_insert(f->db, f->p, c), APR_SUCCESS);
     c->name = "same";
     assert_int_equal(pl_store_project_update(f->db, f->p, c), PL_ECONFLICT);
+    /* another owner's project of the same name is no conflict */
+    assert_int_equal(pl_store_project_insert(f->db, f->p, other), APR_SUCCESS);
 }
 
 /* No two projects share or nest directories, whoever owns them and archived
@@ -101,6 +116,8 @@ static void writes_raise_the_revision(void **state)
     pl_project_t *a = project(f->p, "rev"), *dup = project(f->p, "rev");
     apr_int64_t r0, r1, r2, r3;
 
+    owners(f);
+    a->owner_id = dup->owner_id = 1;
     assert_int_equal(pl_store_projects_revision(f->db, f->p, &r0), APR_SUCCESS);
     assert_int_equal(pl_store_project_insert(f->db, f->p, a), APR_SUCCESS);
     assert_int_equal(pl_store_projects_revision(f->db, f->p, &r1), APR_SUCCESS);
@@ -186,7 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         UNIT_DB_TEST(migrate_is_idempotent),
         UNIT_DB_TEST(crud),
-        UNIT_DB_TEST(names_are_unique),
+        UNIT_DB_TEST(names_are_unique_per_owner),
         UNIT_DB_TEST(paths_never_overlap),
         UNIT_DB_TEST(writes_raise_the_revision),
         UNIT_DB_TEST(lists_newest_first),
