@@ -339,8 +339,11 @@ static int load_results(ci_t *c, apr_int64_t id, ci_report_t *r)
     opts = a ? pl_json_get_object(c->p, a, "options") : NULL;
     plan = opts ? pl_json_get_str(opts, "plan") : NULL;
     r->plan_file = plan ? plan : "MASTER_PLAN.md";   /* the analyzer's default */
+    /* the totals are percents, an objective's completion a fraction */
     r->claimed = fraction_of(totals, "claimed_completion");
+    r->claimed = r->claimed < 0 ? -1 : r->claimed / 100;
     r->observed = fraction_of(totals, "observed_completion");
+    r->observed = r->observed < 0 ? -1 : r->observed / 100;
     r->objectives = int_of(totals, "objectives");
     r->done = int_of(totals, "done");
     r->partial = int_of(totals, "partial");
