@@ -251,6 +251,12 @@ for my $backend (backends()) {
         like($out, qr/^\Q$_->{id}\E +\Q$_->{classification}\E +/m, "text: $_->{id} and its verdict") for @objs;
         like($out, qr/observed completion [\d.]+% \(claimed [\d.]+%\)/, 'text: the totals');
         unlike($err, qr/\r/, 'no progress on stderr that is not a terminal');
+        # On a terminal (script(1) gives it one) the progress shows on stderr.
+        my $base = $srv->base;
+        ($rc, $out, $err) = ci(\%env, \"script -qec '$CLI ci analyze --server $base --project notes --wait >/dev/null' /dev/null");
+        is($rc, 0, 'on a terminal: exit 0') or diag $err;
+        like($out, qr/\ranalysis \d+: (?:queued|running) +\d+%.*\ranalysis \d+: complete +100% complete/s,
+             '... with its progress, overwritten in place') or diag explain $out;
         my $summary = PlanningTest::slurp("$OUTDIR/summary.md");
         like($summary, qr/\Aearlier step\n### Planning: notes\n/, 'the step summary is appended to');
         like($summary, qr/^\| SYNC-001 \| Cloud sync \| missing \|/m, '... with the table of objectives');
