@@ -304,6 +304,13 @@ for my $backend (backends()) {
         # The workflows of contrib/ci, as CI would run them: the bar of 50% is
         # met and nothing regressed.
         my %wenv = (%env, PLANNING_SERVER => $srv->base, PLANNING_PROJECT => 'notes', CWD => $OUTDIR);
+        my $ghf = PlanningTest::slurp(repo_root() . '/contrib/ci/github-actions.yml');
+        like($ghf, qr/PLANNING_API_KEY: \$\{\{ secrets\.PLANNING_API_KEY \}\}/, 'GitHub: the key from a secret');
+        like($ghf, qr/--output planning\.sarif\n(?s:.*)upload-sarif\@v\d+\n\s+with:\n\s+sarif_file: planning\.sarif\n/,
+             'GitHub: the SARIF it writes is the one uploaded');
+        like(PlanningTest::slurp(repo_root() . '/contrib/ci/gitlab-ci.yml'),
+             qr/--output planning-junit\.xml\n(?s:.*)reports:\n\s+junit: planning-junit\.xml\n/,
+             'GitLab: the JUnit it writes is the report');
         my @gh = workflow_commands(repo_root() . '/contrib/ci/github-actions.yml');
         is(scalar @gh, 1, 'the GitHub workflow runs planning ci analyze');
         unlink "$OUTDIR/planning.sarif";
