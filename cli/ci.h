@@ -5,8 +5,13 @@
 #ifndef PLANNING_CLI_CI_H
 #define PLANNING_CLI_CI_H
 
+#include <stdio.h>
+
 #include <apr_pools.h>
 #include <apr_tables.h>
+
+#include "core/pl_json.h"
+#include "core/pl_url.h"
 
 /* Exit statuses, the contract with CI systems (documented in contrib/ci). */
 #define CI_MET       0   /* the bar is met (or, without --wait, the analysis started) */
@@ -31,6 +36,37 @@ typedef struct {
     int junit_partial_fails;         /* --junit-partial=fail (the default) */
     apr_array_header_t *problems;    /* const char *: why the exit status is 1 */
 } ci_report_t;
+
+#define CI_API "/api/v1"
+#define CI_MAX_RESPONSE (64u * 1024 * 1024)   /* a results document of a large plan */
+
+/* What the command line asked for, and the server it talks to. */
+typedef struct {
+    apr_pool_t *p;
+    const char *server, *project, *format, *output, *key;
+    int wait, fail_on_regression, junit_partial_fails;
+    long timeout_s;
+    double fail_under;
+    pl_url_t base;
+} ci_t;
+
+/* ci_options.c: the usage text; a usage mistake said on stderr (returns
+ * CI_USAGE); the options into c: CI_MET, CI_USAGE, or -1 after --help. */
+void ci_usage(FILE *out);
+int ci_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ci_parse(ci_t *c, int argc, const char *const *argv);
+
+/* ci_api.c: checks and resolves --server (every address allowed: the user
+ * names it) and sets up libcurl. */
+int ci_connect(ci_t *c);
+/* One request: CI_MET with the parsed reply (and its text in *raw, when
+ * raw is not NULL) for a 2xx; otherwise it says why on stderr and returns
+ * CI_TROUBLE (unreachable, key refused, server error) or CI_USAGE (404). */
+int ci_api(ci_t *c, const char *method, const char *path, const char *body, pl_json_t **json,
+           const char **raw);
+/* The integer under key (0 when absent), the number under key (-1 when absent or null). */
+apr_int64_t ci_int(const pl_json_t *obj, const char *key);
+double ci_number(const pl_json_t *obj, const char *key);
 
 /* planning ci SUBCOMMAND ...: argv[0] is "ci". Returns the exit status. */
 int planning_ci(apr_pool_t *p, int argc, const char *const *argv);
