@@ -11,6 +11,7 @@
 #include <apr_strings.h>
 
 #include "analyze.h"
+#include "ci.h"
 #include "core/pl_log.h"
 #include "db/pl_migrate.h"
 #include "auth/pl_password.h"
@@ -30,6 +31,8 @@ static void usage(FILE *out)
             "commands:\n"
             "  analyze PATH    match the checkout's MASTER_PLAN.md against its code and report;\n"
             "                  see planning analyze --help\n"
+            "  ci analyze      run an analysis on a server from a CI job and judge it;\n"
+            "                  see planning ci analyze --help\n"
             "  migrate         apply the schema migrations the database lacks\n"
             "  create-user     create an account: --username NAME [--admin | --role ROLE];\n"
             "                  the password is read from standard input (prompted on a terminal)\n"
@@ -249,6 +252,11 @@ int main(int argc, const char *const *argv)
     }
     if (!strcmp(cmd, "analyze")) {
         rc = planning_analyze(p, argc - 1, argv + 1);
+        apr_pool_destroy(p);
+        return rc;
+    }
+    if (!strcmp(cmd, "ci")) {
+        rc = planning_ci(p, argc - 1, argv + 1);
         apr_pool_destroy(p);
         return rc;
     }
