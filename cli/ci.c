@@ -117,10 +117,10 @@ static int load_results(ci_t *c, apr_int64_t id, ci_report_t *r)
     opts = a ? pl_json_get_object(c->p, a, "options") : NULL;
     plan = opts ? pl_json_get_str(opts, "plan") : NULL;
     r->plan_file = plan ? plan : "MASTER_PLAN.md";   /* the analyzer's default */
-    /* the totals are percents, an objective's completion a fraction */
-    r->claimed = ci_number(totals, "claimed_completion");
+    /* the totals are percents (*_percent), an objective's completion a fraction */
+    r->claimed = ci_number(totals, "claimed_percent");
     r->claimed = r->claimed < 0 ? -1 : r->claimed / 100;
-    r->observed = ci_number(totals, "observed_completion");
+    r->observed = ci_number(totals, "observed_percent");
     r->observed = r->observed < 0 ? -1 : r->observed / 100;
     r->objectives = ci_int(totals, "objectives");
     r->done = ci_int(totals, "done");

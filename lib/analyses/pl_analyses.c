@@ -118,8 +118,8 @@ void pl_analysis_record_write(pl_jsonw_t *w, const pl_analysis_record_t *a)
     pl_jsonw_str(w, "finished_at", a->finished_at);
     pl_jsonw_object(w, "totals");
     pl_jsonw_str(w, "plan_title", a->plan_title);
-    pl_analysis_number_write(w, "claimed_completion", a->claimed);
-    pl_analysis_number_write(w, "observed_completion", a->observed);
+    pl_analysis_number_write(w, "claimed_percent", a->claimed);
+    pl_analysis_number_write(w, "observed_percent", a->observed);
     pl_jsonw_int(w, "objectives", a->objectives);
     pl_jsonw_int(w, "done", a->done);
     pl_jsonw_int(w, "partial", a->partial);

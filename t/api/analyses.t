@@ -202,7 +202,7 @@ for my $backend (backends()) {
         is($g->{json}{totals}{objectives}, 3, 'three objectives');
         is($g->{json}{totals}{done} + $g->{json}{totals}{partial} + $g->{json}{totals}{missing}, 3,
            'counted per class');
-        ok(defined $g->{json}{totals}{claimed_completion} && defined $g->{json}{totals}{observed_completion},
+        ok(defined $g->{json}{totals}{claimed_percent} && defined $g->{json}{totals}{observed_percent},
            'claimed and observed completion');
         my $s = $srv->request('GET', "/api/v1/analyses/$aid/status", bearer($viewer));
         is_deeply([ @{ $s->{json} || {} }{qw(state percent stage)} ], ['complete', 100, 'complete'], 'status');

@@ -267,7 +267,7 @@ for my $backend (backends()) {
         like($summary, qr/\Aearlier step\n### Planning: notes\n/, 'the step summary is appended to');
         like($summary, qr/^\| SYNC-001 \| Cloud sync & "bucket" \\\| &lt; 5 s \| missing \|/m,
              '... with the table of objectives, a title with | and < escaped') or diag $summary;
-        my $observed = $results->{analysis}{totals}{observed_completion};   # a percent
+        my $observed = $results->{analysis}{totals}{observed_percent};
 
         # --fail-under: 1 below the bar, 0 at it; the JSON as received.
         ($rc, $out, $err) = ci(\%env, 'ci', 'analyze', @at, "$pid", '--wait', '--fail-under', '100', '--format', 'json');
