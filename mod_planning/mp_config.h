@@ -23,6 +23,7 @@
 #define MP_DEFAULT_SSE_HEARTBEAT  15                /* seconds of silence before a comment */
 #define MP_DEFAULT_STREAM_LEASE   30                /* seconds unsaved before a reply is dead */
 #define MP_DEFAULT_MAX_REPLY      (4 * 1024 * 1024) /* bytes of content and thinking */
+#define MP_DEFAULT_DB_TIMEOUT     5                 /* seconds the database may not answer */
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -53,6 +54,8 @@ typedef struct {
     int sse_heartbeat;                /* seconds of silence before a keep-alive comment */
     int stream_lease;                 /* seconds a "streaming" reply may go unsaved */
     apr_off_t max_reply;              /* bytes a reply may grow to */
+    int db_timeout;                   /* PlanningDatabaseTimeout, seconds */
+    volatile int db_misconfigured;    /* the database refused DBDParams' login at start */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

@@ -6,10 +6,10 @@
 
 #include "mp_dbd.h"
 #include "core/pl_log.h"
+#include "db/pl_db_watch.h"
 #include "db/pl_migrate.h"
 #include "core/pl_version.h"
 
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
 
@@ -46,28 +46,17 @@ void mp_dbd_register_hooks(apr_pool_t *p)
 
 int mp_dbd_post_config(apr_pool_t *p, server_rec *s)
 {
-    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
     dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
-    if (!dbd_acquire || !dbd_open || !dbd_close) {
+    if (!dbd_open || !dbd_close) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "PLN00412: mod_planning needs mod_dbd: add \"LoadModule dbd_module "
                      "modules/mod_dbd.so\" (a2enmod dbd) and DBDriver/DBDParams");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        mp_dbd_check_config(p, s);
     return OK;
-}
-
-pl_db_t *mp_dbd_acquire(mp_req_t *req)
-{
-    ap_dbd_t *rec;
-
-    if (!req->db && (rec = dbd_acquire(req->r))) {
-        req->db = wrap(req->r->pool, rec);
-        if (req->db)
-            req->db->busy_timeout_ms = req->conf->busy_timeout_ms;
-    }
-    return req->db;
 }
 
 typedef struct {
@@ -83,15 +72,82 @@ static apr_status_t close_opened(void *data)
     return APR_SUCCESS;
 }
 
+/* mod_dbd's acquisition may wait for a free connection, connect, or ping
+ * one: it counts as a call to the database. */
+static ap_dbd_t *open_watched(apr_pool_t *p, server_rec *s)
+{
+    ap_dbd_t *rec;
+
+    pl_db_watch_enter();
+    rec = dbd_open(p, s);
+    pl_db_watch_leave();
+    return rec;
+}
+
+/* A connection of mod_dbd's pool taken with ap_dbd_open rather than the
+ * request-scoped ap_dbd_acquire, so that it can be given back before the
+ * request ends (a stream, between its saves). */
+pl_db_t *mp_dbd_acquire(mp_req_t *req)
+{
+    request_rec *r = req->r;
+    opened_t *o;
+
+    if (req->db)
+        return req->db;
+    if (pl_db_watch_stalled(apr_time_from_sec(req->conf->db_timeout)))
+        return NULL;
+    o = apr_palloc(r->pool, sizeof(*o));
+    o->s = r->server;
+    if (!(o->rec = open_watched(r->pool, r->server)))
+        return NULL;
+    apr_pool_cleanup_register(r->pool, o, close_opened, apr_pool_cleanup_null);
+    req->db_lease = o;
+    req->db = wrap(r->pool, o->rec);
+    if (!req->db) {
+        mp_dbd_release(req);
+        return NULL;
+    }
+    ((mp_sconf_t *)req->conf)->db_misconfigured = 0;   /* it logs in: fixed since start */
+    req->db->busy_timeout_ms = req->conf->busy_timeout_ms;
+    /* one budget for the request's statements; a later connection (a save of
+     * a stream, minutes on) gets a budget of its own */
+    if (req->db_rounds++)
+        pl_db_deadline_from_now(req->db);
+    else
+        req->db->deadline = r->request_time + apr_time_from_msec(req->db->busy_timeout_ms);
+    return req->db;
+}
+
+void mp_dbd_release(mp_req_t *req)
+{
+    if (req->db_lease)
+        apr_pool_cleanup_run(req->r->pool, req->db_lease, close_opened);
+    req->db_lease = NULL;
+    req->db = NULL;
+}
+
 pl_db_t *mp_dbd_open(apr_pool_t *p, server_rec *s)
 {
     opened_t *o = apr_palloc(p, sizeof(*o));
 
-    if (!(o->rec = dbd_open(p, s)))
+    if (!(o->rec = open_watched(p, s)))
         return NULL;
     o->s = s;
     apr_pool_cleanup_register(p, o, close_opened, apr_pool_cleanup_null);
     return wrap(p, o->rec);
+}
+
+int mp_dbd_unavailable(mp_req_t *req)
+{
+    if (req->conf->db_misconfigured)
+        return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, "DATABASE_MISCONFIGURED",
+                              "the server cannot log in to its database: an administrator must"
+                              " correct DBDParams (see the error log)", NULL);
+    if (pl_db_watch_stalled(apr_time_from_sec(req->conf->db_timeout)))
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                              "the database does not answer; retry shortly", NULL);
+    return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                          "the database cannot be reached; retry shortly", NULL);
 }
 
 /* Once per child the first time the schema is found behind, so the error log
@@ -116,8 +172,7 @@ int mp_dbd_ready(mp_req_t *req)
     int version = 0;
 
     if (!mp_dbd_acquire(req)) {
-        mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                       "the database cannot be reached; retry shortly", NULL);
+        mp_dbd_unavailable(req);
         return 0;
     }
     if (rt->schema_ok)
