@@ -21,6 +21,7 @@
 #define STOP_CHECK         apr_time_from_msec(250)
 #define SAVE_EVERY         apr_time_from_msec(250)   /* someone reads the row */
 #define SAVE_IDLE          apr_time_from_sec(1)      /* nobody does yet */
+#define SAVE_BACKOFF       apr_time_from_sec(2)      /* after a save that failed */
 #define STORE_PAUSE        apr_time_from_msec(250)   /* between tries of the final save */
 #define STOP_LIFETIME      apr_time_from_sec(60)
 #define SERVER_RUNS_LIFETIME apr_time_from_sec(3600) /* a crashed child's counts expire */
@@ -254,10 +255,14 @@ static void save_progress(mp_chat_t *t, apr_time_t now)
     apr_pool_clear(t->scratch);
     t->next_save = now + (wanted ? SAVE_EVERY : SAVE_IDLE);
     if (mp_dbd_acquire(t->req)) {
+        t->req->db->deadline = now;   /* one try: the final save is the one that insists */
         rv = pl_stream_save(t->req->db, t->scratch, t->reply->id, t->text.buf, t->thinking.buf);
         mp_dbd_release(t->req);
     }
     if (rv != APR_SUCCESS) {
+        /* a save waits in the driver (about 1.5 s on a lock) while the
+         * tokens wait too: not again at once */
+        t->next_save = apr_time_now() + SAVE_BACKOFF;
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r,
                       "PLN00603: could not save reply %" APR_INT64_T_FMT " so far; retrying",
                       t->reply->id);

@@ -182,11 +182,12 @@ static apr_status_t prepare(pl_db_t *db, const pl_sql_t *sql, apr_dbd_prepared_t
 /* A SQLite statement prepared before the schema changed (a migration, even
  * from another process) fails for good under the legacy interface: forget
  * it, so that the one retry prepares it afresh. The driver finalises the
- * old one when the connection closes. */
+ * old one when the connection closes. A failure with a known cause (a lock,
+ * a full disk, a constraint) is not that: a re-run would only wait again. */
 static int retry_fresh(pl_db_t *db, const pl_sql_t *sql, int rc, int attempt)
 {
     if (attempt > 0 || db->dialect != PL_DB_SQLITE3
-        || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) == PL_ECONFLICT)
+        || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EDB)
         return 0;
     apr_hash_set(db->prepared, sql->label, APR_HASH_KEY_STRING, NULL);
     return 1;

@@ -46,7 +46,7 @@ use Exporter 'import';
 our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
-                    header_list);
+                    header_list mount_tmpfs);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
@@ -216,6 +216,40 @@ sub mysql_create_db {
     return $db;
 }
 
+# ------------------------------------------------------------- small disk
+
+# mount_tmpfs(SIZE): a fresh tmpfs of SIZE (e.g. "4m") that the children
+# may write, unmounted at the end; (dir) or (undef, why) when mounting is not
+# permitted here (not root, no CAP_SYS_ADMIN): the caller skips and says so.
+my @MOUNTS;
+sub mount_tmpfs {
+    my ($size) = @_;
+    return (undef, 'mounting a tmpfs needs root') if $> != 0;
+    my $dir = tempdir_shared();
+    my ($rc, $out) = run_cmd('mount', '-t', 'tmpfs', '-o', "size=$size,mode=0777", 'tmpfs', $dir);
+    return (undef, "mount -t tmpfs is not permitted here: $out") if $rc;
+    push @MOUNTS, $dir;
+    return ($dir);
+}
+
+# Fills the file system under dir to the last byte (dir/filler); returns its path.
+sub fill_disk {
+    my ($dir) = @_;
+    my $f = "$dir/filler";
+    open my $fh, '>>', $f or croak "fill_disk: $f: $!";
+    my $block = "\0" x 65536;
+    while (syswrite($fh, $block)) { }
+    my $byte = "\0";
+    while (syswrite($fh, $byte)) { }
+    close $fh;
+    return $f;
+}
+
+END {
+    local ($?, $!);
+    run_cmd('umount', '-l', $_) for @MOUNTS;
+}
+
 # ---------------------------------------------------------------- config
 
 sub write_conf {
@@ -295,7 +329,9 @@ sub start_server {
 
     my $params;
     if ($backend eq 'sqlite3') {
-        my $dbdir = "$rundir/db";
+        # dbdir => PATH: the database elsewhere (a small tmpfs the test mounted)
+        my $dbdir = $o{dbdir} // "$rundir/db";
+        $self->{dbdir} = $dbdir;
         mkdirs($dbdir);
         $params = "$dbdir/planning.db";
         $self->{dbfile} = $params;
@@ -330,7 +366,7 @@ sub start_server {
         close $fh or croak "planning create-user failed ($?)";
     }
     if ($backend eq 'sqlite3') {
-        for my $f ("$rundir/db", glob("$rundir/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
+        for my $f ($self->{dbdir}, glob("$self->{dbdir}/*")) { chown $CHILD_UID, $CHILD_GID, $f }
     }
 
     my $last_err = '';
@@ -394,7 +430,7 @@ sub sql {
         my ($rc, $out) = run_cmd('sqlite3', '-batch', '-noheader', '-separator', "\t",
                                  '-cmd', '.timeout 5000', $self->{dbfile}, $sql);
         # files the client made must stay writable for the children
-        for my $f (glob("$self->{rundir}/db/*")) { chown $CHILD_UID, $CHILD_GID, $f }
+        for my $f (glob("$self->{dbdir}/*")) { chown $CHILD_UID, $CHILD_GID, $f }
         croak "sqlite3 '$sql' failed ($rc):\n$out" if $rc;
         return $out;
     }
