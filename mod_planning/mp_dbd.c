@@ -10,6 +10,8 @@
 #include "db/pl_migrate.h"
 #include "core/pl_version.h"
 
+#define SILENT_NOTE "planning-db-silent"   /* the request was refused unasked */
+
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
 
@@ -31,6 +33,11 @@ static apr_status_t on_connect(apr_pool_t *p, dbd_cfg_t *cfg, ap_dbd_t *rec)
                      apr_dbd_name(rec->driver));
         return APR_EGENERAL;
     }
+    if (db->dialect == PL_DB_MYSQL
+        && !mp_dbd_mysql_limit(rec->driver, rec->handle, conf->db_timeout))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cfg->server,
+                     "PLN01507: cannot set time limits on a new mysql connection: a database"
+                     " that stops answering holds the requests waiting on it");
     rv = pl_db_setup_connection(db, p, conf->busy_timeout_ms);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, cfg->server,
@@ -54,6 +61,7 @@ int mp_dbd_post_config(apr_pool_t *p, server_rec *s)
                      "modules/mod_dbd.so\" (a2enmod dbd) and DBDriver/DBDParams");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    pl_db_watch_configure(apr_time_from_sec(mp_config_get(s)->db_timeout));
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
         mp_dbd_check_config(p, s);
     return OK;
@@ -76,11 +84,10 @@ static apr_status_t close_opened(void *data)
  * one: it counts as a call to the database. */
 static ap_dbd_t *open_watched(apr_pool_t *p, server_rec *s)
 {
-    ap_dbd_t *rec;
+    apr_time_t started = pl_db_watch_enter();
+    ap_dbd_t *rec = dbd_open(p, s);
 
-    pl_db_watch_enter();
-    rec = dbd_open(p, s);
-    pl_db_watch_leave();
+    pl_db_watch_leave(started, rec != NULL);
     return rec;
 }
 
@@ -94,8 +101,10 @@ pl_db_t *mp_dbd_acquire(mp_req_t *req)
 
     if (req->db)
         return req->db;
-    if (pl_db_watch_stalled(apr_time_from_sec(req->conf->db_timeout)))
+    if (pl_db_watch_stalled()) {
+        apr_table_setn(r->notes, SILENT_NOTE, "1");
         return NULL;
+    }
     o = apr_palloc(r->pool, sizeof(*o));
     o->s = r->server;
     if (!(o->rec = open_watched(r->pool, r->server)))
@@ -143,7 +152,7 @@ int mp_dbd_unavailable(mp_req_t *req)
         return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, "DATABASE_MISCONFIGURED",
                               "the server cannot log in to its database: an administrator must"
                               " correct DBDParams (see the error log)", NULL);
-    if (pl_db_watch_stalled(apr_time_from_sec(req->conf->db_timeout)))
+    if (apr_table_get(req->r->notes, SILENT_NOTE))
         return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
                               "the database does not answer; retry shortly", NULL);
     return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",

@@ -24,6 +24,10 @@ void mp_dbd_release(mp_req_t *req);
  * the database refused DBDParams' login at start. Returns OK. */
 int mp_dbd_unavailable(mp_req_t *req);
 
+/* Bounds every read and write of a MariaDB/MySQL connection (and its
+ * reconnections) to secs (mp_dbd_mysql.c). 1 when it could. */
+int mp_dbd_mysql_limit(const apr_dbd_driver_t *driver, apr_dbd_t *handle, int secs);
+
 /* At start: warns about pool settings that can still starve requests, and
  * logs a database that refuses DBDParams (mp_dbd_check.c). */
 void mp_dbd_check_config(apr_pool_t *p, server_rec *s);

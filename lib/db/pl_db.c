@@ -29,9 +29,10 @@
 #define MYSQL_LOST         2013
 #define MYSQL_LOST_INIT    2055
 
-/* Every call into the driver counts as under way until it returns. */
-#define WATCHED(call) (pl_db_watch_enter(), watched_rc = (call), pl_db_watch_leave(), watched_rc)
-static __thread int watched_rc;
+/* Every call into the driver counts as under way until it returns; see
+ * pl_db_watch.h. */
+#define WATCHED(db, call) (watched_at = pl_db_watch_enter(), watched((db), watched_at, (call)))
+static __thread apr_time_t watched_at;
 
 #define BUSY_PAUSE apr_time_from_msec(20)
 
@@ -149,6 +150,15 @@ static apr_status_t classify(pl_db_t *db, int rc, const char *msg)
     return PL_EDB;
 }
 
+/* rc, told to the watch: answered unless the connection is lost or refused. */
+static int watched(pl_db_t *db, apr_time_t started, int rc)
+{
+    pl_db_watch_leave(started, rc == 0 || rc == -1
+                      || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc))
+                         != PL_EUNAVAILABLE);
+    return rc;
+}
+
 /* Maps a driver result to our codes, logging what is not the caller's fault. */
 static apr_status_t failure(pl_db_t *db, int rc, const char *label)
 {
@@ -170,7 +180,7 @@ static apr_status_t prepare(pl_db_t *db, const pl_sql_t *sql, apr_dbd_prepared_t
 
     if (!st) {
         text = (db->dialect == PL_DB_MYSQL && sql->mysql) ? sql->mysql : sql->sqlite3;
-        rc = WATCHED(apr_dbd_prepare(db->driver, db->stmt_pool, db->handle, text, NULL, &st));
+        rc = WATCHED(db, apr_dbd_prepare(db->driver, db->stmt_pool, db->handle, text, NULL, &st));
         if (rc != 0)
             return failure(db, rc, sql->label);
         apr_hash_set(db->prepared, sql->label, APR_HASH_KEY_STRING, st);
@@ -231,7 +241,7 @@ apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
     for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
-        rc = WATCHED(apr_dbd_pquery(db->driver, p, db->handle, &n, st, nargs, args));
+        rc = WATCHED(db, apr_dbd_pquery(db->driver, p, db->handle, &n, st, nargs, args));
         if (rc == 0)
             break;
         if (retry_busy(db, rc, started))
@@ -255,7 +265,7 @@ static apr_status_t read_all(pl_db_t *db, apr_pool_t *p, apr_dbd_results_t *res,
 
     out->ncols = apr_dbd_num_cols(db->driver, res);
     out->rows = apr_array_make(p, 8, sizeof(const char **));
-    while ((rc = WATCHED(apr_dbd_get_row(db->driver, p, res, &row, -1))) == 0) {
+    while ((rc = WATCHED(db, apr_dbd_get_row(db->driver, p, res, &row, -1))) == 0) {
         const char **vals = apr_palloc(p, sizeof(char *) * (out->ncols ? out->ncols : 1));
         for (i = 0; i < out->ncols; i++) {
             const char *v = apr_dbd_get_entry(db->driver, row, i);
@@ -283,7 +293,7 @@ apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
         res = NULL;
-        rc = WATCHED(apr_dbd_pselect(db->driver, p, db->handle, &res, st, 0, nargs, args));
+        rc = WATCHED(db, apr_dbd_pselect(db->driver, p, db->handle, &res, st, 0, nargs, args));
         if (rc == 0)
             break;
         if (retry_busy(db, rc, started))
@@ -321,12 +331,12 @@ apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text)
     int rc, nrows = 0;
 
     if (db->dialect == PL_DB_MYSQL) {
-        rc = WATCHED(apr_dbd_query(db->driver, db->handle, &nrows, text));
+        rc = WATCHED(db, apr_dbd_query(db->driver, db->handle, &nrows, text));
         return rc ? failure(db, rc, "(text)") : APR_SUCCESS;
     }
     /* SQLite's query call reports a PRAGMA's row as a failure: select it.
      * A new connection after a crash may find the log being recovered. */
-    while ((rc = WATCHED(apr_dbd_select(db->driver, p, db->handle, &res, text, 0))) != 0
+    while ((rc = WATCHED(db, apr_dbd_select(db->driver, p, db->handle, &res, text, 0))) != 0
            && retry_busy(db, rc, started))
         res = NULL;
     if (rc != 0)
@@ -386,7 +396,7 @@ apr_status_t pl_db_begin(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t **ptx
      * every statement: unmark it before a retry, or before giving up. */
     for (;;) {
         *ptx = NULL;
-        if ((rc = WATCHED(apr_dbd_transaction_start(db->driver, p, db->handle, ptx))) == 0)
+        if ((rc = WATCHED(db, apr_dbd_transaction_start(db->driver, p, db->handle, ptx))) == 0)
             break;
         if (!retry_busy(db, rc, started))
             rv = failure(db, rc, "(begin)");
@@ -410,6 +420,6 @@ apr_status_t pl_db_end(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t *tx, in
 
     apr_dbd_transaction_mode_set(db->driver, tx, failed ? APR_DBD_TRANSACTION_ROLLBACK
                                                         : APR_DBD_TRANSACTION_COMMIT);
-    rc = WATCHED(apr_dbd_transaction_end(db->driver, p, tx));
+    rc = WATCHED(db, apr_dbd_transaction_end(db->driver, p, tx));
     return rc ? failure(db, rc, "(commit)") : APR_SUCCESS;
 }

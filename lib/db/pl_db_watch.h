@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Whether the database still answers, as this process sees it: how many
- * driver calls are under way and when one last came back. A database that
- * stopped answering (a MariaDB frozen, a network gone silent) leaves calls
- * hanging inside the driver, where nothing can interrupt them; what can be
- * done is to send no more requests after them: once calls have been under
- * way for a while with none coming back, the module answers 503 at once
- * instead of queueing every request of the process behind them. */
+/* Whether the database still answers, as this process sees it. A database
+ * that stopped answering (a MariaDB frozen, a network gone silent) leaves
+ * calls hanging inside the driver until its time limit, where nothing can
+ * interrupt them; what can be done is to send no more requests after them.
+ * Two signs, within the limit (PlanningDatabaseTimeout):
+ *   - calls have been under way for the limit with none coming back;
+ *   - a call came back unanswered after waiting about as long (a read that
+ *     timed out): the database counts as silent until a call is answered,
+ *     and one request per limit is let through to find out.
+ * A database that refuses at once (stopped: connection refused) is not
+ * silent: every request finds that out quickly by itself. */
 #ifndef PL_DB_WATCH_H
 #define PL_DB_WATCH_H
 
 #include <apr_time.h>
 
-/* Around every call into the driver (and mod_dbd's acquisition, which may
- * connect or ping). */
-void pl_db_watch_enter(void);
-void pl_db_watch_leave(void);
+/* The limit (process-wide; default 5 s). */
+void pl_db_watch_configure(apr_interval_time_t limit);
 
-/* True when calls are under way and none came back for limit: the
- * database does not answer. */
-int pl_db_watch_stalled(apr_interval_time_t limit);
+/* Around every call into the driver (and mod_dbd's acquisition, which may
+ * connect or ping): answered is 0 when it failed for want of an answer
+ * (a lost connection, a timeout, no connection to be had). */
+apr_time_t pl_db_watch_enter(void);
+void pl_db_watch_leave(apr_time_t started, int answered);
+
+/* True when the database does not answer: the caller should not ask it. */
+int pl_db_watch_stalled(void);
 
 #endif

@@ -46,7 +46,7 @@ use Exporter 'import';
 our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
-                    header_list mount_tmpfs);
+                    header_list mount_tmpfs start_load);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
@@ -248,6 +248,57 @@ sub fill_disk {
 END {
     local ($?, $!);
     run_cmd('umount', '-l', $_) for @MOUNTS;
+}
+
+# ------------------------------------------------------------------- load
+
+# start_load($srv, workers => N, secs => S, method => 'GET', path => P,
+#            body => sub { $worker, $n } -> {..}|undef, timeout => T):
+# N processes sending requests one after the other for S seconds. Returns
+# a handle; load_results($handle) waits for them and returns every request
+# as { worker, n, start, end, status, retry_after, code, id, body }
+# (times from time(); id and code from the JSON reply).
+sub start_load {
+    my ($srv, %o) = @_;
+    my $file = tempdir_shared() . '/load';
+    my @pids;
+    for my $w (1 .. ($o{workers} // 4)) {
+        my $pid = fork // croak "fork: $!";
+        if (!$pid) {
+            open my $out, '>>', "$file.$w" or POSIX::_exit(1);
+            $out->autoflush(1);
+            my $http = HTTP::Tiny->new(timeout => $o{timeout} // 30, keep_alive => 0);
+            my ($until, $n) = (time + $o{secs}, 0);
+            while (time < $until) {
+                $n++;
+                my $body = $o{body} ? $o{body}->($w, $n) : undef;
+                my $t0 = time;
+                my $r = $http->request($o{method} // 'GET', $srv->url($o{path}), {
+                    headers => { Authorization => "Bearer $srv->{token}",
+                                 defined $body ? ('Content-Type' => 'application/json') : () },
+                    defined $body ? (content => $JSON->encode($body)) : () });
+                my $j = eval { $JSON->decode($r->{content}) } || {};
+                print $out $JSON->encode({ worker => $w, n => $n, start => $t0, end => time,
+                                           status => $r->{status}, retry_after => $r->{headers}{'retry-after'},
+                                           code => ref $j->{error} ? $j->{error}{code} : undef,
+                                           id => $j->{id}, body => $body }), "\n";
+            }
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    return { pids => \@pids, file => $file };
+}
+
+sub load_results {
+    my ($h) = @_;
+    waitpid $_, 0 for @{ $h->{pids} };
+    my @all;
+    for my $f (glob("$h->{file}.*")) {
+        open my $in, '<', $f or next;
+        push @all, map { $JSON->decode($_) } <$in>;
+    }
+    return sort { $a->{start} <=> $b->{start} } @all;
 }
 
 # ---------------------------------------------------------------- config
