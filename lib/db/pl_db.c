@@ -218,16 +218,30 @@ static int retry_busy(pl_db_t *db, int rc, apr_time_t started)
     apr_time_t until = db->deadline ? db->deadline
                                     : started + apr_time_from_msec(db->busy_timeout_ms);
 
-    if (db->dialect != PL_DB_SQLITE3 || apr_time_now() + BUSY_PAUSE >= until
+    if (db->dialect != PL_DB_SQLITE3
         || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EBUSY)
         return 0;
+    if (apr_time_now() + BUSY_PAUSE >= until) {
+        db->budget_spent = db->deadline != 0;
+        return 0;
+    }
     apr_sleep(BUSY_PAUSE);
     return 1;
+}
+
+/* The request spent its wait on a lock: a statement after that would wait
+ * in the driver again (about 1.5 s) for the same lock. */
+static apr_status_t spent(pl_db_t *db, const char *label)
+{
+    pl_log(PL_LOG_WARN, PL_LOG_MARK, 0, "PLN01508: database statement %s not tried: the"
+           " request waited its PlanningSQLiteBusyTimeout for a lock already", label);
+    return PL_EBUSY;
 }
 
 void pl_db_deadline_from_now(pl_db_t *db)
 {
     db->deadline = apr_time_now() + apr_time_from_msec(db->busy_timeout_ms);
+    db->budget_spent = 0;
 }
 
 apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
@@ -238,6 +252,8 @@ apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
     apr_status_t rv;
     int rc, n = 0, attempt = 0;
 
+    if (db->budget_spent)
+        return spent(db, sql->label);
     for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
@@ -289,6 +305,8 @@ apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
     apr_status_t rv;
     int rc, attempt = 0;
 
+    if (db->budget_spent)
+        return spent(db, sql->label);
     for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
@@ -390,6 +408,8 @@ apr_status_t pl_db_begin(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t **ptx
     apr_status_t rv = APR_SUCCESS;
     int rc;
 
+    if (db->budget_spent)
+        return spent(db, "(begin)");
     /* The driver begins IMMEDIATE: the one statement of a transaction that
      * waits for the lock. A BEGIN that failed still leaves the connection
      * marked as in a transaction, and the next failure would make it refuse

@@ -22,6 +22,8 @@ typedef struct {
     int busy_timeout_ms;    /* SQLite: how long a statement waits for a lock (0: no wait) */
     apr_time_t deadline;    /* when set, the end of every wait for a lock, whatever the
                                statement: one budget for a request's statements */
+    int budget_spent;       /* a statement gave up on a lock at the deadline: the
+                               next ones fail at once rather than wait again */
 } pl_db_t;
 
 /* One statement: a unique label, the SQLite text, and the MySQL text when it
