@@ -67,9 +67,13 @@ int mp_dbd_post_config(apr_pool_t *p, server_rec *s)
     return OK;
 }
 
+/* A connection taken from mod_dbd's pool, with what it lives in: a pool
+ * of its own under the caller's, so that a stream that takes one for each
+ * save for an hour does not grow its request's pool. */
 typedef struct {
     server_rec *s;
     ap_dbd_t *rec;
+    apr_pool_t *pool;
 } opened_t;
 
 static apr_status_t close_opened(void *data)
@@ -80,20 +84,31 @@ static apr_status_t close_opened(void *data)
     return APR_SUCCESS;
 }
 
-/* mod_dbd's acquisition may wait for a free connection, connect, or ping
- * one: it counts as a call to the database. */
-static ap_dbd_t *open_watched(apr_pool_t *p, server_rec *s)
+/* ap_dbd_open rather than the request-scoped ap_dbd_acquire, so that the
+ * connection can go back before the request ends (a stream, between its
+ * saves). mod_dbd's acquisition may wait for a free connection, connect or
+ * ping one: it counts as a call to the database. */
+static opened_t *take(apr_pool_t *parent, server_rec *s)
 {
-    apr_time_t started = pl_db_watch_enter();
-    ap_dbd_t *rec = dbd_open(p, s);
+    apr_pool_t *p;
+    apr_time_t started;
+    opened_t *o;
 
-    pl_db_watch_leave(started, rec != NULL);
-    return rec;
+    apr_pool_create(&p, parent);
+    o = apr_palloc(p, sizeof(*o));
+    o->s = s;
+    o->pool = p;
+    started = pl_db_watch_enter();
+    o->rec = dbd_open(p, s);
+    pl_db_watch_leave(started, o->rec != NULL);
+    if (!o->rec) {
+        apr_pool_destroy(p);
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, o, close_opened, apr_pool_cleanup_null);
+    return o;
 }
 
-/* A connection of mod_dbd's pool taken with ap_dbd_open rather than the
- * request-scoped ap_dbd_acquire, so that it can be given back before the
- * request ends (a stream, between its saves). */
 pl_db_t *mp_dbd_acquire(mp_req_t *req)
 {
     request_rec *r = req->r;
@@ -105,18 +120,15 @@ pl_db_t *mp_dbd_acquire(mp_req_t *req)
         apr_table_setn(r->notes, SILENT_NOTE, "1");
         return NULL;
     }
-    o = apr_palloc(r->pool, sizeof(*o));
-    o->s = r->server;
-    if (!(o->rec = open_watched(r->pool, r->server)))
+    if (!(o = take(r->pool, r->server)))
         return NULL;
-    apr_pool_cleanup_register(r->pool, o, close_opened, apr_pool_cleanup_null);
     req->db_lease = o;
-    req->db = wrap(r->pool, o->rec);
-    if (!req->db) {
+    if (!(req->db = wrap(o->pool, o->rec))) {
         mp_dbd_release(req);
         return NULL;
     }
-    ((mp_sconf_t *)req->conf)->db_misconfigured = 0;   /* it logs in: fixed since start */
+    if (req->conf->db_misconfigured)   /* it logs in: fixed since start */
+        ((mp_sconf_t *)req->conf)->db_misconfigured = 0;
     req->db->busy_timeout_ms = req->conf->busy_timeout_ms;
     /* one budget for the request's statements; a later connection (a save of
      * a stream, minutes on) gets a budget of its own */
@@ -130,20 +142,16 @@ pl_db_t *mp_dbd_acquire(mp_req_t *req)
 void mp_dbd_release(mp_req_t *req)
 {
     if (req->db_lease)
-        apr_pool_cleanup_run(req->r->pool, req->db_lease, close_opened);
+        apr_pool_destroy(((opened_t *)req->db_lease)->pool);
     req->db_lease = NULL;
     req->db = NULL;
 }
 
 pl_db_t *mp_dbd_open(apr_pool_t *p, server_rec *s)
 {
-    opened_t *o = apr_palloc(p, sizeof(*o));
+    opened_t *o = take(p, s);
 
-    if (!(o->rec = open_watched(p, s)))
-        return NULL;
-    o->s = s;
-    apr_pool_cleanup_register(p, o, close_opened, apr_pool_cleanup_null);
-    return wrap(p, o->rec);
+    return o ? wrap(o->pool, o->rec) : NULL;
 }
 
 int mp_dbd_unavailable(mp_req_t *req)

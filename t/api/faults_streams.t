@@ -111,4 +111,12 @@ for my $backend (backends()) {
     };
 }
 
+subtest 'start-up warnings about pool settings that can still starve requests' => sub {
+    for my $case (["DBDMax 1", qr/PLN01502: DBDMax 1/], ["DBDPersist Off", qr/PLN01501: DBDPersist Off/]) {
+        my $srv = start_server(backend => 'sqlite3', extra => $case->[0]);
+        like(PlanningTest::slurp($srv->error_log), $case->[1], "$case->[0]: warned at start");
+        $srv->stop;
+    }
+};
+
 done_testing;
