@@ -21,18 +21,18 @@ sub children {
 for my $backend (backends()) {
     subtest "$backend: kill -9 during concurrent writes" => sub {
         my $srv = start_server(backend => $backend, extra => "PlanningAPIRateLimit 0");
-        my $load = start_load($srv, workers => 6, secs => 5, method => 'POST', path => '/api/v1/threads',
+        my $load = start_load($srv, workers => 6, secs => 3.5, method => 'POST', path => '/api/v1/threads',
                               timeout => 10, body => sub { { title => "w-$_[0]-$_[1]" } });
         my $kills = 0;
-        for my $at (1.5, 3.2) {
-            sleep $at - ($kills ? 1.5 : 0);
+        for my $at (1.0, 2.2) {
+            sleep $at - ($kills ? 1.0 : 0);
             my @kids = children($srv);
             $kills += kill 'KILL', @kids;
         }
         my @all = PlanningTest::load_results($load);
         my @acked = grep { $_->{status} == 201 } @all;
         cmp_ok($kills, '>=', 2, "children killed twice ($kills in all)");
-        cmp_ok(scalar @acked, '>', 50, scalar(@acked) . ' writes acknowledged of ' . scalar(@all));
+        cmp_ok(scalar @acked, '>', 30, scalar(@acked) . ' writes acknowledged of ' . scalar(@all));
         my @odd = grep { $_->{status} != 201 && $_->{status} != 599 && $_->{status} != 503 } @all;
         is(scalar @odd, 0, 'the rest failed as a connection cut or 503, never 500')
             or diag explain [ map { "$_->{status} $_->{code}" } @odd[0 .. ($#odd > 5 ? 5 : $#odd)] ];
