@@ -17,8 +17,12 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
 
 static pl_db_t *wrap(apr_pool_t *p, ap_dbd_t *rec)
 {
-    return pl_db_wrap(p, rec->driver, rec->handle, rec->prepared,
-                      apr_hash_pool_get(rec->prepared));
+    pl_db_t *db = pl_db_wrap(p, rec->driver, rec->handle, rec->prepared,
+                             apr_hash_pool_get(rec->prepared));
+
+    if (db && db->dialect == PL_DB_MYSQL)   /* a reconnection changes it */
+        db->watch_fd = mp_dbd_mysql_socket(rec->driver, rec->handle);
+    return db;
 }
 
 static apr_status_t on_connect(apr_pool_t *p, dbd_cfg_t *cfg, ap_dbd_t *rec)
@@ -98,7 +102,7 @@ static opened_t *take(apr_pool_t *parent, server_rec *s)
     o = apr_palloc(p, sizeof(*o));
     o->s = s;
     o->pool = p;
-    started = pl_db_watch_enter();
+    started = pl_db_watch_enter(-1);
     o->rec = dbd_open(p, s);
     pl_db_watch_leave(started, o->rec != NULL);
     if (!o->rec) {

@@ -27,6 +27,8 @@ int mp_dbd_unavailable(mp_req_t *req);
 /* Bounds every read and write of a MariaDB/MySQL connection (and its
  * reconnections) to secs (mp_dbd_mysql.c). 1 when it could. */
 int mp_dbd_mysql_limit(const apr_dbd_driver_t *driver, apr_dbd_t *handle, int secs);
+/* The connection's socket (-1: not known), for the watch's cut. */
+int mp_dbd_mysql_socket(const apr_dbd_driver_t *driver, apr_dbd_t *handle);
 
 /* At start: warns about pool settings that can still starve requests, and
  * logs a database that refuses DBDParams (mp_dbd_check.c). */

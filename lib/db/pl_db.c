@@ -28,10 +28,13 @@
 #define MYSQL_GONE         2006
 #define MYSQL_LOST         2013
 #define MYSQL_LOST_INIT    2055
+#define MYSQL_NOT_PREPARED 2030   /* CR_NO_PREPARE_STMT */
+#define MYSQL_UNKNOWN_STMT 1243   /* ER_UNKNOWN_STMT_HANDLER */
 
 /* Every call into the driver counts as under way until it returns; see
  * pl_db_watch.h. */
-#define WATCHED(db, call) (watched_at = pl_db_watch_enter(), watched((db), watched_at, (call)))
+#define WATCHED(db, call) (watched_at = pl_db_watch_enter((db)->watch_fd), \
+                           watched((db), watched_at, (call)))
 static __thread apr_time_t watched_at;
 
 #define BUSY_PAUSE apr_time_from_msec(20)
@@ -71,6 +74,7 @@ pl_db_t *pl_db_wrap(apr_pool_t *p, const apr_dbd_driver_t *driver, apr_dbd_t *ha
         return NULL;
     db->driver = driver;
     db->handle = handle;
+    db->watch_fd = -1;
     db->prepared = prepared;
     db->stmt_pool = stmt_pool;
     return db;
@@ -190,14 +194,19 @@ static apr_status_t prepare(pl_db_t *db, const pl_sql_t *sql, apr_dbd_prepared_t
 }
 
 /* A SQLite statement prepared before the schema changed (a migration, even
- * from another process) fails for good under the legacy interface: forget
- * it, so that the one retry prepares it afresh. The driver finalises the
+ * from another process), or a MySQL one prepared before the connection was
+ * made anew, fails for good: forget it, so that the one retry prepares it
+ * afresh. The driver finalises the
  * old one when the connection closes. A failure with a known cause (a lock,
  * a full disk, a constraint) is not that: a re-run would only wait again. */
 static int retry_fresh(pl_db_t *db, const pl_sql_t *sql, int rc, int attempt)
 {
-    if (attempt > 0 || db->dialect != PL_DB_SQLITE3
-        || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EDB)
+    if (attempt > 0)
+        return 0;
+    /* MySQL: the client library reconnected (a server restarted, a
+     * connection cut) and the server forgot the connection's statements */
+    if (db->dialect == PL_DB_MYSQL ? rc != MYSQL_NOT_PREPARED && rc != MYSQL_UNKNOWN_STMT
+        : classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EDB)
         return 0;
     apr_hash_set(db->prepared, sql->label, APR_HASH_KEY_STRING, NULL);
     return 1;

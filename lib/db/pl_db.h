@@ -22,6 +22,7 @@ typedef struct {
     int busy_timeout_ms;    /* SQLite: how long a statement waits for a lock (0: no wait) */
     apr_time_t deadline;    /* when set, the end of every wait for a lock, whatever the
                                statement: one budget for a request's statements */
+    int watch_fd;           /* the connection's socket, for pl_db_watch (-1: unknown) */
     int budget_spent;       /* a statement gave up on a lock at the deadline: the
                                next ones fail at once rather than wait again */
 } pl_db_t;

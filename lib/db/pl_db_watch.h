@@ -19,12 +19,16 @@
 void pl_db_watch_configure(apr_interval_time_t limit);
 
 /* Around every call into the driver (and mod_dbd's acquisition, which may
- * connect or ping): answered is 0 when it failed for want of an answer
- * (a lost connection, a timeout, no connection to be had). */
-apr_time_t pl_db_watch_enter(void);
+ * connect or ping): fd is the connection's socket (-1: none, or not known),
+ * answered is 0 when it failed for want of an answer (a lost connection, a
+ * timeout, no connection to be had). */
+apr_time_t pl_db_watch_enter(int fd);
 void pl_db_watch_leave(apr_time_t started, int answered);
 
-/* True when the database does not answer: the caller should not ask it. */
+/* True when the database does not answer: the caller should not ask it.
+ * It also cuts (shutdown) the sockets of calls under way for the
+ * limit: the client library waits for an answer without end once a
+ * connection is open, and the thread, its request and its client with it. */
 int pl_db_watch_stalled(void);
 
 #endif

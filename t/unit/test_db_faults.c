@@ -47,7 +47,7 @@ static void test_watch_hang(void **state)
     apr_time_t t;
 
     pl_db_watch_configure(apr_time_from_msec(50));
-    t = pl_db_watch_enter();
+    t = pl_db_watch_enter(-1);
     assert_false(pl_db_watch_stalled());
     apr_sleep(apr_time_from_msec(70));
     assert_true(pl_db_watch_stalled());
@@ -62,17 +62,17 @@ static void test_watch_silent(void **state)
     apr_time_t t;
 
     pl_db_watch_configure(apr_time_from_msec(50));
-    t = pl_db_watch_enter();
+    t = pl_db_watch_enter(-1);
     pl_db_watch_leave(t, 0);             /* refused at once: not silent */
     assert_false(pl_db_watch_stalled());
-    t = pl_db_watch_enter();
+    t = pl_db_watch_enter(-1);
     apr_sleep(apr_time_from_msec(30));
     pl_db_watch_leave(t, 0);             /* timed out */
     assert_true(pl_db_watch_stalled());
     apr_sleep(apr_time_from_msec(60));
     assert_false(pl_db_watch_stalled()); /* the one let through */
     assert_true(pl_db_watch_stalled());
-    t = pl_db_watch_enter();
+    t = pl_db_watch_enter(-1);
     pl_db_watch_leave(t, 1);             /* it answered */
     assert_false(pl_db_watch_stalled());
 }
