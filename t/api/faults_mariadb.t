@@ -23,7 +23,7 @@ my $DIR = tempdir_shared();
 # The client library's own time limits, for the connections apr_dbd_mysql
 # opens (it takes none from DBDParams): an option file group named by
 # DBDParams' group=, found through MARIADB_HOME, which httpd inherits.
-PlanningTest::spew("$DIR/my.cnf", "[planning]\nconnect-timeout=2\nread-timeout=2\nwrite-timeout=2\n");
+PlanningTest::spew("$DIR/my.cnf", "[planning]\nconnect-timeout=2\n");
 PlanningTest::mysql_info();   # the harness's MariaDB, started without it
 my ($PORT, $SOCK) = start_mariadb();
 END { PlanningTest::run_cmd("$ROOT/t/mariadb", 'stop', $DIR) if $DIR }
