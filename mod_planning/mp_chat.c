@@ -6,8 +6,10 @@
 
 #include "core/pl_errors.h"
 #include "mp_chat.h"
+#include "mp_dbd.h"
 #include "mp_ratelimit.h"
 #include "core/pl_http.h"
+#include "chat/pl_messages.h"
 #include "chat/pl_ollama.h"
 #include "core/pl_status.h"
 #include "chat/pl_stream.h"
@@ -19,52 +21,80 @@
 #define IDLE_TIMEOUT_S     60
 #define ERROR_BODY_MAX     4096
 #define STOP_CHECK         apr_time_from_msec(250)
-#define SAVE_EVERY         apr_time_from_msec(250)
+#define SAVE_EVERY         apr_time_from_msec(250)   /* someone reads the row */
+#define SAVE_IDLE          apr_time_from_sec(1)      /* nobody does yet */
+#define SAVE_BACKOFF       apr_time_from_sec(2)      /* after a save that failed */
+#define STORE_PAUSE        apr_time_from_msec(250)   /* between tries of the final save */
 #define STOP_LIFETIME      apr_time_from_sec(60)
-#define SLOT_LIFETIME      apr_time_from_sec(3600)   /* a crashed child's slots expire */
+#define SERVER_RUNS_LIFETIME apr_time_from_sec(3600) /* a crashed child's counts expire */
 
 /* Replies being generated in this process: each holds a worker thread. */
 static apr_uint32_t streams_here;
 
+/* The user's slot is a lease the stream renews (mp_chat_slot_renew): a
+ * slot whose process died runs out within PlanningStreamLease, and a
+ * refused attempt touches no slot. */
+static apr_time_t slot_expiry(const mp_req_t *req)
+{
+    return apr_time_now() + apr_time_from_sec(req->conf->stream_lease);
+}
+
 typedef struct {
     request_rec *r;
-    const char *user_key;
+    const char *key;              /* the user's slot; NULL when the store failed */
+    apr_time_t renew_at;
 } slot_t;
+
+#define SLOT_NOTE "planning-stream-slot"
 
 static apr_status_t release_slot(void *data)
 {
     slot_t *s = data;
-    int ok;
 
     apr_atomic_dec32(&streams_here);
-    mp_shared_add(s->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
+    if (s->key)
+        mp_shared_lease(s->r, s->key, 0);
     return APR_SUCCESS;
 }
 
 int mp_chat_take_slot(mp_req_t *req)
 {
-    slot_t *s = apr_palloc(req->r->pool, sizeof(*s));
-    apr_int32_t mine;
+    slot_t *s = apr_pcalloc(req->r->pool, sizeof(*s));
+    const char *prefix;
     int ok;
 
     s->r = req->r;
-    s->user_key = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
     if (apr_atomic_inc32(&streams_here) >= (apr_uint32_t)req->conf->max_streams) {
         apr_atomic_dec32(&streams_here);
         mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
                        "this server is answering as many chats as it may; retry shortly", NULL);
         return 0;
     }
-    mine = mp_shared_add(req->r, s->user_key, 1, apr_time_now() + SLOT_LIFETIME, &ok);
-    if (ok && mine > req->conf->user_streams) {
+    prefix = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
+    s->key = mp_shared_claim(req->r, prefix, req->conf->user_streams, slot_expiry(req), &ok);
+    if (ok && !s->key) {
         apr_atomic_dec32(&streams_here);
-        mp_shared_add(req->r, s->user_key, -1, apr_time_now() + SLOT_LIFETIME, &ok);
         mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
                        "you have as many chats running as you may; retry when one ends", NULL);
         return 0;
     }
+    s->renew_at = apr_time_now() + apr_time_from_sec(req->conf->stream_lease) / 3;
     apr_pool_cleanup_register(req->r->pool, s, release_slot, apr_pool_cleanup_null);
+    apr_pool_userdata_setn(s, SLOT_NOTE, NULL, req->r->pool);
     return 1;
+}
+
+void mp_chat_slot_renew(mp_req_t *req)
+{
+    apr_time_t now = apr_time_now();
+    void *data = NULL;
+    slot_t *s;
+
+    apr_pool_userdata_get(&data, SLOT_NOTE, req->r->pool);
+    if (!(s = data) || !s->key || now < s->renew_at)
+        return;
+    mp_shared_lease(s->r, s->key, slot_expiry(req));
+    s->renew_at = now + apr_time_from_sec(req->conf->stream_lease) / 3;
 }
 
 const char *mp_chat_stop_key(apr_pool_t *p, apr_int64_t thread_id)
@@ -201,28 +231,40 @@ static int left_for_good(mp_chat_t *t, apr_time_t now)
     return now - t->alone_since >= apr_time_from_sec(t->req->conf->stream_grace);
 }
 
-/* Saves the text into the row while someone may read it from there (the
- * client gone, or a reader following), at most every SAVE_EVERY; and stamps
- * the row at least every third of PlanningStreamLease, so that a reply
- * whose process died is told from a model that is only slow. */
+/* Saves the text into the row as it grows, whether or not anyone reads it
+ * yet: a reply is kept however the request ends (a process killed, the
+ * final save refused). Every SAVE_EVERY while a reader follows or the
+ * client is gone (they read the row), every SAVE_IDLE otherwise; and the row
+ * is stamped at least every third of PlanningStreamLease, so that a reply
+ * whose process died is told from a model that is only slow. Each save
+ * takes a connection from the pool and gives it back: a stream holds none
+ * while the model writes. */
 static void save_progress(mp_chat_t *t, apr_time_t now)
 {
     apr_interval_time_t lease = apr_time_from_sec(t->req->conf->stream_lease) / 3;
     apr_size_t len = t->text.len + t->thinking.len;
     int wanted = (t->sse && t->sse->gone) || t->readers > 0;
+    apr_status_t rv = PL_EUNAVAILABLE;
 
-    if (!t->reply || !t->reply->id || !t->req->db || now < t->next_save)
+    if (!t->reply || !t->reply->id || now < t->next_save)
         return;
     if (!t->lease_due)
         t->lease_due = now + lease;   /* the row was stamped when it was stored */
-    if (!(wanted && len != t->saved_len) && now < t->lease_due)
+    if (len == t->saved_len && now < t->lease_due)
         return;
     if (!t->scratch)
         apr_pool_create(&t->scratch, t->p);
     apr_pool_clear(t->scratch);
-    t->next_save = now + SAVE_EVERY;
-    if (pl_stream_save(t->req->db, t->scratch, t->reply->id, t->text.buf, t->thinking.buf)
-        != APR_SUCCESS) {
+    t->next_save = now + (wanted ? SAVE_EVERY : SAVE_IDLE);
+    if (mp_dbd_acquire(t->req)) {
+        t->req->db->deadline = now;   /* one try: the final save is the one that insists */
+        rv = pl_stream_save(t->req->db, t->scratch, t->reply->id, t->text.buf, t->thinking.buf);
+        mp_dbd_release(t->req);
+    }
+    if (rv != APR_SUCCESS) {
+        /* a save waits in the driver (about 1.5 s on a lock) while the
+         * tokens wait too: not again at once */
+        t->next_save = apr_time_now() + SAVE_BACKOFF;
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, t->req->r,
                       "PLN00603: could not save reply %" APR_INT64_T_FMT " so far; retrying",
                       t->reply->id);
@@ -252,6 +294,7 @@ static int on_poll(void *baton)
             t->readers = mp_shared_get(t->req->r, t->readers_key);
     }
     save_progress(t, now);
+    mp_chat_slot_renew(t->req);
     if (t->sse && !t->sse->gone)
         mp_sse_heartbeat(t->sse, apr_time_from_sec(t->req->conf->sse_heartbeat));
     return 0;
@@ -304,7 +347,7 @@ apr_int32_t mp_chat_server_runs(mp_req_t *req, const pl_server_t *s, apr_int32_t
     int ok;
 
     return mp_shared_add(req->r, server_key(req->r->pool, "streams", s), delta,
-                         apr_time_now() + SLOT_LIFETIME, &ok);
+                         apr_time_now() + SERVER_RUNS_LIFETIME, &ok);
 }
 
 /* Asks one server; returns 1 when the turn is settled (answered, or failed
@@ -447,12 +490,49 @@ void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers)
 
     c->error_code = PL_ERR_MODEL_NOT_FOUND;
     c->error_message = "no enabled model server is configured";
+    /* the model may take minutes: each save takes a connection of its own */
+    mp_dbd_release(c->req);
     for (i = 0; i < order->nelts && !settled; i++)
         settled = ask(c, APR_ARRAY_IDX(order, i, pl_server_t *));
     c->reply->content = c->text.buf ? c->text.buf : "";
     c->reply->thinking = c->thinking.buf;
     c->reply->state = c->error_code ? "incomplete" : "complete";
     c->reply->error_code = c->error_code;
+}
+
+int mp_chat_store(mp_chat_t *c)
+{
+    apr_time_t until = apr_time_now() + apr_time_from_msec(c->req->conf->busy_timeout_ms);
+    apr_status_t rv;
+
+    /* a lost connection is replaced by the next one the pool gives, a full
+     * disk may get space, a lock may be let go: tried until the deadline */
+    for (;;) {
+        rv = PL_EUNAVAILABLE;
+        if (mp_dbd_acquire(c->req)) {
+            c->req->db->deadline = until;
+            if ((rv = pl_messages_finish(c->req->db, c->p, c->reply)) == APR_SUCCESS)
+                return 1;
+            mp_dbd_release(c->req);
+        }
+        if (apr_time_now() + STORE_PAUSE >= until)
+            break;
+        apr_sleep(STORE_PAUSE);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, c->req->r,
+                  "PLN00601: could not store reply %" APR_INT64_T_FMT " (%s): the client is told"
+                  " STORAGE_FAILED and the row keeps the text saved so far, as incomplete%s",
+                  c->reply->id, rv == PL_EFULL ? "the database's disk is full"
+                  : rv == PL_EBUSY ? "the database stayed locked" : "the database failed",
+                  rv == PL_EFULL ? "; free space on the database's disk" : "");
+    c->storage_full = rv == PL_EFULL;
+    c->error_code = PL_ERR_STORAGE_FAILED;
+    c->error_message = c->storage_full
+        ? "the reply could not be stored: the server's storage is full"
+        : "the reply could not be stored; what was saved is kept as incomplete";
+    c->reply->state = "incomplete";
+    c->reply->error_code = c->error_code;
+    return 0;
 }
 
 int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *details_json)
@@ -463,7 +543,8 @@ int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *det
         return c->sse ? (mp_sse_send(c->sse, "done", done_json), OK)
                       : mp_reply_json_text(c->req, status, done_json, strlen(done_json));
     if (!c->sse)
-        return mp_reply_error_details(c->req, mp_chat_http_status(c->error_code), c->error_code,
+        return mp_reply_error_details(c->req, c->storage_full ? HTTP_INSUFFICIENT_STORAGE
+                                      : mp_chat_http_status(c->error_code), c->error_code,
                                       c->error_message, details_json);
     w = pl_jsonw_create(c->p, 256);
     pl_jsonw_object(w, NULL);

@@ -30,6 +30,7 @@ typedef struct {
     /* the outcome */
     mp_chat_buf_t text, thinking;
     const char *error_code, *error_message;   /* NULL code: complete */
+    int storage_full;             /* the final save failed for want of disk */
 
     /* while it runs */
     mp_chat_buf_t errbody;
@@ -52,8 +53,12 @@ typedef struct {
 
 /* A slot for one more reply, within the process's and the user's caps
  * (PlanningMaxStreams, PlanningMaxStreamsPerUser), released with the
- * request. 0 after a 503 with Retry-After (SECURITY 26). */
+ * request. 0 after a 503 with Retry-After (SECURITY 26). The user's slot
+ * is a lease of PlanningStreamLease: it dies with a process that dies. */
 int mp_chat_take_slot(mp_req_t *req);
+/* Renews the request's slot when a third of its lease has passed: called
+ * by whatever loop holds it (cheap when not due). */
+void mp_chat_slot_renew(mp_req_t *req);
 
 /* The shared key a stop request sets for a thread: a stop may arrive at
  * another process than the one streaming. */
@@ -89,6 +94,12 @@ apr_int32_t mp_chat_server_runs(mp_req_t *req, const pl_server_t *s, apr_int32_t
  * fails before the first token hands over to the next. Then c->reply holds
  * the content, thinking, state ("complete" or "incomplete") and error code. */
 void mp_chat_run(mp_chat_t *c, const apr_array_header_t *servers);
+
+/* Stores what the reply became (pl_messages_finish), tried again until
+ * PlanningSQLiteBusyTimeout has passed. Returns 1 when stored; 0 when not:
+ * then the reply is "incomplete" with STORAGE_FAILED (the client is told so
+ * by mp_chat_end) and its row keeps the text saved as it grew. */
+int mp_chat_store(mp_chat_t *c);
 
 /* Ends the client's reply once mp_chat_run returned. On a stream: a "done"
  * event with done_json, or an "error" event with the code, the message and

@@ -39,6 +39,7 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->analysis_timeout = MP_UNSET;
     conf->analysis_cpu = MP_UNSET;
     conf->analysis_memory = MP_UNSET;
+    conf->db_timeout = MP_UNSET;
     conf->rt = apr_pcalloc(p, sizeof(*conf->rt));
     return conf;
 }
@@ -72,6 +73,7 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->analysis_timeout = MERGE(analysis_timeout);
     conf->analysis_cpu = MERGE(analysis_cpu);
     conf->analysis_memory = MERGE(analysis_memory);
+    conf->db_timeout = MERGE(db_timeout);
     if (add->token_key) {
         conf->token_key = add->token_key;
         conf->token_key_len = add->token_key_len;
@@ -366,6 +368,11 @@ static const char *set_busy_timeout(cmd_parms *cmd, void *dc, const char *arg)
     return parse_int(cmd, arg, 0, 600000, &conf_of(cmd)->busy_timeout_ms);
 }
 
+static const char *set_db_timeout(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 600, &conf_of(cmd)->db_timeout);
+}
+
 const command_rec mp_config_cmds[] = {
     AP_INIT_ITERATE("PlanningProjectRoots", set_roots, NULL, RSRC_CONF,
                     "Directories under which project checkouts may lie"),
@@ -374,7 +381,9 @@ const command_rec mp_config_cmds[] = {
     AP_INIT_TAKE1("PlanningJSONMaxDepth", set_json_depth, NULL, RSRC_CONF,
                   "Deepest nesting accepted in a JSON body (default 32)"),
     AP_INIT_TAKE1("PlanningSQLiteBusyTimeout", set_busy_timeout, NULL, RSRC_CONF,
-                  "Milliseconds a SQLite write waits for a lock (default 5000)"),
+                  "Milliseconds a request's SQLite statements wait for locks in all (default 5000)"),
+    AP_INIT_TAKE1("PlanningDatabaseTimeout", set_db_timeout, NULL, RSRC_CONF,
+                  "Seconds the database may not answer before requests get 503 at once (default 5)"),
     AP_INIT_TAKE1("PlanningListCacheSize", set_cache_size, NULL, RSRC_CONF,
                   "Bytes of rendered list pages each process keeps (default 4M, 0: none)"),
     AP_INIT_TAKE1("PlanningTokenKeyFile", set_token_key, NULL, RSRC_CONF,
@@ -475,6 +484,8 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->analysis_cpu = 0;
         if (conf->analysis_memory == MP_UNSET)
             conf->analysis_memory = MP_DEFAULT_ANALYSIS_MEMORY;
+        if (conf->db_timeout == MP_UNSET)
+            conf->db_timeout = MP_DEFAULT_DB_TIMEOUT;
     }
     return OK;
 }

@@ -29,6 +29,7 @@
 #define PL_BINDIR "/usr/bin"
 #endif
 #define MP_DEFAULT_ANALYZER       PL_BINDIR "/planning"
+#define MP_DEFAULT_DB_TIMEOUT     5                 /* seconds the database may not answer */
 
 /* What this child process knows about its database: checked on first use,
  * then trusted (migrations only move forward). */
@@ -63,6 +64,8 @@ typedef struct {
     int analysis_timeout;             /* PlanningAnalysisTimeout, seconds */
     int analysis_cpu;                 /* PlanningAnalysisCPU, seconds; 0: the timeout */
     apr_int64_t analysis_memory;      /* PlanningAnalysisMemory, bytes; 0: no limit */
+    int db_timeout;                   /* PlanningDatabaseTimeout, seconds */
+    volatile int db_misconfigured;    /* the database refused DBDParams' login at start */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

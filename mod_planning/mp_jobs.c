@@ -19,6 +19,7 @@
 #include "analyses/pl_analyses.h"
 #include "analyses/pl_analysis_run.h"
 #include "chat/pl_pull.h"
+#include "db/pl_db_watch.h"
 #include "chat/pl_servers.h"
 
 #define WATCHDOG_NAME "planning-jobs"
@@ -118,6 +119,10 @@ static apr_status_t on_tick(int state, void *data, apr_pool_t *pool)
     }
     /* never an error status: mod_watchdog stops calling a callback that returns one */
     if (state != AP_WATCHDOG_STATE_RUNNING || !conf->rt->schema_ok || !worker_name)
+        return APR_SUCCESS;
+    /* a database that does not answer is not asked for jobs; the look, once
+     * a second, also cuts the calls hanging on it (pl_db_watch.h) */
+    if (pl_db_watch_stalled())
         return APR_SUCCESS;
     /* in before looking: let_go either sees this tick or this tick sees it stopping */
     apr_atomic_inc32(&in_tick);

@@ -120,6 +120,14 @@ static apr_int32_t retrieve(request_rec *r, const char *key)
     return rv == APR_SUCCESS && len == sizeof(n) ? n : 0;
 }
 
+/* Stores n under key until expiry; the caller holds store.mutex. */
+static apr_status_t put(request_rec *r, const char *key, apr_int32_t n, apr_time_t expiry)
+{
+    return store.provider->store(store.instance, r->server, (const unsigned char *)key,
+                                 (unsigned int)strlen(key), expiry, (unsigned char *)&n,
+                                 sizeof(n), r->pool);
+}
+
 apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, apr_time_t expiry,
                           int *ok)
 {
@@ -132,9 +140,7 @@ apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, ap
     n = retrieve(r, key) + delta;
     if (n < 0)
         n = 0;
-    rv = store.provider->store(store.instance, r->server, (const unsigned char *)key,
-                               (unsigned int)strlen(key), expiry, (unsigned char *)&n,
-                               sizeof(n), r->pool);
+    rv = put(r, key, n, expiry);
     apr_global_mutex_unlock(store.mutex);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
@@ -154,6 +160,43 @@ apr_int32_t mp_shared_get(request_rec *r, const char *key)
     n = retrieve(r, key);
     apr_global_mutex_unlock(store.mutex);
     return n > 0 ? n : 0;
+}
+
+const char *mp_shared_claim(request_rec *r, const char *key, int n, apr_time_t expiry, int *ok)
+{
+    const char *slot = NULL;
+    apr_status_t rv = APR_SUCCESS;
+    int i;
+
+    *ok = 0;
+    if (!store.instance || apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
+        return NULL;
+    /* a slot whose holder died has expired: the store no longer has it */
+    for (i = 0; i < n && !slot; i++) {
+        const char *k = apr_psprintf(r->pool, "%s_%d", key, i);
+        if (retrieve(r, k) <= 0 && (rv = put(r, k, 1, expiry)) == APR_SUCCESS)
+            slot = k;
+    }
+    apr_global_mutex_unlock(store.mutex);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+                      "PLN00324: the shared store refused a counter (%s)", key);
+        return NULL;
+    }
+    *ok = 1;
+    return slot;
+}
+
+void mp_shared_lease(request_rec *r, const char *slot, apr_time_t expiry)
+{
+    if (!store.instance || apr_global_mutex_lock(store.mutex) != APR_SUCCESS)
+        return;
+    if (expiry)
+        put(r, slot, 1, expiry);
+    else
+        store.provider->remove(store.instance, r->server, (const unsigned char *)slot,
+                               (unsigned int)strlen(slot), r->pool);
+    apr_global_mutex_unlock(store.mutex);
 }
 
 int mp_ratelimit(mp_req_t *req, const char *bucket, const char *who, int limit)

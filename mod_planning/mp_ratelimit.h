@@ -28,5 +28,12 @@ apr_int32_t mp_shared_add(request_rec *r, const char *key, apr_int32_t delta, ap
 /* A counter's value as it stands (0 when absent), its expiry untouched:
  * what a watcher reads, so that only the counter's owners keep it alive. */
 apr_int32_t mp_shared_get(request_rec *r, const char *key);
+/* Leased slots: key_0 .. key_(n-1), each held by one holder until it frees
+ * it or stops renewing it (its process died): the first one free is taken
+ * until expiry and its key returned; NULL when all n are held, or the store
+ * failed (*ok 0, logged). */
+const char *mp_shared_claim(request_rec *r, const char *key, int n, apr_time_t expiry, int *ok);
+/* Renews a slot taken with mp_shared_claim until expiry, or frees it (0). */
+void mp_shared_lease(request_rec *r, const char *slot, apr_time_t expiry);
 
 #endif

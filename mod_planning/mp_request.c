@@ -188,6 +188,15 @@ int mp_reply_status(mp_req_t *req, apr_status_t rv, const char *what)
     case PL_EBUSY:
         return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_DATABASE_BUSY,
                               "the database is busy; retry shortly", NULL);
+    case PL_EUNAVAILABLE:
+        return mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_DATABASE_UNAVAILABLE,
+                              "the connection to the database was lost; retry shortly", NULL);
+    case PL_EFULL:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
+                      "PLN01506: request %s could not store %s: the database's disk is full;"
+                      " free space on it", mp_request_id(req), what);
+        return mp_reply_error(req, HTTP_INSUFFICIENT_STORAGE, PL_ERR_INSUFFICIENT_STORAGE,
+                              "the server's storage is full; nothing was changed", NULL);
     default:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
                       "PLN00401: request %s failed on %s with status %d (see the database"

@@ -22,7 +22,11 @@ typedef struct mp_req_t {
     apr_size_t body_len;
     int ollama;                 /* the Ollama-compatible surface: errors are
                                    {"error":"..."}, any body type is read */
-    pl_db_t *db;                /* the request's database connection */
+    pl_db_t *db;                /* the request's database connection (NULL between saves
+                                   of a stream: see mp_dbd_release) */
+    void *db_lease;             /* mp_dbd.c: what gives db back to mod_dbd's pool */
+    int db_rounds;              /* connections taken so far: the first gets the request's
+                                   deadline, each later one (a save) its own */
     const char *request_id;
 } mp_req_t;
 

@@ -20,5 +20,7 @@
 #define PL_EUPSTREAM       (PL_STATUS_BASE + 11) /* a model server failed or could not be reached */
 #define PL_ECANCELED       (PL_STATUS_BASE + 12) /* a progress callback asked to stop */
 #define PL_ETOOL           (PL_STATUS_BASE + 13) /* an external program (ctags) is missing or failed */
+#define PL_EUNAVAILABLE    (PL_STATUS_BASE + 14) /* the database connection is lost or refused */
+#define PL_EFULL           (PL_STATUS_BASE + 15) /* the database's disk is full */
 
 #endif

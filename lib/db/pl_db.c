@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "db/pl_db.h"
+#include "db/pl_db_watch.h"
 #include "core/pl_log.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
@@ -12,11 +13,29 @@
 /* Driver result codes: SQLite's primary codes, MySQL's error numbers. */
 #define SQLITE_BUSY_       5
 #define SQLITE_LOCKED_     6
+#define SQLITE_FULL_       13
 #define SQLITE_CONSTRAINT_ 19
 #define MYSQL_DUP_ENTRY    1062
 #define MYSQL_DUP_KEY      1586
 #define MYSQL_LOCK_WAIT    1205
 #define MYSQL_DEADLOCK     1213
+#define MYSQL_DISK_FULL    1021
+#define MYSQL_TABLE_FULL   1114   /* InnoDB cannot grow its files */
+#define MYSQL_ACCESS_DB    1044
+#define MYSQL_ACCESS_USER  1045
+#define MYSQL_NO_SOCKET    2002   /* client errors: the connection is gone or refused */
+#define MYSQL_NO_HOST      2003
+#define MYSQL_GONE         2006
+#define MYSQL_LOST         2013
+#define MYSQL_LOST_INIT    2055
+#define MYSQL_NOT_PREPARED 2030   /* CR_NO_PREPARE_STMT */
+#define MYSQL_UNKNOWN_STMT 1243   /* ER_UNKNOWN_STMT_HANDLER */
+
+/* Every call into the driver counts as under way until it returns; see
+ * pl_db_watch.h. */
+#define WATCHED(db, call) (watched_at = pl_db_watch_enter((db)->watch_fd), \
+                           watched((db), watched_at, (call)))
+static __thread apr_time_t watched_at;
 
 #define BUSY_PAUSE apr_time_from_msec(20)
 
@@ -55,6 +74,7 @@ pl_db_t *pl_db_wrap(apr_pool_t *p, const apr_dbd_driver_t *driver, apr_dbd_t *ha
         return NULL;
     db->driver = driver;
     db->handle = handle;
+    db->watch_fd = -1;
     db->prepared = prepared;
     db->stmt_pool = stmt_pool;
     return db;
@@ -116,13 +136,31 @@ static apr_status_t classify(pl_db_t *db, int rc, const char *msg)
         if (rc == SQLITE_BUSY_ || rc == SQLITE_LOCKED_
             || (msg && (strstr(msg, "is locked") || strstr(msg, "database is busy"))))
             return PL_EBUSY;
+        if (rc == SQLITE_FULL_ || (msg && strstr(msg, "disk is full")))
+            return PL_EFULL;
         return PL_EDB;
     }
-    if (rc == MYSQL_DUP_ENTRY || rc == MYSQL_DUP_KEY)
+    switch (rc) {
+    case MYSQL_DUP_ENTRY: case MYSQL_DUP_KEY:
         return PL_ECONFLICT;
-    if (rc == MYSQL_LOCK_WAIT || rc == MYSQL_DEADLOCK)
+    case MYSQL_LOCK_WAIT: case MYSQL_DEADLOCK:
         return PL_EBUSY;
+    case MYSQL_DISK_FULL: case MYSQL_TABLE_FULL:
+        return PL_EFULL;
+    case MYSQL_NO_SOCKET: case MYSQL_NO_HOST: case MYSQL_GONE: case MYSQL_LOST:
+    case MYSQL_LOST_INIT: case MYSQL_ACCESS_DB: case MYSQL_ACCESS_USER:
+        return PL_EUNAVAILABLE;
+    }
     return PL_EDB;
+}
+
+/* rc, told to the watch: answered unless the connection is lost or refused. */
+static int watched(pl_db_t *db, apr_time_t started, int rc)
+{
+    pl_db_watch_leave(started, rc == 0 || rc == -1
+                      || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc))
+                         != PL_EUNAVAILABLE);
+    return rc;
 }
 
 /* Maps a driver result to our codes, logging what is not the caller's fault. */
@@ -132,7 +170,7 @@ static apr_status_t failure(pl_db_t *db, int rc, const char *label)
     apr_status_t rv = classify(db, rc, msg);
 
     if (rv != PL_ECONFLICT)
-        pl_log(rv == PL_EBUSY ? PL_LOG_WARN : PL_LOG_ERR, PL_LOG_MARK, 0,
+        pl_log(rv == PL_EBUSY || rv == PL_EUNAVAILABLE ? PL_LOG_WARN : PL_LOG_ERR, PL_LOG_MARK, 0,
                "PLN01001: database statement %s failed (%s %d): %s", label,
                apr_dbd_name(db->driver), rc, msg ? msg : "no message");
     return rv;
@@ -146,7 +184,7 @@ static apr_status_t prepare(pl_db_t *db, const pl_sql_t *sql, apr_dbd_prepared_t
 
     if (!st) {
         text = (db->dialect == PL_DB_MYSQL && sql->mysql) ? sql->mysql : sql->sqlite3;
-        rc = apr_dbd_prepare(db->driver, db->stmt_pool, db->handle, text, NULL, &st);
+        rc = WATCHED(db, apr_dbd_prepare(db->driver, db->stmt_pool, db->handle, text, NULL, &st));
         if (rc != 0)
             return failure(db, rc, sql->label);
         apr_hash_set(db->prepared, sql->label, APR_HASH_KEY_STRING, st);
@@ -156,13 +194,19 @@ static apr_status_t prepare(pl_db_t *db, const pl_sql_t *sql, apr_dbd_prepared_t
 }
 
 /* A SQLite statement prepared before the schema changed (a migration, even
- * from another process) fails for good under the legacy interface: forget
- * it, so that the one retry prepares it afresh. The driver finalises the
- * old one when the connection closes. */
+ * from another process), or a MySQL one prepared before the connection was
+ * made anew, fails for good: forget it, so that the one retry prepares it
+ * afresh. The driver finalises the
+ * old one when the connection closes. A failure with a known cause (a lock,
+ * a full disk, a constraint) is not that: a re-run would only wait again. */
 static int retry_fresh(pl_db_t *db, const pl_sql_t *sql, int rc, int attempt)
 {
-    if (attempt > 0 || db->dialect != PL_DB_SQLITE3
-        || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) == PL_ECONFLICT)
+    if (attempt > 0)
+        return 0;
+    /* MySQL: the client library reconnected (a server restarted, a
+     * connection cut) and the server forgot the connection's statements */
+    if (db->dialect == PL_DB_MYSQL ? rc != MYSQL_NOT_PREPARED && rc != MYSQL_UNKNOWN_STMT
+        : classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EDB)
         return 0;
     apr_hash_set(db->prepared, sql->label, APR_HASH_KEY_STRING, NULL);
     return 1;
@@ -174,16 +218,39 @@ static int retry_fresh(pl_db_t *db, const pl_sql_t *sql, int rc, int attempt)
  * thread of the process would stall for the whole timeout. SQLite itself
  * does not wait (busy_timeout 0; the driver retries for about 1.5 s,
  * releasing the mutex between tries); a statement still refused as busy is
- * tried again here, outside the mutex, until db->busy_timeout_ms has passed
- * since it began. */
+ * tried again here, outside the mutex, until the deadline: db->deadline when
+ * the caller set one for all its statements (a request), else
+ * db->busy_timeout_ms after this statement began. A try is not begun past
+ * it, so the driver's own retries are the most a deadline is overrun by. */
 static int retry_busy(pl_db_t *db, int rc, apr_time_t started)
 {
+    apr_time_t until = db->deadline ? db->deadline
+                                    : started + apr_time_from_msec(db->busy_timeout_ms);
+
     if (db->dialect != PL_DB_SQLITE3
-        || apr_time_now() - started >= apr_time_from_msec(db->busy_timeout_ms)
         || classify(db, rc, apr_dbd_error(db->driver, db->handle, rc)) != PL_EBUSY)
         return 0;
+    if (apr_time_now() + BUSY_PAUSE >= until) {
+        db->budget_spent = db->deadline != 0;
+        return 0;
+    }
     apr_sleep(BUSY_PAUSE);
     return 1;
+}
+
+/* The request spent its wait on a lock: a statement after that would wait
+ * in the driver again (about 1.5 s) for the same lock. */
+static apr_status_t spent(pl_db_t *db, const char *label)
+{
+    pl_log(PL_LOG_WARN, PL_LOG_MARK, 0, "PLN01508: database statement %s not tried: the"
+           " request waited its PlanningSQLiteBusyTimeout for a lock already", label);
+    return PL_EBUSY;
+}
+
+void pl_db_deadline_from_now(pl_db_t *db)
+{
+    db->deadline = apr_time_now() + apr_time_from_msec(db->busy_timeout_ms);
+    db->budget_spent = 0;
 }
 
 apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
@@ -194,10 +261,12 @@ apr_status_t pl_db_exec(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
     apr_status_t rv;
     int rc, n = 0, attempt = 0;
 
+    if (db->budget_spent)
+        return spent(db, sql->label);
     for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
-        rc = apr_dbd_pquery(db->driver, p, db->handle, &n, st, nargs, args);
+        rc = WATCHED(db, apr_dbd_pquery(db->driver, p, db->handle, &n, st, nargs, args));
         if (rc == 0)
             break;
         if (retry_busy(db, rc, started))
@@ -221,7 +290,7 @@ static apr_status_t read_all(pl_db_t *db, apr_pool_t *p, apr_dbd_results_t *res,
 
     out->ncols = apr_dbd_num_cols(db->driver, res);
     out->rows = apr_array_make(p, 8, sizeof(const char **));
-    while ((rc = apr_dbd_get_row(db->driver, p, res, &row, -1)) == 0) {
+    while ((rc = WATCHED(db, apr_dbd_get_row(db->driver, p, res, &row, -1))) == 0) {
         const char **vals = apr_palloc(p, sizeof(char *) * (out->ncols ? out->ncols : 1));
         for (i = 0; i < out->ncols; i++) {
             const char *v = apr_dbd_get_entry(db->driver, row, i);
@@ -245,11 +314,13 @@ apr_status_t pl_db_select(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
     apr_status_t rv;
     int rc, attempt = 0;
 
+    if (db->budget_spent)
+        return spent(db, sql->label);
     for (;;) {
         if ((rv = prepare(db, sql, &st)) != APR_SUCCESS)
             return rv;
         res = NULL;
-        rc = apr_dbd_pselect(db->driver, p, db->handle, &res, st, 0, nargs, args);
+        rc = WATCHED(db, apr_dbd_pselect(db->driver, p, db->handle, &res, st, 0, nargs, args));
         if (rc == 0)
             break;
         if (retry_busy(db, rc, started))
@@ -287,12 +358,12 @@ apr_status_t pl_db_exec_text(pl_db_t *db, apr_pool_t *p, const char *text)
     int rc, nrows = 0;
 
     if (db->dialect == PL_DB_MYSQL) {
-        rc = apr_dbd_query(db->driver, db->handle, &nrows, text);
+        rc = WATCHED(db, apr_dbd_query(db->driver, db->handle, &nrows, text));
         return rc ? failure(db, rc, "(text)") : APR_SUCCESS;
     }
     /* SQLite's query call reports a PRAGMA's row as a failure: select it.
      * A new connection after a crash may find the log being recovered. */
-    while ((rc = apr_dbd_select(db->driver, p, db->handle, &res, text, 0)) != 0
+    while ((rc = WATCHED(db, apr_dbd_select(db->driver, p, db->handle, &res, text, 0))) != 0
            && retry_busy(db, rc, started))
         res = NULL;
     if (rc != 0)
@@ -346,13 +417,15 @@ apr_status_t pl_db_begin(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t **ptx
     apr_status_t rv = APR_SUCCESS;
     int rc;
 
+    if (db->budget_spent)
+        return spent(db, "(begin)");
     /* The driver begins IMMEDIATE: the one statement of a transaction that
      * waits for the lock. A BEGIN that failed still leaves the connection
      * marked as in a transaction, and the next failure would make it refuse
      * every statement: unmark it before a retry, or before giving up. */
     for (;;) {
         *ptx = NULL;
-        if ((rc = apr_dbd_transaction_start(db->driver, p, db->handle, ptx)) == 0)
+        if ((rc = WATCHED(db, apr_dbd_transaction_start(db->driver, p, db->handle, ptx))) == 0)
             break;
         if (!retry_busy(db, rc, started))
             rv = failure(db, rc, "(begin)");
@@ -376,6 +449,6 @@ apr_status_t pl_db_end(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t *tx, in
 
     apr_dbd_transaction_mode_set(db->driver, tx, failed ? APR_DBD_TRANSACTION_ROLLBACK
                                                         : APR_DBD_TRANSACTION_COMMIT);
-    rc = apr_dbd_transaction_end(db->driver, p, tx);
+    rc = WATCHED(db, apr_dbd_transaction_end(db->driver, p, tx));
     return rc ? failure(db, rc, "(commit)") : APR_SUCCESS;
 }

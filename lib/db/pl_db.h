@@ -20,6 +20,11 @@ typedef struct {
     apr_pool_t *stmt_pool;  /* outlives every request on this connection */
     pl_db_dialect_e dialect;
     int busy_timeout_ms;    /* SQLite: how long a statement waits for a lock (0: no wait) */
+    apr_time_t deadline;    /* when set, the end of every wait for a lock, whatever the
+                               statement: one budget for a request's statements */
+    int watch_fd;           /* the connection's socket, for pl_db_watch (-1: unknown) */
+    int budget_spent;       /* a statement gave up on a lock at the deadline: the
+                               next ones fail at once rather than wait again */
 } pl_db_t;
 
 /* One statement: a unique label, the SQLite text, and the MySQL text when it
@@ -74,5 +79,9 @@ apr_status_t pl_db_begin(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t **ptx
 apr_status_t pl_db_end(pl_db_t *db, apr_pool_t *p, apr_dbd_transaction_t *tx, int failed);
 
 const char *pl_db_driver_name(const pl_db_t *db);
+
+/* Sets db->deadline to busy_timeout_ms from now: the budget of one piece of
+ * work (a request, or one save of a reply) for all its statements. */
+void pl_db_deadline_from_now(pl_db_t *db);
 
 #endif

@@ -132,10 +132,30 @@ int api_auth_setup(mp_req_t *req)
     return reply_tokens(req, HTTP_CREATED, user, 0, NULL);
 }
 
+/* A login's writes in one transaction, within the request's deadline: the
+ * time it happened, its audit entry and the session. Either all are stored
+ * or the login fails (503): no session without its audit entry. */
+static apr_status_t record_login(mp_req_t *req, const pl_user_t *user, const char *name,
+                                 const char **refresh, apr_int64_t *family)
+{
+    apr_pool_t *p = req->r->pool;
+    apr_dbd_transaction_t *tx = NULL;
+    apr_status_t rv, end;
+
+    if ((rv = pl_db_begin(req->db, p, &tx)) != APR_SUCCESS)
+        return rv;
+    if ((rv = pl_store_user_touch_login(req->db, p, user->id)) == APR_SUCCESS
+        && (rv = mp_audit(req, "auth.login", name, user->id, "user", user->id, 1)) == APR_SUCCESS)
+        rv = pl_session_issue(req->db, p, user->id, 0, req->conf->refresh_ttl, refresh, family);
+    end = pl_db_end(req->db, p, tx, rv != APR_SUCCESS);
+    return rv != APR_SUCCESS ? rv : end;
+}
+
 int api_auth_login(mp_req_t *req)
 {
     static const char *const known[] = { "username", "password", NULL };
-    const char *name, *password;
+    const char *name, *password, *refresh = NULL;
+    apr_int64_t family = 0;
     pl_user_t *user = NULL;
     apr_status_t rv;
     int ok;
@@ -156,14 +176,17 @@ int api_auth_login(mp_req_t *req)
         return OK;
     ok = ok && rv == APR_SUCCESS && user->password_hash && !strcmp(user->status, "active");
     if (!ok) {
-        mp_audit(req, "auth.login", name, user ? user->id : 0, "user", user ? user->id : 0, 0);
+        /* an attempt that cannot be recorded is not answered either */
+        if ((rv = mp_audit(req, "auth.login", name, user ? user->id : 0, "user",
+                           user ? user->id : 0, 0)) != APR_SUCCESS)
+            return mp_reply_status(req, rv, "login");
         apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"mod_planning\"");
         return mp_reply_error(req, HTTP_UNAUTHORIZED, PL_ERR_UNAUTHORIZED,
                               "wrong user name or password", NULL);
     }
-    pl_store_user_touch_login(req->db, req->r->pool, user->id);
-    mp_audit(req, "auth.login", name, user->id, "user", user->id, 1);
-    return reply_tokens(req, HTTP_OK, user, 0, NULL);
+    if ((rv = record_login(req, user, name, &refresh, &family)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "login");
+    return reply_tokens(req, HTTP_OK, user, family, refresh);
 }
 
 /* The refresh token a request presents: the JSON body's refresh_token, or

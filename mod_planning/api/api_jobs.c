@@ -9,6 +9,7 @@
 #include "api.h"
 #include "mp_audit.h"
 #include "mp_chat.h"
+#include "mp_dbd.h"
 #include "mp_sse.h"
 #include "db/pl_jobs.h"
 #include "core/pl_status.h"
@@ -176,10 +177,13 @@ int api_jobs_events(mp_req_t *req)
             mp_sse_send(sse, "done", job_json(iter, job));
             break;
         }
+        mp_dbd_release(req);   /* no connection held while waiting */
         if (!wait_a_while(sse))
             break;
         apr_pool_clear(iter);
-        if ((rv = pl_jobs_get(req->db, iter, job->id, &job)) != APR_SUCCESS) {
+        mp_chat_slot_renew(req);
+        rv = mp_dbd_acquire(req) ? pl_jobs_get(req->db, iter, job->id, &job) : PL_EUNAVAILABLE;
+        if (rv != APR_SUCCESS) {
             pl_jsonw_t *w = pl_jsonw_create(iter, 128);
             pl_jsonw_object(w, NULL);
             pl_jsonw_str(w, "code", rv == PL_ENOTFOUND ? PL_ERR_JOB_GONE

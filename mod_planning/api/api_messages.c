@@ -14,6 +14,7 @@
 #include "api.h"
 #include "api_threads.h"
 #include "mp_chat.h"
+#include "mp_dbd.h"
 #include "chat/pl_chat.h"
 #include "chat/pl_chat_defaults.h"
 #include "chat/pl_chat_title.h"
@@ -315,8 +316,10 @@ static int title_thread(mp_req_t *req, pl_thread_t *t, const apr_array_header_t 
     const char *title;
     int stored = 0;
 
-    if (!t->title_auto || user->parent_id || strcmp(reply->state, "complete")
-        || !(title = ask_title(req, servers, user, reply)))
+    if (!t->title_auto || user->parent_id || strcmp(reply->state, "complete"))
+        return 0;
+    mp_dbd_release(req);   /* none held while the model thinks of a title */
+    if (!(title = ask_title(req, servers, user, reply)) || !mp_dbd_acquire(req))
         return 0;
     if (pl_threads_set_auto_title(req->db, req->r->pool, t->id, title, &stored) == APR_SUCCESS
         && stored)
@@ -406,10 +409,8 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
     }
     mp_chat_run(turn, servers);
 
-    if ((rv = pl_messages_finish(req->db, p, turn->reply)) != APR_SUCCESS)
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
-                      "PLN00601: could not store reply %" APR_INT64_T_FMT " of thread %"
-                      APR_INT64_T_FMT, turn->reply->id, t->id);
+    /* "complete" only once stored: otherwise the client is told STORAGE_FAILED */
+    mp_chat_store(turn);
     if (turn->error_code && strcmp(turn->error_code, PL_ERR_CLIENT_GONE))
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
                       "PLN00602: reply %" APR_INT64_T_FMT " incomplete: %s (%s)", turn->reply->id,

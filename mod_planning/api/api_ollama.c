@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "mp_chat.h"
+#include "mp_dbd.h"
 #include "mp_sse.h"
 #include "chat/pl_chat.h"
 #include "core/pl_http.h"
@@ -132,7 +133,10 @@ static int on_data(void *baton, long status, const char *data, apr_size_t len)
 /* While the model runs: a client that left ends the upstream transfer. */
 static int on_poll(void *baton)
 {
-    return mp_sse_client_gone(((relay_t *)baton)->client);
+    relay_t *t = baton;
+
+    mp_chat_slot_renew(t->req);
+    return mp_sse_client_gone(t->client);
 }
 
 static char *held_text(relay_t *t, apr_size_t *len)
@@ -294,6 +298,7 @@ static int relay(mp_req_t *req, const char *path, int streams, int runs)
         return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION, why, NULL);
     if (!candidates(req, &servers) || (runs && !mp_chat_take_slot(req)))
         return OK;
+    mp_dbd_release(req);   /* the model may take minutes: the pool is not made to wait */
     t->client = mp_sse_watch(req->r);
     t->held = apr_brigade_create(t->p, req->r->connection->bucket_alloc);
     t->fail_status = HTTP_NOT_FOUND;

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "api_threads.h"
 #include "mp_chat.h"
+#include "mp_dbd.h"
 #include "mp_ratelimit.h"
 #include "core/pl_status.h"
 #include "chat/pl_stream.h"
@@ -192,6 +193,7 @@ int api_stream_follow(mp_req_t *req)
         return OK;
     apr_pool_create(&events, p);
     apr_pool_create(&rows, p);
+    mp_dbd_release(req);   /* taken for each read of the row only */
     if (!last || !*last)
         send_start(sse, events, m);
     for (;;) {
@@ -208,10 +210,16 @@ int api_stream_follow(mp_req_t *req)
             mp_shared_add(req->r, rd->key, 0, apr_time_now() + READER_LIFETIME, &ok);
             refreshed = apr_time_now();
         }
+        mp_chat_slot_renew(req);
         apr_pool_clear(rows);
-        if ((rv = pl_messages_get(req->db, rows, t->id, message_id, &m)) == APR_SUCCESS) {
+        rv = PL_EUNAVAILABLE;
+        if (mp_dbd_acquire(req)) {
+            if ((rv = pl_messages_get(req->db, rows, t->id, message_id, &m)) == APR_SUCCESS)
+                mp_chat_settle(req, rows, m);
+            mp_dbd_release(req);
+        }
+        if (rv == APR_SUCCESS) {
             db_failing = 0;
-            mp_chat_settle(req, rows, m);
             continue;
         }
         if (rv == PL_ENOTFOUND) {   /* the thread or the reply was deleted meanwhile */

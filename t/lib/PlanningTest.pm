@@ -47,7 +47,7 @@ use Exporter 'import';
 our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
-                    header_list);
+                    header_list mount_tmpfs start_load);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
@@ -217,6 +217,91 @@ sub mysql_create_db {
     return $db;
 }
 
+# ------------------------------------------------------------- small disk
+
+# mount_tmpfs(SIZE): a fresh tmpfs of SIZE (e.g. "4m") that the children
+# may write, unmounted at the end; (dir) or (undef, why) when mounting is not
+# permitted here (not root, no CAP_SYS_ADMIN): the caller skips and says so.
+my @MOUNTS;
+sub mount_tmpfs {
+    my ($size) = @_;
+    return (undef, 'mounting a tmpfs needs root') if $> != 0;
+    my $dir = tempdir_shared();
+    my ($rc, $out) = run_cmd('mount', '-t', 'tmpfs', '-o', "size=$size,mode=0777", 'tmpfs', $dir);
+    return (undef, "mount -t tmpfs is not permitted here: $out") if $rc;
+    push @MOUNTS, $dir;
+    return ($dir);
+}
+
+# Fills the file system under dir to the last byte (dir/filler); returns its path.
+sub fill_disk {
+    my ($dir) = @_;
+    my $f = "$dir/filler";
+    open my $fh, '>>', $f or croak "fill_disk: $f: $!";
+    my $block = "\0" x 65536;
+    while (syswrite($fh, $block)) { }
+    my $byte = "\0";
+    while (syswrite($fh, $byte)) { }
+    close $fh;
+    return $f;
+}
+
+END {
+    local ($?, $!);
+    run_cmd('umount', '-l', $_) for @MOUNTS;
+}
+
+# ------------------------------------------------------------------- load
+
+# start_load($srv, workers => N, secs => S, method => 'GET', path => P,
+#            body => sub { $worker, $n } -> {..}|undef, timeout => T):
+# N processes sending requests one after the other for S seconds. Returns
+# a handle; load_results($handle) waits for them and returns every request
+# as { worker, n, start, end, status, retry_after, code, id, body }
+# (times from time(); id and code from the JSON reply).
+sub start_load {
+    my ($srv, %o) = @_;
+    my $file = tempdir_shared() . '/load';
+    my @pids;
+    for my $w (1 .. ($o{workers} // 4)) {
+        my $pid = fork // croak "fork: $!";
+        if (!$pid) {
+            open my $out, '>>', "$file.$w" or POSIX::_exit(1);
+            $out->autoflush(1);
+            my $http = HTTP::Tiny->new(timeout => $o{timeout} // 30, keep_alive => 0);
+            my ($until, $n) = (time + $o{secs}, 0);
+            while (time < $until) {
+                $n++;
+                my $body = $o{body} ? $o{body}->($w, $n) : undef;
+                my $t0 = time;
+                my $r = $http->request($o{method} // 'GET', $srv->url($o{path}), {
+                    headers => { Authorization => "Bearer $srv->{token}",
+                                 defined $body ? ('Content-Type' => 'application/json') : () },
+                    defined $body ? (content => $JSON->encode($body)) : () });
+                my $j = eval { $JSON->decode($r->{content}) } || {};
+                print $out $JSON->encode({ worker => $w, n => $n, start => $t0, end => time,
+                                           status => $r->{status}, retry_after => $r->{headers}{'retry-after'},
+                                           code => ref $j->{error} ? $j->{error}{code} : undef,
+                                           id => $j->{id}, body => $body }), "\n";
+            }
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    return { pids => \@pids, file => $file };
+}
+
+sub load_results {
+    my ($h) = @_;
+    waitpid $_, 0 for @{ $h->{pids} };
+    my @all;
+    for my $f (glob("$h->{file}.*")) {
+        open my $in, '<', $f or next;
+        push @all, map { $JSON->decode($_) } <$in>;
+    }
+    return sort { $a->{start} <=> $b->{start} } @all;
+}
+
 # ---------------------------------------------------------------- config
 
 sub write_conf {
@@ -323,7 +408,9 @@ sub start_server {
         chmod 0777, $o{var};
         $params = $self->{dbfile} = "$o{var}/planning.db";
     } elsif ($backend eq 'sqlite3') {
-        my $dbdir = "$rundir/db";
+        # dbdir => PATH: the database elsewhere (a small tmpfs the test mounted)
+        my $dbdir = $o{dbdir} // "$rundir/db";
+        $self->{dbdir} = $dbdir;
         mkdirs($dbdir);
         $params = "$dbdir/planning.db";
         $self->{dbfile} = $params;
@@ -358,7 +445,8 @@ sub start_server {
         close $fh or croak "planning create-user failed ($?)";
     }
     if ($backend eq 'sqlite3') {
-        for my $f ("$rundir/db", glob("$rundir/db/*"), $o{var} ? glob("$o{var}/planning.db*") : ()) {
+        for my $f ($self->{dbdir} ? ($self->{dbdir}, glob("$self->{dbdir}/*")) : (),
+                   $o{var} ? glob("$o{var}/planning.db*") : ()) {
             chown $CHILD_UID, $CHILD_GID, $f;
         }
     }
