@@ -63,6 +63,7 @@ typedef struct {
     int analysis_timeout;             /* PlanningAnalysisTimeout, seconds */
     int analysis_cpu;                 /* PlanningAnalysisCPU, seconds; 0: the timeout */
     apr_int64_t analysis_memory;      /* PlanningAnalysisMemory, bytes; 0: no limit */
+    int analysis_schedule;            /* PlanningAnalysisSchedule, minutes; 0: off */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

@@ -14,7 +14,7 @@
 #define COLUMNS "id, project_id, job_id, created_by, state, analysis_type, include_history," \
                 " options, created_at, started_at, finished_at, plan_title," \
                 " claimed_completion, observed_completion, objectives, done, partial, missing," \
-                " error_code, error"
+                " error_code, error, input_hash"
 
 static const pl_sql_t SQL_INSERT = {
     "pl.analyses.insert",
@@ -52,6 +52,9 @@ static const pl_sql_t SQL_END = {
     "pl.analyses.end",
     "UPDATE analyses SET state = %s, active_project = NULL, error_code = %s, error = %s,"
     " finished_at = %s WHERE id = %s AND state IN ('queued', 'running')", NULL
+};
+static const pl_sql_t SQL_INPUT_HASH = {
+    "pl.analyses.input_hash", "UPDATE analyses SET input_hash = %s WHERE id = %s", NULL
 };
 static const pl_sql_t SQL_BUMP = {
     "pl.analyses.bump", "UPDATE revisions SET revision = revision + 1 WHERE name = 'analyses'",
@@ -92,6 +95,7 @@ static void *from_row(apr_pool_t *p, const char **row)
     a->missing = row[17] ? atoi(row[17]) : 0;
     a->error_code = row[18];
     a->error = row[19];
+    a->input_hash = row[20];
     return a;
 }
 
@@ -116,6 +120,7 @@ void pl_analysis_record_write(pl_jsonw_t *w, const pl_analysis_record_t *a)
     pl_jsonw_str(w, "created_at", a->created_at);
     pl_jsonw_str(w, "started_at", a->started_at);
     pl_jsonw_str(w, "finished_at", a->finished_at);
+    pl_jsonw_str(w, "input_hash", a->input_hash);
     pl_jsonw_object(w, "totals");
     pl_jsonw_str(w, "plan_title", a->plan_title);
     pl_analysis_number_write(w, "claimed_completion", a->claimed);
@@ -361,4 +366,12 @@ apr_status_t pl_analyses_settle(pl_db_t *db, apr_pool_t *p, apr_int64_t project_
     apr_status_t rv = active(db, p, project_id, &a);
 
     return rv == PL_ENOTFOUND ? APR_SUCCESS : rv;
+}
+
+apr_status_t pl_analyses_set_input_hash(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
+                                        const char *hash)
+{
+    const char *args[2] = { hash, pl_text_i64(p, id) };
+
+    return pl_db_exec(db, p, &SQL_INPUT_HASH, 2, args, NULL);
 }
