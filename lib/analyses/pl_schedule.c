@@ -38,13 +38,15 @@ static const pl_sql_t SQL_SET_PUBLIC = {
     " WHERE project_id = %s", NULL
 };
 /* Active projects whose interval (their own or the default, %s) is on and
- * whose check is due. A project without a row is due at once. */
+ * whose check is due. A project without a row is due at once. The
+ * arguments are text: "+ 0" makes them numbers, as SQLite compares a text
+ * above any number once COALESCE has dropped the column's affinity. */
 static const pl_sql_t SQL_DUE = {
     "pl.schedule.due",
-    "SELECT p.id, s.next_check_at, COALESCE(s.interval_minutes, %s) FROM projects p"
+    "SELECT p.id, s.next_check_at, COALESCE(s.interval_minutes, %s + 0) FROM projects p"
     " LEFT JOIN project_snapshot_settings s ON s.project_id = p.id"
-    " WHERE p.status = 'active' AND COALESCE(s.interval_minutes, %s) > 0"
-    " AND COALESCE(s.next_check_at, 0) <= %s ORDER BY p.id LIMIT %s", NULL
+    " WHERE p.status = 'active' AND COALESCE(s.interval_minutes, %s + 0) > 0"
+    " AND COALESCE(s.next_check_at, 0) <= %s + 0 ORDER BY p.id LIMIT %s", NULL
 };
 /* The claim: only the process that saw next_check_at as it is moves it. */
 static const pl_sql_t SQL_CLAIM = {
@@ -192,7 +194,7 @@ static apr_status_t check(pl_db_t *db, apr_pool_t *p, const apr_array_header_t *
         a->include_history = 1;
         a->options = "{}";
         rv = pl_analyses_start(db, p, a, &running);
-        if (rv == PL_ECONFLICT)
+            if (rv == PL_ECONFLICT)
             outcome = PL_SCHEDULE_BUSY, a = running;
         else if (rv != APR_SUCCESS)
             return rv;
@@ -224,6 +226,8 @@ apr_status_t pl_schedule_tick(pl_db_t *db, apr_pool_t *p, const apr_array_header
         const char *id = row[0], *seen = row[1] ? row[1] : "0", *claim[3];
         int minutes = row[2] ? atoi(row[2]) : 0;
 
+        if (minutes <= 0)
+            continue;
         if ((rv = ensure(db, p, id, pl_time_rfc3339(p, apr_time_now()))) != APR_SUCCESS)
             return rv;
         claim[0] = pl_text_i64(p, now + (apr_int64_t)minutes * 60);
