@@ -140,11 +140,10 @@ static apr_status_t set(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql, apr_int
     const char *now = pl_time_rfc3339(p, apr_time_now()), *id = pl_text_i64(p, project_id);
     const char *args[3] = { value, now, id };
     apr_status_t rv = ensure(db, p, id, now);
-    int n = 0;
 
-    if (rv == APR_SUCCESS && (rv = pl_db_exec(db, p, sql, 3, args, &n)) == APR_SUCCESS && !n)
-        rv = PL_ENOTFOUND;
-    return rv;
+    /* (no row count: MySQL counts only rows whose values changed, and the
+     * caller checked the project exists) */
+    return rv == APR_SUCCESS ? pl_db_exec(db, p, sql, 3, args, NULL) : rv;
 }
 
 apr_status_t pl_schedule_set_interval(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,

@@ -303,6 +303,9 @@ for my $backend (backends()) {
         for my $bad ({ public => 'yes' }, { public => 1 }, {}, { public => JSON::PP::true, colour => 'red' }) {
             error_is($srv->json('PUT', "$base/badge", $bad, bearer($dev)), 400, 'VALIDATION_ERROR', 'PUT badge: bad body, 400');
         }
+        my $same = $srv->json('PUT', "$base/badge", { public => JSON::PP::false }, bearer($dev));
+        status_is($same, 200, 'PUT badge as it is (private): 200');
+        ok(is_false(($same->{json} || {})->{public}), '... public: false');
         my $pb = $srv->json('PUT', "$base/badge", { public => JSON::PP::true }, bearer($dev));
         status_is($pb, 200, 'the owner makes the pictures public');
         ok(is_true(($pb->{json} || {})->{public}), '... public: true');
