@@ -67,6 +67,15 @@ apr_status_t pl_analyses_latest(pl_db_t *db, apr_pool_t *p, apr_int64_t project_
 /* Newest first. */
 apr_status_t pl_analyses_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id, int limit,
                               int offset, apr_array_header_t **items, apr_int64_t *total);
+/* The complete ones (snapshots), newest first. */
+apr_status_t pl_analyses_list_complete(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                       int limit, int offset, apr_array_header_t **items,
+                                       apr_int64_t *total);
+/* The complete ones finished in [from, to) (RFC3339 as pl_time writes
+ * them; NULL: open), oldest first; the newest max when there are more. */
+apr_status_t pl_analyses_finished_between(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                          const char *from, const char *to, int max,
+                                          apr_array_header_t **items);
 apr_status_t pl_analyses_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t *revision);
 
 /* The worker took it up. */

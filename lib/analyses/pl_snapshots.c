@@ -11,22 +11,6 @@
 #include "core/pl_text.h"
 #include "core/pl_time.h"
 
-static const pl_sql_t SQL_IDS = {
-    "pl.snapshots.ids",
-    "SELECT id FROM analyses WHERE project_id = %s AND state = 'complete'"
-    " ORDER BY id DESC LIMIT %s OFFSET %s", NULL
-};
-static const pl_sql_t SQL_COUNT = {
-    "pl.snapshots.count",
-    "SELECT COUNT(*) FROM analyses WHERE project_id = %s AND state = 'complete'", NULL
-};
-/* finished_at is written by pl_time_rfc3339, one width: text order is time order */
-static const pl_sql_t SQL_RANGE_IDS = {
-    "pl.snapshots.range_ids",
-    "SELECT id FROM analyses WHERE project_id = %s AND state = 'complete'"
-    " AND finished_at >= %s AND finished_at < %s ORDER BY finished_at DESC, id DESC LIMIT %s",
-    NULL
-};
 static const pl_sql_t SQL_LEVELS = {
     "pl.snapshots.levels",
     "SELECT l.analysis_id, l.level, l.objectives, l.done, l.partial, l.missing"
@@ -35,30 +19,26 @@ static const pl_sql_t SQL_LEVELS = {
     NULL
 };
 
-/* The snapshots of the ids (in that order) with their levels: one query
- * for the levels of the whole id span. */
-static apr_status_t load(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
-                         const pl_db_result_t *ids, int reverse, apr_array_header_t **items)
+/* The analyses as snapshots with their levels: one query for the levels
+ * of the whole id span. */
+static apr_status_t with_levels(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                const apr_array_header_t *analyses, apr_array_header_t **items)
 {
     apr_hash_t *by_id = apr_hash_make(p);
     apr_int64_t lo = APR_INT64_MAX, hi = 0;
     pl_db_result_t *res;
     const char *args[3];
     apr_status_t rv;
-    int i, n = ids->rows->nelts;
+    int i, n = analyses->nelts;
 
     *items = apr_array_make(p, n ? n : 1, sizeof(pl_snapshot_t *));
     for (i = 0; i < n; i++) {
-        const char *id = PL_DB_ROW(ids, reverse ? n - 1 - i : i)[0];
-        pl_analysis_record_t *a;
-        pl_snapshot_t *s;
+        pl_analysis_record_t *a = APR_ARRAY_IDX(analyses, i, pl_analysis_record_t *);
+        pl_snapshot_t *s = apr_pcalloc(p, sizeof(*s));
 
-        if ((rv = pl_analyses_get(db, p, apr_atoi64(id), &a)) != APR_SUCCESS)
-            return rv;
-        s = apr_pcalloc(p, sizeof(*s));
         s->a = a;
         s->levels = apr_array_make(p, 4, sizeof(pl_level_count_t *));
-        apr_hash_set(by_id, id, APR_HASH_KEY_STRING, s);
+        apr_hash_set(by_id, pl_text_i64(p, a->id), APR_HASH_KEY_STRING, s);
         APR_ARRAY_PUSH(*items, pl_snapshot_t *) = s;
         lo = a->id < lo ? a->id : lo;
         hi = a->id > hi ? a->id : hi;
@@ -91,32 +71,21 @@ static apr_status_t load(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
 apr_status_t pl_snapshots_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id, int limit,
                                int offset, apr_array_header_t **items, apr_int64_t *total)
 {
-    const char *args[3] = { pl_text_i64(p, project_id), apr_itoa(p, limit), apr_itoa(p, offset) };
-    pl_db_result_t *res;
-    apr_status_t rv;
+    apr_array_header_t *analyses;
+    apr_status_t rv = pl_analyses_list_complete(db, p, project_id, limit, offset, &analyses,
+                                                total);
 
-    if ((rv = pl_db_select(db, p, &SQL_COUNT, 1, args, &res)) != APR_SUCCESS)
-        return rv;
-    *total = res->rows->nelts && PL_DB_ROW(res, 0)[0] ? apr_atoi64(PL_DB_ROW(res, 0)[0]) : 0;
-    if ((rv = pl_db_select(db, p, &SQL_IDS, 3, args, &res)) != APR_SUCCESS)
-        return rv;
-    return load(db, p, project_id, res, 0, items);
+    return rv == APR_SUCCESS ? with_levels(db, p, project_id, analyses, items) : rv;
 }
 
 apr_status_t pl_snapshots_range(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
                                 const char *from, const char *to, apr_array_header_t **items)
 {
-    const char *args[4];
-    pl_db_result_t *res;
-    apr_status_t rv;
+    apr_array_header_t *analyses;
+    apr_status_t rv = pl_analyses_finished_between(db, p, project_id, from, to,
+                                                   PL_SNAPSHOTS_RANGE_MAX, &analyses);
 
-    args[0] = pl_text_i64(p, project_id);
-    args[1] = from ? from : "";
-    args[2] = to ? to : "~";   /* after every digit */
-    args[3] = apr_itoa(p, PL_SNAPSHOTS_RANGE_MAX);
-    if ((rv = pl_db_select(db, p, &SQL_RANGE_IDS, 4, args, &res)) != APR_SUCCESS)
-        return rv;
-    return load(db, p, project_id, res, 1, items);
+    return rv == APR_SUCCESS ? with_levels(db, p, project_id, analyses, items) : rv;
 }
 
 int pl_trend_interval_parse(const char *s, pl_trend_interval_e *out)

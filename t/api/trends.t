@@ -14,6 +14,7 @@ use File::Path qw(make_path);
 use Test::More;
 use Time::HiRes qw(time sleep);
 use PlanningTest qw(:all);
+use PlanningAnalysis qw(:all);
 
 PlanningTest::require_build();
 plan skip_all => 'universal-ctags is not installed'
@@ -23,16 +24,6 @@ my $CLI = $PlanningTest::CLI;
 
 sub bearer { defined $_[0] ? { Authorization => "Bearer $_[0]" } : { Authorization => undef } }
 
-sub write_tree {
-    my ($root, %files) = @_;
-    for my $path (keys %files) {
-        (my $dir = "$root/$path") =~ s{/[^/]+$}{};
-        make_path($dir);
-        open my $fh, '>:raw', "$root/$path" or die "$root/$path: $!";
-        print $fh $files{$path};
-        close $fh;
-    }
-}
 
 my $PLAN = <<'MD';
 # Shop master plan
@@ -92,19 +83,7 @@ def fuzzy_match(name, keyword):
                for w in name.lower().split())
 PY
 
-sub poll {
-    my ($srv, $path, $test, $secs, $h) = @_;
-    my $r;
-    my $t0 = time;
-    while (time - $t0 < ($secs // 90)) {
-        $r = $srv->request('GET', $path, $h);
-        return $r if $r->{json} && $test->($r->{json});
-        sleep 0.2;
-    }
-    return $r;
-}
 
-sub ended { ($_[0]{state} // '') =~ /^(?:complete|failed|canceled)$/ }
 
 sub analyse {
     my ($srv, $pid, $tok, $what) = @_;
