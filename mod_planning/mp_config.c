@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 
 #include "mp_config.h"
+#include "analyses/pl_schedule.h"
 #include "mp_kdf.h"
 #include "mp_ratelimit.h"
 #include "auth/pl_jwt.h"
@@ -37,6 +38,7 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->stream_lease = MP_UNSET;
     conf->max_reply = MP_UNSET;
     conf->analysis_timeout = MP_UNSET;
+    conf->analysis_schedule = MP_UNSET;
     conf->analysis_cpu = MP_UNSET;
     conf->analysis_memory = MP_UNSET;
     conf->db_timeout = MP_UNSET;
@@ -71,6 +73,7 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->max_reply = MERGE(max_reply);
     conf->analyzer = add->analyzer ? add->analyzer : base->analyzer;
     conf->analysis_timeout = MERGE(analysis_timeout);
+    conf->analysis_schedule = MERGE(analysis_schedule);
     conf->analysis_cpu = MERGE(analysis_cpu);
     conf->analysis_memory = MERGE(analysis_memory);
     conf->db_timeout = MERGE(db_timeout);
@@ -177,6 +180,16 @@ static const char *set_analyzer(cmd_parms *cmd, void *dc, const char *arg)
 static const char *set_analysis_timeout(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 86400, &conf_of(cmd)->analysis_timeout);
+}
+
+/* "off" or an interval ("6h"), as a project's schedule is given. */
+static const char *set_analysis_schedule(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why;
+
+    if (!pl_schedule_interval_parse(arg, &conf_of(cmd)->analysis_schedule, &why))
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg, why);
+    return NULL;
 }
 
 static const char *set_analysis_cpu(cmd_parms *cmd, void *dc, const char *arg)
@@ -422,6 +435,9 @@ const command_rec mp_config_cmds[] = {
                   "The planning command analysis jobs run (default " MP_DEFAULT_ANALYZER ")"),
     AP_INIT_TAKE1("PlanningAnalysisTimeout", set_analysis_timeout, NULL, RSRC_CONF,
                   "Seconds an analysis may run before it is killed (default 1800)"),
+    AP_INIT_TAKE1("PlanningAnalysisSchedule", set_analysis_schedule, NULL, RSRC_CONF,
+                  "How often a project with no schedule of its own is analysed: off, or 30m,"
+                  " 6h, 1d (default off)"),
     AP_INIT_TAKE1("PlanningAnalysisCPU", set_analysis_cpu, NULL, RSRC_CONF,
                   "CPU seconds an analysis may use (default 0: the timeout)"),
     AP_INIT_TAKE1("PlanningAnalysisMemory", set_analysis_memory, NULL, RSRC_CONF,
@@ -482,6 +498,8 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->analysis_timeout = MP_DEFAULT_ANALYSIS_TIMEOUT;
         if (conf->analysis_cpu == MP_UNSET)
             conf->analysis_cpu = 0;
+        if (conf->analysis_schedule == MP_UNSET)
+            conf->analysis_schedule = 0;
         if (conf->analysis_memory == MP_UNSET)
             conf->analysis_memory = MP_DEFAULT_ANALYSIS_MEMORY;
         if (conf->db_timeout == MP_UNSET)

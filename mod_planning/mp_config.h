@@ -66,6 +66,7 @@ typedef struct {
     apr_int64_t analysis_memory;      /* PlanningAnalysisMemory, bytes; 0: no limit */
     int db_timeout;                   /* PlanningDatabaseTimeout, seconds */
     volatile int db_misconfigured;    /* the database refused DBDParams' login at start */
+    int analysis_schedule;            /* PlanningAnalysisSchedule, minutes; 0: off */
     mp_runtime_t *rt;
 } mp_sconf_t;
 

@@ -18,6 +18,7 @@
 #include "core/pl_log.h"
 #include "analyses/pl_analyses.h"
 #include "analyses/pl_analysis_run.h"
+#include "analyses/pl_schedule.h"
 #include "chat/pl_pull.h"
 #include "db/pl_db_watch.h"
 #include "chat/pl_servers.h"
@@ -102,6 +103,23 @@ static apr_status_t run(apr_pool_t *p, const mp_sconf_t *conf, const pl_job_work
     return pl_pull_run(p, w, job, s, conf->model_allow);
 }
 
+/* Queues the scheduled analyses that are due (every child looks; the
+ * claim in pl_schedule_tick lets one check a project). */
+static void schedule(apr_pool_t *p, server_rec *s, const mp_sconf_t *conf, pl_db_t *db)
+{
+    apr_status_t rv;
+    int queued = 0;
+
+    if ((rv = pl_schedule_tick(db, p, conf->roots, conf->analysis_schedule, &queued))
+        != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "PLN02001: the analysis schedule could"
+                     " not be checked; it is tried again in a second (is the database"
+                     " reachable and its schema current?)");
+    else if (queued)
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, "PLN02002: %d scheduled analyses queued",
+                     queued);
+}
+
 /* About once a second in the watchdog's thread, for virtual host data. */
 static apr_status_t on_tick(int state, void *data, apr_pool_t *pool)
 {
@@ -135,8 +153,9 @@ static apr_status_t on_tick(int state, void *data, apr_pool_t *pool)
     w.name = worker_name;
     w.lease = apr_time_from_sec(conf->job_lease);
     w.stopping = is_stopping;
-    if ((w.db = mp_dbd_open(p, s))
-        && pl_jobs_claim(w.db, p, w.name, w.lease, &job) == APR_SUCCESS) {
+    if ((w.db = mp_dbd_open(p, s)))
+        schedule(p, s, conf, w.db);
+    if (w.db && pl_jobs_claim(w.db, p, w.name, w.lease, &job) == APR_SUCCESS) {
         apr_status_t rv = run(p, conf, &w, job);
         if (rv != APR_SUCCESS)
             ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "PLN00713: job %" APR_INT64_T_FMT

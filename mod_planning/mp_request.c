@@ -32,9 +32,12 @@ const char *mp_request_id(mp_req_t *req)
 
 /* In err_headers_out so that error replies carry them too. A JSON reply is
  * never a page: nothing in it may load, run or be framed. */
+/* A handler may have set its own Cache-Control (the SVG pictures are
+ * cacheable): it stays. */
 static void common_headers(request_rec *r)
 {
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (!apr_table_get(r->err_headers_out, "Cache-Control"))
+        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->err_headers_out, "Content-Security-Policy",
                    "default-src 'none'; frame-ancestors 'none'");

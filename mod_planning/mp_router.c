@@ -111,6 +111,17 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/projects/{id}/objectives/{objective}", api_objectives_get, MP_PERM_READ, PROJ },
     { M_GET,    P "/projects/{id}/gaps",      api_gaps_list,      MP_PERM_READ,  PROJ },
     { M_GET,    P "/projects/{id}/recommendations", api_recommendations_list, MP_PERM_READ, PROJ },
+    /* progress over time; the pictures are public routes that decide
+     * themselves (api_snapshots.c): anyone once the project's admin opened
+     * them, else its readers */
+    { M_GET,    P "/projects/{id}/snapshots", api_snapshots_list, MP_PERM_READ, PROJ },
+    { M_GET,    P "/projects/{id}/trends",    api_trends_get,     MP_PERM_READ,  PROJ },
+    { M_GET,    P "/projects/{id}/badge.svg", api_badge_svg,      MP_PERM_PUBLIC, DB | ANY_KEY },
+    { M_GET,    P "/projects/{id}/trends.svg", api_trends_svg,    MP_PERM_PUBLIC, DB | ANY_KEY },
+    { M_GET,    P "/projects/{id}/badge",     api_badge_get,      MP_PERM_READ,  PROJ },
+    { M_PUT,    P "/projects/{id}/badge",     api_badge_put,      MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
+    { M_GET,    P "/projects/{id}/schedule",  api_schedule_get,   MP_PERM_READ,  PROJ },
+    { M_PUT,    P "/projects/{id}/schedule",  api_schedule_put,   MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
     { M_GET,    P "/analyses/{analysis}",     api_analyses_get,     MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/status",  api_analyses_status,  MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/results", api_analyses_results, MP_PERM_READ, DB | ANY_KEY },

@@ -14,7 +14,7 @@
 #define COLUMNS "id, project_id, job_id, created_by, state, analysis_type, include_history," \
                 " options, created_at, started_at, finished_at, plan_title," \
                 " claimed_completion, observed_completion, objectives, done, partial, missing," \
-                " error_code, error"
+                " error_code, error, input_hash"
 
 static const pl_sql_t SQL_INSERT = {
     "pl.analyses.insert",
@@ -43,6 +43,23 @@ static const pl_sql_t SQL_LIST = {
 static const pl_sql_t SQL_COUNT = {
     "pl.analyses.count", "SELECT COUNT(*) FROM analyses WHERE project_id = %s", NULL
 };
+static const pl_sql_t SQL_LIST_COMPLETE = {
+    "pl.analyses.list_complete",
+    "SELECT " COLUMNS " FROM analyses WHERE project_id = %s AND state = 'complete'"
+    " ORDER BY id DESC LIMIT %s OFFSET %s", NULL
+};
+static const pl_sql_t SQL_COUNT_COMPLETE = {
+    "pl.analyses.count_complete",
+    "SELECT COUNT(*) FROM analyses WHERE project_id = %s AND state = 'complete'", NULL
+};
+/* finished_at is written by pl_time_rfc3339, one width: text order is time
+ * order ("~" sorts after every digit: no upper bound) */
+static const pl_sql_t SQL_BETWEEN = {
+    "pl.analyses.between",
+    "SELECT " COLUMNS " FROM analyses WHERE project_id = %s AND state = 'complete'"
+    " AND finished_at >= %s AND finished_at < %s ORDER BY finished_at DESC, id DESC LIMIT %s",
+    NULL
+};
 static const pl_sql_t SQL_RUNNING = {
     "pl.analyses.running",
     "UPDATE analyses SET state = 'running', started_at = COALESCE(started_at, %s)"
@@ -52,6 +69,9 @@ static const pl_sql_t SQL_END = {
     "pl.analyses.end",
     "UPDATE analyses SET state = %s, active_project = NULL, error_code = %s, error = %s,"
     " finished_at = %s WHERE id = %s AND state IN ('queued', 'running')", NULL
+};
+static const pl_sql_t SQL_INPUT_HASH = {
+    "pl.analyses.input_hash", "UPDATE analyses SET input_hash = %s WHERE id = %s", NULL
 };
 static const pl_sql_t SQL_BUMP = {
     "pl.analyses.bump", "UPDATE revisions SET revision = revision + 1 WHERE name = 'analyses'",
@@ -92,6 +112,7 @@ static void *from_row(apr_pool_t *p, const char **row)
     a->missing = row[17] ? atoi(row[17]) : 0;
     a->error_code = row[18];
     a->error = row[19];
+    a->input_hash = row[20];
     return a;
 }
 
@@ -116,6 +137,7 @@ void pl_analysis_record_write(pl_jsonw_t *w, const pl_analysis_record_t *a)
     pl_jsonw_str(w, "created_at", a->created_at);
     pl_jsonw_str(w, "started_at", a->started_at);
     pl_jsonw_str(w, "finished_at", a->finished_at);
+    pl_jsonw_str(w, "input_hash", a->input_hash);
     pl_jsonw_object(w, "totals");
     pl_jsonw_str(w, "plan_title", a->plan_title);
     pl_analysis_number_write(w, "claimed_percent", a->claimed);
@@ -314,19 +336,58 @@ apr_status_t pl_analyses_start(pl_db_t *db, apr_pool_t *p, pl_analysis_record_t 
     return APR_SUCCESS;
 }
 
-apr_status_t pl_analyses_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id, int limit,
-                              int offset, apr_array_header_t **items, apr_int64_t *total)
+/* A page of rows of list_sql (args: project, limit, offset) and the
+ * count_sql total (args: project). */
+static apr_status_t page(pl_db_t *db, apr_pool_t *p, const pl_sql_t *count_sql,
+                         const pl_sql_t *list_sql, apr_int64_t project_id, int limit, int offset,
+                         apr_array_header_t **items, apr_int64_t *total)
 {
     const char *args[3] = { pl_text_i64(p, project_id), apr_itoa(p, limit), apr_itoa(p, offset) };
     pl_db_result_t *res;
     apr_status_t rv;
 
-    if ((rv = pl_db_select(db, p, &SQL_COUNT, 1, args, &res)) != APR_SUCCESS)
+    if ((rv = pl_db_select(db, p, count_sql, 1, args, &res)) != APR_SUCCESS)
         return rv;
     *total = res->rows->nelts ? ATOI64(PL_DB_ROW(res, 0)[0]) : 0;
-    if ((rv = pl_db_select(db, p, &SQL_LIST, 3, args, &res)) != APR_SUCCESS)
+    if ((rv = pl_db_select(db, p, list_sql, 3, args, &res)) != APR_SUCCESS)
         return rv;
     *items = pl_db_map(p, res, from_row);
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_analyses_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id, int limit,
+                              int offset, apr_array_header_t **items, apr_int64_t *total)
+{
+    return page(db, p, &SQL_COUNT, &SQL_LIST, project_id, limit, offset, items, total);
+}
+
+apr_status_t pl_analyses_list_complete(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                       int limit, int offset, apr_array_header_t **items,
+                                       apr_int64_t *total)
+{
+    return page(db, p, &SQL_COUNT_COMPLETE, &SQL_LIST_COMPLETE, project_id, limit, offset, items,
+                total);
+}
+
+apr_status_t pl_analyses_finished_between(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                          const char *from, const char *to, int max,
+                                          apr_array_header_t **items)
+{
+    const char *args[4] = { pl_text_i64(p, project_id), from ? from : "", to ? to : "~",
+                            apr_itoa(p, max) };
+    pl_db_result_t *res;
+    apr_status_t rv = pl_db_select(db, p, &SQL_BETWEEN, 4, args, &res);
+    int i, n;
+
+    if (rv != APR_SUCCESS)
+        return rv;
+    *items = pl_db_map(p, res, from_row);
+    /* newest were kept; oldest first */
+    for (i = 0, n = (*items)->nelts; i < n / 2; i++) {
+        void *t = APR_ARRAY_IDX(*items, i, void *);
+        APR_ARRAY_IDX(*items, i, void *) = APR_ARRAY_IDX(*items, n - 1 - i, void *);
+        APR_ARRAY_IDX(*items, n - 1 - i, void *) = t;
+    }
     return APR_SUCCESS;
 }
 
@@ -361,4 +422,12 @@ apr_status_t pl_analyses_settle(pl_db_t *db, apr_pool_t *p, apr_int64_t project_
     apr_status_t rv = active(db, p, project_id, &a);
 
     return rv == PL_ENOTFOUND ? APR_SUCCESS : rv;
+}
+
+apr_status_t pl_analyses_set_input_hash(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
+                                        const char *hash)
+{
+    const char *args[2] = { hash, pl_text_i64(p, id) };
+
+    return pl_db_exec(db, p, &SQL_INPUT_HASH, 2, args, NULL);
 }

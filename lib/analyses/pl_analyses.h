@@ -33,6 +33,7 @@ typedef struct {
     double claimed, observed;         /* completion in percent; < 0: unknown */
     int objectives, done, partial, missing;
     const char *error_code, *error;
+    const char *input_hash;           /* what it read (pl_analysis_inputs.h); NULL: unknown */
 } pl_analysis_record_t;
 
 /* True while queued or running. */
@@ -66,6 +67,15 @@ apr_status_t pl_analyses_latest(pl_db_t *db, apr_pool_t *p, apr_int64_t project_
 /* Newest first. */
 apr_status_t pl_analyses_list(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id, int limit,
                               int offset, apr_array_header_t **items, apr_int64_t *total);
+/* The complete ones (snapshots), newest first. */
+apr_status_t pl_analyses_list_complete(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                       int limit, int offset, apr_array_header_t **items,
+                                       apr_int64_t *total);
+/* The complete ones finished in [from, to) (RFC3339 as pl_time writes
+ * them; NULL: open), oldest first; the newest max when there are more. */
+apr_status_t pl_analyses_finished_between(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                                          const char *from, const char *to, int max,
+                                          apr_array_header_t **items);
 apr_status_t pl_analyses_revision(pl_db_t *db, apr_pool_t *p, apr_int64_t *revision);
 
 /* The worker took it up. */
@@ -73,6 +83,10 @@ apr_status_t pl_analyses_mark_running(pl_db_t *db, apr_pool_t *p, apr_int64_t id
 /* Ends it failed or canceled, with an error code and message (may be NULL). */
 apr_status_t pl_analyses_end(pl_db_t *db, apr_pool_t *p, apr_int64_t id, const char *state,
                              const char *code, const char *message);
+
+/* Records what the analysis read, before the analyzer runs. */
+apr_status_t pl_analyses_set_input_hash(pl_db_t *db, apr_pool_t *p, apr_int64_t id,
+                                        const char *hash);
 
 /* Runs sql in a transaction with the revision raised (for the writes of
  * the results, pl_analysis_store.c). fn is called inside it. */

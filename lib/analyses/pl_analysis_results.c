@@ -36,6 +36,18 @@ static const pl_sql_t SQL_COMPLETE = {
     " plan_title = %s, claimed_completion = %s, observed_completion = %s, objectives = %s,"
     " done = %s, partial = %s, missing = %s WHERE id = %s AND state = 'running'", NULL
 };
+/* The snapshot's counts per level (schema 15), from the rows just stored:
+ * a trend over many analyses reads these, never their objectives. */
+static const pl_sql_t SQL_LEVELS = {
+    "pl.aresults.levels",
+    "INSERT INTO analysis_levels (analysis_id, level, objectives, done, partial, missing)"
+    " SELECT analysis_id, COALESCE(level, ''), COUNT(*),"
+    " SUM(CASE WHEN classification = 'done' THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN classification = 'partial' THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN classification NOT IN ('done', 'partial') THEN 1 ELSE 0 END)"
+    " FROM analysis_objectives WHERE analysis_id = %s GROUP BY analysis_id, COALESCE(level, '')",
+    NULL
+};
 static const pl_sql_t SQL_OBJECTIVES = {
     "pl.aresults.objectives",
     "SELECT " OBJ_COLUMNS " FROM analysis_objectives WHERE analysis_id = %s ORDER BY position",
@@ -157,6 +169,8 @@ static apr_status_t store_tx(pl_db_t *db, apr_pool_t *p, void *baton)
         if ((rv = pl_db_exec(db, p, &SQL_REC_INSERT, 11, rargs, NULL)) != APR_SUCCESS)
             return rv;
     }
+    if ((rv = pl_db_exec(db, p, &SQL_LEVELS, 1, &aid, NULL)) != APR_SUCCESS)
+        return rv;
     args[0] = pl_time_rfc3339(p, apr_time_now());
     args[1] = res->plan_title;
     args[2] = real_arg(p, res->claimed);

@@ -13,6 +13,7 @@
 #include "core/pl_errors.h"
 #include "analyses/pl_analyses.h"
 #include "analyses/pl_analysis_import.h"
+#include "analyses/pl_analysis_inputs.h"
 #include "analyses/pl_analysis_run.h"
 #include "core/pl_lines.h"
 #include "core/pl_log.h"
@@ -369,16 +370,25 @@ static const char *const *command(apr_pool_t *p, const pl_analysis_limits_t *lim
     return (const char *const *)argv->elts;
 }
 
+/* options.plan, or NULL. */
+static const char *option_plan(apr_pool_t *p, const char *options)
+{
+    const char *why;
+    pl_json_t *o;
+
+    if (pl_json_parse(&o, p, options, strlen(options), 4, &why) != APR_SUCCESS)
+        return NULL;
+    return pl_json_get_str(o, "plan");
+}
+
 /* options.plan, resolved now: a symlink in the checkout may not lead the
  * analyzer to a file outside it (its text would end up in the results). */
 static int plan_outside(apr_pool_t *p, const char *dir, const char *options)
 {
-    const char *why, *plan, *abs;
-    pl_json_t *o;
+    const char *why, *plan = option_plan(p, options), *abs;
     int flags;
 
-    if (pl_json_parse(&o, p, options, strlen(options), 4, &why) != APR_SUCCESS
-        || !(plan = pl_json_get_str(o, "plan")))
+    if (!plan)
         return 0;
     return pl_project_path(p, dir, plan, strlen(plan), &abs, &flags, &why) != APR_SUCCESS
         || (flags & (PL_PROJECT_PATH_GIT | PL_PROJECT_PATH_MISSING));
@@ -392,7 +402,7 @@ apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const 
     pl_json_t *payload;
     apr_proc_t proc;
     run_t run;
-    const char *why, *dir;
+    const char *why, *dir, *hash;
     apr_status_t rv;
     outcome_e outcome;
     int code = 0;
@@ -422,6 +432,11 @@ apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const 
         return conclude(&run, PL_ANALYSIS_FAILED, PL_ERR_PLAN_OUTSIDE_PROJECT,
                         "the plan named in options.plan is not a file inside the project's"
                         " checkout (a symlink out of it is refused)");
+    /* what it reads, for the schedule's "nothing changed" (a checkout the
+     * walk cannot read fails in the analyzer, with its own message) */
+    if (pl_analysis_input_hash(p, dir, option_plan(p, a->options), &hash, &why) == APR_SUCCESS
+        && (rv = pl_analyses_set_input_hash(w->db, p, run.analysis_id, hash)) != APR_SUCCESS)
+        return rv;
     if ((rv = pl_analyses_mark_running(w->db, p, run.analysis_id)) != APR_SUCCESS)
         return rv;
     if ((rv = spawn(&run, dir, command(p, lim, dir, a), lim, &proc)) != APR_SUCCESS)

@@ -16,6 +16,7 @@ use File::Path qw(make_path);
 use Test::More;
 use Time::HiRes qw(time sleep);
 use PlanningTest qw(:all);
+use PlanningAnalysis qw(:all);
 
 PlanningTest::require_build();
 plan skip_all => 'universal-ctags is not installed'
@@ -26,16 +27,6 @@ my $MISBEHAVE = "$FindBin::Bin/analyzers/misbehave";
 
 sub bearer { { Authorization => "Bearer $_[0]" } }
 
-sub write_tree {
-    my ($root, %files) = @_;
-    for my $path (keys %files) {
-        (my $dir = "$root/$path") =~ s{/[^/]+$}{};
-        make_path($dir);
-        open my $fh, '>:raw', "$root/$path" or die "$root/$path: $!";
-        print $fh $files{$path};
-        close $fh;
-    }
-}
 
 # The shop of t/cli/analyze.t, smaller: login implemented, the cart half,
 # search not at all.
@@ -102,20 +93,7 @@ GO
     );
 }
 
-# Polls GET path until test says yes (or secs pass); the last reply.
-sub poll {
-    my ($srv, $path, $test, $secs, $h) = @_;
-    my $r;
-    my $t0 = time;
-    while (time - $t0 < ($secs // 60)) {
-        $r = $srv->request('GET', $path, $h);
-        return $r if $r->{json} && $test->($r->{json});
-        sleep 0.2;
-    }
-    return $r;
-}
 
-sub ended { ($_[0]{state} // '') =~ /^(?:complete|failed|canceled)$/ }
 
 sub items { @{ (($_[0] || {})->{json} || {})->{items} || [] } }
 

@@ -151,6 +151,8 @@ for my $backend (backends()) {
                                                   description => "put by $caller" },
                 'PATCH /api/v1/projects/{id}' => { description => "patched by $caller" },
                 'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
+                'PUT /api/v1/projects/{id}/schedule' => { interval => 'off' },
+                'PUT /api/v1/projects/{id}/badge' => { public => JSON::PP::false },
                 'POST /api/v1/servers'       => { name => "srv-$caller-$n", base_url => "http://127.0.0.1:$dead" },
                 'POST /api/v1/servers/{server}/models/pull' => { name => 'llama3.2:1b' },
                 'PATCH /api/v1/servers/{server}' => { priority => 7 },
@@ -197,6 +199,12 @@ for my $backend (backends()) {
         my $expect = sub {
             my ($route, $caller) = @_;
             my ($perm, $proj, $k) = ($route->{permission}, $route->{project_scoped}, "$route->{method} $route->{path}");
+            # the project's pictures: public routes that serve a private
+            # project's readers and give everyone else the same 404
+            if ($route->{path} =~ m{/(?:badge|trends)\.svg$}) {
+                return $caller eq 'none' || $caller eq 'outsider' ? [sub { $_[0] == 404 }, '404 (a private project)']
+                                                                  : [sub { $_[0] == 200 }, '200 (a reader)'];
+            }
             return [sub { $_[0] < 500 }, 'not 5xx'] if $perm eq 'public';
             return [sub { $_[0] == 401 }, '401'] if $caller eq 'none';
             # the Ollama proxy: every caller here may use it, and its only server is down
@@ -289,7 +297,7 @@ for my $backend (backends()) {
             map { "$_->{method} $_->{path}" } @routes;
         ok(!@bad, 'every caller got what its role allows on every route (' . scalar(@routes) . ' routes x 5 callers)')
             or do { diag("matrix (status!(expected) where wrong):\n$table"); diag_res($_) for @bad[0 .. ($#bad > 9 ? 9 : $#bad)] };
-        my @public = grep { $_->{permission} eq 'public' } @routes;
+        my @public = grep { $_->{permission} eq 'public' && $_->{path} !~ m{\.svg$} } @routes;
         for my $r (@public) {
             my $k = "$r->{method} $r->{path}";
             my %s = map { (($got{$k}{$_} // '') =~ /^(\d+)/)[0] => 1 } grep { $_ ne 'admin' && $_ ne 'owner' } @callers;
