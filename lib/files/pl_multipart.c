@@ -78,7 +78,7 @@ pl_multipart_t *pl_multipart_create(apr_pool_t *p, const char *boundary,
     m->cb = cb;
     m->baton = baton;
     m->state = S_PREAMBLE;
-    m->cap = 2 * (m->dlen + limits->max_header) + 1024;
+    m->cap = 2 * (m->dlen + limits->max_header) + 1024;   /* > max_header + 2 */
     m->buf = apr_palloc(p, m->cap);
     /* The first delimiter needs no line break before it: pretend one. */
     m->buf[0] = '\n';
@@ -267,7 +267,8 @@ static apr_status_t run(pl_multipart_t *m)
                         e = m->buf + i, hlen = i, skip = 3;
                 }
             if (!e) {
-                if (m->len > m->lim.max_header)
+                /* (the end's own LF CR may be here already: not header bytes) */
+                if (m->len > m->lim.max_header + 2)
                     return fail(m, PL_ETOOBIG, "a part's headers are too large");
                 return APR_SUCCESS;
             }
