@@ -12,6 +12,7 @@
 #include "core/pl_status.h"
 #include "files/pl_files_ignore.h"
 #include "files/pl_files_list.h"
+#include "files/pl_files_sink.h"
 
 static int by_kind_then_name(const void *a, const void *b)
 {
@@ -43,7 +44,9 @@ apr_status_t pl_files_list(apr_pool_t *p, const char *root, const char *rel, con
         pl_files_entry_t *it;
         struct stat st;
 
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+        /* (an upload under way is not a file yet) */
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")
+            || !strncmp(e->d_name, PL_FILES_TMP_PREFIX, sizeof(PL_FILES_TMP_PREFIX) - 1))
             continue;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;

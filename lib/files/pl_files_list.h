@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* One directory of a project's tree: its entries as lstat sees them (a
  * symlink is listed as a symlink, never followed), each marked when the
- * .gitignore rules ignore it, sorted directories first, then by name. */
+ * .gitignore rules ignore it, sorted directories first, then by name.
+ * Temporary files of uploads under way are left out. */
 #ifndef PL_FILES_LIST_H
 #define PL_FILES_LIST_H
 
