@@ -75,20 +75,6 @@ static int list_dir(mp_req_t *req, const char *root, const api_file_t *f)
     return mp_reply_json(req, HTTP_OK, w);
 }
 
-/* A name for Content-Disposition: the plain ASCII form (anything else as
- * "_") and the exact one as RFC 5987 filename*. */
-static const char *disposition(apr_pool_t *p, const char *abs)
-{
-    const char *base = strrchr(abs, '/');
-    char *plain = apr_pstrdup(p, base ? base + 1 : abs), *s;
-
-    for (s = plain; *s; s++)
-        if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\' || *s == ';' || *s == '%')
-            *s = '_';
-    return apr_psprintf(p, "attachment; filename=\"%s\"; filename*=UTF-8''%s", plain,
-                        ap_escape_urlencoded(p, base ? base + 1 : abs));
-}
-
 /* The bytes through a file bucket: httpd answers conditional requests and
  * byte ranges (its byterange filter) from the headers set here. */
 static int send_raw(mp_req_t *req, int fd, const struct stat *st, const char *abs)
@@ -101,7 +87,8 @@ static int send_raw(mp_req_t *req, int fd, const struct stat *st, const char *ab
     apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->err_headers_out, "Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'");
     apr_table_setn(r->err_headers_out, "Cache-Control", "private, no-cache");
-    apr_table_setn(r->headers_out, "Content-Disposition", disposition(r->pool, abs));
+    apr_table_setn(r->headers_out, "Content-Disposition",
+                   api_files_disposition(r->pool, strrchr(abs, '/') + 1));
     apr_table_setn(r->headers_out, "ETag", pl_files_etag(r->pool, st));
     ap_update_mtime(r, mtime_of(st));
     ap_set_last_modified(r);

@@ -65,6 +65,11 @@ int api_files_write_begin(mp_req_t *req, api_files_write_t *w);
  * created, 200 replaced), or the error. Returns OK. */
 int api_files_write_end(mp_req_t *req, api_files_write_t *w);
 
+/* Content-Disposition: attachment for a file called name: an ASCII
+ * filename= (anything else as "_") and the exact name as RFC 5987
+ * filename*=. */
+const char *api_files_disposition(apr_pool_t *p, const char *name);
+
 /* A file's state after a write, as the reply shows it (with ETag). */
 int api_files_written(mp_req_t *req, const api_file_t *f, int created);
 

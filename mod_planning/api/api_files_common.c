@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "api_files.h"
@@ -262,4 +263,28 @@ int api_files_write_end(mp_req_t *req, api_files_write_t *w)
         return mp_reply_error(req, HTTP_PRECONDITION_FAILED, PL_ERR_PRECONDITION_FAILED,
                               "the file was created meanwhile", NULL);
     return api_files_fail(req, rv, "file");
+}
+
+/* RFC 5987 attr-char: what filename*= may hold unescaped. */
+static int attr_char(unsigned char c)
+{
+    return apr_isalnum(c) || strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+const char *api_files_disposition(apr_pool_t *p, const char *name)
+{
+    char *plain = apr_pstrdup(p, name), *ext = apr_palloc(p, 3 * strlen(name) + 1), *o = ext, *s;
+    const unsigned char *u;
+
+    for (s = plain; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || strchr("\"\\;%", *s))
+            *s = '_';
+    for (u = (const unsigned char *)name; *u; u++) {
+        if (attr_char(*u))
+            *o++ = (char)*u;
+        else
+            o += apr_snprintf(o, 4, "%%%02X", *u);
+    }
+    *o = '\0';
+    return apr_psprintf(p, "attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, ext);
 }

@@ -129,8 +129,7 @@ int api_files_zip(mp_req_t *req)
     apr_table_setn(r->err_headers_out, "Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'");
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->headers_out, "Content-Disposition",
-                   apr_psprintf(r->pool, "attachment; filename=\"files.zip\"; filename*=UTF-8''%s.zip",
-                                ap_escape_urlencoded(r->pool, base ? base + 1 : "files")));
+                   api_files_disposition(r->pool, apr_pstrcat(r->pool, base + 1, ".zip", NULL)));
     ap_set_content_type(r, "application/zip");
     if (r->header_only)
         return OK;

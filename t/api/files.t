@@ -108,6 +108,10 @@ for my $backend (backends()) {
             is($range->{content}, 'x' x 10, '... of 10 bytes');
             my $nm = $srv->request('GET', "$F?path=src/bin.dat&raw=1", { 'If-None-Match' => $raw->{headers}{etag} });
             status_is($nm, 304, 'If-None-Match on raw');
+            spew_file("$dir/docs/a b\"é;%.txt", 'x');
+            like($srv->request('GET', "$F?path=" . enc("docs/a b\"é;%.txt") . '&raw=1')->{headers}{'content-disposition'},
+                 qr/^attachment; filename="a b_____\.txt"; filename\*=UTF-8''a%20b%22%C3%A9%3B%25\.txt$/, 'a name quoted safely');
+            unlink "$dir/docs/a b\"é;%.txt";
             my $link = $srv->request('GET', "$F?path=inside-link");
             status_is($link, 200, 'a link that stays inside is read');
         };
