@@ -4,8 +4,8 @@
  * write callback hands each block down the output filters, with a FLUSH
  * every FLUSH_BYTES, so memory stays flat and the first bytes leave at
  * once. The tree is walked twice (pl_files_walk): first to count, so a tree
- * over ZIP_MAX_ENTRIES is refused (422) before anything is sent, then to
- * write. Symlinks are never followed nor stored; .git/ is left out, and
+ * over PlanningMaxZipEntries is refused (422) before anything is sent, then
+ * to write. Symlinks are never followed nor stored; .git/ is left out, and
  * what .gitignore ignores unless ignored=1. */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,6 @@
 #include "files/pl_files_walk.h"
 #include "projects/pl_confine.h"
 
-#define ZIP_MAX_ENTRIES 100000
 #define FLUSH_BYTES     (1024 * 1024)
 #define READ_BLOCK      (64 * 1024)
 
@@ -33,7 +32,7 @@ typedef struct {
     apr_off_t pending;        /* bytes passed since the last FLUSH */
     struct archive *a;
     char *buf;
-    long entries;
+    long entries, max_entries;
     int failed;               /* the client went away */
 } zip_t;
 
@@ -42,7 +41,7 @@ static int count(void *baton, int dirfd, const char *name, const char *rel, cons
     zip_t *z = baton;
 
     (void)dirfd; (void)name; (void)rel; (void)st;
-    return ++z->entries > ZIP_MAX_ENTRIES;
+    return ++z->entries > z->max_entries;
 }
 
 static la_ssize_t to_filters(struct archive *a, void *baton, const void *data, size_t len)
@@ -120,10 +119,12 @@ int api_files_zip(mp_req_t *req)
         return mp_reply_error(req, HTTP_NOT_FOUND, PL_ERR_NOT_FOUND, "no such directory", "path");
     memset(&z, 0, sizeof(z));
     z.r = r;
+    z.max_entries = req->conf->zip_entries;
     if (pl_files_walk(r->pool, root, f.rel, f.abs, with_ignored, count, &z) > 0)
         return mp_reply_error(req, 422, PL_ERR_TOO_MANY_ENTRIES,
-                              apr_psprintf(r->pool, "the directory holds more than %d entries to"
-                                           " zip: download a subdirectory", ZIP_MAX_ENTRIES), NULL);
+                              apr_psprintf(r->pool, "the directory holds more than %ld entries to zip"
+                                           " (PlanningMaxZipEntries): download a subdirectory",
+                                           z.max_entries), NULL);
     base = strrchr(f.abs, '/');
     apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->err_headers_out, "Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'");

@@ -32,7 +32,8 @@ for my $backend (backends()) {
     subtest $backend => sub {
         my $R = make_roots();
         my $srv = start_server(backend => $backend, roots => [$R->{root}],
-                               extra => "PlanningLoginRateLimit 0\nPlanningMaxUploadSize $LIMIT");
+                               extra => "PlanningLoginRateLimit 0\nPlanningMaxUploadSize $LIMIT\n"
+                                        . "PlanningMaxZipEntries 3001");
         my $dir = project_dir($R, 'files');
         make_path("$dir/src/deep", "$dir/.git", "$dir/build", "$dir/docs");
         spew_file("$dir/src/main.c", "int main(void)\n{\n    return 0; /* needle */\n}\n");
@@ -355,6 +356,12 @@ for my $backend (backends()) {
             status_is($m, 200, 'a zip of 3,000 files');
             spew_file($zf, $m->{content});
             is(scalar(split /\n/, `unzip -Z1 '$zf'`), 3000, '... all in it');
+            spew_file("$dir/many/one-more.txt", "x\n");
+            spew_file("$dir/many/and-another.txt", "x\n");
+            own_tree("$dir/many");
+            error_is($srv->request('GET', "$F/zip?path=many"), 422, 'TOO_MANY_ENTRIES',
+                     'over PlanningMaxZipEntries: refused before anything is sent');
+            error_is($srv->request('GET', "$F/zip"), 422, 'TOO_MANY_ENTRIES', '... the whole project too');
             error_is($srv->request('GET', "$F/zip?path=to-root"), 403, 'PATH_FORBIDDEN', 'a link out');
             error_is($srv->request('GET', "$F/zip?path=src/main.c"), 404, 'NOT_FOUND', 'not a directory');
         };
