@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,19 +11,24 @@
 #include "core/pl_status.h"
 #include "files/pl_files_search.h"
 #include "files/pl_files_text.h"
+#include "files/pl_files_walk.h"
 
-static int past_deadline(void *baton, const char *stage, apr_int64_t done, apr_int64_t total)
-{
-    const apr_time_t *deadline = baton;
+#define STOP 2
 
-    (void)stage; (void)done; (void)total;
-    return apr_time_now() > *deadline;
-}
+typedef struct {
+    apr_pool_t *p, *scratch;
+    const char *top;             /* rel of the searched directory */
+    const char *q;
+    apr_size_t qlen;
+    const pl_files_search_opts_t *o;
+    apr_array_header_t *out;
+    int truncated;
+} search_t;
 
 /* The file's bytes (at most the cap), or NULL when unreadable or not text. */
-static char *slurp(apr_pool_t *p, const char *abs, apr_size_t *len)
+static char *slurp(apr_pool_t *p, int dirfd, const char *name, apr_size_t *len)
 {
-    int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     char *buf = NULL;
     apr_size_t got = 0;
@@ -71,64 +77,72 @@ static const char *find(const char *hay, apr_size_t n, const char *q, apr_size_t
     return NULL;
 }
 
-apr_status_t pl_files_search(apr_pool_t *p, const char *root, const char *q,
-                             const pl_files_search_opts_t *o, apr_array_header_t **matches,
-                             int *truncated, const char **err)
+static int search_file(void *baton, int dirfd, const char *name, const char *rel,
+                       const struct stat *st)
 {
-    apr_array_header_t *out = apr_array_make(p, 16, sizeof(pl_files_match_t));
-    apr_size_t k = strlen(q), plen = strlen(o->prefix);
-    apr_time_t deadline = o->deadline;
-    apr_pool_t *fp;
-    pl_walk_t *walk;
-    apr_status_t rv;
-    int i;
+    search_t *s = baton;
+    const char *buf, *at, *end, *path = NULL;
+    apr_size_t len;
+    int line = 1;
 
-    *truncated = 0;
-    *matches = out;
-    rv = pl_walk(p, root, PL_FILES_SEARCH_FILE_MAX, past_deadline, &deadline, &walk, err);
-    if (rv == PL_ECANCELED) {
-        *truncated = 1;
-        return APR_SUCCESS;
+    if (apr_time_now() > s->o->deadline) {
+        s->truncated = 1;
+        return STOP;
     }
-    if (rv != APR_SUCCESS)
-        return rv;
-    apr_pool_create(&fp, p);
-    for (i = 0; i < walk->files->nelts; i++) {
-        const pl_walk_file_t *wf = &APR_ARRAY_IDX(walk->files, i, pl_walk_file_t);
-        const char *buf, *s, *end;
-        apr_size_t len;
-        int line = 1;
-
-        if (plen && (strncmp(wf->path, o->prefix, plen) || wf->path[plen] != '/'))
-            continue;
-        if (apr_time_now() > deadline) {
-            *truncated = 1;
-            break;
-        }
-        apr_pool_clear(fp);
-        if (!(buf = slurp(fp, apr_pstrcat(fp, root, "/", wf->path, NULL), &len)))
-            continue;
-        end = buf + len;
-        for (s = buf; s < end; ) {
-            const char *nl = memchr(s, '\n', (apr_size_t)(end - s)), *eol = nl ? nl : end;
-            const char *hit = find(s, (apr_size_t)(eol - s), q, k, o->ignore_case);
-            if (hit) {
-                pl_files_match_t *m;
-                if (out->nelts >= o->max_matches) {
-                    *truncated = 1;
-                    goto done;
-                }
-                m = apr_array_push(out);
-                m->path = wf->path;
-                m->line = line;
-                m->column = (int)(hit - s) + 1;
-                m->text = cut(p, s, (apr_size_t)(eol - s));
+    /* the walker's skips: vendored directories, generated files */
+    if (S_ISDIR(st->st_mode))
+        return pl_walk_is_vendored_dir(name) ? PL_FILES_WALK_PRUNE : 0;
+    if (pl_walk_is_generated_name(name))
+        return 0;
+    apr_pool_clear(s->scratch);
+    if (!(buf = slurp(s->scratch, dirfd, name, &len)))
+        return 0;
+    end = buf + len;
+    for (at = buf; at < end; line++) {
+        const char *nl = memchr(at, '\n', (apr_size_t)(end - at)), *eol = nl ? nl : end;
+        const char *hit = find(at, (apr_size_t)(eol - at), s->q, s->qlen, s->o->ignore_case);
+        if (hit) {
+            pl_files_match_t *m;
+            if (s->out->nelts >= s->o->max_matches) {
+                s->truncated = 1;
+                return STOP;
             }
-            line++;
-            s = eol + 1;
+            if (!path)
+                path = *s->top ? apr_pstrcat(s->p, s->top, "/", rel, NULL) : apr_pstrdup(s->p, rel);
+            m = apr_array_push(s->out);
+            m->path = path;
+            m->line = line;
+            m->column = (int)(hit - at) + 1;
+            m->text = cut(s->p, at, (apr_size_t)(eol - at));
         }
+        at = eol + 1;
     }
-done:
-    apr_pool_destroy(fp);
+    return 0;
+}
+
+static int by_path_then_line(const void *a, const void *b)
+{
+    const pl_files_match_t *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+
+    return c ? c : x->line - y->line;
+}
+
+apr_status_t pl_files_search(apr_pool_t *p, const char *root, const char *rel, const char *abs,
+                             const char *q, const pl_files_search_opts_t *o,
+                             apr_array_header_t **matches, int *truncated)
+{
+    search_t s = { p, NULL, rel, q, strlen(q), o, apr_array_make(p, 16, sizeof(pl_files_match_t)),
+                   0 };
+    int rc;
+
+    apr_pool_create(&s.scratch, p);
+    rc = pl_files_walk(p, root, rel, abs, 0, search_file, &s);
+    apr_pool_destroy(s.scratch);
+    if (rc == -1)
+        return APR_ENOENT;
+    qsort(s.out->elts, (size_t)s.out->nelts, sizeof(pl_files_match_t), by_path_then_line);
+    *matches = s.out;
+    *truncated = s.truncated;
     return APR_SUCCESS;
 }

@@ -67,7 +67,11 @@ static int walk_dir(walk_t *w, int fd, const char *rel, int depth)
         in_root = *root_rel ? apr_pstrcat(p, root_rel, "/", e->d_name, NULL) : e->d_name;
         if (w->ign && pl_ignore_match(w->ign, in_root, S_ISDIR(st.st_mode)))
             continue;
-        if ((rc = w->fn(w->baton, dirfd(d), e->d_name, sub, &st)) != 0)
+        if ((rc = w->fn(w->baton, dirfd(d), e->d_name, sub, &st)) == PL_FILES_WALK_PRUNE) {
+            rc = 0;
+            continue;
+        }
+        if (rc != 0)
             break;
         if (S_ISDIR(st.st_mode)) {
             int sfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -14,7 +14,10 @@
 #define PL_FILES_WALK_DEPTH 64
 
 /* dirfd holds the entry name; rel is its path below the walked directory.
- * A non-zero return stops the walk, and pl_files_walk returns it. */
+ * The callback returns 0 to go on, PL_FILES_WALK_PRUNE to leave out what a
+ * directory holds, anything else to stop the walk (pl_files_walk returns
+ * it). */
+#define PL_FILES_WALK_PRUNE 1
 typedef int pl_files_walk_fn(void *baton, int dirfd, const char *name, const char *rel,
                              const struct stat *st);
 

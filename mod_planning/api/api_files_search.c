@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* GET /projects/{id}/files/search?q=TEXT[&path=DIR][&case=0][&limit=N]:
- * lines holding TEXT, in the files the walker analyses (pl_files_search),
- * capped at limit matches (default 50, at most 200) and SEARCH_SECONDS. */
+ * lines holding TEXT (case=0: ASCII letters in either case) in the text
+ * files below DIR, with the walker's rules (pl_files_search), capped at
+ * limit matches (default 50, at most 200) and SEARCH_SECONDS. */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -16,9 +17,10 @@
 
 int api_files_search(mp_req_t *req)
 {
-    const char *root, *q, *rel, *err = NULL;
+    const char *root, *q, *rel;
     apr_table_t *args;
     api_file_t f;
+    struct stat st;
     pl_files_search_opts_t o;
     apr_array_header_t *matches;
     pl_jsonw_t *w;
@@ -34,13 +36,12 @@ int api_files_search(mp_req_t *req)
     if (!api_files_root(req, &root) || !api_files_arg(req, "path", &rel)
         || !api_files_resolve(req, root, rel ? rel : "", API_FILES_READ, &f))
         return OK;
-    o.prefix = f.rel;
-    while (*o.prefix == '/')
-        o.prefix++;
+    if ((f.flags & PL_PROJECT_PATH_MISSING) || stat(f.abs, &st) != 0 || !S_ISDIR(st.st_mode))
+        return mp_reply_error(req, HTTP_NOT_FOUND, PL_ERR_NOT_FOUND, "no such directory", "path");
     o.max_matches = limit;
     o.deadline = apr_time_now() + apr_time_from_sec(SEARCH_SECONDS);
     o.ignore_case = api_files_flag(req, "case") ? 0 : apr_table_get(args, "case") != NULL;
-    if ((rv = pl_files_search(req->r->pool, root, q, &o, &matches, &truncated, &err))
+    if ((rv = pl_files_search(req->r->pool, root, f.rel, f.abs, q, &o, &matches, &truncated))
         != APR_SUCCESS)
         return api_files_fail(req, rv, "directory");
     w = mp_reply_writer(req, 256 + 256 * (apr_size_t)matches->nelts);

@@ -41,7 +41,7 @@ static int count(void *baton, int dirfd, const char *name, const char *rel, cons
     zip_t *z = baton;
 
     (void)dirfd; (void)name; (void)rel; (void)st;
-    return ++z->entries > z->max_entries;
+    return ++z->entries > z->max_entries ? 2 : 0;    /* stop: too many */
 }
 
 static la_ssize_t to_filters(struct archive *a, void *baton, const void *data, size_t len)
@@ -120,7 +120,7 @@ int api_files_zip(mp_req_t *req)
     memset(&z, 0, sizeof(z));
     z.r = r;
     z.max_entries = req->conf->zip_entries;
-    if (pl_files_walk(r->pool, root, f.rel, f.abs, with_ignored, count, &z) > 0)
+    if (pl_files_walk(r->pool, root, f.rel, f.abs, with_ignored, count, &z) == 2)
         return mp_reply_error(req, 422, PL_ERR_TOO_MANY_ENTRIES,
                               apr_psprintf(r->pool, "the directory holds more than %ld entries to zip"
                                            " (PlanningMaxZipEntries): download a subdirectory",

@@ -43,7 +43,7 @@ for my $backend (backends()) {
         spew_file("$dir/src/latin1.txt", "caf\xe9\n");
         spew_file("$dir/big.txt", 'x' x (2 * 1024 * 1024 + 1));
         spew_file("$dir/.gitignore", "build/\n*.log\n");
-        spew_file("$dir/app.log", "log\n");
+        spew_file("$dir/app.log", "logged-only\n");
         spew_file("$dir/build/out.o", "obj");
         spew_file("$dir/.git/config", "[core]\n");
         spew_file("$dir/docs/index.html", "<script>alert(1)</script>");
@@ -372,8 +372,18 @@ for my $backend (backends()) {
             is_deeply([ map { "$_->{path}:$_->{line}" } @{ $s->{json}{items} } ], ['src/main.c:3'], 'the match');
             is($s->{json}{items}[0]{column}, 18, 'column');
             ok(!$s->{json}{truncated}, 'not truncated');
-            my $many = $srv->request('GET', "$F/search?q=int&limit=1");
+            my $many = $srv->request('GET', "$F/search?q=e&limit=1");
             is(scalar @{ $many->{json}{items} }, 1, 'capped by limit');
+            ok($many->{json}{truncated}, '... and marked truncated');
+            is_deeply([ map { $_->{path} } @{ $srv->request('GET', "$F/search?q=TWO&case=0")->{json}{items} } ],
+                      [qw(src/crlf.txt src/mixed.txt)], 'case=0, text files of any kind, CRLF');
+            is($srv->request('GET', "$F/search?q=two")->{json}{items}[0]{text}, 'two', 'the line, without its CR');
+            is_deeply($srv->request('GET', "$F/search?q=logged-only")->{json}{items}, [], 'ignored files are not searched');
+            is_deeply($srv->request('GET', "$F/search?q=obj")->{json}{items}, [], '... nor ignored directories');
+            is_deeply($srv->request('GET', "$F/search?q=core")->{json}{items}, [], '... nor .git/');
+            is_deeply([ map { $_->{path} } @{ $srv->request('GET', "$F/search?q=needle&path=docs")->{json}{items} } ],
+                      [], 'only below path');
+            error_is($srv->request('GET', "$F/search?q=x&path=to-root"), 403, 'PATH_FORBIDDEN', 'not through a link out');
             error_is($srv->request('GET', "$F/search"), 400, 'VALIDATION_ERROR', 'q required');
             error_is($srv->request('GET', "$F/search?q=x&path=../"), 400, 'INVALID_PATH', 'path checked');
         };
