@@ -182,6 +182,7 @@ static apr_status_t part_begin(void *baton, const pl_multipart_part_t *part)
     upload_file_t *uf;
     api_file_t f;
     struct stat st;
+    apr_status_t rv;
     int i;
 
     u->cur = NULL;
@@ -221,7 +222,11 @@ static apr_status_t part_begin(void *baton, const pl_multipart_part_t *part)
     uf->name = name;
     uf->sink = NULL;
     u->cur = uf;
-    return pl_files_sink_open(req->r->pool, dir, &uf->sink);
+    if ((rv = pl_files_sink_open(req->r->pool, dir, &uf->sink)) != APR_SUCCESS) {
+        api_files_fail(req, rv, "file");
+        u->replied = 1;
+    }
+    return rv;
 }
 
 static apr_status_t part_data(void *baton, const char *buf, apr_size_t len)
