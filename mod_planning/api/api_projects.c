@@ -12,7 +12,7 @@
  * every link a client is given must answer (t/lib/PlanningTest.pm fetches
  * each one the live tests see). */
 static const struct { const char *rel, *suffix; } SUBRESOURCES[] = {
-    { "members", "/members" }, { "chat-defaults", "/chat-defaults" }, { "files", "/files" },
+    { "members", "/members" }, { "chat-defaults", "/chat-defaults" },
 };
 
 static const char *project_href(apr_pool_t *p, apr_int64_t id)
