@@ -232,7 +232,9 @@ for my $backend (backends()) {
             my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $srv->port, Proto => 'tcp') or die $!;
             print $s "PUT $F/raw?path=src/aborted.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $srv->{token}\r\n"
                    . "Content-Type: application/octet-stream\r\nContent-Length: 60000\r\n\r\n" . ('a' x 20000);
-            select(undef, undef, undef, 0.5);
+            my $streaming;
+            for (1 .. 50) { last if ($streaming = temps_in("$dir/src")); select(undef, undef, undef, 0.1) }
+            ok($streaming, 'while the body comes, its bytes go to a temporary file');
             close $s;
             my $gone;
             for (1 .. 50) { select(undef, undef, undef, 0.1); last if ($gone = !temps_in("$dir/src") && !-e "$dir/src/aborted.bin") }
@@ -314,6 +316,18 @@ for my $backend (backends()) {
             error_is($post_form->('?path=docs', $B, $nul), 400, 'INVALID_MULTIPART', 'a NUL in a file name');
             ok(!-e "$R->{root}/evil.txt" && !-e '/etc/evil', 'nothing written outside');
             is_deeply([ temps_in("$dir/docs") ], [], 'no temporary file left');
+            # a client that goes away in the middle of a file part
+            my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $srv->port, Proto => 'tcp') or die $!;
+            my $head = "--$B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"gone.txt\"\r\n\r\n";
+            print $s "POST $F/upload?path=docs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $srv->{token}\r\n"
+                   . "Content-Type: multipart/form-data; boundary=$B\r\nContent-Length: 60000\r\n\r\n$head" . ('g' x 20000);
+            my $streaming;
+            for (1 .. 50) { last if ($streaming = temps_in("$dir/docs")); select(undef, undef, undef, 0.1) }
+            ok($streaming, 'while the part comes, its bytes go to a temporary file');
+            close $s;
+            my $gone;
+            for (1 .. 50) { select(undef, undef, undef, 0.1); last if ($gone = !temps_in("$dir/docs") && !-e "$dir/docs/gone.txt") }
+            ok($gone, 'a multipart upload aborted mid-part leaves no file and no temporary file');
             error_is($post_form->('?path=docs', $B, $mp->($B, $file_part->('one.txt', 'again'))), 409, 'CONFLICT',
                      'an existing file needs overwrite=1');
             status_is($post_form->('?path=docs&overwrite=1', $B, $mp->($B, $file_part->('one.txt', 'again'))), 201, '... with it');
