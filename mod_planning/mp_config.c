@@ -20,6 +20,8 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
 
     conf->roots = NULL;
     conf->max_body = MP_UNSET;
+    conf->max_upload = MP_UNSET;
+    conf->zip_entries = MP_UNSET;
     conf->json_depth = MP_UNSET;
     conf->busy_timeout_ms = MP_UNSET;
     conf->cache_size = MP_UNSET;
@@ -54,6 +56,8 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->roots = add->roots ? add->roots : base->roots;
     conf->model_allow = add->model_allow ? add->model_allow : base->model_allow;
     conf->max_body = MERGE(max_body);
+    conf->max_upload = MERGE(max_upload);
+    conf->zip_entries = MERGE(zip_entries);
     conf->json_depth = MERGE(json_depth);
     conf->busy_timeout_ms = MERGE(busy_timeout_ms);
     conf->cache_size = MERGE(cache_size);
@@ -221,6 +225,27 @@ static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
     if (!err)
         conf_of(cmd)->max_body = (apr_off_t)v;
     return err;
+}
+
+static const char *set_max_upload(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_int64_t v = 0;
+    const char *err = parse_size(cmd, arg, 1, APR_INT64_C(1) << 40, &v);
+
+    if (!err)
+        conf_of(cmd)->max_upload = (apr_off_t)v;
+    return err;
+}
+
+static const char *set_zip_entries(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_int64_t v = 0;
+
+    if (pl_text_int(arg, 1, 10000000, &v) != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number from 1 to 10000000",
+                            cmd->cmd->name, arg);
+    conf_of(cmd)->zip_entries = (int)v;
+    return NULL;
 }
 
 static const char *set_cache_size(cmd_parms *cmd, void *dc, const char *arg)
@@ -391,6 +416,10 @@ const command_rec mp_config_cmds[] = {
                     "Directories under which project checkouts may lie"),
     AP_INIT_TAKE1("PlanningMaxBodySize", set_max_body, NULL, RSRC_CONF,
                   "Largest request body the API reads, in bytes (default 1M)"),
+    AP_INIT_TAKE1("PlanningMaxUploadSize", set_max_upload, NULL, RSRC_CONF,
+                  "Largest file upload (raw or multipart), in bytes (default 100M)"),
+    AP_INIT_TAKE1("PlanningMaxZipEntries", set_zip_entries, NULL, RSRC_CONF,
+                  "Most files and directories in one zip download (default 100000)"),
     AP_INIT_TAKE1("PlanningJSONMaxDepth", set_json_depth, NULL, RSRC_CONF,
                   "Deepest nesting accepted in a JSON body (default 32)"),
     AP_INIT_TAKE1("PlanningSQLiteBusyTimeout", set_busy_timeout, NULL, RSRC_CONF,
@@ -458,6 +487,10 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
         mp_sconf_t *conf = ap_get_module_config(vs->module_config, &planning_module);
         if (conf->max_body == MP_UNSET)
             conf->max_body = MP_DEFAULT_MAX_BODY;
+        if (conf->max_upload == MP_UNSET)
+            conf->max_upload = MP_DEFAULT_MAX_UPLOAD;
+        if (conf->zip_entries == MP_UNSET)
+            conf->zip_entries = MP_DEFAULT_ZIP_ENTRIES;
         if (conf->json_depth == MP_UNSET)
             conf->json_depth = MP_DEFAULT_JSON_DEPTH;
         if (conf->busy_timeout_ms == MP_UNSET)

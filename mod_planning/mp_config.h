@@ -8,6 +8,8 @@
 #define MP_UNSET (-1)
 
 #define MP_DEFAULT_MAX_BODY      (1024 * 1024)
+#define MP_DEFAULT_MAX_UPLOAD    (100LL * 1024 * 1024) /* bytes of one file upload */
+#define MP_DEFAULT_ZIP_ENTRIES   100000            /* entries of one zip download */
 #define MP_DEFAULT_JSON_DEPTH    32
 #define MP_DEFAULT_BUSY_TIMEOUT  5000
 #define MP_DEFAULT_CACHE_SIZE    (4 * 1024 * 1024)
@@ -42,6 +44,8 @@ typedef struct {
 typedef struct {
     apr_array_header_t *roots;  /* const char *: each canonical, and as written; NULL: unset */
     apr_off_t max_body;
+    apr_off_t max_upload;             /* PlanningMaxUploadSize: bytes of an upload */
+    int zip_entries;                  /* PlanningMaxZipEntries */
     int json_depth;
     int busy_timeout_ms;
     apr_off_t cache_size;

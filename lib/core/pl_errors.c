@@ -89,6 +89,21 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_OUTPUT_TOO_LARGE, 0, "analysis", "the analyzer's report was larger than 64 MB" },
     { PL_ERR_BAD_OUTPUT, 0, "analysis", "the analyzer's report was not the JSON it should write" },
     { PL_ERR_NO_RESULTS, 0, "analysis", "the analysis's job ended without storing results" },
+    { PL_ERR_INVALID_PATH, 400, "reply",
+      "a file path is absolute, has \"..\", a NUL, a backslash or a control character, or is too long" },
+    { PL_ERR_PATH_FORBIDDEN, 403, "reply",
+      "the path leads outside the project through a symlink, or writes into .git/" },
+    { PL_ERR_PROJECT_DIR_UNAVAILABLE, 409, "reply",
+      "the project's directory is missing or no longer under PlanningProjectRoots" },
+    { PL_ERR_BINARY_FILE, 415, "reply", "the file is not UTF-8 text: read it with ?raw=1" },
+    { PL_ERR_FILE_TOO_LARGE, 422, "reply", "the file is too large to send as text: read it with ?raw=1" },
+    { PL_ERR_PRECONDITION_FAILED, 412, "reply",
+      "If-Match names another version of the file, or If-None-Match: * and it exists" },
+    { PL_ERR_PRECONDITION_REQUIRED, 428, "reply",
+      "the file exists: send its ETag as If-Match to replace it" },
+    { PL_ERR_INVALID_MULTIPART, 400, "reply",
+      "a multipart/form-data body is malformed, or over a limit on its parts" },
+    { PL_ERR_TOO_MANY_ENTRIES, 422, "reply", "a directory or archive holds more entries than allowed" },
     { NULL, 0, NULL, NULL }
 };
 

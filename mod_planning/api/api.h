@@ -121,4 +121,15 @@ int api_objectives_get(mp_req_t *req);
 int api_gaps_list(mp_req_t *req);
 int api_recommendations_list(mp_req_t *req);
 
+/* /projects/{id}/files...: a project's tree (api_files*.c). */
+int api_files_get(mp_req_t *req);
+int api_files_put(mp_req_t *req);
+int api_files_delete(mp_req_t *req);
+int api_files_mkdir(mp_req_t *req);
+int api_files_move(mp_req_t *req);
+int api_files_upload_raw(mp_req_t *req);
+int api_files_upload_form(mp_req_t *req);
+int api_files_zip(mp_req_t *req);
+int api_files_search(mp_req_t *req);
+
 #endif

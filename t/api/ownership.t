@@ -39,6 +39,11 @@ for my $backend (backends()) {
         };
         my $A  = $mk->('alpha');
         my $A2 = $mk->('alpha2');    # the admin's target, so the owner's writes on A do not disturb it
+        # the files routes write as the children's user; each project has a file to move
+        for my $proj ($A, $A2) {
+            PlanningTest::spew("$proj->{local_path}/to-move.txt", "move me\n");
+            system('chown', '-R', 'www-data:www-data', $proj->{local_path}) if $> == 0;
+        }
         # A complete analysis of each, for the routes of analyses and their results.
         my %analysis_for;
         for my $proj ($A, $A2) {
@@ -172,6 +177,9 @@ for my $backend (backends()) {
                 'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
                 'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
+                'PUT /api/v1/projects/{id}/files' => { content => "put by $caller\n" },
+                'POST /api/v1/projects/{id}/files/mkdir' => { path => "dir-$caller" },
+                'POST /api/v1/projects/{id}/files/move' => { from => 'to-move.txt', to => "moved-$caller.txt" },
                 'POST /api/v1/threads/import' => { format => 'mod_planning.thread', format_version => 1,
                                                    thread => { title => "imported by $caller" }, messages => [] },
             );
@@ -192,6 +200,19 @@ for my $backend (backends()) {
             $path =~ s/\{name\*\}/nomodel:latest/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
+            # the files routes: what each names, and the bodies that are not JSON
+            my $k = "$route->{method} $route->{path}";
+            my %files = ('PUT /api/v1/projects/{id}/files' => "?path=put-$caller.txt",
+                         'DELETE /api/v1/projects/{id}/files' => "?path=put-$caller.txt",
+                         'PUT /api/v1/projects/{id}/files/raw' => "?path=raw-$caller.bin",
+                         'POST /api/v1/projects/{id}/files/upload' => '?path=',
+                         'GET /api/v1/projects/{id}/files/search' => '?q=Plan');
+            $path .= $files{$k} // '';
+            return $srv->request('PUT', $path, { %{ bearer($token) }, 'Content-Type' => 'application/octet-stream' },
+                                 "raw by $caller") if $k =~ m{/files/raw$};
+            return $srv->request('POST', $path, { %{ bearer($token) }, 'Content-Type' => 'multipart/form-data; boundary=BB' },
+                                 "--BB\r\nContent-Disposition: form-data; name=\"f\"; filename=\"up-$caller.txt\"\r\n\r\n"
+                                 . "up\r\n--BB--\r\n") if $k =~ m{/files/upload$};
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
                                  : $srv->request($route->{method}, $path, bearer($token));
         };

@@ -409,7 +409,7 @@ for my $backend (backends()) {
             cmp_ok($srv->links_seen, '>=', 4 * 2, 'the replies of this file gave links');
             my $token = "Bearer $srv->{token}";
             my ($n, undef, undef, @bad) = $srv->link_problems(map { { href => "/api/v1/projects/$p->{id}/$_", auth => $token,
-                                                               from => 'a probe' } } qw(plan files));
+                                                               from => 'a probe' } } qw(plan no-such-resource));
             is(scalar @bad, 2, 'a link to a route this release does not serve would be caught') or diag explain \@bad;
             cmp_ok($srv->check_links, '>=', 8, 'every link seen was fetched');
         };
