@@ -84,6 +84,16 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_OUTPUT_TOO_LARGE, 0, "analysis", "the analyzer's report was larger than 64 MB" },
     { PL_ERR_BAD_OUTPUT, 0, "analysis", "the analyzer's report was not the JSON it should write" },
     { PL_ERR_NO_RESULTS, 0, "analysis", "the analysis's job ended without storing results" },
+    { PL_ERR_NOT_A_REPOSITORY, 404, "reply", "the project's directory is not a git work tree of its own" },
+    { PL_ERR_NOTHING_TO_COMMIT, 409, "reply", "nothing is staged: the index equals HEAD" },
+    { PL_ERR_UNKNOWN_REVISION, 400, "reply", "from, to or a branch's start names no commit" },
+    { PL_ERR_COMMIT_NOT_FOUND, 404, "reply", "no commit has that id (or the prefix is ambiguous)" },
+    { PL_ERR_BRANCH_NOT_FOUND, 404, "reply", "no local branch has that name" },
+    { PL_ERR_BRANCH_EXISTS, 409, "reply", "a branch of that name exists" },
+    { PL_ERR_BRANCH_IS_CURRENT, 409, "reply", "the current branch cannot be deleted" },
+    { PL_ERR_BRANCH_NOT_MERGED, 409, "reply", "the branch has commits HEAD does not have" },
+    { PL_ERR_CHECKOUT_CONFLICT, 409, "reply",
+      "a switch would overwrite local changes; nothing was changed" },
     { NULL, 0, NULL, NULL }
 };
 
