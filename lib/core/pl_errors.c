@@ -72,7 +72,7 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_ANALYSIS_NOT_COMPLETE, 409, "reply", "the analysis has not completed (see its status)" },
     { PL_ERR_ANALYSIS_ENDED, 0, "job", "the analysis had ended before its job ran" },
     { PL_ERR_PROJECT_GONE, 0, "analysis", "the project was deleted before the analysis ran" },
-    { PL_ERR_PROJECT_PATH_INVALID, 0, "analysis",
+    { PL_ERR_PROJECT_PATH_INVALID, 409, "analysis, reply (git)",
       "the project's local_path no longer exists or has left PlanningProjectRoots" },
     { PL_ERR_PLAN_OUTSIDE_PROJECT, 0, "analysis", "options.plan leads outside the checkout" },
     { PL_ERR_ANALYZER_UNAVAILABLE, 0, "analysis", "the analyzer (PlanningAnalyzer) could not be started" },

@@ -37,7 +37,8 @@ int pl_git_branch_name_ok(const char *name, const char **why)
         *why = "may not begin with '-'";
         return 0;
     }
-    if (!strcmp(name, "HEAD") || strstr(name, "..") || strstr(name, "@{")) {
+    /* "@" alone means HEAD to git, as "@{...}" reads the reflog */
+    if (!strcmp(name, "HEAD") || !strcmp(name, "@") || strstr(name, "..") || strstr(name, "@{")) {
         *why = "is not a branch name git accepts";
         return 0;
     }

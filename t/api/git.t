@@ -49,6 +49,11 @@ for my $backend (backends()) {
             my $inner = $project->(project_dir($R, 'outer/inner'));
             error_is($get->("$inner/status"), 404, 'NOT_A_REPOSITORY', 'no search upwards => 404');
             error_is($get->("$inner/log"), 404, 'NOT_A_REPOSITORY', 'log too');
+            # the directory swapped for a symlink since it was saved: confined again at every use
+            my $moving = $project->(git_repo("$root/moving", { 'm.txt' => "m\n" }));
+            rename("$root/moving", "$root/moved") or die "rename: $!";
+            symlink("$root/moved", "$root/moving") or die "symlink: $!";
+            error_is($get->("$moving/status"), 409, 'PROJECT_PATH_INVALID', 'a swapped directory => 409');
         };
 
         my $dir = git_repo("$root/repo", { 'a.txt' => lines_of(1 .. 3), 'b.txt' => "b\n",
