@@ -39,6 +39,20 @@ for my $backend (backends()) {
         };
         my $A  = $mk->('alpha');
         my $A2 = $mk->('alpha2');    # the admin's target, so the owner's writes on A do not disturb it
+        # Each a git repository on main with a commit, a merged branch "gone"
+        # and a staged file, for the git routes (commit needs something staged).
+        my %sha_for;
+        for my $proj ($A, $A2) {
+            my $d = $proj->{local_path};
+            PlanningTest::spew("$d/MASTER_PLAN.md", "# Plan\n");
+            git_in($d, 'init', '-q', '-b', 'main');
+            git_in($d, 'add', '-A');
+            git_in($d, 'commit', '-q', '-m', 'plan');
+            git_in($d, 'branch', 'gone');
+            PlanningTest::spew("$d/staged.txt", "staged\n");
+            git_in($d, 'add', 'staged.txt');
+            ($sha_for{ $proj->{id} } = git_in($d, 'rev-parse', 'HEAD')) =~ s/\s+//g;
+        }
         # A complete analysis of each, for the routes of analyses and their results.
         my %analysis_for;
         for my $proj ($A, $A2) {
@@ -170,6 +184,11 @@ for my $backend (backends()) {
                 'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
                 'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
+                'POST /api/v1/projects/{id}/git/stage'   => { paths => ['MASTER_PLAN.md'] },
+                'POST /api/v1/projects/{id}/git/unstage' => { paths => ['MASTER_PLAN.md'] },
+                'POST /api/v1/projects/{id}/git/commit'  => { message => "commit by $caller" },
+                'POST /api/v1/projects/{id}/git/branches' => { name => "b-$caller-$n" },
+                'POST /api/v1/projects/{id}/git/checkout' => { branch => 'main' },
                 'POST /api/v1/threads/import' => { format => 'mod_planning.thread', format_version => 1,
                                                    thread => { title => "imported by $caller" }, messages => [] },
             );
@@ -188,6 +207,8 @@ for my $backend (backends()) {
             $path =~ s/\{analysis\}/$analysis_for{$proj->{id}}/g;
             $path =~ s/\{objective\}/AUTH-001/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
+            $path =~ s/\{sha\}/$sha_for{$proj->{id}}/g;
+            $path =~ s/\{branch\*\}/gone/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
