@@ -2,12 +2,19 @@
 /* lib/git's pure parts: the names a client may give for branches and
  * revisions (SECURITY.md item 28), and a diff rendered as JSON (from a
  * patch text, no repository). */
+#include <sys/stat.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
+#include <apr_strings.h>
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
+#include "git/pl_git.h"
 #include "git/pl_git_diff.h"
+#include "git/pl_git_status.h"
 #include "git/pl_git_ref.h"
 
 static void branch_names(void **state)
@@ -171,6 +178,80 @@ static void diff_patch_capped(void **state)
     git_libgit2_shutdown();
 }
 
+static void spew(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The server account's ~/.gitconfig is never read: here it names a global
+ * excludes file that would hide every .txt file from the status. */
+static void no_global_config(void **state)
+{
+    apr_pool_t *p = *state, *sub;
+    char tmpl[] = "/tmp/pl_git_XXXXXX", root[PATH_MAX];
+    const char *home, *repo, *text;
+    git_repository *r;
+    pl_git_t *g;
+    pl_git_fail_t why;
+    pl_jsonw_t *w;
+
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(realpath(tmpl, root));
+    home = apr_pstrcat(p, root, "/home", NULL);
+    repo = apr_pstrcat(p, root, "/repo", NULL);
+    assert_int_equal(mkdir(home, 0700), 0);
+    spew(apr_pstrcat(p, home, "/.gitconfig", NULL),
+         apr_pstrcat(p, "[core]\n\texcludesfile = ", home, "/ignore\n", NULL));
+    spew(apr_pstrcat(p, home, "/ignore", NULL), "*.txt\n");
+    git_libgit2_init();
+    assert_int_equal(git_repository_init(&r, repo, 0), 0);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    spew(apr_pstrcat(p, repo, "/x.txt", NULL), "x\n");
+    setenv("HOME", home, 1);
+    unsetenv("XDG_CONFIG_HOME");
+
+    apr_pool_create(&sub, p);
+    assert_int_equal(pl_git_open(sub, repo, &g, &why), APR_SUCCESS);
+    w = pl_jsonw_create(p, 1024);
+    pl_jsonw_object(w, NULL);
+    assert_int_equal(pl_git_status_write(g, w, &why), APR_SUCCESS);
+    pl_jsonw_end(w);
+    text = pl_jsonw_text(w, NULL);
+    apr_pool_destroy(sub);      /* frees the repository, releases libgit2 */
+    if (!strstr(text, "\"path\":\"x.txt\""))
+        fail_msg("x.txt is missing, the global excludes file was read: %s", text);
+    assert_int_equal(system(apr_pstrcat(p, "rm -rf ", root, NULL)), 0);
+}
+
+/* A directory inside a repository is not one (no search upwards). */
+static void no_parent_search(void **state)
+{
+    apr_pool_t *p = *state;
+    char tmpl[] = "/tmp/pl_git_XXXXXX", root[PATH_MAX];
+    const char *inner;
+    git_repository *r;
+    pl_git_t *g;
+    pl_git_fail_t why;
+
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(realpath(tmpl, root));
+    git_libgit2_init();
+    assert_int_equal(git_repository_init(&r, root, 0), 0);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    inner = apr_pstrcat(p, root, "/inner", NULL);
+    assert_int_equal(mkdir(inner, 0700), 0);
+    assert_int_not_equal(pl_git_open(p, inner, &g, &why), APR_SUCCESS);
+    assert_string_equal(why.code, "NOT_A_REPOSITORY");
+    assert_int_equal(pl_git_open(p, root, &g, &why), APR_SUCCESS);
+    assert_int_equal(system(apr_pstrcat(p, "rm -rf ", root, NULL)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +260,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(diff_json, unit_pool_setup, unit_pool_teardown),
         cmocka_unit_test_setup_teardown(diff_json_capped, unit_pool_setup, unit_pool_teardown),
         cmocka_unit_test_setup_teardown(diff_patch_capped, unit_pool_setup, unit_pool_teardown),
+        cmocka_unit_test_setup_teardown(no_global_config, unit_pool_setup, unit_pool_teardown),
+        cmocka_unit_test_setup_teardown(no_parent_search, unit_pool_setup, unit_pool_teardown),
     };
     return UNIT_RUN(tests);
 }
