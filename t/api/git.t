@@ -289,6 +289,49 @@ for my $backend (backends()) {
             git_in($dir, 'checkout', '--', 'a.txt');
         };
 
+        subtest 'switching with local changes, as git does' => sub {
+            status_is($post->("$G/branches", { name => 'carry' }), 201, 'a branch at main');
+            PlanningTest::spew("$dir/b.txt", "carried\n");
+            git_in($dir, 'add', 'b.txt');
+            my $s = $post->("$G/checkout", { branch => 'carry' });
+            status_is($s, 200, 'a staged change that the switch does not touch is carried');
+            is($file_of->($s, 'b.txt')->{staged}, 'modified', 'still staged on the other branch');
+            git_in($dir, 'reset', '-q', '--hard');
+            git_in($dir, 'checkout', '-q', 'main');
+            # an untracked file where the target branch has one
+            PlanningTest::spew("$dir/only-there.txt", "mine\n");
+            git_in($dir, 'checkout', '-q', '-b', 'has-it');
+            git_in($dir, 'add', 'only-there.txt');
+            git_in($dir, 'commit', '-q', '-m', 'only there');
+            git_in($dir, 'checkout', '-q', 'main');
+            PlanningTest::spew("$dir/only-there.txt", "untracked, mine\n");
+            error_is($post->("$G/checkout", { branch => 'has-it' }), 409, 'CHECKOUT_CONFLICT',
+                     'an untracked file in the way => 409');
+            is(PlanningTest::slurp("$dir/only-there.txt"), "untracked, mine\n", 'the untracked file is kept');
+            unlink "$dir/only-there.txt";
+        };
+
+        subtest 'a switch never writes through a symlink' => sub {
+            my $s = git_repo("$root/sym", { 'a.txt' => "a\n" });
+            git_in($s, 'checkout', '-q', '-b', 'dirs');
+            mkdirs("$s/link");
+            PlanningTest::spew("$s/link/f.txt", "planted\n");
+            git_in($s, 'add', 'link/f.txt');
+            git_in($s, 'commit', '-q', '-m', 'a directory');
+            git_in($s, 'checkout', '-q', 'main');
+            symlink($R->{outside}, "$s/link") or die "symlink: $!";
+            git_in($s, 'add', 'link');
+            git_in($s, 'commit', '-q', '-m', 'a symlink out');
+            my $SG = $project->($s);
+            my $r = $post->("$SG/checkout", { branch => 'dirs' });
+            ok($r->{status} == 200 || $r->{status} == 409, 'the switch is done or refused, never a 5xx')
+                or diag_res($r);
+            note("the switch answered $r->{status}");
+            ok(!-e "$R->{outside}/f.txt", 'nothing was written outside the project');
+            ok(!-l "$s/link" && -f "$s/link/f.txt", 'the symlink was replaced by the directory')
+                if $r->{status} == 200;
+        };
+
         subtest 'conflicted' => sub {
             git_in($dir, 'checkout', '-q', '-b', 'other');
             PlanningTest::spew("$dir/b.txt", "other\n");
