@@ -311,6 +311,31 @@ for my $backend (backends()) {
             unlink "$dir/only-there.txt";
         };
 
+        subtest 'a repository without commits' => sub {
+            my $e = "$root/empty";
+            mkdirs($e);
+            git_in($e, 'init', '-q', '-b', 'trunk');
+            PlanningTest::spew("$e/new.txt", "n\n");
+            git_in($e, 'status');
+            my $EG = $project->($e);
+            my $s = $get->("$EG/status");
+            status_is($s, 200, 'status');
+            is($s->{json}{branch}, 'trunk', 'the unborn branch');
+            is($s->{json}{head}, undef, 'no HEAD commit');
+            ok($file_of->($s, 'new.txt')->{untracked}, 'new.txt untracked');
+            is_deeply($get->("$EG/log")->{json}{items}, [], 'an empty history');
+            error_is($post->("$EG/commit", { message => 'x' }), 409, 'NOTHING_TO_COMMIT', 'nothing staged');
+            status_is($post->("$EG/stage", { paths => ['new.txt'] }), 200, 'stage');
+            is($file_of->($get->("$EG/status"), 'new.txt')->{staged}, 'added', 'staged as added');
+            ok($file_of->($post->("$EG/unstage", { paths => ['new.txt'] }), 'new.txt')->{untracked},
+               'unstaged: untracked again');
+            status_is($post->("$EG/stage", { paths => ['new.txt'] }), 200, 'staged again');
+            my $c = $post->("$EG/commit", { message => 'root' });
+            status_is($c, 201, 'the first commit');
+            is_deeply($c->{json}{parents}, [], 'without parents');
+            is(git_in($e, 'log', '--format=%s'), "root\n", 'git sees it');
+        };
+
         subtest 'a switch never writes through a symlink' => sub {
             my $s = git_repo("$root/sym", { 'a.txt' => "a\n" });
             git_in($s, 'checkout', '-q', '-b', 'dirs');
