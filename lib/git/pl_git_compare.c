@@ -41,6 +41,27 @@ apr_status_t pl_git_head_tree(pl_git_t *g, git_tree **out, pl_git_fail_t *why)
     return APR_SUCCESS;
 }
 
+/* Against the work tree, the first comparison of a request also refreshes
+ * the index's stat data (pl_git_t.refreshed) in the same pass; when
+ * the index cannot be written it runs again without. */
+static int to_workdir(pl_git_t *g, git_tree *from, git_diff_options *opts, git_diff **out)
+{
+    int rc, refresh = !g->refreshed;
+
+    g->refreshed = 1;
+    if (refresh)
+        opts->flags |= GIT_DIFF_UPDATE_INDEX;
+    for (;;) {
+        rc = from ? git_diff_tree_to_workdir_with_index(out, g->repo, from, opts)
+                  : git_diff_index_to_workdir(out, g->repo, NULL, opts);
+        if (rc == 0 || !refresh)
+            return rc;
+        git_error_clear();
+        opts->flags &= ~(uint32_t)GIT_DIFF_UPDATE_INDEX;
+        refresh = 0;
+    }
+}
+
 apr_status_t pl_git_compare(pl_git_t *g, const pl_git_compare_t *what, git_diff **out,
                             pl_git_fail_t *why)
 {
@@ -66,15 +87,13 @@ apr_status_t pl_git_compare(pl_git_t *g, const pl_git_compare_t *what, git_diff 
         return rv;
     if (what->from && what->to)
         rc = git_diff_tree_to_tree(out, g->repo, from, to, &opts);
-    else if (what->from)
-        rc = git_diff_tree_to_workdir_with_index(out, g->repo, from, &opts);
-    else if (what->staged) {
+    else if (what->staged && !what->from) {
         if ((rv = pl_git_head_tree(g, &from, why)) != APR_SUCCESS)
             return rv;
         rc = git_diff_tree_to_index(out, g->repo, from, NULL, &opts);
     }
     else
-        rc = git_diff_index_to_workdir(out, g->repo, NULL, &opts);
+        rc = to_workdir(g, from, &opts, out);
     if (rc != 0)
         return pl_git_failed(why, "computing a diff", rc);
     PL_GIT_OWN(g->p, *out, git_diff_free);

@@ -108,6 +108,16 @@ static apr_status_t count_lines(pl_git_t *g, apr_hash_t **staged, apr_hash_t **u
     return APR_SUCCESS;
 }
 
+static int status_list(pl_git_t *g, git_status_options *opts, git_status_list **list)
+{
+    opts->flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+    if (git_status_list_new(list, g->repo, opts) == 0)
+        return 0;
+    git_error_clear();
+    opts->flags &= ~(unsigned int)GIT_STATUS_OPT_UPDATE_INDEX;
+    return git_status_list_new(list, g->repo, opts);
+}
+
 apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why)
 {
     git_status_options opts;
@@ -118,16 +128,20 @@ apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why)
     size_t i, n;
     int rc;
 
-    if ((rv = pl_git_head_commit(g, &head, why)) != APR_SUCCESS
-        || (rv = count_lines(g, &staged, &unstaged, why)) != APR_SUCCESS)
+    if ((rv = pl_git_head_commit(g, &head, why)) != APR_SUCCESS)
         return rv;
     git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS
                  | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
-    if ((rc = git_status_list_new(&list, g->repo, &opts)) != 0)
+    /* this pass also refreshes the index's stat data (pl_git_t.refreshed);
+     * when the index cannot be written it runs again without */
+    if ((rc = status_list(g, &opts, &list)) != 0)
         return pl_git_failed(why, "reading the status", rc);
     PL_GIT_OWN(g->p, list, git_status_list_free);
+    g->refreshed = 1;
+    if ((rv = count_lines(g, &staged, &unstaged, why)) != APR_SUCCESS)
+        return rv;
 
     pl_jsonw_str(w, "branch", pl_git_current_branch(g));
     pl_jsonw_bool(w, "detached", git_repository_head_detached(g->repo) == 1);

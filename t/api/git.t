@@ -11,6 +11,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
+use Time::HiRes qw(sleep);
 use PlanningTest qw(:all);
 
 PlanningTest::require_build();
@@ -84,6 +85,13 @@ for my $backend (backends()) {
             ok($u->{untracked}, 'u.txt: untracked');
             is(($u->{unstaged_lines} || {})->{additions}, 2, 'u.txt: 2 lines');
             ok(!$a->{conflicted}, 'a.txt: no conflict');
+            # stale stat data in the index (the chown of every fixture step changed
+            # each file's ctime) is refreshed and written, as git status does
+            my $m0 = (stat "$dir/.git/index")[9];
+            sleep 1.1;
+            system('chown', '-R', '--reference', "$dir/.git", $dir);    # (ctime changes even so)
+            status_is($get->("$G/status"), 200, 'status again');
+            cmp_ok((stat "$dir/.git/index")[9], '>', $m0, 'the index was refreshed');
         };
 
         subtest 'stage and unstage' => sub {
