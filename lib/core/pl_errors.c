@@ -94,6 +94,8 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_BRANCH_NOT_MERGED, 409, "reply", "the branch has commits HEAD does not have" },
     { PL_ERR_CHECKOUT_CONFLICT, 409, "reply",
       "a switch would overwrite local changes; nothing was changed" },
+    { PL_ERR_REPOSITORY_LOCKED, 409, "reply",
+      "another git operation holds the repository's lock (index.lock); try again" },
     { NULL, 0, NULL, NULL }
 };
 

@@ -23,6 +23,12 @@ apr_status_t pl_git_failed(pl_git_fail_t *why, const char *what, int rc)
 {
     const git_error *e = git_error_last();
 
+    /* another writer (git, or a concurrent request) holds index.lock or a
+     * ref's lock: a moment's state, not a fault */
+    if (rc == GIT_ELOCKED)
+        return pl_git_fail(why, PL_ERR_REPOSITORY_LOCKED,
+                           "another git operation holds the repository's lock; try again", NULL);
+
     pl_log(PL_LOG_ERR, PL_LOG_MARK, APR_EGENERAL,
            "PLN02401: git: %s failed (%d): %s; check the repository (git fsck) and that the"
            " server's user owns it and may write it", what, rc,

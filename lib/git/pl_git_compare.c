@@ -3,6 +3,7 @@
 
 #include "core/pl_errors.h"
 #include "git/pl_git_compare.h"
+#include "git/pl_git_diff.h"
 
 apr_status_t pl_git_rev_tree(pl_git_t *g, const char *rev, const char *field, git_tree **out,
                              pl_git_fail_t *why)
@@ -72,6 +73,7 @@ apr_status_t pl_git_compare(pl_git_t *g, const pl_git_compare_t *what, git_diff 
     int rc;
 
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.max_size = PL_GIT_DIFF_MAX_BLOB;
     if (what->path && *what->path) {
         paths[0] = (char *)what->path;
         opts.pathspec.strings = paths;

@@ -13,6 +13,8 @@
 
 #define PL_GIT_DIFF_MAX_FILES 1000          /* files listed */
 #define PL_GIT_DIFF_MAX_BYTES (2 << 20)     /* bytes of line content, in all */
+#define PL_GIT_DIFF_MAX_BLOB  (8 << 20)     /* a larger file is diffed as binary:
+                                               no line counts, never read whole */
 
 typedef struct {
     int additions;

@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "core/pl_errors.h"
+#include "git/pl_git_diff.h"
 #include "git/pl_git_log.h"
 #include "git/pl_git_ref.h"
 
@@ -141,6 +142,7 @@ apr_status_t pl_git_commit_find(pl_git_t *g, const char *sha, git_commit **out,
 
 apr_status_t pl_git_commit_diff(pl_git_t *g, git_commit *c, git_diff **out, pl_git_fail_t *why)
 {
+    git_diff_options opts;
     git_tree *mine = NULL, *theirs = NULL;
     git_commit *parent = NULL;
     int rc;
@@ -157,7 +159,9 @@ apr_status_t pl_git_commit_diff(pl_git_t *g, git_commit *c, git_diff **out, pl_g
         git_commit_free(parent);
         PL_GIT_OWN(g->p, theirs, git_tree_free);
     }
-    if ((rc = git_diff_tree_to_tree(out, g->repo, theirs, mine, NULL)) != 0)
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.max_size = PL_GIT_DIFF_MAX_BLOB;
+    if ((rc = git_diff_tree_to_tree(out, g->repo, theirs, mine, &opts)) != 0)
         return pl_git_failed(why, "computing a commit's diff", rc);
     PL_GIT_OWN(g->p, *out, git_diff_free);
     return APR_SUCCESS;

@@ -123,6 +123,16 @@ for my $backend (backends()) {
             error_is($post->("$G/stage", { paths => [] }), 400, 'VALIDATION_ERROR', 'no paths => 400');
             error_is($post->("$G/stage", { files => ['a.txt'] }), 400, 'VALIDATION_ERROR', 'an unknown field => 400');
             unlike(git_in($dir, 'diff', '--cached', '--name-only'), qr/config|passwd/, 'nothing of those staged');
+            # another git holds the index's lock: refused, not a 5xx
+            PlanningTest::spew("$dir/.git/index.lock", '');
+            error_is($post->("$G/stage", { paths => ['a.txt'] }), 409, 'REPOSITORY_LOCKED', 'index.lock => 409');
+            unlink "$dir/.git/index.lock";
+            # a file over 8 MB is diffed as binary, never read whole for lines
+            PlanningTest::spew("$dir/big.log", "line\n" x (2 << 20));
+            my $big = $file_of->($get->("$G/status"), 'big.log');
+            ok($big->{untracked} && $big->{unstaged_lines}{binary}, 'a 10 MB untracked file: binary')
+                or diag explain $big;
+            unlink "$dir/big.log";
         };
 
         subtest 'stage hunks' => sub {
