@@ -240,6 +240,9 @@ for my $backend (backends()) {
             git_in($dir, 'add', 'b.txt');
             my $s = $get->("$G/diff?staged=1");
             is_deeply([ map { $_->{path} } @{ $s->{json}{files} } ], ['b.txt'], 'staged: b.txt only');
+            my $since = $get->("$G/diff?from=HEAD");
+            is_deeply([ map { $_->{path} } @{ $since->{json}{files} } ], ['a.txt', 'b.txt'],
+                      'from a revision to the work tree: staged and unstaged together');
             my $two = $get->("$G/diff?from=HEAD~2&to=HEAD");
             is_deeply([ map { $_->{path} } @{ $two->{json}{files} } ], ['log3.txt', 'log4.txt'], 'between two commits');
             my $one = $get->("$G/diff?from=$first_sha&to=HEAD&path=log2.txt");
