@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,19 +77,30 @@ static apr_status_t shutdown_git(void *data)
     return APR_SUCCESS;
 }
 
-/* libgit2 re-reads $HOME and friends for its search paths on each first
- * init, so they are emptied after every init; while this pool holds its
- * reference nobody's shutdown can reset them. */
-static void bring_up(apr_pool_t *p)
+/* The search paths are emptied once per process, under a reference to
+ * libgit2 that is never released: libgit2 re-reads $HOME for them whenever
+ * its state is created afresh (first init after a full shutdown), and
+ * setting them while another thread reads configuration would race. With
+ * this reference held the state is never torn down, so they stay empty
+ * for every later user in the process (pl_gitlog included). */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void empty_search_paths(void)
 {
     static const int levels[] = { GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
                                   GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA };
     size_t i;
 
     git_libgit2_init();
-    apr_pool_cleanup_register(p, NULL, shutdown_git, apr_pool_cleanup_null);
     for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
         git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "");
+}
+
+static void bring_up(apr_pool_t *p)
+{
+    pthread_once(&once, empty_search_paths);
+    git_libgit2_init();
+    apr_pool_cleanup_register(p, NULL, shutdown_git, apr_pool_cleanup_null);
 }
 
 /* path (canonical) is root or below it. */

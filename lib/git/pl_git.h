@@ -3,8 +3,9 @@
  * shell, no git binary). What is never done, whatever the repository's own
  * configuration says (SECURITY.md "git", items 28 and 30):
  *   - the global, XDG, system and ProgramData config files are not read:
- *     their search paths are set to "" after every git_libgit2_init, so the
- *     server account's ~/.gitconfig (credential helpers, aliases) is unseen;
+ *     their search paths are set to "" once for the process (see pl_git.c),
+ *     so the server account's ~/.gitconfig (credential helpers, excludes)
+ *     is unseen;
  *   - no parent directory is searched (GIT_REPOSITORY_OPEN_NO_SEARCH): a
  *     project without .git never climbs to a repository around it;
  *   - the repository must be the project's own: its work tree is the

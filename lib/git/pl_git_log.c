@@ -8,7 +8,7 @@
 #include "git/pl_git_log.h"
 #include "git/pl_git_ref.h"
 
-static void write_sig(pl_jsonw_t *w, apr_pool_t *p, const char *key, const git_signature *s)
+static void write_sig(pl_jsonw_t *w, const char *key, const git_signature *s)
 {
     pl_jsonw_object(w, key);
     pl_jsonw_str(w, "name", s ? s->name : NULL);
@@ -16,7 +16,6 @@ static void write_sig(pl_jsonw_t *w, apr_pool_t *p, const char *key, const git_s
     pl_jsonw_int(w, "time", s ? (apr_int64_t)s->when.time : 0);
     pl_jsonw_int(w, "offset_minutes", s ? s->when.offset : 0);
     pl_jsonw_end(w);
-    (void)p;
 }
 
 void pl_git_commit_write(pl_jsonw_t *w, apr_pool_t *p, git_commit *c)
@@ -26,8 +25,8 @@ void pl_git_commit_write(pl_jsonw_t *w, apr_pool_t *p, git_commit *c)
     pl_jsonw_str(w, "sha", pl_git_oid_str(p, git_commit_id(c)));
     pl_jsonw_str(w, "summary", git_commit_summary(c));
     pl_jsonw_str(w, "message", git_commit_message(c));
-    write_sig(w, p, "author", git_commit_author(c));
-    write_sig(w, p, "committer", git_commit_committer(c));
+    write_sig(w, "author", git_commit_author(c));
+    write_sig(w, "committer", git_commit_committer(c));
     pl_jsonw_array(w, "parents");
     for (i = 0; i < n; i++)
         pl_jsonw_str(w, NULL, pl_git_oid_str(p, git_commit_parent_id(c, i)));
