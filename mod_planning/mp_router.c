@@ -150,6 +150,21 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/projects/{id}/chat-defaults",  api_chat_defaults_get, MP_PERM_READ, PROJ },
     { M_PUT,    P "/projects/{id}/chat-defaults",  api_chat_defaults_put, MP_PERM_WRITE,
                 PROJ | MP_ROUTE_BODY },
+
+    /* git, local operations: viewers read, developers stage, commit, branch */
+#define G P "/projects/{id}/git"
+    { M_GET,    G "/status",            api_git_status,          MP_PERM_READ,  PROJ },
+    { M_POST,   G "/stage",             api_git_stage,           MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_POST,   G "/unstage",           api_git_unstage,         MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_POST,   G "/commit",            api_git_commit,          MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_GET,    G "/log",               api_git_log,             MP_PERM_READ,  PROJ },
+    { M_GET,    G "/commits/{sha}",     api_git_show,            MP_PERM_READ,  PROJ },
+    { M_GET,    G "/diff",              api_git_diff,            MP_PERM_READ,  PROJ },
+    { M_GET,    G "/branches",          api_git_branches_list,   MP_PERM_READ,  PROJ },
+    { M_POST,   G "/branches",          api_git_branches_create, MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_POST,   G "/checkout",          api_git_checkout,        MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_DELETE, G "/branches/{branch*}", api_git_branches_delete, MP_PERM_WRITE, PROJ },
+#undef G
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
 

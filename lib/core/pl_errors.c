@@ -77,7 +77,7 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_ANALYSIS_NOT_COMPLETE, 409, "reply", "the analysis has not completed (see its status)" },
     { PL_ERR_ANALYSIS_ENDED, 0, "job", "the analysis had ended before its job ran" },
     { PL_ERR_PROJECT_GONE, 0, "analysis", "the project was deleted before the analysis ran" },
-    { PL_ERR_PROJECT_PATH_INVALID, 0, "analysis",
+    { PL_ERR_PROJECT_PATH_INVALID, 409, "analysis, reply (git)",
       "the project's local_path no longer exists or has left PlanningProjectRoots" },
     { PL_ERR_PLAN_OUTSIDE_PROJECT, 0, "analysis", "options.plan leads outside the checkout" },
     { PL_ERR_ANALYZER_UNAVAILABLE, 0, "analysis", "the analyzer (PlanningAnalyzer) could not be started" },
@@ -104,6 +104,18 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_INVALID_MULTIPART, 400, "reply",
       "a multipart/form-data body is malformed, or over a limit on its parts" },
     { PL_ERR_TOO_MANY_ENTRIES, 422, "reply", "a directory or archive holds more entries than allowed" },
+    { PL_ERR_NOT_A_REPOSITORY, 404, "reply", "the project's directory is not a git work tree of its own" },
+    { PL_ERR_NOTHING_TO_COMMIT, 409, "reply", "nothing is staged: the index equals HEAD" },
+    { PL_ERR_UNKNOWN_REVISION, 400, "reply", "from, to or a branch's start names no commit" },
+    { PL_ERR_COMMIT_NOT_FOUND, 404, "reply", "no commit has that id (or the prefix is ambiguous)" },
+    { PL_ERR_BRANCH_NOT_FOUND, 404, "reply", "no local branch has that name" },
+    { PL_ERR_BRANCH_EXISTS, 409, "reply", "a branch of that name exists" },
+    { PL_ERR_BRANCH_IS_CURRENT, 409, "reply", "the current branch cannot be deleted" },
+    { PL_ERR_BRANCH_NOT_MERGED, 409, "reply", "the branch has commits HEAD does not have" },
+    { PL_ERR_CHECKOUT_CONFLICT, 409, "reply",
+      "a switch would overwrite local changes; nothing was changed" },
+    { PL_ERR_REPOSITORY_LOCKED, 409, "reply",
+      "another git operation holds the repository's lock (index.lock); try again" },
     { NULL, 0, NULL, NULL }
 };
 

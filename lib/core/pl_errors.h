@@ -86,6 +86,18 @@
 #define PL_ERR_INVALID_MULTIPART      "INVALID_MULTIPART"
 #define PL_ERR_TOO_MANY_ENTRIES       "TOO_MANY_ENTRIES"
 
+/* Git (local operations) */
+#define PL_ERR_NOT_A_REPOSITORY       "NOT_A_REPOSITORY"
+#define PL_ERR_NOTHING_TO_COMMIT      "NOTHING_TO_COMMIT"
+#define PL_ERR_UNKNOWN_REVISION       "UNKNOWN_REVISION"
+#define PL_ERR_COMMIT_NOT_FOUND       "COMMIT_NOT_FOUND"
+#define PL_ERR_BRANCH_NOT_FOUND       "BRANCH_NOT_FOUND"
+#define PL_ERR_BRANCH_EXISTS          "BRANCH_EXISTS"
+#define PL_ERR_BRANCH_IS_CURRENT      "BRANCH_IS_CURRENT"
+#define PL_ERR_BRANCH_NOT_MERGED      "BRANCH_NOT_MERGED"
+#define PL_ERR_CHECKOUT_CONFLICT      "CHECKOUT_CONFLICT"
+#define PL_ERR_REPOSITORY_LOCKED      "REPOSITORY_LOCKED"
+
 typedef struct {
     const char *code;
     int status;               /* the HTTP status; 0: only in an SSE event, a message or a job */

@@ -132,4 +132,17 @@ int api_files_upload_form(mp_req_t *req);
 int api_files_zip(mp_req_t *req);
 int api_files_search(mp_req_t *req);
 
+/* /projects/{id}/git: local operations through libgit2 (api_git*.c). */
+int api_git_status(mp_req_t *req);
+int api_git_stage(mp_req_t *req);
+int api_git_unstage(mp_req_t *req);
+int api_git_commit(mp_req_t *req);
+int api_git_log(mp_req_t *req);
+int api_git_show(mp_req_t *req);
+int api_git_diff(mp_req_t *req);
+int api_git_branches_list(mp_req_t *req);
+int api_git_branches_create(mp_req_t *req);
+int api_git_checkout(mp_req_t *req);
+int api_git_branches_delete(mp_req_t *req);
+
 #endif

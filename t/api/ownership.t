@@ -39,10 +39,22 @@ for my $backend (backends()) {
         };
         my $A  = $mk->('alpha');
         my $A2 = $mk->('alpha2');    # the admin's target, so the owner's writes on A do not disturb it
-        # the files routes write as the children's user; each project has a file to move
+        # Each a git repository on main with a commit, a merged branch "gone"
+        # and a staged file, for the git routes (commit needs something staged).
+        my %sha_for;
         for my $proj ($A, $A2) {
-            PlanningTest::spew("$proj->{local_path}/to-move.txt", "move me\n");
-            system('chown', '-R', 'www-data:www-data', $proj->{local_path}) if $> == 0;
+            my $d = $proj->{local_path};
+            PlanningTest::spew("$d/MASTER_PLAN.md", "# Plan\n");
+            git_in($d, 'init', '-q', '-b', 'main');
+            git_in($d, 'add', '-A');
+            git_in($d, 'commit', '-q', '-m', 'plan');
+            git_in($d, 'branch', 'gone');
+            PlanningTest::spew("$d/staged.txt", "staged\n");
+            git_in($d, 'add', 'staged.txt');
+            ($sha_for{ $proj->{id} } = git_in($d, 'rev-parse', 'HEAD')) =~ s/\s+//g;
+            # the files routes write as the children's user; each project has a file to move
+            PlanningTest::spew("$d/to-move.txt", "move me\n");
+            system('chown', '-R', 'www-data:www-data', $d) if $> == 0;
         }
         # A complete analysis of each, for the routes of analyses and their results.
         my %analysis_for;
@@ -177,6 +189,11 @@ for my $backend (backends()) {
                 'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
                 'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
+                'POST /api/v1/projects/{id}/git/stage'   => { paths => ['MASTER_PLAN.md'] },
+                'POST /api/v1/projects/{id}/git/unstage' => { paths => ['MASTER_PLAN.md'] },
+                'POST /api/v1/projects/{id}/git/commit'  => { message => "commit by $caller" },
+                'POST /api/v1/projects/{id}/git/branches' => { name => "b-$caller-$n" },
+                'POST /api/v1/projects/{id}/git/checkout' => { branch => 'main' },
                 'PUT /api/v1/projects/{id}/files' => { content => "put by $caller\n" },
                 'POST /api/v1/projects/{id}/files/mkdir' => { path => "dir-$caller" },
                 'POST /api/v1/projects/{id}/files/move' => { from => 'to-move.txt', to => "moved-$caller.txt" },
@@ -198,6 +215,8 @@ for my $backend (backends()) {
             $path =~ s/\{analysis\}/$analysis_for{$proj->{id}}/g;
             $path =~ s/\{objective\}/AUTH-001/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
+            $path =~ s/\{sha\}/$sha_for{$proj->{id}}/g;
+            $path =~ s/\{branch\*\}/gone/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
             # the files routes: what each names, and the bodies that are not JSON

@@ -47,7 +47,7 @@ use Exporter 'import';
 our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
-                    header_list mount_tmpfs start_load);
+                    header_list mount_tmpfs start_load git_in git_repo);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
@@ -120,6 +120,37 @@ sub project_dir {
     my $d = "$roots->{root}/$name";
     mkdirs($d);
     return $d;
+}
+
+# git_in(DIR, ARGS...): runs the git CLI in DIR for a fixture (never on a
+# server path): no user or system config, a fixed author, any owner allowed;
+# then gives DIR to the children's user, as the server needs to own what it
+# writes. Dies on failure; returns the output.
+sub git_in {
+    my ($dir, @args) = @_;
+    local $ENV{HOME} = $dir;
+    local $ENV{GIT_CONFIG_NOSYSTEM} = 1;
+    local @ENV{qw(GIT_AUTHOR_NAME GIT_COMMITTER_NAME)} = ('Fixture', 'Fixture');
+    local @ENV{qw(GIT_AUTHOR_EMAIL GIT_COMMITTER_EMAIL)} = ('fixture@example.org') x 2;
+    my ($rc, $out) = run_cmd('git', '-c', 'safe.directory=*', '-C', $dir, @args);
+    croak "git @args in $dir: $out" if $rc;
+    system('chown', '-R', "$CHILD_UID:$CHILD_GID", $dir) == 0 or croak "chown $dir" if $> == 0;
+    return $out;
+}
+
+# git_repo(DIR, {file => content}): a repository on branch main with one
+# commit of those files.
+sub git_repo {
+    my ($dir, $files) = @_;
+    mkdirs($dir);
+    git_in($dir, 'init', '-q', '-b', 'main');
+    for my $f (sort keys %$files) {
+        mkdirs(dirname("$dir/$f"));
+        spew("$dir/$f", $files->{$f});
+    }
+    git_in($dir, 'add', '-A');
+    git_in($dir, 'commit', '-q', '-m', 'first');
+    return $dir;
 }
 
 sub free_port {
