@@ -10,9 +10,13 @@
 /* A project's sub-resources that this release serves (mp_router.c), linked
  * from every project. A link is added here with its route, never before:
  * every link a client is given must answer (t/lib/PlanningTest.pm fetches
- * each one the live tests see). */
+ * each one the live tests see). Those that answer only in some projects
+ * (objectives before an analysis, files of a vanished directory, git of a
+ * directory that is no repository) are not linked from the project. */
 static const struct { const char *rel, *suffix; } SUBRESOURCES[] = {
     { "members", "/members" }, { "chat-defaults", "/chat-defaults" },
+    { "analyses", "/analyses" }, { "snapshots", "/snapshots" }, { "trends", "/trends" },
+    { "schedule", "/schedule" },
 };
 
 static const char *project_href(apr_pool_t *p, apr_int64_t id)

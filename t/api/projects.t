@@ -13,7 +13,7 @@ use PlanningTest qw(:all);
 PlanningTest::require_build();
 
 my $TS = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-my @SUBLINKS = qw(members chat-defaults);
+my @SUBLINKS = qw(members chat-defaults analyses snapshots trends schedule);
 
 sub project_shape_ok {
     my ($r, $want, $name) = @_;
