@@ -4,16 +4,19 @@
 #include <apr_strings.h>
 
 #include "core/pl_errors.h"
+#include "core/pl_time.h"
 #include "git/pl_git_diff.h"
 #include "git/pl_git_log.h"
 #include "git/pl_git_ref.h"
 
-static void write_sig(pl_jsonw_t *w, const char *key, const git_signature *s)
+/* Times are RFC 3339 UTC, as everywhere in the API; the author's own
+ * offset from UTC stays beside it, in minutes. */
+static void write_sig(pl_jsonw_t *w, apr_pool_t *p, const char *key, const git_signature *s)
 {
     pl_jsonw_object(w, key);
     pl_jsonw_str(w, "name", s ? s->name : NULL);
     pl_jsonw_str(w, "email", s ? s->email : NULL);
-    pl_jsonw_int(w, "time", s ? (apr_int64_t)s->when.time : 0);
+    pl_jsonw_str(w, "time", s ? pl_time_rfc3339(p, apr_time_from_sec(s->when.time)) : NULL);
     pl_jsonw_int(w, "offset_minutes", s ? s->when.offset : 0);
     pl_jsonw_end(w);
 }
@@ -25,8 +28,8 @@ void pl_git_commit_write(pl_jsonw_t *w, apr_pool_t *p, git_commit *c)
     pl_jsonw_str(w, "sha", pl_git_oid_str(p, git_commit_id(c)));
     pl_jsonw_str(w, "summary", git_commit_summary(c));
     pl_jsonw_str(w, "message", git_commit_message(c));
-    write_sig(w, "author", git_commit_author(c));
-    write_sig(w, "committer", git_commit_committer(c));
+    write_sig(w, p, "author", git_commit_author(c));
+    write_sig(w, p, "committer", git_commit_committer(c));
     pl_jsonw_array(w, "parents");
     for (i = 0; i < n; i++)
         pl_jsonw_str(w, NULL, pl_git_oid_str(p, git_commit_parent_id(c, i)));

@@ -169,6 +169,7 @@ for my $backend (backends()) {
             status_is($c, 201, 'commit what is staged (b.txt)');
             is($c->{json}{author}{name}, 'alice', 'the author is the account');
             like($c->{json}{author}{email} // '', qr/^alice@/, 'its e-mail is username@host');
+            like($c->{json}{author}{time} // '', qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/, 'its time is RFC 3339 UTC');
             is($c->{json}{summary}, 'Add b2 and b3', 'the summary');
             like(git_in($dir, 'log', '-1', '--format=%an <%ae>|%s'), qr/^alice <alice@[^>]+>\|Add b2 and b3$/,
                  'git sees the commit');
