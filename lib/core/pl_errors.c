@@ -84,6 +84,17 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_OUTPUT_TOO_LARGE, 0, "analysis", "the analyzer's report was larger than 64 MB" },
     { PL_ERR_BAD_OUTPUT, 0, "analysis", "the analyzer's report was not the JSON it should write" },
     { PL_ERR_NO_RESULTS, 0, "analysis", "the analysis's job ended without storing results" },
+    { PL_ERR_PLAN_NOT_FOUND, 404, "reply",
+      "the checkout has no MASTER_PLAN.md at its root (create one with PUT and If-None-Match: *)" },
+    { PL_ERR_PLAN_TOO_LARGE, 413, "reply", "the plan is larger than 2 MB: nothing was written" },
+    { PL_ERR_PLAN_UNSAFE, 403, "reply",
+      "the plan file is a symlink leading outside the checkout: it is neither read nor written" },
+    { PL_ERR_PLAN_UNREADABLE, 409, "reply", "the project's local_path has gone or left"
+      " PlanningProjectRoots, or its plan file is not a regular file or is larger than 2 MB" },
+    { PL_ERR_PRECONDITION_FAILED, 412, "reply",
+      "If-Match names another version of the plan than the one on disk: read it again" },
+    { PL_ERR_PRECONDITION_REQUIRED, 428, "reply",
+      "a change of the plan needs If-Match with its ETag (or If-None-Match: * to create it)" },
     { NULL, 0, NULL, NULL }
 };
 

@@ -73,6 +73,14 @@
 #define PL_ERR_BAD_OUTPUT             "BAD_OUTPUT"
 #define PL_ERR_NO_RESULTS             "NO_RESULTS"
 
+/* The plan on the server */
+#define PL_ERR_PLAN_NOT_FOUND         "PLAN_NOT_FOUND"
+#define PL_ERR_PLAN_TOO_LARGE         "PLAN_TOO_LARGE"
+#define PL_ERR_PLAN_UNSAFE            "PLAN_UNSAFE"
+#define PL_ERR_PLAN_UNREADABLE        "PLAN_UNREADABLE"
+#define PL_ERR_PRECONDITION_FAILED    "PRECONDITION_FAILED"
+#define PL_ERR_PRECONDITION_REQUIRED  "PRECONDITION_REQUIRED"
+
 typedef struct {
     const char *code;
     int status;               /* the HTTP status; 0: only in an SSE event, a message or a job */

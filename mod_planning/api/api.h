@@ -113,4 +113,14 @@ int api_objectives_get(mp_req_t *req);
 int api_gaps_list(mp_req_t *req);
 int api_recommendations_list(mp_req_t *req);
 
+int api_plan_get(mp_req_t *req);
+int api_plan_put(mp_req_t *req);
+int api_plan_versions_list(mp_req_t *req);
+int api_plan_versions_get(mp_req_t *req);
+int api_plan_versions_restore(mp_req_t *req);
+int api_plan_diff(mp_req_t *req);
+/* Records a change of the project's plan made on disk since its newest
+ * version (as GET .../plan would); quiet about any trouble. */
+void api_plan_notice(mp_req_t *req, apr_int64_t project);
+
 #endif
