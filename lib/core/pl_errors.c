@@ -91,6 +91,8 @@ const pl_error_code_t PL_ERROR_CODES[] = {
       "the plan file is a symlink leading outside the checkout: it is neither read nor written" },
     { PL_ERR_PLAN_UNREADABLE, 409, "reply", "the project's local_path has gone or left"
       " PlanningProjectRoots, or its plan file is not a regular file or is larger than 2 MB" },
+    { PL_ERR_PLAN_NOT_WRITABLE, 409, "reply",
+      "the server's user may not write the checkout's directory (or it is read-only): nothing was written" },
     { PL_ERR_PRECONDITION_FAILED, 412, "reply",
       "If-Match names another version of the plan than the one on disk: read it again" },
     { PL_ERR_PRECONDITION_REQUIRED, 428, "reply",

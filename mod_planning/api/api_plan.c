@@ -201,10 +201,20 @@ static int save(mp_req_t *req, pl_plan_current_t *cur, const char *text, apr_siz
         return mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_PLAN_UNSAFE, apr_pstrcat(
             req->r->pool, "the plan file is not a file inside the checkout (",
             why ? why : "a symlink", "): nothing was written", NULL), NULL);
+    if (rv != APR_SUCCESS && why && (APR_STATUS_IS_EACCES(rv) || rv == APR_FROM_OS_ERROR(EPERM)
+                                     || rv == APR_FROM_OS_ERROR(EROFS))) {
+        /* the checkout's own state, not the server's fault: said to the client */
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, req->r, "PLN02102: %s at %s for project %"
+                      APR_INT64_T_FMT ": let the httpd user write the checkout's directory to"
+                      " edit its plan through the API", why, cur->path, cur->project_id);
+        return mp_reply_error(req, HTTP_CONFLICT, PL_ERR_PLAN_NOT_WRITABLE,
+                              "the server may not write the checkout's directory: nothing was"
+                              " written", NULL);
+    }
     if (rv != APR_SUCCESS && why) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, req->r, "PLN02101: %s at %s for project %"
-                      APR_INT64_T_FMT ": check that the httpd user may write the checkout's"
-                      " directory and that its disk has room", why, cur->path, cur->project_id);
+                      APR_INT64_T_FMT ": check that its disk has room and the directory is"
+                      " sound", why, cur->path, cur->project_id);
         return mp_reply_error(req, HTTP_INTERNAL_SERVER_ERROR, PL_ERR_INTERNAL,
                               "the plan file could not be written", NULL);
     }
@@ -313,7 +323,7 @@ static int route_version(mp_req_t *req, int history, pl_plan_current_t **cur,
 {
     apr_int64_t n;
 
-    return mp_request_param_id(req, "n", "plan version", &n) && load_plan(req, cur, history)
+    return mp_request_param_id(req, "version", "plan version", &n) && load_plan(req, cur, history)
            && version_of(req, (*cur)->project_id, n, v);
 }
 

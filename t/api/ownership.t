@@ -32,7 +32,9 @@ for my $backend (backends()) {
 
         my $mk = sub {
             my ($name) = @_;
-            my $r = $srv->json('POST', '/api/v1/projects', { name => $name, local_path => project_dir($R, $name),
+            my $dir = project_dir($R, $name);
+            chmod 0777, $dir;   # a checkout the server may write (its plan: PUT, restore)
+            my $r = $srv->json('POST', '/api/v1/projects', { name => $name, local_path => $dir,
                                                             description => "project $name" }, bearer($owner));
             status_is($r, 201, "owner creates $name");
             return $r->{json} || {};
@@ -150,6 +152,7 @@ for my $backend (backends()) {
                 'PUT /api/v1/projects/{id}'  => { name => $proj->{name}, local_path => $proj->{local_path},
                                                   description => "put by $caller" },
                 'PATCH /api/v1/projects/{id}' => { description => "patched by $caller" },
+                'PUT /api/v1/projects/{id}/plan' => { markdown => "# Plan by $caller\n" },
                 'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
                 'POST /api/v1/servers'       => { name => "srv-$caller-$n", base_url => "http://127.0.0.1:$dead" },
                 'POST /api/v1/servers/{server}/models/pull' => { name => 'llama3.2:1b' },
@@ -189,6 +192,7 @@ for my $backend (backends()) {
             $path =~ s/\{objective\}/AUTH-001/g;
             $path =~ s/\{name\*\}/nomodel:latest/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
+            $path .= '?from=1&to=1' if $path =~ m{/plan/diff$};
             my $body = $body_for->($route, $caller, $proj);
             return defined $body ? $srv->json($route->{method}, $path, $body, bearer($token))
                                  : $srv->request($route->{method}, $path, bearer($token));
@@ -221,6 +225,7 @@ for my $backend (backends()) {
                 return [sub { $_[0] == 403 }, "403 (another's prompt)"];
             }
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
+                   : $k eq 'PUT /api/v1/projects/{id}/plan' ? [sub { $_[0] == 428 }, '428 (no If-Match: allowed)']
                    : $k =~ m{/servers/\{server\}/(?:ps|models(?:/\{name\*\})?)$} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
                    : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             return $ok if $caller eq 'admin';
