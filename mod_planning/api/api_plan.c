@@ -131,15 +131,6 @@ static int not_found(mp_req_t *req)
                           " with PUT and If-None-Match: *", NULL);
 }
 
-int api_plan_get(mp_req_t *req)
-{
-    pl_plan_current_t *cur;
-
-    if (!load(req, &cur))
-        return OK;
-    return cur->name ? reply_plan(req, HTTP_OK, cur) : not_found(req);
-}
-
 /* Whether the list of entity tags in header names etag ("*" names any). */
 static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
 {
@@ -149,6 +140,24 @@ static int etag_listed(apr_pool_t *p, const char *header, const char *etag)
         if (!strcmp(tag, "*") || !strcmp(tag, etag))
             return 1;
     return 0;
+}
+
+int api_plan_get(mp_req_t *req)
+{
+    pl_plan_current_t *cur;
+    const char *etag, *inm;
+
+    if (!load(req, &cur))
+        return OK;
+    if (!cur->name)
+        return not_found(req);
+    etag = etag_of(req->r->pool, cur);
+    if ((inm = apr_table_get(req->r->headers_in, "If-None-Match"))
+        && etag_listed(req->r->pool, inm, etag)) {
+        apr_table_setn(req->r->headers_out, "ETag", etag);
+        return mp_reply_empty(req, HTTP_NOT_MODIFIED);
+    }
+    return reply_plan(req, HTTP_OK, cur);
 }
 
 /* The conditions of a change: If-None-Match: * only while there is no plan

@@ -94,6 +94,8 @@ for my $backend (backends()) {
         is($g->{json}{etag}, etag($PLAN1), '... and in the body');
         is(ref $g->{json}{issues}, 'ARRAY', '... its validation issues');
         is($g->{json}{version}, 1, '... still version 1: reading records nothing new');
+        is($srv->request('GET', $base, { %{ bearer($viewer) }, 'If-None-Match' => etag($PLAN1) })->{status}, 304,
+           'If-None-Match with its ETag: 304');
 
         # write
         my $stale = put_plan($srv, $base, { markdown => $PLAN2 }, %{ bearer($dev) }, 'If-Match' => etag('old'));
