@@ -200,6 +200,17 @@ for my $backend (backends()) {
                  403, 'FORBIDDEN', '... and may not write');
         status_is(put_plan($srv, $base, { markdown => $PLAN2 }, %{ bearer($wkey) }, 'If-Match' => etag($PLAN1)),
                   200, 'a write key writes');
+        my $other = $srv->json('POST', '/api/v1/projects', { name => 'other', local_path => project_dir($R, 'other') },
+                               bearer($dev));
+        my $okey = $srv->json('POST', '/api/v1/auth/keys', { name => 'o', scopes => ['read', 'write'],
+                                                            project_id => $other->{json}{id} }, bearer($dev))->{json}{key};
+        error_is($srv->request('GET', $base, bearer($okey)), 403, 'FORBIDDEN',
+                 "a key limited to another project: 403 on this one's plan (as on its analyses)");
+        error_is($srv->request('GET', "$base/versions", bearer($okey)), 403, 'FORBIDDEN', '... and its versions');
+        error_is(put_plan($srv, $base, { markdown => $PLAN1 }, %{ bearer($okey) }, 'If-Match' => etag($PLAN2)),
+                 403, 'FORBIDDEN', '... and may not write it');
+        error_is($srv->request('GET', "/api/v1/projects/$other->{json}{id}/plan", bearer($okey)), 404,
+                 'PLAN_NOT_FOUND', '... and reaches its own project');
 
         # an analysis started notices a change on disk first
         PlanningTest::spew($file, $PLAN1);
