@@ -53,7 +53,7 @@ apr_status_t pl_plan_current(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
     v->markdown = cur->text;
     v->bytes = (apr_int64_t)cur->len;
     v->hash = cur->hash;
-    if ((rv = pl_plan_versions_add(db, p, v)) == APR_SUCCESS)
+    if ((rv = pl_plan_versions_add(db, p, v, 1)) == APR_SUCCESS)
         cur->version = v->n;
     return rv;
 }
@@ -82,7 +82,7 @@ apr_status_t pl_plan_save(pl_db_t *db, apr_pool_t *p, pl_plan_current_t *cur,
     v->markdown = cur->text;
     v->bytes = (apr_int64_t)len;
     v->hash = cur->hash;
-    if ((rv = pl_plan_versions_add(db, p, v)) == APR_SUCCESS)
+    if ((rv = pl_plan_versions_add(db, p, v, 0)) == APR_SUCCESS)
         cur->version = v->n;
     return rv;
 }

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "plan/pl_plan_versions.h"
@@ -10,10 +12,6 @@
                   " v.bytes, v.hash, v.created_at"
 #define V_FROM " FROM plan_versions v LEFT JOIN users u ON u.id = v.author_id"
 
-static const pl_sql_t SQL_NEXT = {
-    "pl.plan_versions.next",
-    "SELECT COALESCE(MAX(n), 0) + 1 FROM plan_versions WHERE project_id = %s", NULL
-};
 static const pl_sql_t SQL_INSERT = {
     "pl.plan_versions.insert",
     "INSERT INTO plan_versions (project_id, n, author_id, message, restored_from, markdown,"
@@ -63,10 +61,11 @@ static apr_status_t first(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql, int n
     return rv != APR_SUCCESS ? rv : (*res)->rows->nelts ? APR_SUCCESS : PL_ENOTFOUND;
 }
 
-apr_status_t pl_plan_versions_add(pl_db_t *db, apr_pool_t *p, pl_plan_version_t *v)
+apr_status_t pl_plan_versions_add(pl_db_t *db, apr_pool_t *p, pl_plan_version_t *v,
+                                  int unless_newest)
 {
     const char *a[9];
-    pl_db_result_t *res;
+    pl_plan_version_t *newest;
     apr_status_t rv = PL_ECONFLICT;
     int attempt;
 
@@ -80,11 +79,17 @@ apr_status_t pl_plan_versions_add(pl_db_t *db, apr_pool_t *p, pl_plan_version_t 
     a[7] = v->hash;
     a[8] = v->created_at;
     /* the next number, taken again when another save took it meanwhile
-     * (the UNIQUE (project_id, n) index decides) */
+     * (the UNIQUE (project_id, n) index decides); a change found on disk
+     * that another request recorded meanwhile is not recorded twice */
     for (attempt = 0; attempt < 5 && rv == PL_ECONFLICT; attempt++) {
-        if ((rv = first(db, p, &SQL_NEXT, 1, a, &res)) != APR_SUCCESS)
+        rv = pl_plan_versions_newest(db, p, v->project_id, &newest);
+        if (rv != APR_SUCCESS && rv != PL_ENOTFOUND)
             return rv;
-        v->n = ATOI64(PL_DB_ROW(res, 0)[0]);
+        if (rv == APR_SUCCESS && unless_newest && !strcmp(newest->hash, v->hash)) {
+            *v = *newest;
+            return APR_SUCCESS;
+        }
+        v->n = rv == APR_SUCCESS ? newest->n + 1 : 1;
         a[1] = pl_text_i64(p, v->n);
         rv = pl_db_exec(db, p, &SQL_INSERT, 9, a, NULL);
     }

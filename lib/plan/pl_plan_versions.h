@@ -25,8 +25,12 @@ typedef struct {
 } pl_plan_version_t;
 
 /* Records v as the project's next version: sets v->n and v->created_at
- * (v->markdown, hash, bytes given). Two at once get different numbers. */
-apr_status_t pl_plan_versions_add(pl_db_t *db, apr_pool_t *p, pl_plan_version_t *v);
+ * (v->markdown, hash, bytes given). Two at once get different numbers.
+ * unless_newest: when the newest version has v's hash already (a change on
+ * disk that another request recorded first), *v becomes that one and
+ * nothing is added. */
+apr_status_t pl_plan_versions_add(pl_db_t *db, apr_pool_t *p, pl_plan_version_t *v,
+                                  int unless_newest);
 
 /* The newest version without its Markdown; PL_ENOTFOUND when none. */
 apr_status_t pl_plan_versions_newest(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
