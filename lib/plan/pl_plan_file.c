@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <apr_file_info.h>
@@ -133,6 +135,30 @@ apr_status_t pl_plan_file_write(apr_pool_t *p, const char *path, const char *tex
         (void)fsync(dfd);
         close(dfd);
     }
+    return APR_SUCCESS;
+}
+
+static apr_status_t close_fd(void *data)
+{
+    close((int)(intptr_t)data);   /* closing releases the flock */
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_plan_file_lock(apr_pool_t *p, const char *dir, int *fd)
+{
+    int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (d < 0)
+        return APR_FROM_OS_ERROR(errno);
+    while (flock(d, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            apr_status_t rv = APR_FROM_OS_ERROR(errno);
+            close(d);
+            return rv;
+        }
+    }
+    apr_pool_cleanup_register(p, (void *)(intptr_t)d, close_fd, apr_pool_cleanup_null);
+    *fd = d;
     return APR_SUCCESS;
 }
 

@@ -32,6 +32,13 @@ apr_status_t pl_plan_file_read(apr_pool_t *p, const char *path, int nofollow, ch
 apr_status_t pl_plan_file_write(apr_pool_t *p, const char *path, const char *text,
                                 apr_size_t len);
 
+/* An exclusive lock on the directory dir (flock on the directory itself,
+ * so nothing is added to the checkout), held until the pool is cleared or
+ * pl_plan_file_unlock: whoever changes the plan holds it from the read that
+ * checks If-Match to the recorded version, so two saves with the same ETag
+ * cannot both pass. Waits for the holder, whose hold is one write. */
+apr_status_t pl_plan_file_lock(apr_pool_t *p, const char *dir, int *fd);
+
 /* SHA-256 of the bytes, 64 lowercase hex digits. */
 const char *pl_plan_file_hash(apr_pool_t *p, const char *text, apr_size_t len);
 

@@ -36,11 +36,13 @@ static const char *etag_of(apr_pool_t *p, const pl_plan_current_t *cur)
     return apr_pstrcat(p, "\"", cur->hash, "\"", NULL);
 }
 
+enum { READ, HISTORY, CHANGE };
+
 /* Why the plan of the project in the path cannot be read, as an error
  * reply; 0 when it can (*cur), or when history is asked for and only the
  * file is in the way: the versions are in the database and answer still
  * (*cur then names no file). Returns 1, or 0 after the error reply. */
-static int load_plan(mp_req_t *req, pl_plan_current_t **cur, int history)
+static int load_plan(mp_req_t *req, pl_plan_current_t **cur, int mode)
 {
     apr_pool_t *p = req->r->pool;
     apr_int64_t id = apr_atoi64(apr_table_get(req->params, "id"));   /* checked by the router */
@@ -48,6 +50,7 @@ static int load_plan(mp_req_t *req, pl_plan_current_t **cur, int history)
     pl_project_t *proj;
     const char *dir, *why;
     apr_status_t rv;
+    int lock;
 
     if ((rv = pl_store_project_get(req->db, p, id, &proj)) != APR_SUCCESS) {
         mp_reply_status(req, rv, "project");
@@ -57,11 +60,15 @@ static int load_plan(mp_req_t *req, pl_plan_current_t **cur, int history)
         rv = PL_ENOTFOUND;
         why = apr_pstrcat(p, "the project's local_path ", why, NULL);
     }
+    else if (mode == CHANGE && pl_plan_file_lock(p, dir, &lock) != APR_SUCCESS) {
+        rv = PL_ENOTFOUND;
+        why = "the checkout's directory cannot be locked to change its plan";
+    }
     else
         rv = pl_plan_current(req->db, p, id, dir, cur, &why);
     if (rv == APR_SUCCESS)
         return 1;
-    if (history && (rv == PL_ENOTFOUND || rv == PL_EFORBIDDEN || rv == PL_ETOOBIG
+    if (mode == HISTORY && (rv == PL_ENOTFOUND || rv == PL_EFORBIDDEN || rv == PL_ETOOBIG
                     || rv == PL_EINVAL)) {
         *cur = apr_pcalloc(p, sizeof(**cur));
         (*cur)->project_id = id;
@@ -84,12 +91,19 @@ static int load_plan(mp_req_t *req, pl_plan_current_t **cur, int history)
 
 static int load(mp_req_t *req, pl_plan_current_t **cur)
 {
-    return load_plan(req, cur, 0);
+    return load_plan(req, cur, READ);
 }
 
 static int load_history(mp_req_t *req, pl_plan_current_t **cur)
 {
-    return load_plan(req, cur, 1);
+    return load_plan(req, cur, HISTORY);
+}
+
+/* For a change: the checkout locked (pl_plan_file_lock) until the request
+ * ends, so the If-Match check and the save are one step. */
+static int load_to_change(mp_req_t *req, pl_plan_current_t **cur)
+{
+    return load_plan(req, cur, CHANGE);
 }
 
 /* The plan as GET answers it (and PUT and restore after a save). */
@@ -267,7 +281,7 @@ int api_plan_put(mp_req_t *req)
                               apr_psprintf(req->r->pool, "the plan is %" APR_SIZE_T_FMT
                                            " bytes, over the cap of %d: nothing was written",
                                            len, PL_PLAN_MAX_BYTES), "markdown");
-    if (!load(req, &cur) || !preconditions(req, cur, 1))
+    if (!load_to_change(req, &cur) || !preconditions(req, cur, 1))
         return OK;
     return save(req, cur, markdown, len, message, 0);
 }
@@ -327,12 +341,12 @@ static int version_of(mp_req_t *req, apr_int64_t project, apr_int64_t n, pl_plan
     return 0;
 }
 
-static int route_version(mp_req_t *req, int history, pl_plan_current_t **cur,
+static int route_version(mp_req_t *req, int mode, pl_plan_current_t **cur,
                          pl_plan_version_t **v)
 {
     apr_int64_t n;
 
-    return mp_request_param_id(req, "version", "plan version", &n) && load_plan(req, cur, history)
+    return mp_request_param_id(req, "version", "plan version", &n) && load_plan(req, cur, mode)
            && version_of(req, (*cur)->project_id, n, v);
 }
 
@@ -342,7 +356,7 @@ int api_plan_versions_get(mp_req_t *req)
     pl_plan_version_t *v;
     pl_jsonw_t *w;
 
-    if (!route_version(req, 1, &cur, &v))
+    if (!route_version(req, HISTORY, &cur, &v))
         return OK;
     w = mp_reply_writer(req, 2 * strlen(v->markdown) + 1024);
     pl_jsonw_object(w, NULL);
@@ -364,7 +378,7 @@ int api_plan_versions_restore(mp_req_t *req)
     pl_plan_current_t *cur;
     pl_plan_version_t *v;
 
-    if (!route_version(req, 0, &cur, &v) || !preconditions(req, cur, 0))
+    if (!route_version(req, CHANGE, &cur, &v) || !preconditions(req, cur, 0))
         return OK;
     return save(req, cur, v->markdown, strlen(v->markdown),
                 apr_psprintf(req->r->pool, "restored version %" APR_INT64_T_FMT, v->n), v->n);

@@ -12,6 +12,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Digest::SHA qw(sha256_hex);
+use POSIX ();
 use Test::More;
 use PlanningTest qw(:all);
 
@@ -219,6 +220,26 @@ for my $backend (backends()) {
         my @after = items($srv->request('GET', "$base/versions?limit=1", bearer($dev)));
         is($after[0]{n}, 7, '... the plan changed on disk became version 7 first');
         is($after[0]{author}, undef, '... with no author');
+
+        # two saves with the same ETag at once: one wins, the other is stale
+        my $before = $srv->request('GET', $base, bearer($dev))->{json}{version};
+        for my $round (1 .. 3) {
+            my $tag = $srv->request('GET', $base, bearer($dev))->{headers}{etag};
+            my @kids;
+            for my $n (1 .. 2) {
+                my $kid = fork // die "fork: $!";
+                if (!$kid) {
+                    my $r = put_plan($srv, $base, { markdown => "$PLAN2\n<!-- round $round, writer $n -->\n" },
+                                     %{ bearer($dev) }, 'If-Match' => $tag);
+                    POSIX::_exit($r->{status} == 200 ? 0 : $r->{status} == 412 ? 1 : 2);
+                }
+                push @kids, $kid;
+            }
+            my @codes = map { waitpid($_, 0); $? >> 8 } @kids;
+            is_deeply([sort @codes], [0, 1], "round $round: one save passes, the other gets 412");
+        }
+        is($srv->request('GET', $base, bearer($dev))->{json}{version}, $before + 3,
+           '... three versions more, one per round');
 
         # the plan file a symlink out of the checkout
         my $dir2 = project_dir($R, 'escape');
