@@ -122,6 +122,15 @@ static const mp_route_t ROUTES[] = {
     { M_PUT,    P "/projects/{id}/badge",     api_badge_put,      MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
     { M_GET,    P "/projects/{id}/schedule",  api_schedule_get,   MP_PERM_READ,  PROJ },
     { M_PUT,    P "/projects/{id}/schedule",  api_schedule_put,   MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    /* the plan file with its versions: viewers read, developers (and
+     * write-scoped keys) change and restore it */
+    { M_GET,    P "/projects/{id}/plan",      api_plan_get,       MP_PERM_READ,  PROJ },
+    { M_PUT,    P "/projects/{id}/plan",      api_plan_put,       MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_GET,    P "/projects/{id}/plan/versions", api_plan_versions_list, MP_PERM_READ, PROJ },
+    { M_GET,    P "/projects/{id}/plan/versions/{version}", api_plan_versions_get, MP_PERM_READ, PROJ },
+    { M_POST,   P "/projects/{id}/plan/versions/{version}/restore", api_plan_versions_restore,
+                MP_PERM_WRITE, PROJ },
+    { M_GET,    P "/projects/{id}/plan/diff", api_plan_diff,      MP_PERM_READ,  PROJ },
     { M_GET,    P "/analyses/{analysis}",     api_analyses_get,     MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/status",  api_analyses_status,  MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/results", api_analyses_results, MP_PERM_READ, DB | ANY_KEY },

@@ -98,9 +98,9 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_BINARY_FILE, 415, "reply", "the file is not UTF-8 text: read it with ?raw=1" },
     { PL_ERR_FILE_TOO_LARGE, 422, "reply", "the file is too large to send as text: read it with ?raw=1" },
     { PL_ERR_PRECONDITION_FAILED, 412, "reply",
-      "If-Match names another version of the file, or If-None-Match: * and it exists" },
+      "If-Match names another version of the file or plan, or If-None-Match: * and it exists" },
     { PL_ERR_PRECONDITION_REQUIRED, 428, "reply",
-      "the file exists: send its ETag as If-Match to replace it" },
+      "the file or plan exists: send its ETag as If-Match to replace it" },
     { PL_ERR_INVALID_MULTIPART, 400, "reply",
       "a multipart/form-data body is malformed, or over a limit on its parts" },
     { PL_ERR_TOO_MANY_ENTRIES, 422, "reply", "a directory or archive holds more entries than allowed" },
@@ -116,6 +116,15 @@ const pl_error_code_t PL_ERROR_CODES[] = {
       "a switch would overwrite local changes; nothing was changed" },
     { PL_ERR_REPOSITORY_LOCKED, 409, "reply",
       "another git operation holds the repository's lock (index.lock); try again" },
+    { PL_ERR_PLAN_NOT_FOUND, 404, "reply",
+      "the checkout has no MASTER_PLAN.md at its root (create one with PUT and If-None-Match: *)" },
+    { PL_ERR_PLAN_TOO_LARGE, 413, "reply", "the plan is larger than 2 MB: nothing was written" },
+    { PL_ERR_PLAN_UNSAFE, 403, "reply",
+      "the plan file is a symlink leading outside the checkout: it is neither read nor written" },
+    { PL_ERR_PLAN_UNREADABLE, 409, "reply", "the project's local_path has gone or left"
+      " PlanningProjectRoots, or its plan file is not a regular file or is larger than 2 MB" },
+    { PL_ERR_PLAN_NOT_WRITABLE, 409, "reply",
+      "the server's user may not write the checkout's directory (or it is read-only): nothing was written" },
     { NULL, 0, NULL, NULL }
 };
 

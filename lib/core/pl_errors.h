@@ -98,6 +98,13 @@
 #define PL_ERR_CHECKOUT_CONFLICT      "CHECKOUT_CONFLICT"
 #define PL_ERR_REPOSITORY_LOCKED      "REPOSITORY_LOCKED"
 
+/* The plan on the server */
+#define PL_ERR_PLAN_NOT_FOUND         "PLAN_NOT_FOUND"
+#define PL_ERR_PLAN_TOO_LARGE         "PLAN_TOO_LARGE"
+#define PL_ERR_PLAN_UNSAFE            "PLAN_UNSAFE"
+#define PL_ERR_PLAN_UNREADABLE        "PLAN_UNREADABLE"
+#define PL_ERR_PLAN_NOT_WRITABLE      "PLAN_NOT_WRITABLE"
+
 typedef struct {
     const char *code;
     int status;               /* the HTTP status; 0: only in an SSE event, a message or a job */

@@ -69,6 +69,11 @@ apr_status_t pl_secret_random(apr_pool_t *p, const char **secret)
 
 const char *pl_secret_hash(apr_pool_t *p, const char *s)
 {
+    return s ? pl_secret_hash_len(p, s, strlen(s)) : NULL;
+}
+
+const char *pl_secret_hash_len(apr_pool_t *p, const void *data, apr_size_t len)
+{
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0, i;
@@ -76,7 +81,7 @@ const char *pl_secret_hash(apr_pool_t *p, const char *s)
 
     /* NULL only when OpenSSL cannot hash (no default provider): the caller
      * must then refuse, never compare against something else. */
-    if (!s || EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
         return NULL;
     out = apr_palloc(p, 2 * mdlen + 1);
     for (i = 0; i < mdlen; i++) {

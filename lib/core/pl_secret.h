@@ -16,6 +16,8 @@ apr_status_t pl_secret_random(apr_pool_t *p, const char **secret);
 
 /* SHA-256 of s as 64 lowercase hex characters: what the database stores. */
 const char *pl_secret_hash(apr_pool_t *p, const char *s);
+/* The same of len bytes (a file's, NUL bytes and all). */
+const char *pl_secret_hash_len(apr_pool_t *p, const void *data, apr_size_t len);
 
 /* "<prefix>_<id>_<secret>". */
 const char *pl_secret_format(apr_pool_t *p, const char *prefix, apr_int64_t id,

@@ -6,55 +6,19 @@
 #include "gap/pl_analyze.h"
 #include "core/pl_status.h"
 #include "core/pl_time.h"
-
-/* The plan at the root, whatever the case of its name: plans are written
- * on systems where Master_Plan.md and MASTER_PLAN.md are the same file. */
-static const char *find_plan(apr_pool_t *p, const char *root)
-{
-    apr_finfo_t fi;
-    apr_dir_t *d;
-    const char *found = NULL;
-
-    if (apr_dir_open(&d, root, p) != APR_SUCCESS)
-        return NULL;
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS) {
-        if (fi.filetype == APR_REG && !strcasecmp(fi.name, PL_ANALYZE_PLAN_NAME)) {
-            found = apr_pstrcat(p, root, "/", fi.name, NULL);
-            if (!strcmp(fi.name, PL_ANALYZE_PLAN_NAME))
-                break;
-        }
-    }
-    apr_dir_close(d);
-    return found;
-}
+#include "plan/pl_plan_file.h"
 
 static apr_status_t read_plan(apr_pool_t *p, const char *path, pl_plan_t **plan, const char **err)
 {
-    apr_finfo_t fi;
-    apr_file_t *f;
     apr_size_t len;
     char *text;
-    apr_status_t rv;
+    apr_status_t rv = pl_plan_file_read(p, path, 0, &text, &len);
 
-    if ((rv = apr_stat(&fi, path, APR_FINFO_SIZE | APR_FINFO_TYPE, p)) != APR_SUCCESS
-        || fi.filetype != APR_REG) {
-        *err = apr_psprintf(p, "cannot read the plan %s", path);
-        return rv != APR_SUCCESS ? rv : PL_EINVAL;
-    }
-    if (fi.size > PL_PLAN_MAX_BYTES) {
+    if (rv == PL_ETOOBIG)
         *err = apr_psprintf(p, "the plan %s is larger than %d bytes", path, PL_PLAN_MAX_BYTES);
-        return PL_ETOOBIG;
-    }
-    len = (apr_size_t)fi.size;
-    text = apr_palloc(p, len + 1);
-    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p)) != APR_SUCCESS
-        || (len && (rv = apr_file_read_full(f, text, len, &len)) != APR_SUCCESS)) {
+    else if (rv != APR_SUCCESS)
         *err = apr_psprintf(p, "cannot read the plan %s", path);
-        return rv;
-    }
-    apr_file_close(f);
-    text[len] = '\0';
-    return pl_plan_parse(p, text, len, plan);
+    return rv != APR_SUCCESS ? rv : pl_plan_parse(p, text, len, plan);
 }
 
 static int stage(const pl_analyze_options_t *o, const char *name)
@@ -71,6 +35,7 @@ apr_status_t pl_analyze(apr_pool_t *p, const char *root, const pl_analyze_option
     pl_code_options_t co;
     pl_gap_options_t go;
     apr_status_t rv;
+    const char *name;
 
     *err = NULL;
     a->started = apr_time_now();
@@ -78,7 +43,9 @@ apr_status_t pl_analyze(apr_pool_t *p, const char *root, const pl_analyze_option
     a->root = root;
     if (o->plan_path)
         a->plan_path = o->plan_path;
-    else if (!(a->plan_path = find_plan(p, root))) {
+    else if ((name = pl_plan_file_find(p, root, 0)))
+        a->plan_path = apr_pstrcat(p, root, "/", name, NULL);
+    else {
         *err = apr_psprintf(p, "no %s at %s: give the plan with --plan", PL_ANALYZE_PLAN_NAME, root);
         return PL_ENOTFOUND;
     }

@@ -18,7 +18,8 @@
 #include "core/pl_progress.h"
 #include "gap/pl_recommend.h"
 
-#define PL_ANALYZE_PLAN_NAME "MASTER_PLAN.md"
+#include "plan/pl_plan_file.h"
+#define PL_ANALYZE_PLAN_NAME PL_PLAN_FILE_NAME
 
 typedef struct {
     const char *plan_path;      /* NULL: MASTER_PLAN.md at the root (any case) */

@@ -152,6 +152,8 @@ int pl_plan_claims(const pl_plan_objective_t *o);
  * plan's claims are claimed_status / claimed_completion / claimed_percent
  * (objectives) and claimed (tasks: true, false or null), never "status". */
 void pl_plan_write(pl_jsonw_t *w, const char *key, const pl_plan_t *plan);
+/* The same members into the object open in w. */
+void pl_plan_write_members(pl_jsonw_t *w, const pl_plan_t *plan);
 
 /* "primary" / "secondary" / "tertiary" */
 const char *pl_plan_level_name(pl_plan_level_e level);

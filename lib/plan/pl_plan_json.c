@@ -97,9 +97,15 @@ static void write_container(pl_jsonw_t *w, const pl_plan_container_t *c)
 
 void pl_plan_write(pl_jsonw_t *w, const char *key, const pl_plan_t *plan)
 {
+    pl_jsonw_object(w, key);
+    pl_plan_write_members(w, plan);
+    pl_jsonw_end(w);
+}
+
+void pl_plan_write_members(pl_jsonw_t *w, const pl_plan_t *plan)
+{
     int i;
 
-    pl_jsonw_object(w, key);
     pl_jsonw_str(w, "title", plan->title);
     pl_jsonw_array(w, "containers");
     for (i = 0; plan->containers && i < plan->containers->nelts; i++)
@@ -119,6 +125,5 @@ void pl_plan_write(pl_jsonw_t *w, const char *key, const pl_plan_t *plan)
         pl_jsonw_str(w, "objective_id", issue->objective_id);
         pl_jsonw_end(w);
     }
-    pl_jsonw_end(w);
     pl_jsonw_end(w);
 }

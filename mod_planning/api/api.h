@@ -145,4 +145,15 @@ int api_git_branches_create(mp_req_t *req);
 int api_git_checkout(mp_req_t *req);
 int api_git_branches_delete(mp_req_t *req);
 
+/* /projects/{id}/plan...: the plan file with its versions (api_plan.c). */
+int api_plan_get(mp_req_t *req);
+int api_plan_put(mp_req_t *req);
+int api_plan_versions_list(mp_req_t *req);
+int api_plan_versions_get(mp_req_t *req);
+int api_plan_versions_restore(mp_req_t *req);
+int api_plan_diff(mp_req_t *req);
+/* Records a change of the project's plan made on disk since its newest
+ * version (as GET .../plan would); quiet about any trouble. */
+void api_plan_notice(mp_req_t *req, apr_int64_t project);
+
 #endif

@@ -92,6 +92,7 @@ int api_analyses_start(mp_req_t *req)
             return bad(req, apr_pstrcat(p, "options.", field, NULL), why);
         a->options = pl_json_member_text(p, req->body, "options");
     }
+    api_plan_notice(req, a->project_id);   /* a plan edited on disk: a version first */
     rv = pl_analyses_start(req->db, p, a, &running);
     if (rv == PL_ECONFLICT)   /* one at a time: the one already under way answers */
         return reply_analysis(req, HTTP_OK, running);

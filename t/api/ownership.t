@@ -32,7 +32,9 @@ for my $backend (backends()) {
 
         my $mk = sub {
             my ($name) = @_;
-            my $r = $srv->json('POST', '/api/v1/projects', { name => $name, local_path => project_dir($R, $name),
+            my $dir = project_dir($R, $name);
+            chmod 0777, $dir;   # a checkout the server may write (its plan: PUT, restore)
+            my $r = $srv->json('POST', '/api/v1/projects', { name => $name, local_path => $dir,
                                                             description => "project $name" }, bearer($owner));
             status_is($r, 201, "owner creates $name");
             return $r->{json} || {};
@@ -167,6 +169,7 @@ for my $backend (backends()) {
                 'PUT /api/v1/projects/{id}'  => { name => $proj->{name}, local_path => $proj->{local_path},
                                                   description => "put by $caller" },
                 'PATCH /api/v1/projects/{id}' => { description => "patched by $caller" },
+                'PUT /api/v1/projects/{id}/plan' => { markdown => "# Plan by $caller\n" },
                 'PUT /api/v1/projects/{id}/members/{user}' => { role => 'viewer' },
                 'PUT /api/v1/projects/{id}/schedule' => { interval => 'off' },
                 'PUT /api/v1/projects/{id}/badge' => { public => JSON::PP::false },
@@ -218,6 +221,7 @@ for my $backend (backends()) {
             $path =~ s/\{sha\}/$sha_for{$proj->{id}}/g;
             $path =~ s/\{branch\*\}/gone/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
+            $path .= '?from=1&to=1' if $path =~ m{/plan/diff$};
             my $body = $body_for->($route, $caller, $proj);
             # the files routes: what each names, and the bodies that are not JSON
             my $k = "$route->{method} $route->{path}";
@@ -269,6 +273,7 @@ for my $backend (backends()) {
                 return [sub { $_[0] == 403 }, "403 (another's prompt)"];
             }
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
+                   : $k eq 'PUT /api/v1/projects/{id}/plan' ? [sub { $_[0] == 428 }, '428 (no If-Match: allowed)']
                    : $k =~ m{/servers/\{server\}/(?:ps|models(?:/\{name\*\})?)$} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
                    : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             return $ok if $caller eq 'admin';
