@@ -122,6 +122,13 @@ static const mp_route_t ROUTES[] = {
     { M_PUT,    P "/projects/{id}/badge",     api_badge_put,      MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
     { M_GET,    P "/projects/{id}/schedule",  api_schedule_get,   MP_PERM_READ,  PROJ },
     { M_PUT,    P "/projects/{id}/schedule",  api_schedule_put,   MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    /* webhooks: the admin makes the secret, readers see the setup and the
+     * deliveries; a delivery is public and proves itself (api_hooks*.c) */
+    { M_POST,   P "/projects/{id}/webhooks/secret", api_webhooks_secret, MP_PERM_ADMIN, PROJ },
+    { M_GET,    P "/projects/{id}/webhooks",  api_webhooks_get,   MP_PERM_READ,  PROJ },
+    { M_GET,    P "/projects/{id}/webhooks/deliveries", api_webhooks_deliveries, MP_PERM_READ,
+                PROJ },
+    { M_POST,   P "/hooks/{provider}/{project}", api_hooks_receive, MP_PERM_PUBLIC, 0 },
     { M_GET,    P "/analyses/{analysis}",     api_analyses_get,     MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/status",  api_analyses_status,  MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/results", api_analyses_results, MP_PERM_READ, DB | ANY_KEY },

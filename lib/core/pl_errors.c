@@ -116,6 +116,9 @@ const pl_error_code_t PL_ERROR_CODES[] = {
       "a switch would overwrite local changes; nothing was changed" },
     { PL_ERR_REPOSITORY_LOCKED, 409, "reply",
       "another git operation holds the repository's lock (index.lock); try again" },
+    { PL_ERR_WEBHOOK_SIGNATURE, 401, "reply",
+      "a webhook delivery without a valid signature (or token) for the project's secret;"
+      " also the answer for a project that does not exist or has no secret" },
     { NULL, 0, NULL, NULL }
 };
 

@@ -217,6 +217,8 @@ for my $backend (backends()) {
             $path =~ s/\{name\*\}/nomodel:latest/g;
             $path =~ s/\{sha\}/$sha_for{$proj->{id}}/g;
             $path =~ s/\{branch\*\}/gone/g;
+            $path =~ s/\{provider\}/github/g;     # a delivery: unsigned, so 401 for everyone alike
+            $path =~ s/\{project\}/$proj->{id}/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             my $body = $body_for->($route, $caller, $proj);
             # the files routes: what each names, and the bodies that are not JSON
