@@ -25,7 +25,7 @@
 
 static int refuse(mp_req_t *req, const char *provider, const char *project, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r, "PLN02601: webhook delivery refused"
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, "PLN02601: webhook delivery refused"
                   " (provider %s, project %s): %s. If this delivery is yours, set the secret"
                   " at the provider to the one POST /api/v1/projects/{id}/webhooks/secret"
                   " showed", provider, project, why);

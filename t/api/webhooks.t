@@ -113,6 +113,11 @@ for my $backend (backends()) {
         error_is($hook->($push_main, project => 'x1'), 401, 'WEBHOOK_SIGNATURE_INVALID', 'a malformed project: the same 401');
         error_is($hook->($push_main, provider => 'bitbucket'), 404, 'NOT_FOUND', 'an unknown provider: 404');
         like($srv->sql("SELECT COUNT(*) FROM webhook_deliveries"), qr/^\s*0\s*$/, 'nothing refused was recorded');
+        my $log = PlanningTest::slurp($srv->error_log);
+        like($log, qr/PLN02601: webhook delivery refused \(provider github, project $pid\): no X-Hub-Signature-256/,
+             'a refusal is a log line that says why');
+        like($log, qr/PLN02601: .*project 999999\): no such project/, '... also for an unknown project');
+        unlike($log, qr/\Q$secret\E/, 'the log never holds the secret');
 
         # Too large: 413 by Content-Length, and while reading a chunked body.
         my $big = $srv->raw_request(method => 'POST', path => "/api/v1/hooks/github/$pid",
