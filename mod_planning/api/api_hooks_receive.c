@@ -34,6 +34,19 @@ static int refuse(mp_req_t *req, const char *provider, const char *project, cons
                           NULL);
 }
 
+/* A refusal before any secret was known: the body is still put through an
+ * HMAC (under a key no one has), so that the time of the answer does not
+ * tell a project without a secret from one whose secret was not met. */
+static int refuse_unknown(mp_req_t *req, const pl_hook_provider_t *prov, const char *project,
+                          const char *why)
+{
+    static const unsigned char NOBODY[] = "no project has this key: it only spends the time";
+
+    (void)pl_hook_verify(prov, NOBODY, sizeof(NOBODY) - 1, req->body_text, req->body_len,
+                         apr_table_get(req->r->headers_in, prov->proof_header));
+    return refuse(req, prov->name, project, why);
+}
+
 static const char *header(mp_req_t *req, const char *name)
 {
     const char *v = apr_table_get(req->r->headers_in, name);
@@ -119,17 +132,17 @@ int api_hooks_receive(mp_req_t *req)
         return OK;
     id = apr_strtoi64(project, &end, 10);
     if (*end || id <= 0)
-        return refuse(req, name, project, "no such project");
+        return refuse_unknown(req, prov, project, "no such project");
     if (!mp_dbd_ready(req))
         return OK;
     rv = pl_store_project_get(req->db, p, id, &proj);
     if (rv == PL_ENOTFOUND)
-        return refuse(req, name, project, "no such project");
+        return refuse_unknown(req, prov, project, "no such project");
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "project");
     rv = pl_hook_secret_get(req->db, p, id, &sealed, &created);
     if (rv == PL_ENOTFOUND)
-        return refuse(req, name, project, "the project has no webhook secret");
+        return refuse_unknown(req, prov, project, "the project has no webhook secret");
     if (rv != APR_SUCCESS)
         return mp_reply_status(req, rv, "webhook secret");
     if (pl_hook_secret_open(p, req->conf->token_key, req->conf->token_key_len, id, sealed,
