@@ -243,13 +243,13 @@ static int refuse(mp_req_t *req, int status, const char *code, const char *messa
     return 0;
 }
 
-static int too_large(mp_req_t *req)
+static int too_large(mp_req_t *req, apr_off_t limit)
 {
     /* Stop reading: httpd closes the connection after a 413. */
     req->r->connection->keepalive = AP_CONN_CLOSE;
     return refuse(req, HTTP_REQUEST_ENTITY_TOO_LARGE, PL_ERR_PAYLOAD_TOO_LARGE,
                           apr_psprintf(req->r->pool, "the body is larger than %" APR_OFF_T_FMT
-                                       " bytes", req->conf->max_body), NULL);
+                                       " bytes", limit), NULL);
 }
 
 int mp_request_check_length(mp_req_t *req)
@@ -265,16 +265,16 @@ int mp_request_check_length(mp_req_t *req)
                        "Content-Length is not a number", NULL);
         return 0;
     }
-    return expected > req->conf->max_body ? too_large(req) : 1;
+    return expected > req->conf->max_body ? too_large(req, req->conf->max_body) : 1;
 }
 
 /* Reads the body into one buffer, counting as it goes, so a chunked body
  * over the limit is refused before it is all in memory. */
-static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
+static int read_body(mp_req_t *req, apr_off_t limit, char **pdata, apr_size_t *plen)
 {
     request_rec *r = req->r;
     const char *clen = apr_table_get(r->headers_in, "Content-Length");
-    apr_off_t limit = req->conf->max_body, expected = 0;
+    apr_off_t expected = 0;
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     apr_size_t cap, len = 0;
     char *buf;
@@ -283,7 +283,7 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
     if (clen && apr_strtoff(&expected, clen, NULL, 10) != APR_SUCCESS)
         expected = 0;   /* mp_request_check_length refused a malformed one already */
     if (expected > limit)
-        return too_large(req);
+        return too_large(req, limit);
     cap = expected > 0 ? (apr_size_t)expected + 1 : READ_CHUNK;
     buf = apr_palloc(r->pool, cap);
     while (!seen_eos) {
@@ -293,7 +293,7 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
         if (rv != APR_SUCCESS) {
             int st = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
             if (st == HTTP_REQUEST_ENTITY_TOO_LARGE)
-                return too_large(req);
+                return too_large(req, limit);
             r->connection->keepalive = AP_CONN_CLOSE;
             return refuse(req, st, PL_ERR_INVALID_REQUEST,
                                   "the request body could not be read", NULL);
@@ -310,7 +310,7 @@ static int read_body(mp_req_t *req, char **pdata, apr_size_t *plen)
                 return refuse(req, HTTP_BAD_REQUEST, PL_ERR_INVALID_REQUEST,
                                       "the request body could not be read", NULL);
             if ((apr_off_t)(len + n) > limit)
-                return too_large(req);
+                return too_large(req, limit);
             if (len + n + 1 > cap) {
                 char *bigger;
                 while (len + n + 1 > cap)
@@ -341,7 +341,17 @@ int mp_request_receive(mp_req_t *req)
     if (!req->ollama && !json_content_type(req->r))
         return refuse(req, HTTP_UNSUPPORTED_MEDIA_TYPE, PL_ERR_UNSUPPORTED_MEDIA_TYPE,
                               "the body must be application/json in UTF-8", NULL);
-    if (!read_body(req, &data, &req->body_len))
+    if (!read_body(req, req->conf->max_body, &data, &req->body_len))
+        return 0;
+    req->body_text = data;
+    return 1;
+}
+
+int mp_request_receive_raw(mp_req_t *req, apr_off_t limit)
+{
+    char *data;
+
+    if (!read_body(req, limit, &data, &req->body_len))
         return 0;
     req->body_text = data;
     return 1;

@@ -48,6 +48,12 @@ int mp_request_check_length(mp_req_t *req);
  * sending the error reply. */
 int mp_request_receive(mp_req_t *req);
 
+/* Reads the body of any type as sent, at most limit bytes (a declared
+ * Content-Length over it is refused before a byte is read, a chunked one
+ * as soon as it passes it: 413), into req->body_text and req->body_len.
+ * Returns 1, or 0 after sending the error reply. */
+int mp_request_receive_raw(mp_req_t *req, apr_off_t limit);
+
 /* Parses the body (read first if mp_request_receive was not called) into
  * req->body. Returns 1, or 0 after sending the error reply. */
 int mp_request_read_json(mp_req_t *req);

@@ -131,6 +131,13 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   P "/projects/{id}/plan/versions/{version}/restore", api_plan_versions_restore,
                 MP_PERM_WRITE, PROJ },
     { M_GET,    P "/projects/{id}/plan/diff", api_plan_diff,      MP_PERM_READ,  PROJ },
+    /* webhooks: the admin makes the secret, readers see the setup and the
+     * deliveries; a delivery is public and proves itself (api_hooks*.c) */
+    { M_POST,   P "/projects/{id}/webhooks/secret", api_webhooks_secret, MP_PERM_ADMIN, PROJ },
+    { M_GET,    P "/projects/{id}/webhooks",  api_webhooks_get,   MP_PERM_READ,  PROJ },
+    { M_GET,    P "/projects/{id}/webhooks/deliveries", api_webhooks_deliveries, MP_PERM_READ,
+                PROJ },
+    { M_POST,   P "/hooks/{provider}/{project}", api_hooks_receive, MP_PERM_PUBLIC, 0 },
     { M_GET,    P "/analyses/{analysis}",     api_analyses_get,     MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/status",  api_analyses_status,  MP_PERM_READ, DB | ANY_KEY },
     { M_GET,    P "/analyses/{analysis}/results", api_analyses_results, MP_PERM_READ, DB | ANY_KEY },

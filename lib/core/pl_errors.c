@@ -125,6 +125,9 @@ const pl_error_code_t PL_ERROR_CODES[] = {
       " PlanningProjectRoots, or its plan file is not a regular file or is larger than 2 MB" },
     { PL_ERR_PLAN_NOT_WRITABLE, 409, "reply",
       "the server's user may not write the checkout's directory (or it is read-only): nothing was written" },
+    { PL_ERR_WEBHOOK_SIGNATURE, 401, "reply",
+      "a webhook delivery without a valid signature (or token) for the project's secret;"
+      " also the answer for a project that does not exist or has no secret" },
     { NULL, 0, NULL, NULL }
 };
 

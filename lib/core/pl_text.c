@@ -84,6 +84,18 @@ const char *pl_text_i64(apr_pool_t *p, apr_int64_t v)
     return apr_psprintf(p, "%" APR_INT64_T_FMT, v);
 }
 
+void pl_text_hex(const unsigned char *in, apr_size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 0xF];
+    }
+    out[2 * n] = '\0';
+}
+
 const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes)
 {
     static const char hex[] = "0123456789abcdef";

@@ -19,6 +19,9 @@ const char *pl_text_cut_bytes(apr_pool_t *p, const char *s, apr_size_t max);
 apr_status_t pl_text_int(const char *s, apr_int64_t min, apr_int64_t max, apr_int64_t *out);
 /* v in decimal: how ids travel as SQL parameters and in URLs. */
 const char *pl_text_i64(apr_pool_t *p, apr_int64_t v);
+/* n bytes of in as lowercase hex into out (2n + 1 bytes with the NUL). */
+void pl_text_hex(const unsigned char *in, apr_size_t n, char *out);
+
 /* nbytes of randomness from the OS as lowercase hex. */
 const char *pl_text_random_hex(apr_pool_t *p, apr_size_t nbytes);
 /* The len bytes of UTF-8 text at s on one line: runs of white space become

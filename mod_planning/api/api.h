@@ -6,6 +6,7 @@
 
 #include "mp_request.h"
 #include "db/pl_jobs.h"
+#include "projects/pl_project.h"
 
 int api_health_get(mp_req_t *req);
 
@@ -131,6 +132,16 @@ int api_files_upload_raw(mp_req_t *req);
 int api_files_upload_form(mp_req_t *req);
 int api_files_zip(mp_req_t *req);
 int api_files_search(mp_req_t *req);
+
+/* Webhooks (api_hooks.c, api_hooks_receive.c): the project's secret and
+ * its deliveries; the public delivery route checks its own proof. */
+int api_webhooks_secret(mp_req_t *req);
+int api_webhooks_get(mp_req_t *req);
+int api_webhooks_deliveries(mp_req_t *req);
+int api_hooks_receive(mp_req_t *req);
+/* The branch the project's checkout is on (what a push must name), or
+ * NULL when none (no repository of its own, detached or unborn HEAD). */
+const char *api_hooks_tracked_branch(mp_req_t *req, const pl_project_t *proj);
 
 /* /projects/{id}/git: local operations through libgit2 (api_git*.c). */
 int api_git_status(mp_req_t *req);

@@ -220,6 +220,8 @@ for my $backend (backends()) {
             $path =~ s/\{name\*\}/nomodel:latest/g;
             $path =~ s/\{sha\}/$sha_for{$proj->{id}}/g;
             $path =~ s/\{branch\*\}/gone/g;
+            $path =~ s/\{provider\}/github/g;     # a delivery: unsigned, so 401 for everyone alike
+            $path =~ s/\{project\}/$proj->{id}/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
             $path .= '?from=1&to=1' if $path =~ m{/plan/diff$};
             my $body = $body_for->($route, $caller, $proj);
