@@ -144,5 +144,6 @@ int api_git_branches_list(mp_req_t *req);
 int api_git_branches_create(mp_req_t *req);
 int api_git_checkout(mp_req_t *req);
 int api_git_branches_delete(mp_req_t *req);
+int api_git_commit_message(mp_req_t *req);
 
 #endif
