@@ -604,7 +604,10 @@ void mp_chat_count(mp_req_t *req, const char *source, const char *model, apr_int
     u.tokens_in = tokens_in;
     u.tokens_out = tokens_out;
     u.generation_ns = total_ns;
-    if ((rv = pl_usage_record(req->db, req->r->pool, req->caller.user->id, &u)) != APR_SUCCESS)
+    /* mp_chat_run let the request's connection go while the model ran */
+    rv = mp_dbd_acquire(req) ? APR_SUCCESS : PL_EUNAVAILABLE;
+    if (rv != APR_SUCCESS
+        || (rv = pl_usage_record(req->db, req->r->pool, req->caller.user->id, &u)) != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, req->r,
                       "PLN01201: a %s run of %s by user %" APR_INT64_T_FMT " was not counted in"
                       " the usage; check the database (table usage_runs, migration 12)",
