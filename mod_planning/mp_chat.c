@@ -217,11 +217,15 @@ static int on_data(void *baton, long status, const char *data, apr_size_t len)
 }
 
 /* The client is gone and no reader followed the reply for the grace
- * period: nobody will read what the model writes. */
+ * period: nobody will read what the model writes. A reply that is not
+ * stored (a prompt test, a drafted commit message) has no row for a reader
+ * to come back to: it ends as soon as its client leaves. */
 static int left_for_good(mp_chat_t *t, apr_time_t now)
 {
     if (!t->sse || !mp_sse_client_gone(t->sse))
         return 0;
+    if (!t->reply || !t->reply->id)
+        return 1;
     if (t->readers > 0) {
         t->alone_since = 0;
         return 0;
@@ -600,9 +604,32 @@ void mp_chat_count(mp_req_t *req, const char *source, const char *model, apr_int
     u.tokens_in = tokens_in;
     u.tokens_out = tokens_out;
     u.generation_ns = total_ns;
-    if ((rv = pl_usage_record(req->db, req->r->pool, req->caller.user->id, &u)) != APR_SUCCESS)
+    /* mp_chat_run let the request's connection go while the model ran */
+    rv = mp_dbd_acquire(req) ? APR_SUCCESS : PL_EUNAVAILABLE;
+    if (rv != APR_SUCCESS
+        || (rv = pl_usage_record(req->db, req->r->pool, req->caller.user->id, &u)) != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, req->r,
                       "PLN01201: a %s run of %s by user %" APR_INT64_T_FMT " was not counted in"
                       " the usage; check the database (table usage_runs, migration 12)",
                       source, model, req->caller.user->id);
+}
+
+mp_chat_t *mp_chat_single(mp_req_t *req, const pl_thread_t *t, const char *model,
+                          const char *text)
+{
+    apr_pool_t *p = req->r->pool;
+    mp_chat_t *turn = apr_pcalloc(p, sizeof(*turn));
+    pl_message_t *question = apr_pcalloc(p, sizeof(*question));
+    apr_array_header_t *branch = apr_array_make(p, 1, sizeof(pl_message_t *));
+
+    question->role = "user";
+    question->content = text;
+    APR_ARRAY_PUSH(branch, pl_message_t *) = question;
+    turn->body = pl_chat_request(p, t, model, branch, 1);
+    turn->reply = apr_pcalloc(p, sizeof(*turn->reply));
+    turn->reply->role = "assistant";
+    turn->reply->model = model;
+    turn->req = req;
+    turn->p = p;
+    return turn;
 }

@@ -114,6 +114,13 @@ int mp_chat_end(mp_chat_t *c, int status, const char *done_json, const char *det
 void mp_chat_count(mp_req_t *req, const char *source, const char *model, apr_int64_t tokens_in,
                    apr_int64_t tokens_out, apr_int64_t total_ns);
 
+/* A model run of one user message, text, to model in the chat settings of
+ * t (system prompt, options), that leaves nothing stored (a prompt test, a
+ * drafted commit message): the turn to hand to mp_chat_run, after the
+ * caller sets sse (NULL: one JSON reply) and preferred_server. */
+mp_chat_t *mp_chat_single(mp_req_t *req, const pl_thread_t *t, const char *model,
+                          const char *text);
+
 /* The HTTP status for a reply that failed with code, for non-streamed replies. */
 int mp_chat_http_status(const char *code);
 

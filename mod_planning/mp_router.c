@@ -173,6 +173,8 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   G "/stage",             api_git_stage,           MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
     { M_POST,   G "/unstage",           api_git_unstage,         MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
     { M_POST,   G "/commit",            api_git_commit,          MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
+    { M_POST,   G "/commit-message",    api_git_commit_message,  MP_PERM_WRITE,
+                PROJ | MP_ROUTE_BODY | MP_ROUTE_BODY_OPTIONAL },
     { M_GET,    G "/log",               api_git_log,             MP_PERM_READ,  PROJ },
     { M_GET,    G "/commits/{sha}",     api_git_show,            MP_PERM_READ,  PROJ },
     { M_GET,    G "/diff",              api_git_diff,            MP_PERM_READ,  PROJ },

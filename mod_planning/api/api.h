@@ -155,6 +155,7 @@ int api_git_branches_list(mp_req_t *req);
 int api_git_branches_create(mp_req_t *req);
 int api_git_checkout(mp_req_t *req);
 int api_git_branches_delete(mp_req_t *req);
+int api_git_commit_message(mp_req_t *req);
 
 /* /projects/{id}/plan...: the plan file with its versions (api_plan.c). */
 int api_plan_get(mp_req_t *req);

@@ -251,8 +251,8 @@ static apr_int64_t settings_server(mp_req_t *req, const apr_array_header_t *serv
 
 /* The enabled servers, and the one to ask first (0: none): the thread's
  * project's, else the user's. */
-static apr_status_t servers_for(mp_req_t *req, const pl_thread_t *t, apr_array_header_t **servers,
-                                apr_int64_t *preferred)
+apr_status_t api_threads_servers(mp_req_t *req, const pl_thread_t *t, apr_array_header_t **servers,
+                               apr_int64_t *preferred)
 {
     pl_chat_defaults_t *d;
     apr_status_t rv;
@@ -373,7 +373,7 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
     apr_status_t rv;
     int rc;
 
-    if ((rv = servers_for(req, t, &servers, &turn->preferred_server)) != APR_SUCCESS)
+    if ((rv = api_threads_servers(req, t, &servers, &turn->preferred_server)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "server");
     if (!mp_chat_take_slot(req))
         return OK;

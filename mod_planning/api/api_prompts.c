@@ -464,14 +464,13 @@ int api_prompts_test(mp_req_t *req)
     };
     apr_pool_t *p = req->r->pool;
     pl_thread_t *t = apr_pcalloc(p, sizeof(*t));
-    pl_message_t *question = apr_pcalloc(p, sizeof(*question));
-    mp_chat_t *turn = apr_pcalloc(p, sizeof(*turn));
-    apr_array_header_t *servers, *branch;
+    apr_array_header_t *servers;
     const char *model, *text;
     apr_int64_t version;
     pl_prompt_t *pr;
     pl_jsonw_t *w;
     apr_status_t rv;
+    mp_chat_t *turn;
     int stream = 1;
 
     if (!mp_request_only_fields(req, known) || !load(req, &pr) || !test_chat(req, t, &model, &stream)
@@ -481,16 +480,7 @@ int api_prompts_test(mp_req_t *req)
         return mp_reply_status(req, rv, "server");
     if (!mp_chat_take_slot(req))
         return OK;
-    question->role = "user";
-    question->content = text;
-    branch = apr_array_make(p, 1, sizeof(pl_message_t *));
-    APR_ARRAY_PUSH(branch, pl_message_t *) = question;
-    turn->body = pl_chat_request(p, t, model, branch, 1);
-    turn->reply = apr_pcalloc(p, sizeof(*turn->reply));
-    turn->reply->role = "assistant";
-    turn->reply->model = model;
-    turn->req = req;
-    turn->p = p;
+    turn = mp_chat_single(req, t, model, text);
 
     if (stream) {
         w = pl_jsonw_create(p, 256 + strlen(text));

@@ -68,7 +68,7 @@ static int apply(mp_req_t *req, pl_thread_t *t, int whole)
 
 /* A thread in a project takes the project's chat defaults for the model,
  * system prompt and temperature it does not set itself. */
-static int fill_defaults(mp_req_t *req, pl_thread_t *t)
+int api_threads_fill_defaults(mp_req_t *req, pl_thread_t *t)
 {
     pl_chat_defaults_t *d;
     apr_status_t rv;
@@ -101,7 +101,7 @@ int api_threads_assign(mp_req_t *req)
     if (!api_threads_project_visible(req, project_id))
         return OK;
     t->project_id = project_id;
-    if (!fill_defaults(req, t))
+    if (!api_threads_fill_defaults(req, t))
         return OK;
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");
@@ -110,7 +110,7 @@ int api_threads_assign(mp_req_t *req)
 
 /* Then what the user's settings have and neither the request nor the
  * project gave. */
-static int fill_settings(mp_req_t *req, pl_thread_t *t)
+int api_threads_fill_settings(mp_req_t *req, pl_thread_t *t)
 {
     pl_settings_t *s;
     apr_status_t rv;
@@ -129,7 +129,7 @@ int api_threads_create(mp_req_t *req)
     pl_thread_t *t = apr_pcalloc(req->r->pool, sizeof(*t));
     apr_status_t rv;
 
-    if (!apply(req, t, 1) || !fill_defaults(req, t) || !fill_settings(req, t))
+    if (!apply(req, t, 1) || !api_threads_fill_defaults(req, t) || !api_threads_fill_settings(req, t))
         return OK;
     t->user_id = req->caller.user->id;
     if ((rv = pl_threads_insert(req->db, req->r->pool, t)) != APR_SUCCESS)
@@ -286,7 +286,7 @@ int api_threads_patch(mp_req_t *req)
         return OK;
     was_in = t->project_id;
     /* moved to another project: as assigned there */
-    if (!apply(req, t, 0) || (t->project_id != was_in && !fill_defaults(req, t)))
+    if (!apply(req, t, 0) || (t->project_id != was_in && !api_threads_fill_defaults(req, t)))
         return OK;
     if ((rv = pl_threads_update(req->db, req->r->pool, t)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "thread");

@@ -195,6 +195,8 @@ for my $backend (backends()) {
                 'POST /api/v1/projects/{id}/git/stage'   => { paths => ['MASTER_PLAN.md'] },
                 'POST /api/v1/projects/{id}/git/unstage' => { paths => ['MASTER_PLAN.md'] },
                 'POST /api/v1/projects/{id}/git/commit'  => { message => "commit by $caller" },
+                'POST /api/v1/projects/{id}/git/commit-message' => { model => 'llama3.2:latest',
+                                                                     stream => JSON::PP::false },
                 'POST /api/v1/projects/{id}/git/branches' => { name => "b-$caller-$n" },
                 'POST /api/v1/projects/{id}/git/checkout' => { branch => 'main' },
                 'PUT /api/v1/projects/{id}/files' => { content => "put by $caller\n" },
@@ -277,6 +279,8 @@ for my $backend (backends()) {
             my $ok = $k eq 'PUT /api/v1/auth/password' ? [sub { $_[0] == 400 }, '400 (wrong current password: allowed)']
                    : $k eq 'PUT /api/v1/projects/{id}/plan' ? [sub { $_[0] == 428 }, '428 (no If-Match: allowed)']
                    : $k =~ m{/servers/\{server\}/(?:ps|models(?:/\{name\*\})?)$} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
+                   # (sorted, the commit runs first and takes what was staged)
+                   : $k =~ m{/git/commit-message$} ? [sub { $_[0] == 409 }, '409 (nothing staged any more)']
                    : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             return $ok if $caller eq 'admin';
             if ($proj) {
