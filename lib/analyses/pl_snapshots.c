@@ -188,8 +188,8 @@ void pl_snapshot_write(pl_jsonw_t *w, const pl_snapshot_t *s)
 
     pl_jsonw_int(w, "analysis_id", a->id);
     pl_jsonw_str(w, "time", a->finished_at);
-    pl_analysis_number_write(w, "claimed_completion", a->claimed);
-    pl_analysis_number_write(w, "observed_completion", a->observed);
+    pl_analysis_number_write(w, "claimed_percent", a->claimed);
+    pl_analysis_number_write(w, "observed_percent", a->observed);
     counts_write(w, a->objectives, a->done, a->partial, a->missing);
     pl_jsonw_object(w, "levels");
     for (i = 0; i < s->levels->nelts; i++) {

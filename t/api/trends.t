@@ -156,7 +156,7 @@ for my $backend (backends()) {
         my $a2 = analyse($srv, $pid, $dev, 2);
         unlink "$dir/auth/passwords.py" or die "unlink: $!";
         my $a3 = analyse($srv, $pid, $dev, 3);
-        my @obs = map { $_->{totals}{observed_completion} } $a1, $a2, $a3;
+        my @obs = map { $_->{totals}{observed_percent} } $a1, $a2, $a3;
         ok($obs[1] > $obs[0], "search written: observed completion rises ($obs[0] -> $obs[1])");
         ok($obs[2] < $obs[1], "login code removed: it falls ($obs[1] -> $obs[2])");
         like($_->{input_hash} // '', qr/^[0-9a-f]{40}$/, "analysis $_->{id} records what it read") for $a1, $a2, $a3;
@@ -170,8 +170,8 @@ for my $backend (backends()) {
         is_deeply([map { $_->{analysis_id} } @snap], [map { $_->{id} } $a3, $a2, $a1], 'three snapshots, newest first');
         for my $i (0 .. 2) {
             my ($sn, $an) = ($snap[$i], ($a3, $a2, $a1)[$i]);
-            is_deeply([@{$sn}{qw(claimed_completion observed_completion objectives done partial missing)}],
-                      [@{ $an->{totals} }{qw(claimed_completion observed_completion objectives done partial missing)}],
+            is_deeply([@{$sn}{qw(claimed_percent observed_percent objectives done partial missing)}],
+                      [@{ $an->{totals} }{qw(claimed_percent observed_percent objectives done partial missing)}],
                       "snapshot $sn->{analysis_id}: the analysis's totals");
             is($sn->{time}, $an->{finished_at}, '... its time is when it finished');
             my $lv = $sn->{levels} || {};
@@ -208,8 +208,8 @@ for my $backend (backends()) {
         my @d = $series->('interval=day&from=2026-01-01&to=2026-01-31');
         is_deeply([map { [$_->{period}, $_->{analysis_id}] } @d],
                   [['2026-01-05', $a1->{id}], ['2026-01-06', $a2->{id}], ['2026-01-13', $a3->{id}]], 'by day: three points');
-        is_deeply([map { $_->{observed_completion} } @d], \@obs, '... the observed completion of each');
-        is_deeply([map { $_->{claimed_completion} } @d], [map { $_->{totals}{claimed_completion} } $a1, $a2, $a3],
+        is_deeply([map { $_->{observed_percent} } @d], \@obs, '... the observed completion of each');
+        is_deeply([map { $_->{claimed_percent} } @d], [map { $_->{totals}{claimed_percent} } $a1, $a2, $a3],
                   '... and the claimed');
         is_deeply([map { $_->{regressed} ? 1 : 0 } @d], [0, 0, 1], '... the third regressed');
         is_deeply([map { $_->{levels}{primary}{done} } @d], [map { $_->{levels}{primary}{done} } reverse @snap],
