@@ -40,5 +40,5 @@ my %seeds = (
 );
 
 fuzz(target => 'threads', packages => [qw(apr-1 apr-util-1 jansson)], seeds => \%seeds,
-     lib => [qw(chat/pl_thread_search.c chat/pl_thread_export.c chat/pl_threads.c chat/pl_messages.c chat/pl_chat_title.c
-                db/pl_db.c core/pl_json.c core/pl_jsonw.c core/pl_text.c core/pl_time.c core/pl_log.c)]);
+     lib => [qw(chat/pl_thread_search.c chat/pl_thread_export.c chat/pl_threads.c chat/pl_messages.c chat/pl_chat_title.c chat/pl_chat_oneshot.c
+                db/pl_db.c db/pl_db_watch.c core/pl_json.c core/pl_jsonw.c core/pl_text.c core/pl_time.c core/pl_log.c)]);
