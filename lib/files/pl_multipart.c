@@ -7,6 +7,10 @@
 #include "core/pl_status.h"
 #include "files/pl_multipart.h"
 
+/* RFC 2046 lets spaces follow a boundary ("transport padding"); more than
+ * this is not padding. */
+#define PADDING_MAX 256
+
 typedef enum { S_PREAMBLE, S_AFTER_DELIM, S_HEADERS, S_BODY, S_DONE, S_FAILED } state_e;
 
 struct pl_multipart_t {
@@ -240,8 +244,12 @@ static apr_status_t run(pl_multipart_t *m)
             /* transport padding, then the line break */
             while (i < m->len && (m->buf[i] == ' ' || m->buf[i] == '\t' || m->buf[i] == '\r'))
                 i++;
+            /* judged by its length alone, so that how the body is cut
+             * into reads changes nothing */
+            if (i > PADDING_MAX)
+                return fail(m, PL_EINVAL, "garbage after a boundary");
             if (i == m->len)
-                return m->len > 256 ? fail(m, PL_EINVAL, "garbage after a boundary") : APR_SUCCESS;
+                return APR_SUCCESS;
             if (m->buf[i] != '\n')
                 return fail(m, PL_EINVAL, "a boundary is not followed by a line break");
             if (++m->parts > m->lim.max_parts)

@@ -91,9 +91,27 @@ const char *pl_plan_md_text(apr_pool_t *p, struct cmark_node *node)
     return pl_plan_flat_text(p, node);
 }
 
+/* cmark-gfm leaves the start of a paragraph at 0 when a table begins
+ * inside it ("text\nhead\n|-"); the block then starts after what comes
+ * before it, or where its parent starts. */
+static int known_line(cmark_node *n)
+{
+    cmark_node *prev;
+    int line;
+
+    for (; n; n = cmark_node_parent(n)) {
+        if ((line = cmark_node_get_start_line(n)) >= 1)
+            return line;
+        prev = cmark_node_previous(n);
+        if (prev && (line = cmark_node_get_end_line(prev)) >= 1)
+            return line + 1;
+    }
+    return 1;
+}
+
 int pl_plan_line_of(walk_t *w, cmark_node *n)
 {
-    return cmark_node_get_start_line(n) + w->line_offset;
+    return known_line(n) + w->line_offset;
 }
 
 const char *pl_plan_type_name(cmark_node *n)
@@ -273,17 +291,20 @@ static void container_block(walk_t *w, cmark_node *node)
 }
 
 /* A container heading; inside an objective ("### Goals" under "## Login")
- * it is prose about that objective and no container of the plan (-1). */
+ * it is prose about that objective and no container of the plan (-1), as
+ * is a heading with no words ("##"): what it holds sits in no container. */
 static int new_container(walk_t *w, const pl_plan_head_t *h, const char *kind, int level,
                          const char *claim, int line)
 {
     pl_plan_container_t *c;
     int i;
 
-    if (pl_plan_owner(w) >= 0)
+    const char *title = strcmp(kind, "bucket") && strcmp(kind, "level") ? h->full_title : h->title;
+
+    if (pl_plan_owner(w) >= 0 || !title || !*title)
         return -1;
     c = apr_array_push(w->plan->containers);
-    c->title = strcmp(kind, "bucket") && strcmp(kind, "level") ? h->full_title : h->title;
+    c->title = title;
     c->kind = kind;
     c->line = line;
     c->parent = -1;

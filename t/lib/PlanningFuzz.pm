@@ -5,12 +5,18 @@ package PlanningFuzz;
 # (and dictionary), runs it for a while and plans three tests: the target
 # builds; it ran without a crash, leak, UB, time-out or broken contract (the
 # exit status is 0 and no crash-, leak-, timeout-, oom- artifact appeared);
-# it executed more inputs than the seeds alone. Skips the whole file when
-# clang, libFuzzer or a pkg-config package is missing.
+# it executed more inputs than the seeds alone. The inputs of former
+# findings, kept in t/fuzz/found/<target>/, join the seeds of every run.
+# Skips the whole file when clang, libFuzzer or a pkg-config package is
+# missing.
 #
 # Environment:
 #   PL_FUZZ_SECONDS   seconds per target, overriding each .t's own (0 skips)
 #   PL_FUZZ_KEEP=1    keep the work directory (binary, corpus, artifacts)
+#   PL_FUZZ_SEED      libFuzzer's -seed: script/test fixes it so that a run
+#                     tries what an earlier run with the same seed tried
+#                     (the slower machine a prefix of it); script/fuzz
+#                     leaves it unset to explore
 #
 # Synopsis:
 #   use lib "$FindBin::Bin/../lib"; use PlanningFuzz qw(fuzz);
@@ -140,7 +146,8 @@ sub run_target {
         write_file("$corpus/$name", $o->{seeds}{$name});
         $seeds++;
     }
-    for my $file (@{ $o->{seed_files} // [] }) {
+    # what the fuzzer once found (t/fuzz/found/<target>/) runs every time
+    for my $file (@{ $o->{seed_files} // [] }, glob("$ROOT/t/fuzz/found/$target/*")) {
         copy($file, "$corpus/" . basename($file)) or croak "$file: $!";
         $seeds++;
     }
@@ -150,7 +157,8 @@ sub run_target {
         $dict = "-dict='$tmp/$target.dict' ";
     }
 
-    my $run = "'$bin' -max_total_time=$seconds -rss_limit_mb=1024 -max_len=" . ($o->{max_len} // 4096)
+    my $seed = ($ENV{PL_FUZZ_SEED} // '') =~ /^\d+$/ ? "-seed=$ENV{PL_FUZZ_SEED} " : '';
+    my $run = "'$bin' $seed-max_total_time=$seconds -rss_limit_mb=1024 -max_len=" . ($o->{max_len} // 4096)
         . ' -timeout=' . ($o->{timeout} // 10) . " $dict-artifact_prefix='$tmp/' "
         . "-print_final_stats=1 '$corpus' 2>&1";
     local $ENV{ASAN_OPTIONS} = join(':', 'detect_leaks=1', 'abort_on_error=0',

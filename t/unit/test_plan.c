@@ -878,6 +878,21 @@ static void odd_input(void **state)
             assert_true(APR_ARRAY_IDX(plan->issues, i, pl_plan_issue_t).line >= 1);
     }
 
+    /* An outline task in the paragraph a table was split from (found by
+     * fuzz_plan): it starts on its own line, after the heading. */
+    plan = parse(*state, "##\n1.1 a\n1\n|-");
+    {
+        const pl_plan_objective_t *o = APR_ARRAY_IDX(plan->objectives, 0, pl_plan_objective_t *);
+        assert_int_equal(o->tasks->nelts, 1);
+        assert_int_equal(APR_ARRAY_IDX(o->tasks, 0, pl_plan_task_t).line, 2);
+    }
+
+    /* An empty heading over nested lists is no container (found by
+     * fuzz_plan): its items are objectives in none. */
+    plan = parse(*state, "##\n- a\n  - t\n- b\n  - u\n");
+    assert_int_equal(plan->containers->nelts, 0);
+    assert_null(objective(plan, "a")->container);
+
     /* "Depends on:" glued under a checkbox list (a lazy continuation of
      * the last item for CommonMark) is a dependency, not task text. */
     plan = parse(*state, "# P\n## A-1: One\n- [ ] t\n## A-2: Two\n- [ ] u\n- [x] v\n"
