@@ -108,13 +108,19 @@ static apr_status_t count_lines(pl_git_t *g, apr_hash_t **staged, apr_hash_t **u
     return APR_SUCCESS;
 }
 
-static int status_list(pl_git_t *g, git_status_options *opts, git_status_list **list)
+int pl_git_status_list(pl_git_t *g, git_status_options *opts, git_status_list **list)
 {
-    opts->flags |= GIT_STATUS_OPT_UPDATE_INDEX;
-    if (git_status_list_new(list, g->repo, opts) == 0)
-        return 0;
-    git_error_clear();
-    opts->flags &= ~(unsigned int)GIT_STATUS_OPT_UPDATE_INDEX;
+    int rc;
+
+    if (!g->refreshed) {
+        opts->flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+        rc = git_status_list_new(list, g->repo, opts);
+        opts->flags &= ~(unsigned int)GIT_STATUS_OPT_UPDATE_INDEX;
+        g->refreshed = 1;
+        if (rc == 0)
+            return 0;
+        git_error_clear();
+    }
     return git_status_list_new(list, g->repo, opts);
 }
 
@@ -134,12 +140,9 @@ apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why)
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS
                  | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
-    /* this pass also refreshes the index's stat data (pl_git_t.refreshed);
-     * when the index cannot be written it runs again without */
-    if ((rc = status_list(g, &opts, &list)) != 0)
+    if ((rc = pl_git_status_list(g, &opts, &list)) != 0)
         return pl_git_failed(why, "reading the status", rc);
     PL_GIT_OWN(g->p, list, git_status_list_free);
-    g->refreshed = 1;
     if ((rv = count_lines(g, &staged, &unstaged, why)) != APR_SUCCESS)
         return rv;
 

@@ -22,6 +22,7 @@
 #include "files/pl_files_ops.h"
 #include "files/pl_files_sink.h"
 #include "files/pl_files_text.h"
+#include "git/pl_git_marks.h"
 #include "projects/pl_confine.h"
 
 static const char *base_path(mp_req_t *req)
@@ -35,10 +36,26 @@ static apr_time_t mtime_of(const struct stat *st)
     return apr_time_from_sec(st->st_mtim.tv_sec) + st->st_mtim.tv_nsec / 1000;
 }
 
+/* The git marks of the directory's entries, or NULL when the project is
+ * no git work tree of its own. A repository libgit2 cannot read leaves the
+ * listing unmarked (the error log says why) rather than unusable. */
+static apr_hash_t *git_marks(mp_req_t *req, const char *root, const char *rel)
+{
+    pl_git_t *g;
+    pl_git_fail_t why;
+    apr_hash_t *marks;
+
+    if (pl_git_open(req->r->pool, root, &g, &why) != APR_SUCCESS
+        || pl_git_marks(g, rel, &marks, &why) != APR_SUCCESS)
+        return NULL;
+    return marks;
+}
+
 static int list_dir(mp_req_t *req, const char *root, const api_file_t *f)
 {
     apr_table_t *args;
     apr_array_header_t *entries;
+    apr_hash_t *marks;
     pl_jsonw_t *w;
     int limit, offset, i;
     apr_status_t rv;
@@ -49,6 +66,7 @@ static int list_dir(mp_req_t *req, const char *root, const api_file_t *f)
         return rv == PL_ETOOBIG ? mp_reply_error(req, 422, PL_ERR_TOO_MANY_ENTRIES,
                                                  "the directory holds too many entries to list", NULL)
                                 : api_files_fail(req, rv, "directory");
+    marks = git_marks(req, root, f->rel);
     w = mp_reply_writer(req, 256 + 128 * (apr_size_t)limit);
     pl_jsonw_object(w, NULL);
     pl_jsonw_str(w, "path", f->rel);
@@ -64,6 +82,8 @@ static int list_dir(mp_req_t *req, const char *root, const api_file_t *f)
         pl_jsonw_int(w, "size", e->size);
         pl_jsonw_str(w, "mtime", pl_time_rfc3339(req->r->pool, e->mtime));
         pl_jsonw_bool(w, "ignored", e->ignored);
+        if (marks)
+            pl_jsonw_str(w, "git", apr_hash_get(marks, e->name, APR_HASH_KEY_STRING));
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);

@@ -70,7 +70,7 @@ for my $backend (backends()) {
             ok(!$e{src}{ignored} && !$e{'big.txt'}{ignored}, '... and not');
             is($e{'big.txt'}{size}, 2 * 1024 * 1024 + 1, 'size');
             like($e{'big.txt'}{mtime}, qr/^\d{4}-\d\d-\d\dT/, 'mtime');
-            ok(!exists $e{src}{git}, 'no git marks yet');
+            ok(!exists $e{src}{git}, 'not a git repository (a .git without one): no git marks');
             is($r->{json}{total}, scalar(@names), 'total');
             my $pg = $srv->request('GET', "$F?limit=2&offset=1");
             is_deeply([ map { $_->{name} } @{ $pg->{json}{items} } ], [ @names[1, 2] ], 'paged');
@@ -400,6 +400,44 @@ for my $backend (backends()) {
             error_is($srv->request('GET', "$F/search?q=x&path=to-root"), 403, 'PATH_FORBIDDEN', 'not through a link out');
             error_is($srv->request('GET', "$F/search"), 400, 'VALIDATION_ERROR', 'q required');
             error_is($srv->request('GET', "$F/search?q=x&path=../"), 400, 'INVALID_PATH', 'path checked');
+        };
+
+        subtest 'git status marks' => sub {
+            my $g = git_repo("$R->{root}/marked", { 'a.txt' => "a\n", 'b.txt' => "b\n", 'same.txt' => "s\n",
+                                                    'src/x.c' => "x\n", 'src/deep/y.c' => "y\n",
+                                                    'docs/d.md' => "d\n", '.gitignore' => "*.log\n" });
+            spew_file("$g/a.txt", "a2\n");                       # modified in the work tree
+            spew_file("$g/b.txt", "b2\n");                       # staged
+            git_in($g, 'add', 'b.txt');
+            spew_file("$g/n.txt", "n\n");                        # added
+            git_in($g, 'add', 'n.txt');
+            spew_file("$g/u.txt", "u\n");                        # untracked
+            spew_file("$g/x.log", "l\n");                        # ignored
+            spew_file("$g/src/deep/y.c", "y2\n");                # a change two levels down
+            make_path("$g/fresh/sub");
+            spew_file("$g/fresh/sub/f.txt", "f\n");              # an untracked directory
+            own_tree($g);
+            my $q = $srv->json('POST', '/api/v1/projects', { name => 'marked', local_path => $g });
+            status_is($q, 201, 'a project that is a git repository');
+            my $M = "/api/v1/projects/$q->{json}{id}/files";
+            my $marks = sub {
+                my $r = $srv->request('GET', $_[0]);
+                status_is($r, 200, "GET $_[0]");
+                return { map { ($_->{name} => $_->{git}) } @{ $r->{json}{items} || [] } };
+            };
+            my $m = $marks->($M);
+            is_deeply($m, { '.git' => undef, '.gitignore' => undef, 'a.txt' => 'modified', 'b.txt' => 'staged',
+                            'n.txt' => 'added', 'u.txt' => 'untracked', 'x.log' => undef, 'same.txt' => undef,
+                            src => 'modified', docs => undef, fresh => 'untracked' },
+                      'the root: each entry its mark, a directory the mark of what is beneath');
+            is_deeply($marks->("$M?path=src"), { deep => 'modified', 'x.c' => undef }, 'one level down');
+            is_deeply($marks->("$M?path=src/deep"), { 'y.c' => 'modified' }, 'two levels down');
+            is_deeply($marks->("$M?path=fresh"), { sub => 'untracked' }, 'inside an untracked directory');
+            is_deeply($marks->("$M?path=fresh/sub"), { 'f.txt' => 'untracked' }, '... and deeper');
+            unlink "$g/same.txt";
+            my $r = $srv->request('GET', "$M?limit=2&offset=3");
+            is(scalar(grep { exists $_->{git} } @{ $r->{json}{items} }), 2, 'marks on a page too');
+            is($marks->($M)->{'same.txt'}, undef, 'a deleted file is not listed (the git status lists it)');
         };
 
         security_headers_ok($srv);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* lib/git's pure parts: the names a client may give for branches and
  * revisions (SECURITY.md item 28), and a diff rendered as JSON (from a
- * patch text, no repository). */
+ * patch text, no repository); and on repositories made here, what is never
+ * read or searched, and the marks of the file tree. */
 #include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,11 +10,13 @@
 #include <string.h>
 
 #include "unit.h"
+#include "git_fixture.h"
 #include <apr_strings.h>
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
 #include "git/pl_git.h"
 #include "git/pl_git_diff.h"
+#include "git/pl_git_marks.h"
 #include "git/pl_git_status.h"
 #include "git/pl_git_ref.h"
 
@@ -252,6 +255,130 @@ static void no_parent_search(void **state)
     assert_int_equal(system(apr_pstrcat(p, "rm -rf ", root, NULL)), 0);
 }
 
+static const char *mark_of(apr_hash_t *marks, const char *name)
+{
+    return apr_hash_get(marks, name, APR_HASH_KEY_STRING);
+}
+
+static apr_hash_t *marks_at(apr_pool_t *p, const char *repo, const char *rel)
+{
+    pl_git_t *g;
+    pl_git_fail_t why;
+    apr_hash_t *marks;
+
+    assert_int_equal(pl_git_open(p, repo, &g, &why), APR_SUCCESS);
+    assert_int_equal(pl_git_marks(g, rel, &marks, &why), APR_SUCCESS);
+    return marks;
+}
+
+/* Stages path as the work tree has it, or a conflict on it (three stages
+ * of one blob) with conflict set. */
+static void stage(const char *repo, const char *path, int conflict)
+{
+    git_repository *r;
+    git_index *index;
+
+    git_libgit2_init();
+    assert_int_equal(git_repository_open(&r, repo), 0);
+    assert_int_equal(git_repository_index(&index, r), 0);
+    if (conflict) {
+        git_index_entry e;
+        git_oid id;
+
+        assert_int_equal(git_blob_create_from_buffer(&id, r, "x\n", 2), 0);
+        memset(&e, 0, sizeof(e));
+        e.mode = GIT_FILEMODE_BLOB;
+        e.path = path;
+        e.id = id;
+        assert_int_equal(git_index_conflict_add(index, &e, &e, &e), 0);
+    }
+    else
+        assert_int_equal(git_index_add_bypath(index, path), 0);
+    assert_int_equal(git_index_write(index), 0);
+    git_index_free(index);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+}
+
+/* One status pass per directory gives each entry its mark; a directory
+ * takes the strongest mark beneath it; untracked directories are marked
+ * whole, and listed inside as untracked too. */
+static void tree_marks(void **state)
+{
+    apr_pool_t *p = *state;
+    char tmpl[] = "/tmp/pl_git_XXXXXX", root[PATH_MAX];
+    static const char *const files[] = { "a.txt", "b.txt", "gone.txt", "same.txt", "src/x.c",
+                                         "src/deep/y.c", "docs/d.md", "keep/k.txt", "cf/c.txt",
+                                         ".gitignore", NULL };
+    apr_hash_t *m;
+    int i;
+
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(realpath(tmpl, root));
+    for (i = 0; files[i]; i++) {
+        const char *f = apr_pstrcat(p, root, "/", files[i], NULL);
+        char *dir = apr_pstrdup(p, f);
+
+        *strrchr(dir, '/') = '\0';
+        assert_int_equal(system(apr_pstrcat(p, "mkdir -p ", dir, NULL)), 0);
+        spew(f, strcmp(files[i], ".gitignore") ? "one\n" : "*.log\n");
+    }
+    fx_git_commit_all(root);
+    spew(apr_pstrcat(p, root, "/a.txt", NULL), "two\n");             /* modified */
+    spew(apr_pstrcat(p, root, "/b.txt", NULL), "two\n");             /* staged */
+    stage(root, "b.txt", 0);
+    spew(apr_pstrcat(p, root, "/n.txt", NULL), "new\n");             /* added */
+    stage(root, "n.txt", 0);
+    spew(apr_pstrcat(p, root, "/u.txt", NULL), "new\n");             /* untracked */
+    spew(apr_pstrcat(p, root, "/x.log", NULL), "ignored\n");
+    assert_int_equal(unlink(apr_pstrcat(p, root, "/gone.txt", NULL)), 0);
+    spew(apr_pstrcat(p, root, "/src/deep/y.c", NULL), "two\n");
+    spew(apr_pstrcat(p, root, "/keep/new.txt", NULL), "new\n");
+    assert_int_equal(system(apr_pstrcat(p, "mkdir -p ", root, "/fresh/a/b", NULL)), 0);
+    spew(apr_pstrcat(p, root, "/fresh/a/b/f.txt", NULL), "new\n");
+    spew(apr_pstrcat(p, root, "/fresh/g.txt", NULL), "new\n");
+    stage(root, "cf/c.txt", 1);
+
+    m = marks_at(p, root, "");
+    assert_string_equal(mark_of(m, "a.txt"), "modified");
+    assert_string_equal(mark_of(m, "b.txt"), "staged");
+    assert_string_equal(mark_of(m, "n.txt"), "added");
+    assert_string_equal(mark_of(m, "u.txt"), "untracked");
+    assert_string_equal(mark_of(m, "gone.txt"), "deleted");
+    assert_null(mark_of(m, "same.txt"));
+    assert_null(mark_of(m, "x.log"));                 /* ignored: its own flag */
+    assert_null(mark_of(m, ".gitignore"));
+    assert_string_equal(mark_of(m, "src"), "modified");
+    assert_string_equal(mark_of(m, "keep"), "modified");
+    assert_string_equal(mark_of(m, "fresh"), "untracked");
+    assert_string_equal(mark_of(m, "cf"), "conflicted");
+    assert_null(mark_of(m, "docs"));
+
+    m = marks_at(p, root, "src");
+    assert_string_equal(mark_of(m, "deep"), "modified");
+    assert_null(mark_of(m, "x.c"));
+    assert_int_equal(apr_hash_count(m), 1);           /* nothing from elsewhere */
+    m = marks_at(p, root, "src/deep");
+    assert_string_equal(mark_of(m, "y.c"), "modified");
+    m = marks_at(p, root, "cf");
+    assert_string_equal(mark_of(m, "c.txt"), "conflicted");
+    m = marks_at(p, root, "docs");
+    assert_int_equal(apr_hash_count(m), 0);
+    /* inside an untracked directory, and inside one inside it */
+    m = marks_at(p, root, "fresh");
+    assert_string_equal(mark_of(m, "g.txt"), "untracked");
+    assert_string_equal(mark_of(m, "a"), "untracked");
+    assert_int_equal(apr_hash_count(m), 2);
+    m = marks_at(p, root, "fresh/a/b");
+    assert_string_equal(mark_of(m, "f.txt"), "untracked");
+    /* a name that only begins like the directory is not in it */
+    assert_int_equal(system(apr_pstrcat(p, "mkdir -p ", root, "/src2", NULL)), 0);
+    spew(apr_pstrcat(p, root, "/src2/z.c", NULL), "new\n");
+    m = marks_at(p, root, "src");
+    assert_int_equal(apr_hash_count(m), 1);
+    assert_int_equal(system(apr_pstrcat(p, "rm -rf ", root, NULL)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(diff_patch_capped, unit_pool_setup, unit_pool_teardown),
         cmocka_unit_test_setup_teardown(no_global_config, unit_pool_setup, unit_pool_teardown),
         cmocka_unit_test_setup_teardown(no_parent_search, unit_pool_setup, unit_pool_teardown),
+        cmocka_unit_test_setup_teardown(tree_marks, unit_pool_setup, unit_pool_teardown),
     };
     return UNIT_RUN(tests);
 }
