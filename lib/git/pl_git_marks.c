@@ -4,7 +4,6 @@
 #include <apr_strings.h>
 
 #include "git/pl_git_marks.h"
-#include "git/pl_git_status.h"
 
 #define WT_CHANGED (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED)
 #define INDEX_CHANGED (GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_TYPECHANGE \
@@ -26,6 +25,26 @@ static const char *entry_path(const git_status_entry *e)
     const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
 
     return d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : NULL;
+}
+
+/* git_status_list_new, which on the request's first pass over the work
+ * tree also refreshes the index's stat data (pl_git_t.refreshed), as
+ * git status does; when the index cannot be written it runs again
+ * without. */
+static int status_list(pl_git_t *g, git_status_options *opts, git_status_list **list)
+{
+    int rc;
+
+    if (!g->refreshed) {
+        opts->flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+        rc = git_status_list_new(list, g->repo, opts);
+        opts->flags &= ~(unsigned int)GIT_STATUS_OPT_UPDATE_INDEX;
+        g->refreshed = 1;
+        if (rc == 0)
+            return 0;
+        git_error_clear();
+    }
+    return git_status_list_new(list, g->repo, opts);
 }
 
 /* One status pass over rel's subtree (all of it for the root). */
@@ -50,7 +69,7 @@ static int status_of(pl_git_t *g, const char *rel, int recurse, git_status_list 
         opts.pathspec.strings = paths;
         opts.pathspec.count = 1;
     }
-    return pl_git_status_list(g, &opts, list);
+    return status_list(g, &opts, list);
 }
 
 /* The mark of a directory so far, given a new one beneath it. */

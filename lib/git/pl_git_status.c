@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -49,23 +50,6 @@ static void write_upstream(pl_git_t *g, pl_jsonw_t *w)
     git_reference_free(head);
 }
 
-static const char *staged_name(unsigned int s)
-{
-    return s & GIT_STATUS_INDEX_NEW ? "added"
-         : s & GIT_STATUS_INDEX_DELETED ? "deleted"
-         : s & GIT_STATUS_INDEX_RENAMED ? "renamed"
-         : s & GIT_STATUS_INDEX_TYPECHANGE ? "typechange"
-         : s & GIT_STATUS_INDEX_MODIFIED ? "modified" : NULL;
-}
-
-static const char *unstaged_name(unsigned int s)
-{
-    return s & GIT_STATUS_WT_DELETED ? "deleted"
-         : s & GIT_STATUS_WT_RENAMED ? "renamed"
-         : s & GIT_STATUS_WT_TYPECHANGE ? "typechange"
-         : s & GIT_STATUS_WT_MODIFIED ? "modified" : NULL;
-}
-
 static void write_counts(pl_jsonw_t *w, const char *key, apr_hash_t *counts, const char *path)
 {
     const pl_git_counts_t *c = path ? apr_hash_get(counts, path, APR_HASH_KEY_STRING) : NULL;
@@ -81,95 +65,104 @@ static void write_counts(pl_jsonw_t *w, const char *key, apr_hash_t *counts, con
     pl_jsonw_end(w);
 }
 
-static const char *entry_path(const git_status_entry *e)
-{
-    const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+/* What changed in one file, on either side. */
+typedef struct {
+    const char *path;
+    const char *staged;         /* HEAD -> index: "added", "modified", ... or NULL */
+    const char *unstaged;       /* index -> work tree */
+    int untracked;
+    int conflicted;
+} change_t;
 
-    if (!d)
-        return NULL;
-    return d->new_file.path ? d->new_file.path : d->old_file.path;
+/* A delta's name for one side; a path met twice on one side is a change of
+ * kind (a file become a link: libgit2 gives a deletion and an addition). */
+static const char *side_name(const char *had, git_delta_t status)
+{
+    return had ? "typechange" : pl_git_delta_name(status);
 }
 
-/* The line counts on either side, by path. */
-static apr_status_t count_lines(pl_git_t *g, apr_hash_t **staged, apr_hash_t **unstaged,
-                                pl_git_fail_t *why)
+/* by path, as git status sorts */
+static int by_path(const void *a, const void *b)
+{
+    return strcmp((*(change_t *const *)a)->path, (*(change_t *const *)b)->path);
+}
+
+/* The changes of one side (staged: HEAD -> index) into out, one per path. */
+static void collect(apr_pool_t *p, git_diff *diff, int staged, apr_hash_t *seen,
+                    apr_array_header_t *out)
+{
+    size_t i, n = git_diff_num_deltas(diff);
+
+    for (i = 0; i < n; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+        change_t *c = apr_hash_get(seen, path, APR_HASH_KEY_STRING);
+
+        if (d->status == GIT_DELTA_UNMODIFIED || d->status == GIT_DELTA_IGNORED
+            || d->status == GIT_DELTA_UNREADABLE)
+            continue;
+        if (!c) {
+            c = apr_pcalloc(p, sizeof(*c));
+            c->path = path;
+            apr_hash_set(seen, path, APR_HASH_KEY_STRING, c);
+            APR_ARRAY_PUSH(out, change_t *) = c;
+        }
+        if (d->status == GIT_DELTA_CONFLICTED)
+            c->conflicted = 1;
+        else if (d->status == GIT_DELTA_UNTRACKED)
+            c->untracked = 1;
+        else if (staged)
+            c->staged = side_name(c->staged, d->status);
+        else
+            c->unstaged = side_name(c->unstaged, d->status);
+    }
+}
+
+/* The status is the two diffs the line counts need, HEAD -> index and
+ * index -> work tree (with untracked files), merged by path: what
+ * git_status_list_new computes, so asking it as well walked the work tree
+ * (an lstat of every file) and compared HEAD with the index twice
+ * (bench/git: 1.9 s instead of 1.0 s for 100,000 files). */
+apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why)
 {
     pl_git_compare_t s = { 1, NULL, NULL, NULL, 0 }, u = { 0, NULL, NULL, NULL, 1 };
     git_diff *ds, *du;
+    git_commit *head;
+    apr_hash_t *staged, *unstaged, *seen = apr_hash_make(g->p);
+    apr_array_header_t *changes = apr_array_make(g->p, 64, sizeof(change_t *));
     apr_status_t rv;
-    int rc;
+    int i, rc;
 
-    if ((rv = pl_git_compare(g, &s, &ds, why)) != APR_SUCCESS
+    if ((rv = pl_git_head_commit(g, &head, why)) != APR_SUCCESS
+        || (rv = pl_git_compare(g, &s, &ds, why)) != APR_SUCCESS
         || (rv = pl_git_compare(g, &u, &du, why)) != APR_SUCCESS)
         return rv;
-    if ((rc = pl_git_diff_counts(g->p, ds, staged)) != 0
-        || (rc = pl_git_diff_counts(g->p, du, unstaged)) != 0)
+    if ((rc = pl_git_diff_counts(g->p, ds, &staged)) != 0
+        || (rc = pl_git_diff_counts(g->p, du, &unstaged)) != 0)
         return pl_git_failed(why, "counting changed lines", rc);
-    return APR_SUCCESS;
-}
-
-int pl_git_status_list(pl_git_t *g, git_status_options *opts, git_status_list **list)
-{
-    int rc;
-
-    if (!g->refreshed) {
-        opts->flags |= GIT_STATUS_OPT_UPDATE_INDEX;
-        rc = git_status_list_new(list, g->repo, opts);
-        opts->flags &= ~(unsigned int)GIT_STATUS_OPT_UPDATE_INDEX;
-        g->refreshed = 1;
-        if (rc == 0)
-            return 0;
-        git_error_clear();
-    }
-    return git_status_list_new(list, g->repo, opts);
-}
-
-apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why)
-{
-    git_status_options opts;
-    git_status_list *list;
-    git_commit *head;
-    apr_hash_t *staged, *unstaged;
-    apr_status_t rv;
-    size_t i, n;
-    int rc;
-
-    if ((rv = pl_git_head_commit(g, &head, why)) != APR_SUCCESS)
-        return rv;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS
-                 | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
-    if ((rc = pl_git_status_list(g, &opts, &list)) != 0)
-        return pl_git_failed(why, "reading the status", rc);
-    PL_GIT_OWN(g->p, list, git_status_list_free);
-    if ((rv = count_lines(g, &staged, &unstaged, why)) != APR_SUCCESS)
-        return rv;
+    collect(g->p, ds, 1, seen, changes);
+    collect(g->p, du, 0, seen, changes);
+    qsort(changes->elts, (size_t)changes->nelts, sizeof(change_t *), by_path);
 
     pl_jsonw_str(w, "branch", pl_git_current_branch(g));
     pl_jsonw_bool(w, "detached", git_repository_head_detached(g->repo) == 1);
     pl_jsonw_str(w, "head", head ? pl_git_oid_str(g->p, git_commit_id(head)) : NULL);
     write_upstream(g, w);
-    n = git_status_list_entrycount(list);
     pl_jsonw_array(w, "files");
-    for (i = 0; i < n && i < PL_GIT_STATUS_MAX_FILES; i++) {
-        const git_status_entry *e = git_status_byindex(list, i);
-        const char *path = entry_path(e);
-        unsigned int s = e->status;
+    for (i = 0; i < changes->nelts && i < PL_GIT_STATUS_MAX_FILES; i++) {
+        const change_t *c = APR_ARRAY_IDX(changes, i, change_t *);
 
-        if (!path || s == GIT_STATUS_CURRENT || (s & GIT_STATUS_IGNORED))
-            continue;
         pl_jsonw_object(w, NULL);
-        pl_jsonw_str(w, "path", path);
-        pl_jsonw_str(w, "staged", staged_name(s));
-        pl_jsonw_str(w, "unstaged", unstaged_name(s));
-        pl_jsonw_bool(w, "untracked", (s & GIT_STATUS_WT_NEW) != 0);
-        pl_jsonw_bool(w, "conflicted", (s & GIT_STATUS_CONFLICTED) != 0);
-        write_counts(w, "staged_lines", staged, path);
-        write_counts(w, "unstaged_lines", unstaged, path);
+        pl_jsonw_str(w, "path", c->path);
+        pl_jsonw_str(w, "staged", c->conflicted ? NULL : c->staged);
+        pl_jsonw_str(w, "unstaged", c->conflicted ? NULL : c->unstaged);
+        pl_jsonw_bool(w, "untracked", c->untracked);
+        pl_jsonw_bool(w, "conflicted", c->conflicted);
+        write_counts(w, "staged_lines", staged, c->path);
+        write_counts(w, "unstaged_lines", unstaged, c->path);
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
-    pl_jsonw_bool(w, "truncated", i < n);
+    pl_jsonw_bool(w, "truncated", i < changes->nelts);
     return APR_SUCCESS;
 }

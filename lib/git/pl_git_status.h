@@ -13,11 +13,6 @@
  * truncated into the open object of w. */
 apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why);
 
-/* git_status_list_new, which on the request's first pass over the work
- * tree also refreshes the index's stat data (pl_git_t.refreshed); when the
- * index cannot be written it runs again without. Returns libgit2's code. */
-int pl_git_status_list(pl_git_t *g, git_status_options *opts, git_status_list **list);
-
 /* The current branch's short name (also on an unborn branch), or NULL when
  * HEAD is detached. */
 const char *pl_git_current_branch(pl_git_t *g);

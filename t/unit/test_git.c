@@ -379,6 +379,79 @@ static void tree_marks(void **state)
     assert_int_equal(system(apr_pstrcat(p, "rm -rf ", root, NULL)), 0);
 }
 
+/* The status merged from the two diffs, one entry per path: both sides of
+ * one file, a deletion, a new file staged, an untracked one, and a file
+ * become a link (libgit2 gives that side a deletion and an addition). */
+static void status_entries(void **state)
+{
+    apr_pool_t *p = *state;
+    char tmpl[] = "/tmp/pl_git_XXXXXX", root[PATH_MAX];
+    const char *text, *err, *expect[][5] = {
+        /* path, staged, unstaged, untracked, conflicted */
+        { "both.txt", "modified", "modified", "0", "0" },
+        { "gone.txt", NULL, "deleted", "0", "0" },
+        { "link.txt", NULL, "typechange", "0", "0" },
+        { "n.txt", "added", NULL, "0", "0" },
+        { "u.txt", NULL, NULL, "1", "0" },
+    };
+    pl_git_t *g;
+    pl_git_fail_t why;
+    pl_jsonw_t *w = pl_jsonw_create(p, 1024);
+    pl_json_t *out, *files;
+    apr_size_t len;
+    int i;
+
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(realpath(tmpl, root));
+    spew(apr_pstrcat(p, root, "/both.txt", NULL), "1\n");
+    spew(apr_pstrcat(p, root, "/gone.txt", NULL), "1\n");
+    spew(apr_pstrcat(p, root, "/link.txt", NULL), "1\n");
+    spew(apr_pstrcat(p, root, "/same.txt", NULL), "1\n");
+    fx_git_commit_all(root);
+    spew(apr_pstrcat(p, root, "/both.txt", NULL), "1\n2\n");
+    stage(root, "both.txt", 0);
+    spew(apr_pstrcat(p, root, "/both.txt", NULL), "1\n2\n3\n");
+    spew(apr_pstrcat(p, root, "/n.txt", NULL), "n\n");
+    stage(root, "n.txt", 0);
+    spew(apr_pstrcat(p, root, "/u.txt", NULL), "u\n");
+    assert_int_equal(unlink(apr_pstrcat(p, root, "/gone.txt", NULL)), 0);
+    assert_int_equal(unlink(apr_pstrcat(p, root, "/link.txt", NULL)), 0);
+    assert_int_equal(symlink("same.txt", apr_pstrcat(p, root, "/link.txt", NULL)), 0);
+
+    assert_int_equal(pl_git_open(p, root, &g, &why), APR_SUCCESS);
+    pl_jsonw_object(w, NULL);
+    assert_int_equal(pl_git_status_write(g, w, &why), APR_SUCCESS);
+    pl_jsonw_end(w);
+    text = pl_jsonw_text(w, &len);
+    assert_int_equal(pl_json_parse(&out, p, text, len, 64, &err), APR_SUCCESS);
+    files = pl_json_get_array(p, out, "files");
+    if (pl_json_array_size(files) != 5)
+        fail_msg("5 files expected: %s", text);
+    for (i = 0; i < 5; i++) {
+        pl_json_t *f = pl_json_array_get(p, files, (apr_size_t)i);
+        apr_int64_t v;
+
+        assert_string_equal(pl_json_get_str(f, "path"), expect[i][0]);
+        if (expect[i][1])
+            assert_string_equal(pl_json_get_str(f, "staged"), expect[i][1]);
+        else
+            assert_int_equal(pl_json_type_of(f, "staged"), PL_JSON_NULL);
+        if (expect[i][2])
+            assert_string_equal(pl_json_get_str(f, "unstaged"), expect[i][2]);
+        else
+            assert_int_equal(pl_json_type_of(f, "unstaged"), PL_JSON_NULL);
+        assert_int_equal(pl_json_is_true(f, "untracked"), expect[i][3][0] == '1');
+        assert_int_equal(pl_json_is_true(f, "conflicted"), 0);
+        if (i == 0) {
+            assert_true(pl_json_get_int(pl_json_get_object(p, f, "staged_lines"), "additions", &v));
+            assert_int_equal(v, 1);
+            assert_true(pl_json_get_int(pl_json_get_object(p, f, "unstaged_lines"), "additions", &v));
+            assert_int_equal(v, 1);
+        }
+    }
+    assert_int_equal(system(apr_pstrcat(p, "rm -rf ", root, NULL)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_global_config, unit_pool_setup, unit_pool_teardown),
         cmocka_unit_test_setup_teardown(no_parent_search, unit_pool_setup, unit_pool_teardown),
         cmocka_unit_test_setup_teardown(tree_marks, unit_pool_setup, unit_pool_teardown),
+        cmocka_unit_test_setup_teardown(status_entries, unit_pool_setup, unit_pool_teardown),
     };
     return UNIT_RUN(tests);
 }
