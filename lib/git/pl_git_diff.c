@@ -27,30 +27,39 @@ static const char *delta_path(const git_diff_delta *d)
     return d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
 }
 
+int pl_git_diff_count(git_diff *diff, size_t idx, pl_git_counts_t *c)
+{
+    git_patch *patch;
+    size_t ctx, add = 0, del = 0;
+    const git_diff_delta *d = git_diff_get_delta(diff, idx);
+    int rc;
+
+    if ((rc = git_patch_from_diff(&patch, diff, idx)) != 0)
+        return rc;
+    if (patch) {
+        git_patch_line_stats(&ctx, &add, &del, patch);
+        d = git_patch_get_delta(patch);
+    }
+    c->additions = (int)add;
+    c->deletions = (int)del;
+    c->binary = (d->flags & GIT_DIFF_FLAG_BINARY) != 0;
+    git_patch_free(patch);
+    return 0;
+}
+
 int pl_git_diff_counts(apr_pool_t *p, git_diff *diff, apr_hash_t **by_path)
 {
     size_t i, n = git_diff_num_deltas(diff);
 
     *by_path = apr_hash_make(p);
     for (i = 0; i < n; i++) {
-        git_patch *patch;
         pl_git_counts_t *c = apr_pcalloc(p, sizeof(*c));
-        size_t ctx, add = 0, del = 0;
-        const git_diff_delta *d;
         int rc;
 
-        if ((rc = git_patch_from_diff(&patch, diff, i)) != 0)
+        if ((rc = pl_git_diff_count(diff, i, c)) != 0)
             return rc;
-        d = git_diff_get_delta(diff, i);
-        if (patch) {
-            git_patch_line_stats(&ctx, &add, &del, patch);
-            d = git_patch_get_delta(patch);
-        }
-        c->additions = (int)add;
-        c->deletions = (int)del;
-        c->binary = (d->flags & GIT_DIFF_FLAG_BINARY) != 0;
-        apr_hash_set(*by_path, apr_pstrdup(p, delta_path(d)), APR_HASH_KEY_STRING, c);
-        git_patch_free(patch);
+        apr_hash_set(*by_path, apr_pstrdup(p, delta_path(git_diff_get_delta(diff, i))),
+                     APR_HASH_KEY_STRING, c);
     }
     return 0;
 }

@@ -25,6 +25,11 @@ typedef struct {
 /* "added", "modified", ... for a delta's status. */
 const char *pl_git_delta_name(git_delta_t status);
 
+/* The added and removed line counts of the file at idx in diff (its
+ * patch is made, so the blob and the file are read). Returns 0 or
+ * libgit2's error. */
+int pl_git_diff_count(git_diff *diff, size_t idx, pl_git_counts_t *c);
+
 /* The added and removed line counts of each file of diff, by its new path
  * (old path for a deletion) into *by_path (pl_git_counts_t *). */
 int pl_git_diff_counts(apr_pool_t *p, git_diff *diff, apr_hash_t **by_path);
