@@ -38,7 +38,7 @@ static apr_time_t mtime_of(const struct stat *st)
 
 /* The git marks of the directory's entries, or NULL when the project is
  * no git work tree of its own. A repository libgit2 cannot read leaves the
- * listing unmarked (the error log says why) rather than unusable. */
+ * listing unmarked rather than unusable (git/status says what is wrong). */
 static apr_hash_t *git_marks(mp_req_t *req, const char *root, const char *rel)
 {
     pl_git_t *g;
