@@ -72,6 +72,20 @@ export const get = (path, opts) => request('GET', path, opts);
 export const post = (path, body, opts) => request('POST', path, { ...opts, body });
 export const del = (path, opts) => request('DELETE', path, opts);
 
+// A VALIDATION_ERROR's message about one field, said of the field itself:
+// "local_path must be ..." -> "Must be ...". Returns [field, sentence] or null.
+export function fieldError(err) {
+  const field = err instanceof ApiError && err.details && err.details.field;
+  if (!field) return null;
+  let m = err.message;
+  if (m.startsWith(field + ' ')) m = m.slice(field.length + 1);
+  return [field, sentence(m)];
+}
+
+function sentence(m) {
+  return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
+}
+
 // A sentence for a person, from an ApiError (or anything thrown).
 export function describe(err) {
   if (!(err instanceof ApiError)) return String((err && err.message) || err);
@@ -86,7 +100,7 @@ export function describe(err) {
     case 'FORBIDDEN':
       return 'Your role does not allow this.';
     default:
-      return err.message.charAt(0).toUpperCase() + err.message.slice(1) + (/[.!?]$/.test(err.message) ? '' : '.');
+      return sentence(err.message);
   }
 }
 

@@ -35,17 +35,35 @@ async function check(what, fn) {
 
 // Every CSP violation, uncaught error and console error of every page.
 const problems = [];
+// Error replies the flows provoke on purpose; any other 4xx or 5xx the page
+// receives is a problem. (Chromium also logs each as a console error
+// "Failed to load resource": those are judged here, by their request.)
+const EXPECTED = [
+  ['GET', /\/api\/v1\/auth\/me$/, 401], // signed out: who is this?
+  ['POST', /\/api\/v1\/auth\/login$/, 401], // the wrong password
+  ['POST', /\/api\/v1\/auth\/login$/, 429], // the rate limit
+  ['POST', /\/api\/v1\/projects$/, 400], // a directory outside the roots
+];
 function watch(page, label) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
-    // a fetch the UI handles (401 before sign-in, the 429 and wrong
-    // password on purpose) is logged by chromium as "Failed to load
-    // resource": an answer, not a fault of the page
-    if (/^Failed to load resource: the server responded with a status of (401|409|429)\b/.test(text)) return;
+    if (/^Failed to load resource: the server responded with a status of \d+/.test(text)) return;
     problems.push(`${label}: console error: ${text}`);
   });
   page.on('pageerror', (err) => problems.push(`${label}: uncaught: ${err.message}`));
+  page.on('response', (res) => {
+    const req = res.request();
+    const url = new URL(res.url());
+    if (res.status() < 400) return;
+    if (EXPECTED.some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
+    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()}`);
+  });
+  page.on('requestfailed', (req) => {
+    // navigations and reloads abort what the page had in flight
+    if (/ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
+    problems.push(`${label}: ${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`);
+  });
 }
 
 async function newContext(browser, opts = {}) {
@@ -210,7 +228,7 @@ async function sessionPhase(browser) {
     description: 'The web shop: accounts, cart and search',
     local_path: env.PL_UI_SHOP,
   });
-  await api('POST', '/api/v1/projects', token, { name: 'legacy', description: 'Not analysed yet', local_path: env.PL_UI_LEGACY });
+  await api('POST', '/api/v1/projects', token, { name: 'legacy', description: 'The old shop, kept for reference', local_path: env.PL_UI_LEGACY });
   const a1 = await analyse(token, shop.id);
   mkdirSync(join(env.PL_UI_SHOP, 'cart'), { recursive: true });
   writeFileSync(
@@ -230,7 +248,7 @@ async function sessionPhase(browser) {
   });
   await check("a project's card: observed against claimed completion of its latest analysis", async () => {
     const c = card('shop');
-    await c.getByText('Observed').waitFor();
+    await c.getByText('Observed', { exact: true }).waitFor();
     const text = await c.innerText();
     const want = `${Math.round(a2.totals.observed_percent)}%`;
     if (!text.includes(want) || !text.includes(`${Math.round(a2.totals.claimed_percent)}%`)) throw new Error(`want ${want} in: ${text}`);
@@ -255,7 +273,7 @@ async function sessionPhase(browser) {
   await page.reload();
   await check('a running analysis shows among the running jobs, or has finished already', async () => {
     await heading('Projects').waitFor();
-    await card('shop').getByText('Observed').waitFor();
+    await card('shop').getByText('Observed', { exact: true }).waitFor();
     const jobs = page.getByRole('heading', { name: 'Running jobs' });
     if (await jobs.isVisible()) {
       console.log('NOTE the analysis was caught running');
@@ -292,14 +310,17 @@ async function sessionPhase(browser) {
     await page.getByLabel('Name').fill('stray');
     await page.getByLabel('Directory on the server').fill('/etc');
     await page.getByRole('button', { name: 'Create project' }).click();
-    await dialog.getByRole('alert').waitFor();
+    await dialog.getByText('Must be an existing directory below one of the directories').waitFor();
+    const dir = page.getByLabel('Directory on the server');
+    if ((await dir.getAttribute('aria-invalid')) !== 'true') throw new Error('the field is not marked invalid');
+    if (!(await dir.evaluate((el) => el === document.activeElement))) throw new Error('focus is not on the field');
     await screenshot(page, 'create-project-refused');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
 
   // --- search and filter
-  await page.getByRole('searchbox', { name: 'Search projects' }).fill('sho');
+  await page.getByRole('searchbox', { name: 'Search projects' }).fill('cart');
   await check('search narrows the list', async () => {
     await page.getByText('1 of 3 projects match').waitFor();
     if (await card('legacy').isVisible()) throw new Error('legacy still shown');
@@ -327,7 +348,7 @@ async function sessionPhase(browser) {
   });
   await screenshot(page, 'archived');
   await page.getByLabel('Show').selectOption('active');
-  await card('shop').getByText('Observed').waitFor();
+  await card('shop').getByText('Observed', { exact: true }).waitFor();
 
   // --- small screens and dark mode
   await page.setViewportSize({ width: 375, height: 812 });

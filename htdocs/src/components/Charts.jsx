@@ -15,7 +15,7 @@ export function Sparkline({ points, width = 120, height = 36 }) {
   const label =
     n === 1
       ? `One analysis: observed ${round(last.observed_percent)}%, claimed ${round(last.claimed_percent)}%`
-      : `Burn-up over ${n} points: observed from ${round(first.observed_percent)}% to ${round(last.observed_percent)}%, claimed ${round(last.claimed_percent)}%`;
+      : `Burn-up over the last ${n} analyses: observed from ${round(first.observed_percent)}% to ${round(last.observed_percent)}%, claimed ${round(last.claimed_percent)}%`;
   return (
     <svg class="spark" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={label}>
       <title>{label}</title>

@@ -1,16 +1,18 @@
 // The dashboard: every project the user may see, each with what its code
 // shows done against what its plan claims (the latest analysis, from the
-// project's trends), the age of that analysis, a burn-up sparkline, and the
+// project's snapshots), the age of that analysis, a burn-up sparkline, and the
 // jobs running; create a project, archive one, filter and search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, post, del, describe } from '../api.js';
+import { get, post, del, describe, fieldError } from '../api.js';
 import { canWrite } from '../session.js';
 import { ago, fullTime, percent } from '../format.js';
 import { Alert } from '../components/Alert.jsx';
+import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
 import { Sparkline, CompletionBar } from '../components/Charts.jsx';
 
 const ACTIVE_JOB = new Set(['queued', 'running']);
+const SPARK = 30; // analyses in a card's sparkline
 
 // Every page of a list, following _links.next (at most `cap` items).
 async function all(href, cap = 1000) {
@@ -109,24 +111,22 @@ export function Dashboard({ session }) {
       </div>
 
       <div class="toolbar" role="search">
-        <label class="field inline grow">
-          <span class="visually-hidden">Search projects</span>
+        <Field id="project-search" label="Search projects" grow hideLabel>
           <input
             type="search"
-            placeholder="Search projects"
+            placeholder="Name or description"
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
             aria-controls="project-list"
           />
-        </label>
-        <label class="field inline">
-          <span>Show</span>
+        </Field>
+        <Field id="project-status" label="Show" inline>
           <select value={status} onChange={(e) => setStatus(e.currentTarget.value)} aria-controls="project-list">
             <option value="active">Active</option>
             <option value="archived">Archived</option>
             <option value="all">All</option>
           </select>
-        </label>
+        </Field>
       </div>
 
       <Alert>{error}</Alert>
@@ -231,19 +231,23 @@ function ProjectList({ shown, total, query, status, jobs, stamp, writer, onArchi
 }
 
 function ProjectCard({ project: p, job, stamp, writer, onArchive }) {
+  // The project's snapshots (one per complete analysis, newest first): the
+  // latest gives the figures, the last SPARK of them the sparkline. (The
+  // trends route gives one point per day, week or month: for the chart of
+  // the project's page, over longer times.)
   const [trend, setTrend] = useState(undefined); // undefined: loading, null: failed
-  const trendsHref = p._links && p._links.trends && p._links.trends.href;
+  const href = p._links && p._links.snapshots && p._links.snapshots.href;
 
   useEffect(() => {
     let live = true;
-    if (!trendsHref) return undefined;
-    get(trendsHref)
-      .then((t) => live && setTrend(t.points || []))
+    if (!href) return undefined;
+    get(`${href}?limit=${SPARK}`)
+      .then((t) => live && setTrend((t.items || []).slice().reverse()))
       .catch(() => live && setTrend(null));
     return () => {
       live = false;
     };
-  }, [trendsHref, stamp]);
+  }, [href, stamp]);
 
   const last = trend && trend.length ? trend[trend.length - 1] : null;
   const titleId = `project-${p.id}`;
@@ -260,7 +264,10 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive }) {
       {trend === undefined && <div class="figures skeleton" aria-hidden="true" />}
       {trend === null && <p class="muted small">The analyses could not be read.</p>}
       {trend && !last && (
-        <p class="muted small figures-empty">Not analysed yet{job ? '' : ': run an analysis to compare the plan with the code.'}</p>
+        <div class="figures-empty small">
+          <strong>Not analysed yet</strong>
+          <span class="muted">{job ? 'Its first analysis is on its way.' : 'An analysis compares the plan with the code.'}</span>
+        </div>
       )}
       {last && (
         <div class="figures">
@@ -287,12 +294,14 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive }) {
         <div class="spark-wrap">{trend && trend.length > 0 && <Sparkline points={trend} />}</div>
         <div class="when small">
           {last ? (
-            <>
+            <span>
               Last analysis{' '}
               <time dateTime={last.time} title={fullTime(last.time)}>
                 {ago(last.time)}
               </time>
-            </>
+            </span>
+          ) : trend ? (
+            'No analysis yet'
           ) : null}
           {job && (
             <span class="running" role="status">
@@ -341,16 +350,20 @@ function Jobs({ jobs, names }) {
   );
 }
 
+const FIELD_IDS = { name: 'new-name', local_path: 'new-path', description: 'new-description', repository_url: 'new-repo' };
+
 function CreateProject({ open, onClose, onCreated }) {
   const [name, setName] = useState('');
   const [path, setPath] = useState('');
   const [description, setDescription] = useState('');
   const [repo, setRepo] = useState('');
   const [error, setError] = useState(null);
+  const [fields, setFields] = useState({});
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (open) {
+      setFields({});
       setName('');
       setPath('');
       setDescription('');
@@ -364,13 +377,22 @@ function CreateProject({ open, onClose, onCreated }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    setFields({});
     try {
       const body = { name: name.trim(), local_path: path.trim() };
       if (description.trim()) body.description = description.trim();
       if (repo.trim()) body.repository_url = repo.trim();
       onCreated(await post('/api/v1/projects', body));
     } catch (err) {
-      setError(describe(err));
+      // a field's fault is said under the field, and focus goes there
+      const fe = fieldError(err);
+      const id = fe && FIELD_IDS[fe[0]];
+      if (id) {
+        setFields({ [fe[0]]: fe[1] });
+        setTimeout(() => document.getElementById(id)?.focus(), 0);
+      } else {
+        setError(describe(err));
+      }
       setBusy(false);
     }
   }
@@ -379,37 +401,25 @@ function CreateProject({ open, onClose, onCreated }) {
     <Dialog open={open} title="New project" onClose={onClose} labelledBy="create-title">
       <form class="stack" onSubmit={submit}>
         <Alert>{error}</Alert>
-        <label class="field">
-          <span>Name</span>
+        <Field id="new-name" label="Name" error={fields.name}>
           <input name="name" required maxLength={255} value={name} onInput={(e) => setName(e.currentTarget.value)} autoFocus />
-        </label>
-        <label class="field">
-          <span>Directory on the server</span>
+        </Field>
+        <Field id="new-path" label="Directory on the server" error={fields.local_path} hint="The checkout, below one of the server's project roots (PlanningProjectRoots).">
           <input
             name="local_path"
             required
             spellcheck={false}
             placeholder="/srv/projects/shop"
-            aria-describedby="path-hint"
             value={path}
             onInput={(e) => setPath(e.currentTarget.value)}
           />
-          <small id="path-hint" class="hint">
-            The checkout, below one of the server's project roots (PlanningProjectRoots).
-          </small>
-        </label>
-        <label class="field">
-          <span>
-            Description <span class="muted">(optional)</span>
-          </span>
+        </Field>
+        <Field id="new-description" label="Description (optional)" error={fields.description}>
           <input name="description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>
-            Repository URL <span class="muted">(optional)</span>
-          </span>
+        </Field>
+        <Field id="new-repo" label="Repository URL (optional)" error={fields.repository_url}>
           <input name="repository_url" type="url" spellcheck={false} value={repo} onInput={(e) => setRepo(e.currentTarget.value)} />
-        </label>
+        </Field>
         <div class="dialog-actions">
           <button class="btn" type="button" onClick={onClose}>
             Cancel

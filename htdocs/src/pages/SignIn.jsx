@@ -5,6 +5,7 @@ import { signIn, createFirstAdmin } from '../session.js';
 import { ApiError, describe } from '../api.js';
 import { Alert } from '../components/Alert.jsx';
 import { Logo } from '../components/Logo.jsx';
+import { Field } from '../components/Field.jsx';
 
 const MIN_PASSWORD = 12;
 
@@ -25,6 +26,7 @@ export function SignIn({ session }) {
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [tried, setTried] = useState(false); // the session's notice is old news then
   const first = useRef(null);
   const pw = useRef(null);
 
@@ -35,6 +37,7 @@ export function SignIn({ session }) {
   async function submit(e) {
     e.preventDefault();
     setError(null);
+    setTried(true);
     if (setup) {
       if (password.length < MIN_PASSWORD) return setError(`The password needs at least ${MIN_PASSWORD} characters.`);
       if (password !== confirm) return setError('The two passwords differ.');
@@ -62,11 +65,10 @@ export function SignIn({ session }) {
         {setup ? (
           <p class="muted">No account exists yet. The account you create now administers this server.</p>
         ) : (
-          session.notice && <Alert kind="info">{session.notice}</Alert>
+          session.notice && !tried && <Alert kind="info">{session.notice}</Alert>
         )}
         <Alert id="auth-error">{error}</Alert>
-        <label class="field">
-          <span>User name</span>
+        <Field id="auth-username" label="User name">
           <input
             ref={first}
             name="username"
@@ -77,9 +79,8 @@ export function SignIn({ session }) {
             value={username}
             onInput={(e) => setUsername(e.currentTarget.value)}
           />
-        </label>
-        <label class="field">
-          <span>Password</span>
+        </Field>
+        <Field id="auth-password" label="Password" hint={setup ? `At least ${MIN_PASSWORD} characters; a few words make a good one.` : null}>
           <input
             ref={pw}
             type="password"
@@ -87,19 +88,12 @@ export function SignIn({ session }) {
             autocomplete={setup ? 'new-password' : 'current-password'}
             required
             minLength={setup ? MIN_PASSWORD : undefined}
-            aria-describedby={setup ? 'pw-hint' : undefined}
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
-          {setup && (
-            <small id="pw-hint" class="hint">
-              At least {MIN_PASSWORD} characters; a few words make a good one.
-            </small>
-          )}
-        </label>
+        </Field>
         {setup && (
-          <label class="field">
-            <span>Repeat the password</span>
+          <Field id="auth-confirm" label="Repeat the password">
             <input
               type="password"
               name="confirm"
@@ -108,7 +102,7 @@ export function SignIn({ session }) {
               value={confirm}
               onInput={(e) => setConfirm(e.currentTarget.value)}
             />
-          </label>
+          </Field>
         )}
         <button class="btn primary wide" type="submit" disabled={busy || !username || !password}>
           {busy ? (setup ? 'Creating…' : 'Signing in…') : setup ? 'Create admin and sign in' : 'Sign in'}
