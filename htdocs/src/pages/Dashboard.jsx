@@ -290,26 +290,26 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive }) {
         </div>
       )}
 
-      <div class="project-foot">
-        <div class="spark-wrap">{trend && trend.length > 0 && <Sparkline points={trend} />}</div>
-        <div class="when small">
-          {last ? (
-            <span>
-              Last analysis{' '}
-              <time dateTime={last.time} title={fullTime(last.time)}>
-                {ago(last.time)}
-              </time>
-            </span>
-          ) : trend ? (
-            'No analysis yet'
-          ) : null}
-          {job && (
-            <span class="running" role="status">
-              <span class="pulse" aria-hidden="true" /> {job.state === 'queued' ? 'Queued' : `Analysing ${job.progress ? job.progress.percent : 0}%`}
-            </span>
-          )}
+      {(last || job) && (
+        <div class="project-foot">
+          <div class="spark-wrap">{trend && trend.length > 0 && <Sparkline points={trend} />}</div>
+          <div class="when small">
+            {last ? (
+              <span>
+                Last analysis{' '}
+                <time dateTime={last.time} title={fullTime(last.time)}>
+                  {ago(last.time)}
+                </time>
+              </span>
+            ) : null}
+            {job && (
+              <span class="running" role="status">
+                <span class="pulse" aria-hidden="true" /> {job.state === 'queued' ? 'Queued' : `Analysing ${job.progress ? job.progress.percent : 0}%`}
+              </span>
+            )}
+          </div>
         </div>
-      </div>
+      )}
       {writer && p.status !== 'archived' && (
         <div class="card-actions">
           <button class="btn small ghost" type="button" onClick={() => onArchive(p)} aria-label={`Archive ${p.name}`}>
