@@ -89,10 +89,12 @@ export function refresh() {
 
 async function doRefresh() {
   if (state.via === 'apache') return true;
+  const before = storedExpiry();
   return withLock(async () => {
-    // another tab renewed while this one waited: its cookies are ours too
+    // another tab renewed while this one waited for the lock: the cookies
+    // it got are this tab's too
     const other = storedExpiry();
-    if (other > myExpiry && other - Date.now() > EARLY_MS) {
+    if (other !== before && other - Date.now() > EARLY_MS) {
       myExpiry = other;
       schedule();
       return true;
@@ -153,7 +155,16 @@ export async function start() {
       return;
     }
   }
-  if (csrfToken() && (await refresh())) return;
+  if (csrfToken() && (await refresh())) {
+    if (state.status === 'signed-in') return;
+    try {
+      const me = await get('/api/v1/auth/me', { retry: false });
+      set({ status: 'signed-in', user: me.user, via: me.authenticated_by, role: me.effective_role });
+      return;
+    } catch {
+      /* signed out after all */
+    }
+  }
   await signedOut(null);
 }
 
