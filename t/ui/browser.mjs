@@ -59,6 +59,14 @@ function watch(page, label) {
     if (EXPECTED.some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
     problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()}`);
   });
+  // every request that changes something carries the CSRF header (but the
+  // sign-in and the first admin: no session yet, nothing to protect)
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (!url.pathname.startsWith('/api/v1/') || ['GET', 'HEAD'].includes(req.method())) return;
+    if (/\/auth\/(login|setup)$/.test(url.pathname)) return;
+    if (!req.headers()['x-csrf-token']) problems.push(`${label}: ${req.method()} ${url.pathname} without X-CSRF-Token`);
+  });
   page.on('requestfailed', (req) => {
     // navigations and reloads abort what the page had in flight
     if (/ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
@@ -326,6 +334,15 @@ async function sessionPhase(browser) {
     if (await card('legacy').isVisible()) throw new Error('legacy still shown');
   });
   await page.getByRole('searchbox', { name: 'Search projects' }).fill('');
+
+  // --- the access cookie gone (it lives as long as its token): a reload
+  // renews the session from the refresh cookie, no sign-in needed
+  await context.clearCookies({ name: 'pl_access' });
+  await page.reload();
+  await check('a reload after the access token ended: the session renewed, still signed in', async () => {
+    await heading('Projects').waitFor();
+    if (!(await context.cookies()).some((c) => c.name === 'pl_access')) throw new Error('no new access cookie');
+  });
 
   // --- archive the project made in the UI
   await card('web').getByRole('button', { name: 'Archive web' }).click();
