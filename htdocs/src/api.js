@@ -71,6 +71,7 @@ export async function request(method, path, opts = {}) {
 export const get = (path, opts) => request('GET', path, opts);
 export const post = (path, body, opts) => request('POST', path, { ...opts, body });
 export const del = (path, opts) => request('DELETE', path, opts);
+export const patch = (path, body, opts) => request('PATCH', path, { ...opts, body });
 
 // A VALIDATION_ERROR's message about one field, said of the field itself:
 // "local_path must be ..." -> "Must be ...". Returns [field, sentence] or null.

@@ -364,8 +364,16 @@ async function sessionPhase(browser) {
     if (await card('shop').isVisible()) throw new Error('shop among the archived');
   });
   await screenshot(page, 'archived');
+  await card('web').getByRole('button', { name: 'Restore web' }).click();
+  await check('"Restore" makes an archived project active again', async () => {
+    await page.getByRole('status').filter({ hasText: '“web” is active again.' }).waitFor();
+    await card('web').waitFor({ state: 'detached' });
+    const p = (await api('GET', '/api/v1/projects?status=active', token)).items.find((x) => x.name === 'web');
+    if (!p) throw new Error('not active in the API');
+  });
   await page.getByLabel('Show').selectOption('active');
   await card('shop').getByText('Observed', { exact: true }).waitFor();
+  await card('web').waitFor();
 
   // --- small screens and dark mode
   await page.setViewportSize({ width: 375, height: 812 });

@@ -3,7 +3,7 @@
 // project's snapshots), the age of that analysis, a burn-up sparkline, and the
 // jobs running; create a project, archive one, filter and search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, post, del, describe, fieldError } from '../api.js';
+import { get, post, del, patch, describe, fieldError } from '../api.js';
 import { canWrite } from '../session.js';
 import { ago, fullTime, percent } from '../format.js';
 import { Alert } from '../components/Alert.jsx';
@@ -64,14 +64,14 @@ export function Dashboard({ session }) {
     loadJobs();
   }, [loadJobs]);
 
-  // While jobs run, follow them; when one ends, the figures change.
+  // While jobs run, follow them every few seconds (and look for new ones
+  // now and then); when one ends, the figures change. A hidden tab waits.
   const running = jobs.length > 0;
   const wasRunning = useRef(false);
   useEffect(() => {
     if (wasRunning.current && !running) setStamp((s) => s + 1);
     wasRunning.current = running;
-    if (!running) return undefined;
-    const t = setInterval(loadJobs, 3000);
+    const t = setInterval(() => document.visibilityState === 'visible' && loadJobs(), running ? 3000 : 30000);
     return () => clearInterval(t);
   }, [running, loadJobs]);
 
@@ -93,6 +93,17 @@ export function Dashboard({ session }) {
       load();
     } catch (err) {
       setArchiving({ ...p, error: describe(err) });
+    }
+  }
+
+  async function restore(p) {
+    try {
+      await patch(p._links.self.href, { status: 'active' });
+      setNotice(`“${p.name}” is active again.`);
+      setError(null);
+      load();
+    } catch (err) {
+      setError(describe(err));
     }
   }
 
@@ -143,6 +154,7 @@ export function Dashboard({ session }) {
         stamp={stamp}
         writer={writer}
         onArchive={(p) => setArchiving(p)}
+        onRestore={restore}
         onCreate={() => setCreating(true)}
       />
 
@@ -183,7 +195,7 @@ export function Dashboard({ session }) {
   );
 }
 
-function ProjectList({ shown, total, query, status, jobs, stamp, writer, onArchive, onCreate }) {
+function ProjectList({ shown, total, query, status, jobs, stamp, writer, onArchive, onRestore, onCreate }) {
   if (shown === null) {
     return (
       <p class="muted" role="status">
@@ -223,6 +235,7 @@ function ProjectList({ shown, total, query, status, jobs, stamp, writer, onArchi
             job={jobs.find((j) => j.project_id === p.id)}
             writer={writer}
             onArchive={onArchive}
+            onRestore={onRestore}
           />
         ))}
       </ul>
@@ -230,7 +243,7 @@ function ProjectList({ shown, total, query, status, jobs, stamp, writer, onArchi
   );
 }
 
-function ProjectCard({ project: p, job, stamp, writer, onArchive }) {
+function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
   // The project's snapshots (one per complete analysis, newest first): the
   // latest gives the figures, the last SPARK of them the sparkline. (The
   // trends route gives one point per day, week or month: for the chart of
@@ -310,11 +323,17 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive }) {
           </div>
         </div>
       )}
-      {writer && p.status !== 'archived' && (
+      {writer && (
         <div class="card-actions">
-          <button class="btn small ghost" type="button" onClick={() => onArchive(p)} aria-label={`Archive ${p.name}`}>
-            Archive
-          </button>
+          {p.status === 'archived' ? (
+            <button class="btn small ghost" type="button" onClick={() => onRestore(p)} aria-label={`Restore ${p.name}`}>
+              Restore
+            </button>
+          ) : (
+            <button class="btn small ghost" type="button" onClick={() => onArchive(p)} aria-label={`Archive ${p.name}`}>
+              Archive
+            </button>
+          )}
         </div>
       )}
     </li>
