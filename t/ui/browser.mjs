@@ -2,10 +2,10 @@
 // `playwright install`: executablePath is the system's browser). Run by
 // t/ui/dashboard.t, which starts the server and reads what this prints:
 //   PASS <what> | FAIL <what>: <why> | NOTE <text>
-// Environment: PL_UI_PHASE (session | apache), PL_UI_BASE (the server),
+// Environment: PL_UI_PHASE (session | ratelimit | apache), PL_UI_BASE (the server),
 // PL_UI_SHOTS (screenshot directory), and per phase the project directories
 // (PL_UI_SHOP, PL_UI_LEGACY, PL_UI_WEB) or the Basic credentials
-// (PL_UI_USER, PL_UI_PASSWORD).
+// or the user to sign in as (PL_UI_USER, PL_UI_PASSWORD).
 import { chromium } from 'playwright-core';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,7 +95,7 @@ async function newContext(browser, opts = {}) {
 
 let shot = 0;
 async function screenshot(page, name) {
-  const file = join(SHOTS, `${PHASE === 'apache' ? 'b' : 'a'}${String(++shot).padStart(2, '0')}-${name}.png`);
+  const file = join(SHOTS, `${{ session: 'a', ratelimit: 'b', apache: 'c' }[PHASE]}${String(++shot).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   console.log(`NOTE screenshot ${file}`);
 }
@@ -198,23 +198,6 @@ async function sessionPhase(browser) {
     if (!(await pw.evaluate((el) => el === document.activeElement))) throw new Error('not focused');
   });
   await screenshot(page, 'wrong-password');
-
-  // the server's answer to too many attempts (429 with Retry-After), as
-  // PlanningLoginRateLimit gives it
-  await page.route('**/api/v1/auth/login', (route) =>
-    route.fulfill({
-      status: 429,
-      headers: { 'Content-Type': 'application/json', 'Retry-After': '42' },
-      body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many requests', details: null, request_id: 'x' } }),
-    }),
-  );
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await check('a rate limit (429): says how long to wait', () =>
-    page.getByRole('alert').filter({ hasText: 'Too many sign-in attempts. Wait 42 seconds' }).waitFor(),
-  );
-  await screenshot(page, 'rate-limited');
-  await page.unroute('**/api/v1/auth/login');
 
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -406,6 +389,29 @@ async function sessionPhase(browser) {
   await context.close();
 }
 
+// PlanningLoginRateLimit 2: the server's own 429 after a few wrong
+// passwords, and the page says how long to wait (its Retry-After).
+async function rateLimitPhase(browser) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  watch(page, 'ratelimit');
+  await page.goto(`${BASE}/`);
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  const limited = page.getByRole('alert').filter({ hasText: /Too many sign-in attempts\. Wait \d+ seconds and try again\./ });
+  await check('too many sign-in attempts (429): the page says how long to wait', async () => {
+    for (let i = 0; i < 6 && !(await limited.isVisible()); i++) {
+      await page.getByLabel('User name').fill(env.PL_UI_USER);
+      await page.getByLabel('Password').fill('not the password at all');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+    }
+    await limited.waitFor();
+  });
+  await screenshot(page, 'rate-limited');
+  await context.close();
+}
+
 async function apachePhase(browser) {
   const context = await newContext(browser, { httpCredentials: { username: env.PL_UI_USER, password: env.PL_UI_PASSWORD } });
   const page = await context.newPage();
@@ -432,7 +438,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
 try {
-  await (PHASE === 'apache' ? apachePhase : sessionPhase)(browser);
+  await ({ apache: apachePhase, ratelimit: rateLimitPhase }[PHASE] || sessionPhase)(browser);
 } catch (err) {
   fail('the flow ran to its end', err && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : err);
 } finally {

@@ -2,11 +2,12 @@
 # The web UI in a real browser (issue 15, items 2, 3, 4 and 9): Debian's
 # chromium driven by playwright-core (t/ui/browser.mjs) against a live
 # server on SQLite that serves the built UI (build/htdocs/dist) with its
-# CSP. First-admin creation, sign-in with a wrong password, a rate limit
-# and the right one, the session renewed in the background, the dashboard
+# CSP. First-admin creation, sign-in with a wrong password and the right
+# one, the session renewed in the background, the dashboard
 # with a project created and analysed through the API, a project created
 # and archived through the UI, search and filter, 375 px and dark mode,
-# sign-out; then, behind Apache's Basic authentication with
+# sign-out; the server's rate limit on sign-in said in place; then, behind
+# Apache's Basic authentication with
 # PlanningTrustApacheUser, the dashboard without any sign-in form. Every
 # CSP violation, uncaught error or console error fails the test. Screenshots
 # of every page go to $PL_BUILD/t/ui-screenshots (printed at the end).
@@ -134,6 +135,13 @@ subtest 'sign-in, dashboard, create and archive, sign-out' => sub {
     open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
     my @bad = grep { /" 5\d\d / } <$log>;
     is_deeply(\@bad, [], 'no 5xx reply to the browser');
+    $srv->stop;
+};
+
+subtest 'too many sign-in attempts: the rate limit said in place' => sub {
+    my $srv = start_server(backend => 'sqlite3', docroot => $UI, extra => 'PlanningLoginRateLimit 2');
+    run_browser(PL_UI_PHASE => 'ratelimit', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
+                PL_UI_USER => $PlanningTest::ADMIN_USER);
     $srv->stop;
 };
 
