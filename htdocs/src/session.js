@@ -182,6 +182,8 @@ export async function createFirstAdmin(username, password) {
 }
 
 export async function signOut() {
+  // the pages go first (their requests are aborted), then the session
+  set({ status: 'loading' });
   try {
     await request('POST', '/api/v1/auth/logout', { retry: false });
   } catch {

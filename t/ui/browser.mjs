@@ -7,8 +7,13 @@
 // (PL_UI_SHOP, PL_UI_LEGACY, PL_UI_WEB) or the Basic credentials
 // or the user to sign in as (PL_UI_USER, PL_UI_PASSWORD).
 import { chromium } from 'playwright-core';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+// axe-core, put into the page through the DevTools protocol (as
+// page.evaluate does: the page's CSP does not apply to it)
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const env = process.env;
 const BASE = env.PL_UI_BASE;
@@ -23,7 +28,9 @@ const fail = (what, why) => {
   failures++;
   console.log(`FAIL ${what}: ${String(why).split('\n')[0]}`);
 };
+let step = 'start';
 async function check(what, fn) {
+  step = what;
   try {
     const r = await fn();
     if (r === false) fail(what, 'condition false');
@@ -44,6 +51,7 @@ const EXPECTED = [
   ['POST', /\/api\/v1\/auth\/login$/, 429], // the rate limit
   ['POST', /\/api\/v1\/projects$/, 400], // a directory outside the roots
 ];
+const expectedNow = []; // more, for one step
 function watch(page, label) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
@@ -56,8 +64,8 @@ function watch(page, label) {
     const req = res.request();
     const url = new URL(res.url());
     if (res.status() < 400) return;
-    if (EXPECTED.some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
-    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()}`);
+    if ([...EXPECTED, ...expectedNow].some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
+    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()} (after "${step}")`);
   });
   // every request that changes something carries the CSRF header (but the
   // sign-in and the first admin: no session yet, nothing to protect)
@@ -91,6 +99,18 @@ async function newContext(browser, opts = {}) {
     );
   });
   return context;
+}
+
+// axe-core on the page as it is now: a serious or critical violation fails.
+async function accessible(page, what) {
+  await check(`axe-core: no serious or critical violation (${what})`, async () => {
+    if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
+    const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    for (const v of r.violations.filter((x) => !bad.includes(x))) console.log(`NOTE axe (${what}): ${v.impact} ${v.id}: ${v.help}`);
+    if (bad.length)
+      throw new Error(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`).join('; '));
+  });
 }
 
 let shot = 0;
@@ -151,6 +171,7 @@ async function sessionPhase(browser) {
   });
   await check('the first-admin form is shown while no account exists', () => heading('Create the first admin').waitFor());
   await screenshot(page, 'first-admin');
+  await accessible(page, 'first-admin form');
   await page.getByLabel('User name').fill(ADMIN.username);
   await page.getByLabel('Password', { exact: true }).fill('too short');
   await page.getByLabel('Repeat the password').fill('too short');
@@ -198,6 +219,7 @@ async function sessionPhase(browser) {
     if (!(await pw.evaluate((el) => el === document.activeElement))) throw new Error('not focused');
   });
   await screenshot(page, 'wrong-password');
+  await accessible(page, 'sign-in with an error');
 
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -258,6 +280,7 @@ async function sessionPhase(browser) {
   });
   await check('a project without analyses says so', () => card('legacy').getByText('Not analysed yet').waitFor());
   await screenshot(page, 'dashboard');
+  await accessible(page, 'dashboard');
 
   // --- a running job shows on the dashboard (an analysis queued now)
   await api('POST', `/api/v1/projects/${shop.id}/analyze`, token, {});
@@ -306,6 +329,7 @@ async function sessionPhase(browser) {
     if ((await dir.getAttribute('aria-invalid')) !== 'true') throw new Error('the field is not marked invalid');
     if (!(await dir.evaluate((el) => el === document.activeElement))) throw new Error('focus is not on the field');
     await screenshot(page, 'create-project-refused');
+    await accessible(page, 'new-project dialog with an error');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
@@ -320,6 +344,21 @@ async function sessionPhase(browser) {
 
   // --- the access cookie gone (it lives as long as its token): a reload
   // renews the session from the refresh cookie, no sign-in needed
+  // --- the access token gone while the page is open: the next call gets
+  // 401, the page renews the session and asks again
+  await page.waitForLoadState('networkidle');
+  await context.clearCookies({ name: 'pl_access' });
+  expectedNow.push(['GET', /\/api\/v1\/projects$/, 401]);
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
+  await page.getByLabel('Show').selectOption('all');
+  await check('a call answered 401 renews the session and is asked again', async () => {
+    if ((await refreshed).status() !== 200) throw new Error('the refresh failed');
+    await page.getByText('3 projects').waitFor();
+    await card('shop').getByText('Observed', { exact: true }).waitFor();
+  });
+  expectedNow.length = 0;
+  await page.getByLabel('Show').selectOption('active');
+  await page.waitForLoadState('networkidle');
   await context.clearCookies({ name: 'pl_access' });
   await page.reload();
   await check('a reload after the access token ended: the session renewed, still signed in', async () => {
@@ -373,6 +412,7 @@ async function sessionPhase(browser) {
     if (r + g + b > 150) throw new Error(bg);
   });
   await screenshot(page, 'dashboard-dark');
+  await accessible(page, 'dashboard, dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
   // --- an unknown path is the UI's, not Apache's
@@ -430,6 +470,7 @@ async function apachePhase(browser) {
     if (await page.getByRole('button', { name: 'New project' }).count()) throw new Error('"New project" shown');
   });
   await screenshot(page, 'apache-user');
+  await accessible(page, 'dashboard of an Apache user');
   await context.close();
 }
 

@@ -13,6 +13,9 @@ import { Sparkline, CompletionBar } from '../components/Charts.jsx';
 
 const ACTIVE_JOB = new Set(['queued', 'running']);
 const SPARK = 30; // analyses in a card's sparkline
+// The cards' figures, by their URL and the dashboard's stamp; emptied when
+// the dashboard opens, so a visit always shows the latest.
+const FIGURES = new Map();
 
 // Every page of a list, following _links.next (at most `cap` items).
 async function all(href, cap = 1000) {
@@ -36,6 +39,7 @@ export function Dashboard({ session }) {
   const [archiving, setArchiving] = useState(null);
   const [stamp, setStamp] = useState(0); // bumps to reload the cards' figures
   const writer = canWrite(session.role);
+  useState(() => FIGURES.clear()); // once, as the dashboard opens
 
   const load = useCallback(async () => {
     try {
@@ -248,19 +252,28 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
   // latest gives the figures, the last SPARK of them the sparkline. (The
   // trends route gives one point per day, week or month: for the chart of
   // the project's page, over longer times.)
-  const [trend, setTrend] = useState(undefined); // undefined: loading, null: failed
+  // Kept per page view (FIGURES): a card hidden by the search and shown
+  // again does not ask again; a finished job (stamp) asks anew.
   const href = p._links && p._links.snapshots && p._links.snapshots.href;
+  const key = `${href}?limit=${SPARK}#${stamp}`;
+  const [trend, setTrend] = useState(FIGURES.get(key)); // undefined: loading, null: failed
 
   useEffect(() => {
-    let live = true;
     if (!href) return undefined;
-    get(`${href}?limit=${SPARK}`)
-      .then((t) => live && setTrend((t.items || []).slice().reverse()))
-      .catch(() => live && setTrend(null));
-    return () => {
-      live = false;
-    };
-  }, [href, stamp]);
+    if (FIGURES.has(key)) {
+      setTrend(FIGURES.get(key));
+      return undefined;
+    }
+    const ctl = new AbortController();
+    get(`${href}?limit=${SPARK}`, { signal: ctl.signal })
+      .then((t) => {
+        const points = (t.items || []).slice().reverse();
+        FIGURES.set(key, points);
+        setTrend(points);
+      })
+      .catch(() => !ctl.signal.aborted && setTrend(null));
+    return () => ctl.abort();
+  }, [href, key]);
 
   const last = trend && trend.length ? trend[trend.length - 1] : null;
   const titleId = `project-${p.id}`;
