@@ -207,3 +207,8 @@ apr_status_t pl_store_user_count_admins(pl_db_t *db, apr_pool_t *p, apr_int64_t 
 {
     return count(db, p, &SQL_COUNT_ADMINS, n);
 }
+
+apr_status_t pl_store_user_count(pl_db_t *db, apr_pool_t *p, apr_int64_t *n)
+{
+    return count(db, p, &SQL_COUNT, n);
+}

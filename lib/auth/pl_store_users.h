@@ -26,5 +26,7 @@ apr_status_t pl_store_user_delete(pl_db_t *db, apr_pool_t *p, apr_int64_t id);
 apr_status_t pl_store_user_list(pl_db_t *db, apr_pool_t *p, int limit, int offset,
                                 apr_array_header_t **users, apr_int64_t *total);
 apr_status_t pl_store_user_count_admins(pl_db_t *db, apr_pool_t *p, apr_int64_t *n);
+/* How many accounts exist, of any source and status (0: first run). */
+apr_status_t pl_store_user_count(pl_db_t *db, apr_pool_t *p, apr_int64_t *n);
 
 #endif

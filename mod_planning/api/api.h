@@ -11,6 +11,7 @@
 int api_health_get(mp_req_t *req);
 
 int api_auth_setup(mp_req_t *req);
+int api_auth_setup_status(mp_req_t *req);
 int api_auth_login(mp_req_t *req);
 int api_auth_refresh(mp_req_t *req);
 int api_auth_logout(mp_req_t *req);

@@ -132,6 +132,23 @@ int api_auth_setup(mp_req_t *req)
     return reply_tokens(req, HTTP_CREATED, user, 0, NULL);
 }
 
+/* Whether the first admin is still to be made (no account exists): what a
+ * sign-in page asks to choose between the first-run form and the login. */
+int api_auth_setup_status(mp_req_t *req)
+{
+    pl_jsonw_t *w;
+    apr_int64_t users = 0;
+    apr_status_t rv;
+
+    if ((rv = pl_store_user_count(req->db, req->r->pool, &users)) != APR_SUCCESS)
+        return mp_reply_status(req, rv, "user");
+    w = mp_reply_writer(req, 64);
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_bool(w, "setup_required", users == 0);
+    pl_jsonw_end(w);
+    return mp_reply_json(req, HTTP_OK, w);
+}
+
 /* A login's writes in one transaction, within the request's deadline: the
  * time it happened, its audit entry and the session. Either all are stored
  * or the login fails (503): no session without its audit entry. */

@@ -250,6 +250,9 @@ for my $backend (backends()) {
         my $srv = start_server(backend => $backend, admin => 0,
                                extra => "$EXTRA\nPlanningAccessTokenLifetime 60");
         status_is($srv->request('GET', '/api/v1/auth/me'), 401, 'no user, no token => 401');
+        my $st = $srv->request('GET', '/api/v1/auth/setup');
+        status_is($st, 200, 'GET /auth/setup without credentials => 200');
+        ok(is_true(($st->{json} || {})->{setup_required}), 'setup_required while no account exists') or diag_res($st);
         error_is($srv->json('POST', '/api/v1/auth/setup', { username => 'root', password => 'short' }),
                  400, 'VALIDATION_ERROR', 'setup with a short password => 400');
         error_is($srv->json('POST', '/api/v1/auth/setup', { username => 'a b', password => 'long-enough-password' }),
@@ -276,6 +279,8 @@ for my $backend (backends()) {
         my $again = $srv->json('POST', '/api/v1/auth/setup', { username => 'evil', password => 'long-enough-password' },
                                { Authorization => undef });
         error_is($again, 409, 'CONFLICT', 'a second setup => 409');
+        $st = $srv->request('GET', '/api/v1/auth/setup', { Authorization => undef });
+        ok(is_false(($st->{json} || {})->{setup_required}), 'GET /auth/setup: no longer required') or diag_res($st);
         is($srv->login('evil', 'long-enough-password'), undef, 'and made no account');
         ok($srv->login('root', 'long-enough-password'), 'root signs in with the setup password');
         security_headers_ok($srv);

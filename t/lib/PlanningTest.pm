@@ -26,6 +26,7 @@ package PlanningTest;
 #       $srv->expect_log(qr/PLN00413:/);       # tolerated error-log lines
 #       $srv->check_links;                     # every _links href seen answers 2xx (stop does it too)
 #       $srv->stop;                            # stops httpd; ok("error log clean (backend)")
+#   start_server(docroot => "$BUILD/htdocs/dist", admin => 0)   # the web UI at /, no account (t/ui)
 #   } }
 #   my ($rc, $out) = config_test(extra => "PlanningJSONMaxDepth 0");   # apache2 -t
 #   config_test(keyfile => 'none')            # PL_KEYFILE: a key file path, or 'none'
@@ -350,6 +351,9 @@ sub write_conf {
     # keyfile => PATH|'none': PL_KEYFILE of script/httpd-conf (default: a
     # fresh 32-byte <rundir>/token.key).
     local $ENV{PL_KEYFILE}   = $o{keyfile} if defined $o{keyfile};
+    # docroot => DIR: the DocumentRoot (the built web UI for t/ui; default
+    # <rundir>/htdocs)
+    local $ENV{PL_DOCROOT}   = $o{docroot} // "$o{rundir}/htdocs";
     my ($rc, $out) = run_cmd("$ROOT/script/httpd-conf");
     croak "script/httpd-conf failed ($rc):\n$out" if $rc;
     mkdirs("$o{rundir}/htdocs");
@@ -487,7 +491,8 @@ sub start_server {
         my $port = free_port();
         my $conf = write_conf(rundir => $rundir, port => $port, driver => $backend,
                               params => $params, roots => $o{roots}, extra => $o{extra},
-                              threads => $o{threads}, keyfile => $o{keyfile}, var => $o{var});
+                              threads => $o{threads}, keyfile => $o{keyfile}, var => $o{var},
+                              docroot => $o{docroot});
         @$self{qw(port conf)} = ($port, $conf);
         my ($rc, $out) = run_cmd('apache2', '-f', $conf, '-k', 'start');
         if ($rc) {

@@ -1,0 +1,30 @@
+// Numbers and times as people read them.
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const UNITS = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['week', 7 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+// "3 hours ago" for an RFC 3339 time
+export function ago(iso, now = Date.now()) {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const s = Math.round((t - now) / 1000);
+  for (const [unit, secs] of UNITS) {
+    if (Math.abs(s) >= secs) return rtf.format(Math.round(s / secs), unit);
+  }
+  return 'just now';
+}
+
+export function fullTime(iso) {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? '' : t.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function percent(x) {
+  return x == null || Number.isNaN(Number(x)) ? '–' : `${Math.round(Number(x))}%`;
+}

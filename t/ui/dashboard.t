@@ -1,0 +1,172 @@
+#!/usr/bin/env perl
+# The web UI in a real browser (issue 15, items 2, 3, 4 and 9): Debian's
+# chromium driven by playwright-core (t/ui/browser.mjs) against a live
+# server on SQLite that serves the built UI (build/htdocs/dist) with its
+# CSP. First-admin creation, sign-in with a wrong password and the right
+# one, the session renewed in the background, the dashboard
+# with a project created and analysed through the API, a project created
+# and archived through the UI, search and filter, 375 px and dark mode,
+# sign-out; the server's rate limit on sign-in said in place; then, behind
+# Apache's Basic authentication with
+# PlanningTrustApacheUser, the dashboard without any sign-in form. Every
+# CSP violation, uncaught error or console error fails the test. Screenshots
+# of every page go to $PL_BUILD/t/ui-screenshots (printed at the end).
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use File::Path qw(make_path remove_tree);
+use Test::More;
+use PlanningTest qw(:all);
+use PlanningAnalysis qw(write_tree);
+
+PlanningTest::require_build();
+my $ROOT = repo_root();
+my $BUILD = $PlanningTest::BUILD;
+my $UI = "$BUILD/htdocs/dist";
+plan skip_all => "the web UI is not built ($UI/index.html): run script/build" unless -f "$UI/index.html";
+plan skip_all => 'chromium is not installed (script/bootstrap installs it)' unless -x '/usr/bin/chromium';
+plan skip_all => 'playwright-core is not installed in t/ui (script/bootstrap runs npm ci there)'
+    unless -d "$ROOT/t/ui/node_modules/playwright-core";
+plan skip_all => 'universal-ctags is not installed' unless -x '/usr/bin/ctags-universal' || -x '/usr/bin/ctags';
+plan skip_all => 'the browser tests run on SQLite' unless grep { $_ eq 'sqlite3' } backends();
+
+my $mods = `apxs -q LIBEXECDIR`;
+chomp $mods;
+
+# The built page: no inline script or style, nothing from elsewhere.
+{
+    open my $fh, '<', "$UI/index.html" or die "$UI/index.html: $!";
+    my $html = do { local $/; <$fh> };
+    my @scripts = $html =~ /<script\b([^>]*)>/gi;
+    ok(@scripts && !(grep { !/\bsrc="\/assets\/[\w.-]+\.js"/ } @scripts),
+       'index.html loads its scripts from /assets only (no inline script)') or diag($html);
+    unlike($html, qr/<style\b|\sstyle=|\son\w+=/i, 'no inline style or event handler attribute');
+    unlike($html, qr/(?:src|href)="(?:https?:)?\/\//i, 'nothing from another origin');
+}
+
+my $shots = "$BUILD/t/ui-screenshots";
+remove_tree($shots);
+make_path($shots);
+
+my $PLAN = <<'MD';
+# Shop master plan
+
+## Primary objectives
+
+### AUTH-001 User login
+Users sign in with a password that is stored hashed.
+- [x] Hash passwords with a random salt
+- [x] Verify the password at login
+
+### CART-001 Shopping cart
+- [x] Add an item to the shopping cart
+- [x] Apply a discount coupon to the cart total
+
+## Secondary objectives
+
+### SRCH-001 Product search
+- [x] Search products by keyword with fuzzy spelling
+- [ ] Rank search results by popularity
+MD
+
+my $AUTH = <<'PY';
+"""Password storage for user accounts."""
+import hashlib
+import os
+
+
+def hash_password(password, salt=None):
+    """Hash a password with a random salt (PBKDF2)."""
+    salt = salt or os.urandom(16)
+    return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 100000)
+
+
+def verify_password(password, salt, expected):
+    """Verify a password at login against the stored hash."""
+    return hash_password(password, salt)[1] == expected
+PY
+
+# written between the two analyses: observed completion rises
+my $CART = "package cart\n\n// AddItem adds an item to the shopping cart.\n"
+         . "func AddItem(c []string, it string) []string { return append(c, it) }\n\n"
+         . "// ApplyCoupon applies a discount coupon to the cart total.\n"
+         . "func ApplyCoupon(total, pct int) int { return total * (100 - pct) / 100 }\n";
+
+my $R = make_roots();
+my $shop = project_dir($R, 'shop');
+write_tree($shop, 'MASTER_PLAN.md' => $PLAN, 'auth/passwords.py' => $AUTH);
+project_dir($R, $_) for qw(legacy web);
+system('chown', '-R', join(':', (getpwnam($> == 0 ? 'www-data' : scalar getpwuid($>)))[2, 3]), $R->{root}) if $> == 0;
+
+sub run_browser {
+    my (%env) = @_;
+    local @ENV{keys %env} = values %env;
+    my $pid = open(my $out, '-|') // die "fork: $!";
+    if (!$pid) {
+        open STDERR, '>&', \*STDOUT;
+        exec 'node', "$ROOT/t/ui/browser.mjs" or die "exec node: $!";
+    }
+    my @lines;
+    while (my $line = <$out>) {
+        chomp $line;
+        if ($line =~ /^PASS (.*)$/) {
+            pass($1);
+        } elsif ($line =~ /^FAIL (.*)$/) {
+            fail($1);
+        } elsif ($line =~ /^NOTE (.*)$/) {
+            note($1);
+        } else {
+            push @lines, $line;
+        }
+    }
+    close $out;
+    is($? >> 8, 0, 'the browser script ran to its end') or diag(join "\n", @lines);
+}
+
+subtest 'sign-in, dashboard, create and archive, sign-out' => sub {
+    my $srv = start_server(backend => 'sqlite3', admin => 0, roots => [$R->{root}], docroot => $UI,
+                           extra => "PlanningLoginRateLimit 0\nPlanningAnalyzer $PlanningTest::CLI\n"
+                                  . "PlanningAccessTokenLifetime 66");
+    run_browser(PL_UI_PHASE => 'session', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
+                PL_UI_SHOP => $shop, PL_UI_LEGACY => "$R->{root}/legacy", PL_UI_WEB => "$R->{root}/web");
+    # the UI is static files: the server's replies to the browser are in
+    # the access log; none of them may be a 5xx
+    open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
+    my @bad = grep { /" 5\d\d / } <$log>;
+    is_deeply(\@bad, [], 'no 5xx reply to the browser');
+    $srv->stop;
+};
+
+subtest 'too many sign-in attempts: the rate limit said in place' => sub {
+    my $srv = start_server(backend => 'sqlite3', docroot => $UI, extra => 'PlanningLoginRateLimit 2');
+    run_browser(PL_UI_PHASE => 'ratelimit', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
+                PL_UI_USER => $PlanningTest::ADMIN_USER);
+    $srv->stop;
+};
+
+subtest 'Apache authentication trusted: no sign-in form' => sub {
+    plan skip_all => "no mod_auth_basic under '$mods'" unless -f "$mods/mod_auth_basic.so";
+    plan skip_all => 'htpasswd (apache2-utils) not installed'
+        unless system('sh', '-c', 'command -v htpasswd >/dev/null') == 0;
+    my $dir = tempdir_shared();
+    system('sh', '-c', 'htpasswd -b -c -B "$1" dana dana-secret-0123 2>/dev/null', 'sh', "$dir/htpasswd") == 0
+        or die 'htpasswd failed';
+    chmod 0644, "$dir/htpasswd";
+    my $extra = join "\n",
+        (map { "LoadModule ${_}_module $mods/mod_$_.so" } qw(auth_basic authn_file authn_core authz_user)),
+        'PlanningTrustApacheUser On',
+        '<Location />',
+        '    AuthType Basic',
+        '    AuthName planning',
+        "    AuthUserFile \"$dir/htpasswd\"",
+        '    Require valid-user',
+        '</Location>';
+    my $srv = start_server(backend => 'sqlite3', roots => [$R->{root}], docroot => $UI, extra => $extra);
+    run_browser(PL_UI_PHASE => 'apache', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
+                PL_UI_USER => 'dana', PL_UI_PASSWORD => 'dana-secret-0123');
+    $srv->stop;
+};
+
+diag("screenshots: $shots");
+done_testing();
