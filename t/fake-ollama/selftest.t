@@ -158,10 +158,12 @@ ok $S->{port} > 0, "server listening on $S->{port}";
     ok $f->{eval_duration} >= 4 * 50 * 1e6 * 0.8 && $f->{total_duration} >= $f->{eval_duration}, 'durations in ns';
     ok !exists $f->{message}{images}, 'images omitted';
     like $f->{created_at}, qr/T\d\d:\d\d:\d\d\.\d+Z$/, 'created_at with fraction';
-    my @gaps = map { $lines->[$_][0] - $lines->[ $_ - 1 ][0] } 1 .. 4;
-    my $min = (sort { $a <=> $b } @gaps)[0];
-    cmp_ok $min, '>=', 0.035, sprintf('lines arrive spaced by the token delay (min gap %.3fs)', $min);
-    cmp_ok $lines->[0][0], '>=', 0.035, 'first token after the delay';
+    # Token k cannot arrive before k + 1 delays have passed. (Gaps between
+    # reads are no measure: a reader the machine held up reads two lines
+    # close together.)
+    my @early = grep { $lines->[$_][0] < ($_ + 1) * 0.050 * 0.95 } 0 .. 4;
+    ok !@early, 'each token line waits for its delay'
+        or diag(join ' ', map { sprintf 'line %d at %.3fs', $_, $lines->[$_][0] } 0 .. 4);
     control('config', { token_delay_ms => 0 });
 }
 
