@@ -197,6 +197,7 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   G "/fetch",             api_git_fetch,             MP_PERM_WRITE, PROJ },
     { M_POST,   G "/pull",              api_git_pull,              MP_PERM_WRITE, PROJ },
     { M_POST,   G "/push",              api_git_push,              MP_PERM_WRITE, PROJ },
+    { M_POST,   G "/clone",             api_git_clone,             MP_PERM_WRITE, PROJ },
 #undef G
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))

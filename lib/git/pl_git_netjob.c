@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <apr_file_info.h>
 #include <apr_strings.h>
 
 #include "analyses/pl_analyses.h"
@@ -15,6 +14,7 @@
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
 #include "core/pl_log.h"
+#include "core/pl_path.h"
 #include "core/pl_seal.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
@@ -104,6 +104,7 @@ static void child_run(const char *kind, const char *dir, pl_git_remote_opts_t *o
     apr_pool_create_unmanaged_ex(&p, NULL, NULL);
     c.p = p;
     c.fd = fd;
+    pl_git_init(p);
     o->sink = &sink;
     /* process-wide, so only ever set in this child */
     if (ca_file)
@@ -237,22 +238,6 @@ static watch_e watch(run_t *run, pid_t pid, int fd, apr_time_t deadline)
     }
 }
 
-/* The directory a clone goes into: absent (made here) or empty. */
-static int clone_target(apr_pool_t *p, const char *dir)
-{
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    int empty = 1;
-
-    if (apr_dir_open(&d, dir, p) != APR_SUCCESS)
-        return 0;
-    while (apr_dir_read(&fi, APR_FINFO_NAME, d) == APR_SUCCESS)
-        if (strcmp(fi.name, ".") && strcmp(fi.name, ".."))
-            empty = 0;
-    apr_dir_close(d);
-    return empty;
-}
-
 /* What the child needs, read and opened in the worker. */
 static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, const char **dir,
                             pl_git_remote_opts_t *o)
@@ -273,7 +258,7 @@ static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, const cha
     if (pl_project_confine(p, conf->roots, proj->local_path, dir, &why) != APR_SUCCESS)
         return finish(run, PL_JOB_FAILED, PL_ERR_PROJECT_PATH_INVALID,
                       apr_pstrcat(p, "the project's local_path ", why, NULL), NULL), PL_EINVAL;
-    if (!strcmp(run->job->kind, PL_JOB_GIT_CLONE) && !clone_target(p, *dir))
+    if (!strcmp(run->job->kind, PL_JOB_GIT_CLONE) && !pl_path_dir_empty(p, *dir))
         return finish(run, PL_JOB_FAILED, PL_ERR_CLONE_TARGET_NOT_EMPTY,
                       "the project's directory is not empty", NULL), PL_EINVAL;
     if (pl_git_remote_get(run->w->db, p, id, &rec) != APR_SUCCESS)
@@ -403,8 +388,10 @@ apr_status_t pl_git_netjob_run(apr_pool_t *p, const pl_job_worker_t *w, const pl
     if (run->code)
         return finish(run, PL_JOB_FAILED, run->code, run->message, NULL);
     if (!run->outcome)
-        return finish(run, PL_JOB_FAILED, PL_ERR_REMOTE_FAILED,
-                      "the git process ended without an outcome", NULL);
+        return finish(run, PL_JOB_FAILED, PL_ERR_REMOTE_FAILED, apr_psprintf(
+            p, "the git process ended without an outcome (%s %d)",
+            WIFSIGNALED(status) ? "signal" : "exit status",
+            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)), NULL);
     run->progress.percent = run->progress.overall_percent = 100;
     return finish(run, PL_JOB_SUCCEEDED, NULL, NULL, result_of(run));
 }

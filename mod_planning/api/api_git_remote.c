@@ -274,16 +274,39 @@ int api_git_host_key_delete(mp_req_t *req)
     return mp_reply_empty(req, HTTP_NO_CONTENT);
 }
 
+static pl_job_t *insert_job(mp_req_t *req, apr_int64_t id, const char *kind)
+{
+    pl_job_t *job = apr_pcalloc(req->r->pool, sizeof(*job));
+
+    job->kind = kind;
+    job->payload = "{}";
+    job->project_id = id;
+    job->created_by = req->caller.user->id;
+    if (pl_jobs_insert(req->db, req->r->pool, job) != APR_SUCCESS)
+        return NULL;
+    mp_audit(req, kind, NULL, 0, "project", id, 1);
+    return job;
+}
+
+pl_job_t *api_git_clone_on_create(mp_req_t *req, apr_int64_t id, const char *url)
+{
+    pl_git_remote_rec_t r = { id, url, NULL, NULL, NULL, NULL };
+
+    if (pl_git_remote_put(req->db, req->r->pool, &r) != APR_SUCCESS)
+        return NULL;
+    return insert_job(req, id, PL_JOB_GIT_CLONE);
+}
+
 /* Queues a network job of kind for the project: 409 at once when it has
  * no remote, or an ssh remote and no deploy key (no job is made). */
 static int queue(mp_req_t *req, const char *kind)
 {
     apr_pool_t *p = req->r->pool;
     apr_int64_t id = project_id(req);
-    pl_job_t *job = apr_pcalloc(p, sizeof(*job));
     pl_git_remote_rec_t *r;
     pl_git_deploy_key_t *k;
     pl_git_url_t *u;
+    pl_job_t *job;
     const char *why;
     apr_status_t rv;
 
@@ -302,13 +325,8 @@ static int queue(mp_req_t *req, const char *kind)
                                 "an ssh remote needs the project's deploy key: POST"
                                 " .../git/deploy-key first", NULL)
                : mp_reply_status(req, rv, "deploy key");
-    job->kind = kind;
-    job->payload = "{}";
-    job->project_id = id;
-    job->created_by = req->caller.user->id;
-    if ((rv = pl_jobs_insert(req->db, p, job)) != APR_SUCCESS)
-        return mp_reply_status(req, rv, "job");
-    mp_audit(req, kind, NULL, 0, "project", id, 1);
+    if (!(job = insert_job(req, id, kind)))
+        return mp_reply_status(req, APR_EGENERAL, "job");
     apr_table_setn(req->r->headers_out, "Location",
                    apr_psprintf(p, MP_API_BASE "/jobs/%" APR_INT64_T_FMT, job->id));
     return api_jobs_reply(req, HTTP_ACCEPTED, job);
@@ -327,4 +345,9 @@ int api_git_pull(mp_req_t *req)
 int api_git_push(mp_req_t *req)
 {
     return queue(req, PL_JOB_GIT_PUSH);
+}
+
+int api_git_clone(mp_req_t *req)
+{
+    return queue(req, PL_JOB_GIT_CLONE);
 }
