@@ -26,6 +26,7 @@ plan skip_all => 'no /usr/sbin/sshd (script/bootstrap installs openssh-server)'
 my $TIMEOUT = 6;   # PlanningGitTimeout of these servers
 my $EXTRA = "PlanningLoginRateLimit 0\nPlanningGitTimeout $TIMEOUT\nPlanningJobLease 30\n"
           . "PlanningAnalyzer $PlanningTest::CLI";
+my $HTOKEN = 'ghp_' . ('T0k3n' x 6);   # the https remote's password
 
 sub bearer { { Authorization => "Bearer $_[0]" } }
 
@@ -60,7 +61,13 @@ for my $backend (backends()) {
     subtest $backend => sub {
         my $R = make_roots();
         my $root = $R->{root};
-        my $srv = start_server(backend => $backend, roots => [$root], extra => $EXTRA);
+        # the https remote first: the module trusts its CA (PlanningGitCAFile)
+        my $hroot = "$R->{base}/https";
+        my $hbare = PlanningRemote::bare_repo("$hroot/web");
+        PlanningRemote::give_to_children($hroot);
+        my $https = PlanningRemote::https_remote($hroot, $HTOKEN);
+        my $srv = start_server(backend => $backend, roots => [$root],
+                               extra => "$EXTRA\nPlanningGitCAFile " . $https->ca_file);
         my (undef, $owner) = $srv->add_user('owner', 'developer');
         my ($dev_id, $dev) = $srv->add_user('dev', 'developer');
         my ($viewer_id, $viewer) = $srv->add_user('viewer', 'developer');
@@ -159,17 +166,17 @@ for my $backend (backends()) {
         is($j->{state}, 'succeeded', 'a fetch succeeds');
 
         # ---- push a commit made through the API ----
-        my $commit = sub {
-            my ($file, $content) = @_;
-            status_is($call->('PUT', "/api/v1/projects/$id/files?path=$file", { content => $content }), 201, "write $file")
-                if 0;
-            my $w = $srv->json('PUT', "/api/v1/projects/$id/files?path=$file", { content => $content }, { %$O, 'If-None-Match' => '*' });
+        # a commit made through the API in project PID (directory PDIR)
+        my $commit_in = sub {
+            my ($pid, $pdir, $file, $content) = @_;
+            my $w = $srv->json('PUT', "/api/v1/projects/$pid/files?path=$file", { content => $content },
+                               { %$O, 'If-None-Match' => '*' });
             ok($w->{status} == 201 || $w->{status} == 200, "write $file") or diag_res($w);
-            status_is($call->('POST', "$G/stage", { paths => [$file] }), 200, "stage $file");
-            my $cm = $call->('POST', "$G/commit", { message => "local: $file" });
-            status_is($cm, 201, "commit $file");
-            return head_of_checkout($dir);
+            status_is($call->('POST', "/api/v1/projects/$pid/git/stage", { paths => [$file] }), 200, "stage $file");
+            status_is($call->('POST', "/api/v1/projects/$pid/git/commit", { message => "local: $file" }), 201, "commit $file");
+            return head_of_checkout($pdir);
         };
+        my $commit = sub { $commit_in->($id, $dir, @_) };
         my $ours = $commit->('local.txt', "made here\n");
         error_is($call->('POST', "$G/push", undef, bearer($viewer)), 403, 'FORBIDDEN', 'a viewer may not push');
         $j = $job_of->($call->('POST', "$G/push", undef, bearer($dev)), 'push');
@@ -212,6 +219,35 @@ for my $backend (backends()) {
         status_is($call->('POST', "$G/host-keys/$host/confirm"), 200, 'confirmed (without naming the fingerprint)');
         $j = $job_of->($call->('POST', "$G/fetch"), 'fetch (new key confirmed)');
         is($j->{state}, 'succeeded', 'the fetch then works');
+
+        # ---- https: clone, pull, push with a token, the test CA ----
+        my $wdir = project_dir($R, 'web');
+        chown_child($wdir);
+        my $hurl = $https->url('web.git');
+        my $wc = $call->('POST', '/api/v1/projects', { name => 'web', local_path => $wdir, repository_url => $hurl });
+        status_is($wc, 201, 'a project with an https repository_url');
+        my $wid = $wc->{json}{id};
+        my $WG = "/api/v1/projects/$wid/git";
+        my ($wclone) = ($wc->{json}{_links}{clone_job}{href} // '') =~ /(\d+)$/;
+        $j = wait_job($srv, $wclone // 0);
+        is($j->{error}{code}, 'AUTH_FAILED', 'its clone without a token: AUTH_FAILED') or diag explain $j;
+        status_is($call->('PUT', "$WG/remote", { url => $hurl, token => 'not-the-token' }), 200, 'a wrong token');
+        $j = $job_of->($call->('POST', "$WG/clone"), 'https clone (wrong token)');
+        is($j->{error}{code}, 'AUTH_FAILED', '... AUTH_FAILED');
+        status_is($call->('PUT', "$WG/remote", { url => $hurl, token => $HTOKEN }), 200, 'the right token');
+        $j = $job_of->($call->('POST', "$WG/clone"), 'https clone');
+        is($j->{state}, 'succeeded', 'the https clone succeeds') or diag explain $j;
+        ok(-f "$wdir/README", '... the files are checked out');
+        my $wtheirs = PlanningRemote::commit_to($hbare, 'web.txt', "over https\n");
+        PlanningRemote::give_to_children($hroot);
+        $j = $job_of->($call->('POST', "$WG/pull"), 'https pull');
+        is($j->{result}{outcome}, 'fast_forward', 'an https pull fast-forwards') or diag explain $j;
+        is(head_of_checkout($wdir), $wtheirs, '... to the remote\'s commit');
+        my $wours = $commit_in->($wid, $wdir, 'from-api.txt', "pushed over https\n");
+        $j = $job_of->($call->('POST', "$WG/push"), 'https push');
+        is($j->{state}, 'succeeded', 'an https push succeeds') or diag explain $j;
+        is(PlanningRemote::head_of($hbare), $wours, '... the commit is the remote\'s main');
+        $https->stop;
 
         # ---- a remote that never answers: REMOTE_TIMEOUT ----
         my $silent = PlanningRemote::silent_remote();
@@ -327,7 +363,7 @@ for my $backend (backends()) {
         error_is($call->('POST', "$G/fetch"), 409, 'NO_DEPLOY_KEY', 'an ssh fetch without a key: 409 at once');
 
         # ---- nothing secret in any reply ----
-        my @leaks = grep { /PRIVATE KEY|b3BlbnNzaC1rZXktdjE|\Q$TOKEN\E/ } @replies;
+        my @leaks = grep { /PRIVATE KEY|b3BlbnNzaC1rZXktdjE|\Q$TOKEN\E|\Q$HTOKEN\E/ } @replies;
         is(scalar @leaks, 0, 'no reply holds a private key or the token (' . scalar(@replies) . ' replies)')
             or diag $leaks[0];
         $ssh->stop;

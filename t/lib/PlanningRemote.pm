@@ -3,6 +3,9 @@ package PlanningRemote;
 #   ssh_remote()    a private sshd (Debian's openssh-server) on a free
 #                   loopback port with its own host key and authorized_keys,
 #                   in front of plain git-upload-pack / git-receive-pack;
+#   https_remote()  `git http-backend` (CGI) behind a second httpd with
+#                   mod_ssl, a certificate from a test CA made here, and
+#                   basic auth with a token;
 #   silent_remote() a socket that accepts and never says a word;
 #   bare_repo()     a bare repository (with one commit on main) the git CLI
 #                   of the test pushes to and reads from.
@@ -146,6 +149,84 @@ sub new_host_key {
 
 sub DESTROY { $_[0]->stop if $_[0]{pid} }
 
+# The user the test httpd's children run as (www-data under root).
+sub child_ids {
+    my $user = $> == 0 ? 'www-data' : scalar getpwuid($>);
+    return (getpwnam($user))[2, 3];
+}
+
+sub give_to_children {
+    my ($path) = @_;
+    my ($uid, $gid) = child_ids();
+    system('chown', '-R', "$uid:$gid", $path) == 0 or croak "chown $path" if $> == 0;
+}
+
+# https_remote(ROOT, TOKEN): serves the bare repositories under ROOT at
+# https://127.0.0.1:PORT/git/NAME.git to the user x-access-token with
+# password TOKEN; ->url(NAME), ->ca_file, ->stop.
+sub https_remote {
+    my ($root, $token) = @_;
+    my $dir = tempdir('pl-https-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    chmod 0755, $dir;
+    my $self = bless { dir => $dir, port => PlanningTest::free_port(), root => $root },
+                     'PlanningRemote::Https';
+    my $ssl = sub {
+        my ($rc, $out) = PlanningTest::run_cmd('openssl', @_);
+        croak "openssl @_: $out" if $rc;
+    };
+    $ssl->('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', "$dir/ca.key", '-out',
+           "$dir/ca.crt", '-days', '2', '-subj', '/CN=mod_planning test CA');
+    $ssl->('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', "$dir/server.key", '-out',
+           "$dir/server.csr", '-subj', '/CN=127.0.0.1');
+    PlanningTest::spew("$dir/ext", "subjectAltName=DNS:127.0.0.1,IP:127.0.0.1,DNS:localhost\n");
+    $ssl->('x509', '-req', '-in', "$dir/server.csr", '-CA', "$dir/ca.crt", '-CAkey', "$dir/ca.key",
+           '-CAcreateserial', '-out', "$dir/server.crt", '-days', '2', '-extfile', "$dir/ext");
+    my ($rc, $out) = PlanningTest::run_cmd('htpasswd', '-bc', "$dir/htpasswd", 'x-access-token', $token);
+    croak "htpasswd: $out" if $rc;
+    chmod 0644, "$dir/htpasswd", "$dir/server.key";
+    my $mods = '/usr/lib/apache2/modules';
+    my $user = $> == 0 ? "User www-data\nGroup www-data\n" : '';
+    PlanningTest::spew("$dir/httpd.conf", <<"CONF");
+ServerRoot $dir
+ServerName 127.0.0.1
+Listen 127.0.0.1:$self->{port}
+PidFile $dir/httpd.pid
+ErrorLog $dir/error.log
+LogLevel warn
+${user}LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule authz_user_module $mods/mod_authz_user.so
+LoadModule authn_core_module $mods/mod_authn_core.so
+LoadModule authn_file_module $mods/mod_authn_file.so
+LoadModule auth_basic_module $mods/mod_auth_basic.so
+LoadModule alias_module $mods/mod_alias.so
+LoadModule env_module $mods/mod_env.so
+LoadModule cgi_module $mods/mod_cgi.so
+LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so
+LoadModule ssl_module $mods/mod_ssl.so
+SSLEngine on
+SSLCertificateFile $dir/server.crt
+SSLCertificateKeyFile $dir/server.key
+SSLSessionCache shmcb:$dir/ssl_scache(512000)
+SetEnv GIT_PROJECT_ROOT $root
+SetEnv GIT_HTTP_EXPORT_ALL 1
+ScriptAlias /git/ /usr/lib/git-core/git-http-backend/
+<Location /git/>
+    AuthType Basic
+    AuthName git
+    AuthUserFile $dir/htpasswd
+    Require valid-user
+</Location>
+CONF
+    ($rc, $out) = PlanningTest::run_cmd('apache2', '-f', "$dir/httpd.conf", '-k', 'start');
+    croak "the https remote did not start: $out" if $rc;
+    for (1 .. 100) {
+        return $self if PlanningTest::port_accepts($self->{port});
+        sleep 0.05;
+    }
+    croak 'the https remote did not listen: ' . PlanningTest::slurp("$dir/error.log");
+}
+
 # silent_remote(): a port that completes TCP handshakes (the kernel's
 # backlog) and never writes: ->port, closed when the object goes.
 sub silent_remote {
@@ -156,5 +237,20 @@ sub silent_remote {
 
 package PlanningRemote::Silent;
 sub port { $_[0]{port} }
+
+package PlanningRemote::Https;
+sub url { "https://127.0.0.1:$_[0]{port}/git/$_[1]" }
+sub ca_file { "$_[0]{dir}/ca.crt" }
+sub log { PlanningTest::slurp("$_[0]{dir}/error.log") }
+sub stop {
+    my ($self) = @_;
+    return if $self->{stopped}++;
+    PlanningTest::run_cmd('apache2', '-f', "$self->{dir}/httpd.conf", '-k', 'stop');
+    for (1 .. 100) {
+        last unless -e "$self->{dir}/httpd.pid";
+        Time::HiRes::sleep(0.05);
+    }
+}
+sub DESTROY { $_[0]->stop }
 
 1;
