@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 
 #include "analyses/pl_analyses.h"
 #include "core/pl_errors.h"
@@ -369,6 +370,11 @@ apr_status_t pl_git_netjob_run(apr_pool_t *p, const pl_job_worker_t *w, const pl
         child_run(job->kind, dir, &o, conf->ca_file, fds[1]);
     }
     close(fds[1]);
+    /* the child has its copy; the worker's is not kept a moment longer */
+    if (o.ssh_private)
+        OPENSSL_cleanse((void *)o.ssh_private, strlen(o.ssh_private));
+    if (o.https_token)
+        OPENSSL_cleanse((void *)o.https_token, strlen(o.https_token));
     how = watch(run, pid, fds[0], o.deadline + GRACE);
     if (how != ENDED)
         kill(pid, SIGKILL);
