@@ -159,11 +159,11 @@ static apr_status_t finish(run_t *run, const char *state, const char *code, cons
 
 static void on_line(run_t *run, char *line)
 {
-    char *f[6], *last;
+    char *f[6], *last, *tok;
     int n = 0;
 
-    for (f[n] = apr_strtok(line, "\t", &last); f[n] && n < 5; f[++n] = apr_strtok(NULL, "\t", &last))
-        ;
+    for (tok = apr_strtok(line, "\t", &last); tok && n < 6; tok = apr_strtok(NULL, "\t", &last))
+        f[n++] = tok;
     if (n >= 6 && !strcmp(f[0], "P")) {
         run->progress.message = apr_pstrdup(run->p, f[1]);
         run->progress.percent = atoi(f[2]);
@@ -398,6 +398,8 @@ apr_status_t pl_git_netjob_run(apr_pool_t *p, const pl_job_worker_t *w, const pl
             p, "the git process ended without an outcome (%s %d)",
             WIFSIGNALED(status) ? "signal" : "exit status",
             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)), NULL);
+    /* the last stage stays readable on the ended job */
     run->progress.percent = run->progress.overall_percent = 100;
+    pl_jobs_progress(w->db, p, job, w->name, w->lease, &run->progress);
     return finish(run, PL_JOB_SUCCEEDED, NULL, NULL, result_of(run));
 }

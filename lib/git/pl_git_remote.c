@@ -60,11 +60,12 @@ static int on_transfer(const git_indexer_progress *s, void *payload)
 {
     op_t *op = payload;
 
-    if (s->received_objects < s->total_objects)
-        report(op, "receiving", s->received_objects, s->total_objects,
+    /* every object in: what is left is resolving deltas, if any */
+    if (s->total_deltas > 0 && s->received_objects == s->total_objects)
+        report(op, "resolving", s->indexed_deltas, s->total_deltas,
                (apr_int64_t)s->received_bytes);
     else
-        report(op, "indexing", s->indexed_deltas, s->total_deltas,
+        report(op, "receiving", s->received_objects, s->total_objects,
                (apr_int64_t)s->received_bytes);
     return keep_going(op);
 }

@@ -31,7 +31,7 @@
 #include "git/pl_git_url.h"
 
 typedef struct {
-    const char *stage;              /* "receiving", "indexing", "pushing" */
+    const char *stage;              /* "receiving", "resolving" (deltas), "pushing" */
     int percent;                    /* 0..100 of the stage */
     apr_int64_t objects, total;     /* objects so far / in all */
     apr_int64_t bytes;

@@ -152,6 +152,9 @@ for my $backend (backends()) {
         is($j->{state}, 'succeeded', 'the clone succeeds') or diag explain $j;
         is($j->{result}{head}, PlanningRemote::head_of($bare), '... at the remote\'s head');
         ok(-f "$dir/README", '... the files are checked out');
+        like($j->{progress}{status} // '', qr/^(?:receiving|resolving)$/, '... its progress names the last stage');
+        ok(($j->{progress}{total} // 0) > 0 && $j->{progress}{completed} == $j->{progress}{total},
+           "... with every object counted ($j->{progress}{completed}/$j->{progress}{total})");
         my $st = $call->('GET', "$G/status");
         is($st->{json}{branch}, 'main', '... on main');
 
@@ -269,7 +272,9 @@ for my $backend (backends()) {
         # ---- cancel a running job ----
         my $r = $call->('POST', "$SG/fetch");
         status_is($r, 202, 'another fetch of the silent remote');
-        wait_job($srv, $r->{json}{id}, sub { $_[0]{state} eq 'running' });
+        my $running = wait_job($srv, $r->{json}{id},
+                               sub { $_[0]{state} eq 'running' && ($_[0]{progress}{status} // '') eq 'connecting' });
+        is($running->{progress}{status}, 'connecting', '... running, its progress says connecting');
         $t0 = time;
         my $cr = $srv->request('POST', "/api/v1/jobs/$r->{json}{id}/cancel", $O);
         ok($cr->{status} == 202 || $cr->{status} == 200, 'cancel: accepted') or diag_res($cr);

@@ -25,9 +25,16 @@ sub have_sshd { -x $SSHD }
 
 # git(DIR, ARGS...): the git CLI for fixtures, as PlanningTest::git_in but
 # without giving the directory away (the sshd serves it as root).
+# A HOME of the fixtures' own whose ~/.gitconfig trusts every directory:
+# a local clone's upload-pack does not see "-c safe.directory=*" (git
+# clears it for the local transport), and the https remote's repository
+# belongs to the children's user.
+my $HOME = tempdir('pl-githome-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+PlanningTest::spew("$HOME/.gitconfig", "[safe]\n\tdirectory = *\n");
+
 sub git {
     my ($dir, @args) = @_;
-    local $ENV{HOME} = $dir;
+    local $ENV{HOME} = $HOME;
     local $ENV{GIT_CONFIG_NOSYSTEM} = 1;
     local @ENV{qw(GIT_AUTHOR_NAME GIT_COMMITTER_NAME)} = ('Remote', 'Remote');
     local @ENV{qw(GIT_AUTHOR_EMAIL GIT_COMMITTER_EMAIL)} = ('remote@example.org') x 2;
