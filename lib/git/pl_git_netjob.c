@@ -27,7 +27,7 @@
 
 #define POLL_MS      200
 #define WRITE_EVERY  apr_time_from_msec(500)   /* progress (and the cancel flag) */
-#define GRACE        apr_time_from_sec(2)      /* after the deadline the child's own checks had */
+#define GRACE        apr_time_from_msec(250)   /* the child stops itself at the deadline when a callback runs */
 #define LINE_MAX_LEN 1024
 
 int pl_git_netjob_kind(const char *kind)

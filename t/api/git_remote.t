@@ -267,7 +267,7 @@ for my $backend (backends()) {
         my $took = time - $t0;
         is($j->{state}, 'failed', 'the fetch fails ...');
         is($j->{error}{code}, 'REMOTE_TIMEOUT', '... REMOTE_TIMEOUT');
-        ok($took < $TIMEOUT + 6, sprintf('... within the timeout (%.1f s for PlanningGitTimeout %d)', $took, $TIMEOUT));
+        ok($took < $TIMEOUT + 3, sprintf('... within the timeout (%.1f s for PlanningGitTimeout %d)', $took, $TIMEOUT));
 
         # ---- cancel a running job ----
         my $r = $call->('POST', "$SG/fetch");
