@@ -223,6 +223,22 @@ for my $backend (backends()) {
         $j = $job_of->($call->('POST', "$G/fetch"), 'fetch (new key confirmed)');
         is($j->{state}, 'succeeded', 'the fetch then works');
 
+        # ---- a deploy key the remote does not know: AUTH_FAILED, no prompt ----
+        my $ddir = project_dir($R, 'denied');
+        chown_child($ddir);
+        PlanningTest::git_repo($ddir, { 'd.txt' => "d\n" });
+        my $dp = $call->('POST', '/api/v1/projects', { name => 'denied', local_path => $ddir });
+        my $DG = "/api/v1/projects/$dp->{json}{id}/git";
+        status_is($call->('PUT', "$DG/remote", { url => $url, branch => 'main' }), 200, 'another project, the same remote');
+        status_is($call->('POST', "$DG/deploy-key"), 201, '... a deploy key of its own, not added to the remote');
+        # host keys are per project: pending for this one first, then confirmed
+        is($job_of->($call->('POST', "$DG/fetch"), 'first fetch')->{error}{code}, 'HOST_KEY_UNCONFIRMED',
+           '... whose first contact records the host key for it');
+        status_is($call->('POST', "$DG/host-keys/$host/confirm"), 200, '... confirmed');
+        $j = $job_of->($call->('POST', "$DG/fetch"), 'fetch with an unknown key');
+        is($j->{state}, 'failed', 'a fetch with a key the remote refuses fails ...');
+        is($j->{error}{code}, 'AUTH_FAILED', '... AUTH_FAILED, at once (nothing asks for a password)');
+
         # ---- https: clone, pull, push with a token, the test CA ----
         my $wdir = project_dir($R, 'web');
         chown_child($wdir);
