@@ -6,7 +6,7 @@
 # key recorded as pending, confirmed by an admin, and a changed host key
 # refused with nothing fetched; a silent remote times out; a running job is
 # canceled; bad URLs and branches are 400 with no job (SECURITY.md items 28
-# and 30); the deploy key's private half and the token never appear in a
+# and 30); an https certificate no trusted CA signed is refused; the deploy key's private half and the token never appear in a
 # reply; a webhook push pulls, then analyses; viewers, developers and admins
 # get what their role allows.
 use strict;
@@ -267,6 +267,14 @@ for my $backend (backends()) {
         is($j->{state}, 'succeeded', 'an https push succeeds') or diag explain $j;
         is(PlanningRemote::head_of($hbare), $wours, '... the commit is the remote\'s main');
         $https->stop;
+        # a server whose certificate no trusted CA signed: refused
+        my $stranger = PlanningRemote::https_remote($hroot, $HTOKEN);
+        status_is($call->('PUT', "$WG/remote", { url => $stranger->url('web.git'), token => $HTOKEN }), 200,
+                  'a remote with a certificate of another CA');
+        $j = $job_of->($call->('POST', "$WG/fetch"), 'fetch (untrusted certificate)');
+        is($j->{error}{code}, 'REMOTE_UNREACHABLE', '... REMOTE_UNREACHABLE') or diag explain $j;
+        like($j->{error}{message} // '', qr/certificate/i, '... because of its certificate');
+        $stranger->stop;
 
         # ---- a remote that never answers: REMOTE_TIMEOUT ----
         my $silent = PlanningRemote::silent_remote();
