@@ -1,14 +1,16 @@
 #!/usr/bin/env perl
-# git's network side (issue 14 items 2, 4 and 5) against real remotes: a
-# private sshd (t/lib/PlanningRemote.pm) in front of a bare repository, and
-# a port that accepts and never answers. Clone, fast-forward pull, a
-# diverged pull refused, push, a non-fast-forward push refused, the host
-# key recorded as pending, confirmed by an admin, and a changed host key
-# refused with nothing fetched; a silent remote times out; a running job is
-# canceled; bad URLs and branches are 400 with no job (SECURITY.md items 28
-# and 30); an https certificate no trusted CA signed is refused; the deploy key's private half and the token never appear in a
-# reply; a webhook push pulls, then analyses; viewers, developers and admins
-# get what their role allows.
+# git's network side (issue 14 items 2, 4 and 5) against real remotes
+# (t/lib/PlanningRemote.pm): a private sshd in front of a bare repository,
+# `git http-backend` behind an httpd with mod_ssl and a test CA, and a port
+# that accepts and never answers. Clone, fast-forward pull, a diverged pull
+# refused, push, a non-fast-forward push refused, over ssh and https; the
+# host key recorded as pending, confirmed by an admin, a changed host key
+# refused with nothing fetched; an unknown deploy key, a missing or wrong
+# token and an untrusted certificate refused; a silent remote times out; a
+# running job is canceled; bad URLs and branches are 400 with no job
+# (SECURITY.md items 28 and 30); the deploy key's private half and the
+# token never appear in a reply; a webhook push pulls, then analyses;
+# viewers, developers and admins get what their role allows.
 use strict;
 use warnings;
 use FindBin;
