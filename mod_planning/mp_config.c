@@ -40,6 +40,7 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->stream_lease = MP_UNSET;
     conf->max_reply = MP_UNSET;
     conf->analysis_timeout = MP_UNSET;
+    conf->git_timeout = MP_UNSET;
     conf->analysis_schedule = MP_UNSET;
     conf->analysis_cpu = MP_UNSET;
     conf->analysis_memory = MP_UNSET;
@@ -77,6 +78,8 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->max_reply = MERGE(max_reply);
     conf->analyzer = add->analyzer ? add->analyzer : base->analyzer;
     conf->analysis_timeout = MERGE(analysis_timeout);
+    conf->git_timeout = MERGE(git_timeout);
+    conf->git_ca_file = add->git_ca_file ? add->git_ca_file : base->git_ca_file;
     conf->analysis_schedule = MERGE(analysis_schedule);
     conf->analysis_cpu = MERGE(analysis_cpu);
     conf->analysis_memory = MERGE(analysis_memory);
@@ -184,6 +187,27 @@ static const char *set_analyzer(cmd_parms *cmd, void *dc, const char *arg)
 static const char *set_analysis_timeout(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 86400, &conf_of(cmd)->analysis_timeout);
+}
+
+static const char *set_git_timeout(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 86400, &conf_of(cmd)->git_timeout);
+}
+
+/* The CA certificates (PEM) https remotes are checked against instead of
+ * the system's: a company CA, or a test's. */
+static const char *set_git_ca_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_finfo_t fi;
+
+    if (arg[0] != '/')
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute path", cmd->cmd->name, arg);
+    if (apr_stat(&fi, arg, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS
+        || fi.filetype != APR_REG)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a readable file of PEM certificates",
+                            cmd->cmd->name, arg);
+    conf_of(cmd)->git_ca_file = apr_pstrdup(cmd->pool, arg);
+    return NULL;
 }
 
 /* "off" or an interval ("6h"), as a project's schedule is given. */
@@ -464,6 +488,11 @@ const command_rec mp_config_cmds[] = {
                   "The planning command analysis jobs run (default " MP_DEFAULT_ANALYZER ")"),
     AP_INIT_TAKE1("PlanningAnalysisTimeout", set_analysis_timeout, NULL, RSRC_CONF,
                   "Seconds an analysis may run before it is killed (default 1800)"),
+    AP_INIT_TAKE1("PlanningGitTimeout", set_git_timeout, NULL, RSRC_CONF,
+                  "Seconds a git fetch, pull, push or clone may run before it is killed"
+                  " (default 300)"),
+    AP_INIT_TAKE1("PlanningGitCAFile", set_git_ca_file, NULL, RSRC_CONF,
+                  "PEM CA certificates for https git remotes (default the system's)"),
     AP_INIT_TAKE1("PlanningAnalysisSchedule", set_analysis_schedule, NULL, RSRC_CONF,
                   "How often a project with no schedule of its own is analysed: off, or 30m,"
                   " 6h, 1d (default off)"),
@@ -529,6 +558,8 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->analyzer = MP_DEFAULT_ANALYZER;
         if (conf->analysis_timeout == MP_UNSET)
             conf->analysis_timeout = MP_DEFAULT_ANALYSIS_TIMEOUT;
+        if (conf->git_timeout == MP_UNSET)
+            conf->git_timeout = MP_DEFAULT_GIT_TIMEOUT;
         if (conf->analysis_cpu == MP_UNSET)
             conf->analysis_cpu = 0;
         if (conf->analysis_schedule == MP_UNSET)

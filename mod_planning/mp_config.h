@@ -26,6 +26,7 @@
 #define MP_DEFAULT_STREAM_LEASE   30                /* seconds unsaved before a reply is dead */
 #define MP_DEFAULT_MAX_REPLY      (4 * 1024 * 1024) /* bytes of content and thinking */
 #define MP_DEFAULT_ANALYSIS_TIMEOUT 1800              /* seconds an analysis may run */
+#define MP_DEFAULT_GIT_TIMEOUT      300               /* seconds a fetch, pull, push or clone may run */
 #define MP_DEFAULT_ANALYSIS_MEMORY  (2048LL * 1024 * 1024) /* bytes of address space */
 #ifndef PL_BINDIR
 #define PL_BINDIR "/usr/bin"
@@ -66,6 +67,8 @@ typedef struct {
     apr_off_t max_reply;              /* bytes a reply may grow to */
     const char *analyzer;             /* PlanningAnalyzer: the planning binary; NULL: unset */
     int analysis_timeout;             /* PlanningAnalysisTimeout, seconds */
+    int git_timeout;                  /* PlanningGitTimeout, seconds */
+    const char *git_ca_file;          /* PlanningGitCAFile; NULL: the system's CAs */
     int analysis_cpu;                 /* PlanningAnalysisCPU, seconds; 0: the timeout */
     apr_int64_t analysis_memory;      /* PlanningAnalysisMemory, bytes; 0: no limit */
     int db_timeout;                   /* PlanningDatabaseTimeout, seconds */

@@ -22,6 +22,7 @@
 #include "chat/pl_pull.h"
 #include "db/pl_db_watch.h"
 #include "chat/pl_servers.h"
+#include "git/pl_git_netjob.h"
 
 #define WATCHDOG_NAME "planning-jobs"
 #define POLL_EVERY    apr_time_from_sec(1)
@@ -93,6 +94,15 @@ static apr_status_t run(apr_pool_t *p, const mp_sconf_t *conf, const pl_job_work
         lim.memory = conf->analysis_memory;
         lim.roots = conf->roots;
         return pl_analysis_job_run(p, w, job, &lim);
+    }
+    if (pl_git_netjob_kind(job->kind)) {
+        pl_git_net_conf_t net;
+        net.key = conf->token_key;
+        net.key_len = conf->token_key_len;
+        net.roots = conf->roots;
+        net.timeout = apr_time_from_sec(conf->git_timeout);
+        net.ca_file = conf->git_ca_file;
+        return pl_git_netjob_run(p, w, job, &net);
     }
     if (strcmp(job->kind, PL_JOB_MODEL_PULL))
         return end_job(p, w, job, PL_JOB_FAILED, PL_ERR_UNKNOWN_KIND,

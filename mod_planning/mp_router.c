@@ -183,6 +183,22 @@ static const mp_route_t ROUTES[] = {
     { M_POST,   G "/branches",          api_git_branches_create, MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
     { M_POST,   G "/checkout",          api_git_checkout,        MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
     { M_DELETE, G "/branches/{branch*}", api_git_branches_delete, MP_PERM_WRITE, PROJ },
+    /* git, the network: admins set the remote, its deploy key and confirm
+     * host keys; developers fetch, pull and push (jobs); the private key
+     * and the token are never returned */
+    { M_GET,    G "/deploy-key",        api_git_deploy_key_get,    MP_PERM_READ,  PROJ },
+    { M_POST,   G "/deploy-key",        api_git_deploy_key_create, MP_PERM_ADMIN, PROJ },
+    { M_DELETE, G "/deploy-key",        api_git_deploy_key_delete, MP_PERM_ADMIN, PROJ },
+    { M_GET,    G "/remote",            api_git_remote_get,        MP_PERM_READ,  PROJ },
+    { M_PUT,    G "/remote",            api_git_remote_put,        MP_PERM_ADMIN, PROJ | MP_ROUTE_BODY },
+    { M_GET,    G "/host-keys",         api_git_host_keys_list,    MP_PERM_READ,  PROJ },
+    { M_POST,   G "/host-keys/{host}/confirm", api_git_host_key_confirm, MP_PERM_ADMIN,
+      PROJ | MP_ROUTE_BODY | MP_ROUTE_BODY_OPTIONAL },
+    { M_DELETE, G "/host-keys/{host}",  api_git_host_key_delete,   MP_PERM_ADMIN, PROJ },
+    { M_POST,   G "/fetch",             api_git_fetch,             MP_PERM_WRITE, PROJ },
+    { M_POST,   G "/pull",              api_git_pull,              MP_PERM_WRITE, PROJ },
+    { M_POST,   G "/push",              api_git_push,              MP_PERM_WRITE, PROJ },
+    { M_POST,   G "/clone",             api_git_clone,             MP_PERM_WRITE, PROJ },
 #undef G
 };
 #define NROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))

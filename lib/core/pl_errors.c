@@ -128,6 +128,32 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_WEBHOOK_SIGNATURE, 401, "reply",
       "a webhook delivery without a valid signature (or token) for the project's secret;"
       " also the answer for a project that does not exist or has no secret" },
+    { PL_ERR_NO_REMOTE, 409, "reply", "the project has no git remote: PUT .../git/remote first" },
+    { PL_ERR_NO_DEPLOY_KEY, 409, "reply, job",
+      "an ssh remote needs the project's deploy key: POST .../git/deploy-key first" },
+    { PL_ERR_HOST_KEY_UNCONFIRMED, 409, "job",
+      "the ssh host's key is not confirmed yet; it is recorded as pending for an admin to"
+      " confirm (POST .../git/host-keys/{host}/confirm), then retry" },
+    { PL_ERR_HOST_KEY_CHANGED, 409, "job",
+      "the ssh host presented another key than the confirmed one; nothing was transferred"
+      " (fail closed: an admin deletes the old key only once the change is known to be real)" },
+    { PL_ERR_REMOTE_UNREACHABLE, 502, "job",
+      "the remote could not be reached (name, connection, TLS certificate)" },
+    { PL_ERR_REMOTE_TIMEOUT, 504, "job", "the remote did not finish within PlanningGitTimeout" },
+    { PL_ERR_REMOTE_FAILED, 502, "job", "the remote refused or broke off the transfer" },
+    { PL_ERR_AUTH_FAILED, 502, "job",
+      "the remote refused the deploy key or the token (is the key added to the repository,"
+      " with write access for a push?)" },
+    { PL_ERR_PUSH_REJECTED, 409, "job",
+      "the remote refused the push: not a fast-forward, or a protected branch; pull first" },
+    { PL_ERR_PULL_CONFLICT, 409, "job",
+      "the local branch and the remote's have diverged (or local changes would be"
+      " overwritten): a pull only fast-forwards and never makes a merge commit" },
+    { PL_ERR_CLONE_TARGET_NOT_EMPTY, 409, "reply, job",
+      "a clone goes only into an absent or empty directory" },
+    { PL_ERR_KEY_UNAVAILABLE, 500, "reply, job",
+      "a sealed deploy key or token does not open under this server's PlanningTokenKeyFile"
+      " (was the key file replaced? make a new deploy key or token)" },
     { NULL, 0, NULL, NULL }
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <apr_file_info.h>
 #include <apr_strings.h>
 
 #include "core/pl_path.h"
@@ -109,4 +110,19 @@ apr_status_t pl_path_confine_dir(apr_pool_t *p, const char *path,
     *resolved = real;
     *why = NULL;
     return APR_SUCCESS;
+}
+
+int pl_path_dir_empty(apr_pool_t *p, const char *dir)
+{
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    int empty = 1;
+
+    if (apr_dir_open(&d, dir, p) != APR_SUCCESS)
+        return 0;
+    while (apr_dir_read(&fi, APR_FINFO_NAME, d) == APR_SUCCESS)
+        if (strcmp(fi.name, ".") && strcmp(fi.name, ".."))
+            empty = 0;
+    apr_dir_close(d);
+    return empty;
 }

@@ -40,4 +40,7 @@ apr_status_t pl_path_confine_dir(apr_pool_t *p, const char *path,
                                  const apr_array_header_t *roots,
                                  const char **resolved, const char **why);
 
+/* 1 when dir is a directory with nothing in it (what a clone may fill). */
+int pl_path_dir_empty(apr_pool_t *p, const char *dir);
+
 #endif

@@ -96,7 +96,7 @@ static void empty_search_paths(void)
         git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "");
 }
 
-static void bring_up(apr_pool_t *p)
+void pl_git_init(apr_pool_t *p)
 {
     pthread_once(&once, empty_search_paths);
     git_libgit2_init();
@@ -125,7 +125,7 @@ apr_status_t pl_git_open(apr_pool_t *p, const char *root, pl_git_t **out, pl_git
     pl_git_t *g;
     int rc;
 
-    bring_up(p);
+    pl_git_init(p);
     rc = git_repository_open_ext(&repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
     if (rc == GIT_ENOTFOUND)
         return pl_git_fail(why, PL_ERR_NOT_A_REPOSITORY,

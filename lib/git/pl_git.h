@@ -48,6 +48,11 @@ typedef struct {
     int refreshed;
 } pl_git_t;
 
+/* libgit2 brought up for as long as p lives (the search paths of the
+ * global and system config emptied once per process first). pl_git_open
+ * does it; a caller without a repository yet (a clone) calls it. */
+void pl_git_init(apr_pool_t *p);
+
 /* Opens the repository at root (a directory pl_project_confine resolved).
  * NOT_A_REPOSITORY when root is no git work tree of its own. */
 apr_status_t pl_git_open(apr_pool_t *p, const char *root, pl_git_t **out, pl_git_fail_t *why);

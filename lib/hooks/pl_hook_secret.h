@@ -4,8 +4,9 @@
  * HKDF-SHA256 from the server's key (PlanningTokenKeyFile's bytes) and
  * bound to its project (the project id is the additional data): a copy of
  * the database alone reveals no secret, and a sealed secret moved to
- * another project's row does not open. Stored as hex of nonce (12) ||
- * ciphertext || tag (16). */
+ * another project's row does not open. The sealing is pl_seal's (label
+ * "mod_planning webhook secret v1"), shared with git's deploy keys and
+ * tokens. */
 #ifndef PL_HOOK_SECRET_H
 #define PL_HOOK_SECRET_H
 

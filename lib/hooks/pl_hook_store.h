@@ -11,6 +11,7 @@
 
 /* What became of a verified delivery. */
 #define PL_HOOK_QUEUED      "analysis_queued"
+#define PL_HOOK_PULL_QUEUED "pull_queued"        /* a git.pull job; the analysis follows it */
 #define PL_HOOK_BUSY        "analysis_busy"      /* one was already queued or running */
 #define PL_HOOK_IGNORED     "ignored_branch"
 #define PL_HOOK_DUPLICATE   "duplicate"

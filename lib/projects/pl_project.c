@@ -5,6 +5,7 @@
 #include <apr_uri.h>
 
 #include "core/pl_path.h"
+#include "git/pl_git_url.h"
 #include "projects/pl_project.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
@@ -34,30 +35,14 @@ int pl_project_status_valid(const char *status)
 /* https:// or ssh:// with a host, or scp-like user@host:path: the forms git
  * will later be allowed to fetch from. Nothing that git could read as an
  * option or a transport helper. */
+/* The rules of a git remote (pl_git_url): what a clone of the project
+ * will be asked to reach. */
 static const char *url_problem(apr_pool_t *p, const char *url)
 {
-    apr_uri_t uri;
-    const char *at, *colon;
+    pl_git_url_t *u;
+    const char *why;
 
-    if (strlen(url) > PL_PROJECT_URL_MAX)
-        return "must be at most 2048 bytes";
-    if (!*url || url[0] == '-' || pl_text_has_ctl(url) || strchr(url, ' '))
-        return "must be an https://, ssh:// or user@host:path URL without spaces";
-    if (!strncmp(url, "https://", 8) || !strncmp(url, "ssh://", 6)) {
-        if (apr_uri_parse(p, url, &uri) != APR_SUCCESS || !uri.hostname || !*uri.hostname
-            || uri.hostname[0] == '-')
-            return "is not a valid URL";
-        return NULL;
-    }
-    if (strstr(url, "::"))
-        return "must not name a transport helper";
-    /* git reads "user@host:path" as ssh only when no '/' precedes the ':' */
-    at = strchr(url, '@');
-    colon = strchr(url, ':');
-    if (at && colon && at > url && colon > at + 1 && colon[1]
-        && !memchr(url, '/', (apr_size_t)(colon - url)))
-        return NULL;
-    return "must be an https://, ssh:// or user@host:path URL";
+    return pl_git_url_parse(p, url, &u, &why) ? NULL : why;
 }
 
 /* Reads an optional string field: APR_SUCCESS with *out set (NULL for JSON

@@ -157,6 +157,23 @@ int api_git_branches_create(mp_req_t *req);
 int api_git_checkout(mp_req_t *req);
 int api_git_branches_delete(mp_req_t *req);
 int api_git_commit_message(mp_req_t *req);
+/* /projects/{id}/git: the remote, its deploy key and host keys, and the
+ * network jobs (api_git_remote.c). */
+int api_git_deploy_key_create(mp_req_t *req);
+int api_git_deploy_key_get(mp_req_t *req);
+int api_git_deploy_key_delete(mp_req_t *req);
+int api_git_remote_get(mp_req_t *req);
+int api_git_remote_put(mp_req_t *req);
+int api_git_host_keys_list(mp_req_t *req);
+int api_git_host_key_confirm(mp_req_t *req);
+int api_git_host_key_delete(mp_req_t *req);
+int api_git_fetch(mp_req_t *req);
+int api_git_pull(mp_req_t *req);
+int api_git_push(mp_req_t *req);
+int api_git_clone(mp_req_t *req);
+/* POST /projects with a repository_url: the URL becomes the project's
+ * remote and a git.clone job is queued (NULL when either failed). */
+pl_job_t *api_git_clone_on_create(mp_req_t *req, apr_int64_t id, const char *url);
 
 /* /projects/{id}/plan...: the plan file with its versions (api_plan.c). */
 int api_plan_get(mp_req_t *req);

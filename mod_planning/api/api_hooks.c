@@ -10,9 +10,9 @@
  * projects exist; only the provider, which is in every public document,
  * gets a 404 when unknown. A refused delivery is logged, never recorded.
  *
- * The pull step of a push (fetch and fast-forward) does not exist yet: a
- * push to the tracked branch queues an analysis of the checkout as it is,
- * and the delivery's detail says that the pull was skipped. */
+ * A push to the tracked branch of a project with a git remote queues a
+ * git.pull job (fetch, fast-forward only) that queues the analysis once it
+ * succeeded; without a remote, an analysis of the checkout as it is. */
 #include <string.h>
 
 #include <apr_strings.h>

@@ -15,12 +15,15 @@
 #include "mp_dbd.h"
 #include "analyses/pl_analyses.h"
 #include "core/pl_status.h"
+#include "db/pl_jobs.h"
+#include "git/pl_git_netjob.h"
+#include "git/pl_git_store.h"
 #include "hooks/pl_hook_secret.h"
 #include "hooks/pl_hook_store.h"
 #include "hooks/pl_hook_verify.h"
 #include "projects/pl_store_projects.h"
 
-#define NO_PULL "; the pull step (fetch, fast-forward) is not built yet and was skipped"
+#define NO_REMOTE "; the project has no git remote, so its checkout is analysed as it is"
 #define MAX_HEADER 128   /* event names and delivery ids longer than this are cut */
 
 static int refuse(mp_req_t *req, const char *provider, const char *project, const char *why)
@@ -59,7 +62,36 @@ static int is_event(const char *event, const char *a, const char *b)
     return event && (!strcmp(event, a) || (b && !strcmp(event, b)));
 }
 
-/* A push: its branch against the tracked one, then an analysis. */
+/* A push to a project with a remote: a git.pull job (fetch, fast-forward)
+ * that queues the analysis once it succeeded. 0 when the project has no
+ * remote (or it could not be read): the caller analyses the checkout. */
+static int queue_pull(mp_req_t *req, const pl_project_t *proj, const char *branch,
+                      pl_hook_delivery_t *d)
+{
+    apr_pool_t *p = req->r->pool;
+    pl_git_remote_rec_t *remote;
+    pl_job_t *job;
+
+    if (pl_git_remote_get(req->db, p, proj->id, &remote) != APR_SUCCESS)
+        return 0;
+    job = apr_pcalloc(p, sizeof(*job));
+    job->kind = PL_JOB_GIT_PULL;
+    job->payload = PL_GIT_PULL_THEN_ANALYZE;
+    job->project_id = proj->id;
+    if (pl_jobs_insert(req->db, p, job) != APR_SUCCESS) {
+        d->outcome = PL_HOOK_RECEIVED;
+        d->detail = "the pull could not be queued (database error)";
+        return 1;
+    }
+    d->outcome = PL_HOOK_PULL_QUEUED;
+    d->detail = apr_psprintf(p, "push to %s: git.pull job %" APR_INT64_T_FMT " queued (fetch,"
+                             " fast-forward); the analysis follows once it succeeds", branch,
+                             job->id);
+    return 1;
+}
+
+/* A push: its branch against the tracked one, then a pull and an analysis
+ * (or, without a remote, an analysis of the checkout). */
 static void push(mp_req_t *req, const pl_project_t *proj, pl_hook_delivery_t *d)
 {
     apr_pool_t *p = req->r->pool;
@@ -81,6 +113,8 @@ static void push(mp_req_t *req, const pl_project_t *proj, pl_hook_delivery_t *d)
                                 branch ? branch : "(none: no branch checked out)", NULL);
         return;
     }
+    if (queue_pull(req, proj, branch, d))
+        return;
     a->project_id = proj->id;
     a->type = "full";
     a->include_history = 1;
@@ -89,7 +123,7 @@ static void push(mp_req_t *req, const pl_project_t *proj, pl_hook_delivery_t *d)
     if (rv == PL_ECONFLICT) {
         d->outcome = PL_HOOK_BUSY;
         d->analysis_id = running->id;
-        d->detail = "an analysis was already queued or running" NO_PULL;
+        d->detail = "an analysis was already queued or running" NO_REMOTE;
     }
     else if (rv != APR_SUCCESS) {
         d->outcome = PL_HOOK_RECEIVED;
@@ -98,7 +132,7 @@ static void push(mp_req_t *req, const pl_project_t *proj, pl_hook_delivery_t *d)
     else {
         d->outcome = PL_HOOK_QUEUED;
         d->analysis_id = a->id;
-        d->detail = apr_pstrcat(p, "push to ", branch, NO_PULL, NULL);
+        d->detail = apr_pstrcat(p, "push to ", branch, NO_REMOTE, NULL);
     }
 }
 

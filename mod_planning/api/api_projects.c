@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 
 #include "api.h"
+#include "core/pl_path.h"
 #include "core/pl_status.h"
 #include "projects/pl_store_projects.h"
 #include "core/pl_text.h"
@@ -26,7 +27,8 @@ static const char *project_href(apr_pool_t *p, apr_int64_t id)
 
 /* Writes one project with its _links as an object (member key, or NULL in
  * an array). */
-static void write_project(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj)
+static void write_project_job(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj,
+                              const pl_job_t *clone)
 {
     const char *self = project_href(p, proj->id);
     apr_size_t i;
@@ -39,8 +41,16 @@ static void write_project(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj
         pl_jsonw_link(w, SUBRESOURCES[i].rel, self, SUBRESOURCES[i].suffix);
     pl_jsonw_link(w, "threads", MP_API_BASE "/threads?project_id=",
                   self + sizeof(MP_API_BASE "/projects/") - 1);
+    if (clone)
+        pl_jsonw_link(w, "clone_job", apr_psprintf(p, MP_API_BASE "/jobs/%" APR_INT64_T_FMT,
+                                                   clone->id), NULL);
     pl_jsonw_end(w);
     pl_jsonw_end(w);
+}
+
+static void write_project(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj)
+{
+    write_project_job(w, p, proj, NULL);
 }
 
 static int reply_project(mp_req_t *req, int status, const pl_project_t *proj)
@@ -111,7 +121,9 @@ int api_projects_create(mp_req_t *req)
 {
     request_rec *r = req->r;
     pl_project_t *proj = apr_pcalloc(r->pool, sizeof(*proj));
+    pl_job_t *clone = NULL;
     pl_invalid_t inv;
+    pl_jsonw_t *w;
     apr_status_t rv;
 
     if (pl_project_apply(proj, req->body, PL_PROJECT_CREATE, req->conf->roots, r->pool, &inv)
@@ -122,7 +134,14 @@ int api_projects_create(mp_req_t *req)
         return store_refused(req, rv);
     apr_table_setn(r->headers_out, "Location",
                    ap_construct_url(r->pool, project_href(r->pool, proj->id), r));
-    return reply_project(req, HTTP_CREATED, proj);
+    /* a repository to clone into an empty directory: the clone job (which
+     * checks that the directory is still empty when it runs) */
+    if (proj->repository_url && pl_path_dir_empty(r->pool, proj->local_path)
+        && !(clone = api_git_clone_on_create(req, proj->id, proj->repository_url)))
+        return mp_reply_status(req, APR_EGENERAL, "clone job");
+    w = mp_reply_writer(req, 1024);
+    write_project_job(w, r->pool, proj, clone);
+    return mp_reply_json(req, HTTP_CREATED, w);
 }
 
 static const char *page_href(apr_pool_t *p, const pl_project_filter_t *f, int offset)

@@ -199,6 +199,8 @@ for my $backend (backends()) {
                                                                      stream => JSON::PP::false },
                 'POST /api/v1/projects/{id}/git/branches' => { name => "b-$caller-$n" },
                 'POST /api/v1/projects/{id}/git/checkout' => { branch => 'main' },
+                # a port that refuses at once: the jobs this queues fail fast
+                'PUT /api/v1/projects/{id}/git/remote' => { url => 'https://127.0.0.1:1/shop.git' },
                 'PUT /api/v1/projects/{id}/files' => { content => "put by $caller\n" },
                 'POST /api/v1/projects/{id}/files/mkdir' => { path => "dir-$caller" },
                 'POST /api/v1/projects/{id}/files/move' => { from => 'to-move.txt', to => "moved-$caller.txt" },
@@ -222,6 +224,7 @@ for my $backend (backends()) {
             $path =~ s/\{name\*\}/nomodel:latest/g;
             $path =~ s/\{sha\}/$sha_for{$proj->{id}}/g;
             $path =~ s/\{branch\*\}/gone/g;
+            $path =~ s/\{host\}/127.0.0.1:22/g;        # a host with no key recorded: 404
             $path =~ s/\{provider\}/github/g;     # a delivery: unsigned, so 401 for everyone alike
             $path =~ s/\{project\}/$proj->{id}/g;
             $path =~ s/\{message\}/$message_of->($path =~ m{\/edit$} ? 'user' : $path =~ m{\/(?:regenerate|stream)$} ? 'assistant' : 'any')/e;
@@ -281,6 +284,9 @@ for my $backend (backends()) {
                    : $k =~ m{/servers/\{server\}/(?:ps|models(?:/\{name\*\})?)$} ? [sub { $_[0] == 502 }, '502 (nothing listens upstream)']
                    # (sorted, the commit runs first and takes what was staged)
                    : $k =~ m{/git/commit-message$} ? [sub { $_[0] == 409 }, '409 (nothing staged any more)']
+                   # (sorted, POSTs run before the PUT of the remote)
+                   : $k =~ m{/git/(?:fetch|pull|push|clone)$} ? [sub { $_[0] == 202 || $_[0] == 409 }, '202, or 409 NO_REMOTE']
+                   : $k =~ m{/git/host-keys/\{host\}} ? [sub { $_[0] == 404 }, '404 (no key of that host)']
                    : [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             return $ok if $caller eq 'admin';
             if ($proj) {

@@ -136,7 +136,7 @@ for my $backend (backends()) {
         my $push = $github->('push', $push_main, delivery => 'push-1');
         status_is($push, 200, 'a push to main: 200');
         is($push->{json}{outcome}, 'analysis_queued', '... queues an analysis');
-        like($push->{json}{detail} // '', qr/pull step .* skipped/, '... and says the pull was skipped');
+        like($push->{json}{detail} // '', qr/no git remote/, '... and says the checkout is analysed as it is (no remote)');
         my $aid = $push->{json}{analysis_id};
         ok($aid, 'the analysis id');
         my $end = poll($srv, "/api/v1/analyses/$aid", \&ended, 120, bearer($dev));
