@@ -78,8 +78,15 @@ for my $backend (backends()) {
         }
         ok($s, sprintf('a new chat of the same user streams again after %.1f s', time - $t0));
         cmp_ok(time - $t0, '<', 8, 'within the lease, not an hour');
-        my @more = map { open_stream($srv) } 1 .. 2;
-        is(scalar(grep { defined } @more), 2, 'and the user has all 3 slots back');
+        # the dead slots' leases were last renewed at different moments, so
+        # the others may run out up to one lease after the first
+        my @more;
+        my $t1 = time;
+        while (@more < 2 && time - $t1 < 6) {
+            my $m = open_stream($srv);
+            $m ? push(@more, $m) : sleep 0.5;
+        }
+        is(scalar(@more), 2, 'and the user has all 3 slots back');
         $_->leave for grep { defined } $s, @more;
         $srv->expect_log(qr/AH00052|exit signal/);
         $srv->stop;
