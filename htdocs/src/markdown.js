@@ -14,6 +14,8 @@ import DOMPurify from 'dompurify';
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+const BARE_TAG = /^<\/?(?:br|hr|details|summary|kbd|sub|sup|b|i|em|strong|u|s|code|mark|small)\s*\/?>$/i;
+
 const md = new Marked({
   gfm: true,
   async: false,
@@ -24,6 +26,13 @@ const md = new Marked({
       return checked
         ? '<span class="task-box" aria-hidden="true">☑</span><span class="visually-hidden">done: </span>'
         : '<span class="task-box" aria-hidden="true">☐</span><span class="visually-hidden">to do: </span>';
+    },
+    // Raw HTML in the Markdown is shown as text, but for a few bare tags
+    // (no attribute): parsing it, even in DOMPurify's inert document, makes
+    // the browser report each event handler and style attribute as a CSP
+    // violation, and a plan needs none of it.
+    html({ text }) {
+      return BARE_TAG.test(text.trim()) ? text : esc(text);
     },
     image({ text }) {
       return `<span class="img-alt">[image${text ? `: ${esc(text)}` : ''}]</span>`;

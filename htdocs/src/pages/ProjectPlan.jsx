@@ -202,7 +202,7 @@ export function PlanEditor({ base, writer }) {
               aria-describedby="plan-state"
             />
           </div>
-          <section class="plan-preview" aria-labelledby="plan-preview-title">
+          <section class="plan-preview" aria-labelledby="plan-preview-title" tabIndex={0}>
             <h3 id="plan-preview-title">Preview</h3>
             {/* sanitized by DOMPurify (markdown.js) */}
             <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />
