@@ -6,9 +6,9 @@
 //
 // Drawn as SVG here rather than with a chart library: two lines of at most
 // a few hundred points, fixed 0-100 axis, one hover read-out; uPlot (the
-// smallest good one) would add ~20 KB gzipped and sets inline styles, which
-// the page's CSP (style-src 'self') reports. Presentation attributes and
-// classes only.
+// smallest good one) would add ~20 KB gzipped and draws on a canvas, which
+// would still need the text and keyboard handling done here. Presentation
+// attributes and classes only (the CSP allows no inline style).
 import { useState } from 'preact/hooks';
 import { fullTime } from '../format.js';
 
@@ -49,7 +49,8 @@ export function Burnup({ points }) {
   }
 
   // the read-out box beside the point, inside the chart
-  const bx = x(i) + 8 + 176 > W - PAD.r ? x(i) - 8 - 176 : x(i) + 8;
+  const BW = 212;
+  const bx = x(i) + 8 + BW > W - PAD.r ? x(i) - 8 - BW : x(i) + 8;
   return (
     <figure class="burnup">
       <div
@@ -90,7 +91,7 @@ export function Burnup({ points }) {
           <line class="bu-guide" x1={x(i)} x2={x(i)} y1={PAD.t} y2={PAD.t + ih} />
           <circle class="bu-dot-claimed" cx={x(i)} cy={y(p.claimed_percent)} r="4" />
           <g class="bu-box">
-            <rect x={bx} y={PAD.t + 4} width="176" height="58" rx="6" />
+            <rect x={bx} y={PAD.t + 4} width={BW} height="58" rx="6" />
             <text x={bx + 10} y={PAD.t + 22}>
               Analysis {i + 1} · {new Date(p.time).toLocaleDateString()}
             </text>

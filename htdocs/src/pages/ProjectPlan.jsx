@@ -93,6 +93,7 @@ export function PlanEditor({ base, writer }) {
       if (err instanceof ApiError && err.status === 412) {
         // someone else saved first: what they saved, beside this text
         try {
+          loadVersions();
           setConflict(await get(`${base}/plan`));
         } catch (err2) {
           setError(describe(err2));
