@@ -194,6 +194,12 @@ async function flow(browser) {
   const original = (await api('GET', `${base}/plan`, token)).markdown;
   await editor.fill(original + '\n### SHIP-001 Shipping\n- [ ] Ship orders by post\n');
   await check('the preview follows the text', () => preview.getByRole('heading', { name: 'SHIP-001 Shipping' }).waitFor());
+  await tab('Objectives').click();
+  await tab('Plan').click();
+  await check('unsaved plan text survives a look at another tab', async () => {
+    if (!(await editor.inputValue()).includes('SHIP-001')) throw new Error('the text was lost');
+    await page.getByText('Unsaved changes.').waitFor();
+  });
   await page.getByLabel('What changed (optional)').fill('shipping');
   await page.getByRole('button', { name: 'Save plan' }).click();
   await check('saving writes the plan (If-Match) as a new version', async () => {

@@ -6,7 +6,7 @@
 // dashboard does not carry it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, describe, ApiError } from '../api.js';
-import { canWrite } from '../session.js';
+import { canWrite, refresh } from '../session.js';
 import { ago, fullTime, percent } from '../format.js';
 import { onLinkClick } from '../router.js';
 import { Alert } from '../components/Alert.jsx';
@@ -45,6 +45,8 @@ export default function Project({ id, session }) {
     const t = new URLSearchParams(location.search).get('tab');
     return TABS.some(([k]) => k === t) ? t : 'objectives';
   });
+  const [seen] = useState(() => new Set());
+  seen.add(tab);
   const writer = canWrite(session.role);
   const base = `/api/v1/projects/${encodeURIComponent(id)}`;
 
@@ -148,20 +150,24 @@ export default function Project({ id, session }) {
       </section>
 
       <Tabs tab={tab} onChoose={choose} />
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tabpanel">
-        {tab === 'objectives' && (last ? <Objectives base={base} stamp={stamp} /> : <NoAnalysis />)}
-        {tab === 'recommendations' && (last ? <Recommendations base={base} stamp={stamp} /> : <NoAnalysis />)}
-        {tab === 'burnup' &&
-          (snapshots.length ? (
-            <>
-              <h2 class="visually-hidden">Burn-up</h2>
-              <Burnup key={snapshots.length} points={snapshots} />
-            </>
-          ) : (
-            <NoAnalysis />
-          ))}
-        {tab === 'plan' && <PlanEditor base={base} writer={writer} />}
-      </div>
+      {/* a tab once opened stays mounted (hidden): unsaved plan text, filters
+          and the open objective survive a look at another tab */}
+      {TABS.filter(([k]) => k === tab || seen.has(k)).map(([k]) => (
+        <div key={k} role="tabpanel" id={`panel-${k}`} aria-labelledby={`tab-${k}`} class="tabpanel" hidden={k !== tab}>
+          {k === 'objectives' && (last ? <Objectives base={base} stamp={stamp} /> : <NoAnalysis />)}
+          {k === 'recommendations' && (last ? <Recommendations base={base} stamp={stamp} /> : <NoAnalysis />)}
+          {k === 'burnup' &&
+            (snapshots.length ? (
+              <>
+                <h2 class="visually-hidden">Burn-up</h2>
+                <Burnup key={snapshots.length} points={snapshots} />
+              </>
+            ) : (
+              <NoAnalysis />
+            ))}
+          {k === 'plan' && <PlanEditor base={base} writer={writer} />}
+        </div>
+      ))}
     </>
   );
 }
@@ -212,9 +218,9 @@ function Analyse({ base, projectId, onEnded }) {
   const es = useRef(null);
 
   const follow = useCallback(
-    (jobId) => {
+    (jobId, again = false) => {
       if (es.current) es.current.close();
-      setRun({ job: jobId, percent: 0, status: 'queued', state: 'queued' });
+      if (!again) setRun({ job: jobId, percent: 0, status: 'queued', state: 'queued' });
       const src = new EventSource(`/api/v1/jobs/${jobId}/events`);
       es.current = src;
       src.addEventListener('progress', (e) => {
@@ -241,6 +247,12 @@ function Analyse({ base, projectId, onEnded }) {
         // an `error` event the server sent (the job is gone), or the
         // connection lost for good; a dropped connection is retried by
         // EventSource itself
+        if (!e.data && src.readyState === EventSource.CLOSED && !again) {
+          // refused (the access token may have ended): renew the session
+          // and follow once more
+          refresh().then((ok) => (ok ? follow(jobId, true) : (setRun(null), setResult({ kind: 'error', text: 'The progress of the analysis could not be followed.' }))));
+          return;
+        }
         if (e.data || src.readyState === EventSource.CLOSED) {
           src.close();
           let msg = 'The progress of the analysis could not be followed.';
