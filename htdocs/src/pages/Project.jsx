@@ -610,7 +610,7 @@ function ObjectiveDetail({ base, oid, stamp, onOpen, onClose }) {
             <table class="history small">
               <thead>
                 <tr>
-                  <th scope="col">Analysis</th>
+                  <th scope="col" class="col-n">Analysis</th>
                   <th scope="col">When</th>
                   <th scope="col">Verdict</th>
                   <th scope="col">Observed</th>
@@ -623,7 +623,7 @@ function ObjectiveDetail({ base, oid, stamp, onOpen, onClose }) {
                   .reverse()
                   .map((h) => (
                     <tr key={h.analysis_id}>
-                      <td>{h.analysis_id}</td>
+                      <td class="col-n">{h.analysis_id}</td>
                       <td>
                         <time dateTime={h.finished_at}>{fullTime(h.finished_at)}</time>
                       </td>
