@@ -115,6 +115,13 @@ async function flow(browser) {
     if ((await rowsH.count()) < 1) throw new Error('no history');
   });
   await shot(page, 'objectives-detail');
+  await check('Escape closes the objective, focus back on its row', async () => {
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.oid === 'AUTH-001');
+  });
+  await tree.getByRole('button', { name: /^AUTH-001 User login/ }).click();
+  await detail.waitFor();
   await accessible(page, 'objectives with a detail');
 
   // --- code written, a second analysis: observed rises
@@ -234,7 +241,7 @@ async function flow(browser) {
   });
   await theirs(original + '\n### THEIRS-002 Their second objective\n');
   await editor.fill(original + '\n### MINE-002 Mine again\n');
-  await page.getByRole('button', { name: 'Save plan' }).click();
+  await editor.press('Control+s');
   await conflict.waitFor();
   await conflict.getByRole('button', { name: 'Load their version' }).click();
   await check('... or "Load their version" takes theirs in the editor', async () => {

@@ -444,7 +444,21 @@ function Objectives({ base, stamp }) {
           </>
         )}
       </div>
-      {open && <ObjectiveDetail key={open} base={base} oid={open} stamp={stamp} onOpen={setOpen} onClose={() => setOpen(null)} />}
+      {open && (
+        <ObjectiveDetail
+          key={open}
+          base={base}
+          oid={open}
+          stamp={stamp}
+          onOpen={setOpen}
+          onClose={() => {
+            // focus back on the objective's row
+            const id = open;
+            setOpen(null);
+            setTimeout(() => document.querySelector(`.orow-open[data-oid="${CSS.escape(id)}"]`)?.focus(), 0);
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -460,6 +474,7 @@ function ObjectiveNode({ o, open, onOpen }) {
         <button
           type="button"
           class="orow-open"
+          data-oid={o.id}
           aria-current={open === o.id ? 'true' : undefined}
           onClick={() => onOpen(o.id)}
           aria-label={`${o.id} ${o.title}: ${o.classification}, observed ${percent(100 * o.observed_completion)}, claimed ${percent(100 * o.claimed_completion)}`}
@@ -501,7 +516,7 @@ function ObjectiveDetail({ base, oid, stamp, onOpen, onClose }) {
   }, [o && o.id]);
 
   return (
-    <section class="card odetail" aria-labelledby="odetail-title">
+    <section class="card odetail" aria-labelledby="odetail-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div class="odetail-head">
         <h2 id="odetail-title" tabIndex={-1} ref={head}>
           {o ? (

@@ -200,6 +200,13 @@ export function PlanEditor({ base, writer }) {
               value={text}
               readOnly={!writer}
               onInput={(e) => setText(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                // Ctrl+S (Cmd+S): save, not the browser's "save page"
+                if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+                  e.preventDefault();
+                  if (writer && !busy && !conflict && text !== plan.markdown) save();
+                }
+              }}
               aria-describedby="plan-state"
             />
           </div>
@@ -221,6 +228,7 @@ export function PlanEditor({ base, writer }) {
         )}
         <p id="plan-state" class="small muted">
           {dirty ? 'Unsaved changes.' : 'No unsaved changes.'}
+          {writer ? ' Ctrl+S saves.' : ''}
         </p>
       </form>
 
