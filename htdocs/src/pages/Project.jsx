@@ -14,6 +14,7 @@ import { Field } from '../components/Field.jsx';
 import { CompletionBar } from '../components/Charts.jsx';
 import { Burnup } from '../components/Burnup.jsx';
 import { PlanEditor } from './ProjectPlan.jsx';
+import './project.css';
 
 const TABS = [
   ['objectives', 'Objectives'],
