@@ -8,10 +8,14 @@ import { SignIn } from './pages/SignIn.jsx';
 import { Dashboard } from './pages/Dashboard.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { Logo } from './components/Logo.jsx';
+import { lazyPage } from './components/Lazy.jsx';
+
+const Project = lazyPage(() => import('./pages/Project.jsx'), 'Project');
 
 // Add a page here: [path pattern, component]; ':id' segments become props.
 const ROUTES = [
   ['/', Dashboard],
+  ['/projects/:id', Project],
   ['*', NotFound],
 ];
 

@@ -10,6 +10,7 @@ import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
 import { Sparkline, CompletionBar } from '../components/Charts.jsx';
+import { onLinkClick } from '../router.js';
 
 const ACTIVE_JOB = new Set(['queued', 'running']);
 const SPARK = 30; // analyses in a card's sparkline
@@ -282,7 +283,11 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
   return (
     <li class="card project" aria-labelledby={titleId}>
       <div class="project-head">
-        <h2 id={titleId}>{p.name}</h2>
+        <h2 id={titleId}>
+          <a href={`/projects/${p.id}`} onClick={onLinkClick}>
+            {p.name}
+          </a>
+        </h2>
         {p.status === 'archived' && <span class="badge muted-badge">archived</span>}
       </div>
       {p.description ? <p class="desc">{p.description}</p> : <p class="desc muted">No description</p>}
