@@ -14,6 +14,7 @@
 #include "ci.h"
 #include "core/pl_log.h"
 #include "db/pl_migrate.h"
+#include "git/pl_git_netproc.h"
 #include "auth/pl_password.h"
 #include "core/pl_status.h"
 #include "auth/pl_store_users.h"
@@ -38,6 +39,10 @@ static void usage(FILE *out)
             "                  the password is read from standard input (prompted on a terminal)\n"
             "  schema-version  print the database's schema version\n"
             "  version         print the version of mod_planning and its schema\n"
+            "  git-remote      internal: run by the module for a git fetch, pull, push or\n"
+            "                  clone job (PlanningAnalyzer); reads its request, one JSON\n"
+            "                  object, on standard input and writes lines of progress and\n"
+            "                  its outcome on standard output\n"
             "\n"
             "database options (the values of DBDriver and DBDParams):\n"
             "  --driver NAME     sqlite3 or mysql (default sqlite3)\n"
@@ -252,6 +257,15 @@ int main(int argc, const char *const *argv)
     }
     if (!strcmp(cmd, "analyze")) {
         rc = planning_analyze(p, argc - 1, argv + 1);
+        apr_pool_destroy(p);
+        return rc;
+    }
+    if (!strcmp(cmd, "git-remote")) {
+        if (argc != 2) {
+            usage(stderr);
+            return 2;
+        }
+        rc = pl_git_netproc_main(p, STDIN_FILENO, STDOUT_FILENO);
         apr_pool_destroy(p);
         return rc;
     }

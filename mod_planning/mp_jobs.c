@@ -102,6 +102,8 @@ static apr_status_t run(apr_pool_t *p, const mp_sconf_t *conf, const pl_job_work
         net.roots = conf->roots;
         net.timeout = apr_time_from_sec(conf->git_timeout);
         net.ca_file = conf->git_ca_file;
+        net.planning = conf->analyzer;
+        net.memory = conf->analysis_memory;
         return pl_git_netjob_run(p, w, job, &net);
     }
     if (strcmp(job->kind, PL_JOB_MODEL_PULL))

@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <apr_strings.h>
@@ -18,6 +15,7 @@
 #include "core/pl_lines.h"
 #include "core/pl_log.h"
 #include "core/pl_path.h"
+#include "core/pl_spawn.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 #include "projects/pl_confine.h"
@@ -138,62 +136,6 @@ static apr_status_t write_progress(run_t *run)
     return rv;
 }
 
-/* In the child between fork and exec: a process group of its own (so the
- * analyzer's ctags processes die with it), a lower priority, and the
- * signals httpd's thread had blocked unblocked (SIGXCPU must reach it). */
-static apr_status_t child_setup(void *data, apr_fileperms_t perms, apr_uid_t uid, apr_gid_t gid)
-{
-    sigset_t none;
-
-    setpgid(0, 0);
-    if (nice(10) == -1 && errno) {
-        /* a priority already lower stays as it is */
-    }
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    return APR_SUCCESS;
-}
-
-static apr_status_t spawn(run_t *run, const char *dir, const char *const *argv,
-                          const pl_analysis_limits_t *lim, apr_proc_t *proc)
-{
-    static const char *const ENV[] = {
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", NULL
-    };
-    apr_pool_t *p = run->p;
-    struct rlimit *cpu = apr_pcalloc(p, sizeof(*cpu)), *mem = apr_pcalloc(p, sizeof(*mem));
-    apr_procattr_t *attr;
-    apr_file_t *null;
-    apr_status_t rv;
-    int secs = lim->cpu > 0 ? lim->cpu : lim->timeout;
-
-    /* SIGXCPU at the soft limit, SIGKILL a second later */
-    cpu->rlim_cur = (rlim_t)secs;
-    cpu->rlim_max = (rlim_t)secs + 1;
-    mem->rlim_cur = mem->rlim_max = lim->memory > 0 ? (rlim_t)lim->memory : RLIM_INFINITY;
-    if ((rv = apr_file_open(&null, "/dev/null", APR_FOPEN_READ, 0, p)) != APR_SUCCESS
-        || (rv = apr_procattr_create(&attr, p)) != APR_SUCCESS
-        || (rv = apr_procattr_io_set(attr, APR_NO_PIPE, APR_FULL_BLOCK, APR_FULL_BLOCK))
-           != APR_SUCCESS
-        || (rv = apr_procattr_child_in_set(attr, null, NULL)) != APR_SUCCESS
-        || (rv = apr_procattr_dir_set(attr, dir)) != APR_SUCCESS
-        || (rv = apr_procattr_cmdtype_set(attr, APR_PROGRAM)) != APR_SUCCESS
-        || (rv = apr_procattr_limit_set(attr, APR_LIMIT_CPU, cpu)) != APR_SUCCESS
-        || (rv = apr_procattr_limit_set(attr, APR_LIMIT_MEM, mem)) != APR_SUCCESS
-        || (rv = apr_procattr_perms_set_register(attr, child_setup, NULL, 0)) != APR_SUCCESS)
-        return rv;
-    if ((rv = apr_proc_create(proc, argv[0], argv, ENV, attr, p)) != APR_SUCCESS)
-        return rv;
-    setpgid(proc->pid, proc->pid);   /* the child does it too: whichever runs first */
-    return APR_SUCCESS;
-}
-
-static void kill_group(apr_proc_t *proc)
-{
-    if (kill(-proc->pid, SIGKILL) != 0)
-        kill(proc->pid, SIGKILL);
-}
-
 static apr_status_t read_out(run_t *run, apr_file_t *f)
 {
     char buf[65536];
@@ -227,39 +169,27 @@ typedef enum { ENDED, CANCELED, STOPPING, TIMED_OUT, TOO_BIG, DB_FAILED } outcom
 static outcome_e watch(run_t *run, apr_proc_t *proc, apr_time_t deadline)
 {
     pl_lines_t *lines = pl_lines_create(run->p, LINE_MAX_BYTES, err_line, run);
-    apr_os_file_t ofd, efd;
     int out_open = 1, err_open = 1;
 
-    apr_os_file_get(&ofd, proc->out);
-    apr_os_file_get(&efd, proc->err);
     while (out_open || err_open) {
-        struct pollfd fds[2];
-        int n = 0, i;
+        int out_ready = out_open, err_ready = err_open;
         apr_status_t rv;
 
-        if (out_open)
-            fds[n].fd = ofd, fds[n].events = POLLIN, fds[n++].revents = 0;
-        if (err_open)
-            fds[n].fd = efd, fds[n].events = POLLIN, fds[n++].revents = 0;
-        if (poll(fds, (nfds_t)n, POLL_MS) < 0 && errno != EINTR)
+        if (pl_spawn_poll(proc, &out_ready, &err_ready, POLL_MS) != 0)
             return TIMED_OUT;
-        for (i = 0; i < n; i++) {
-            if (!fds[i].revents)
-                continue;
-            if (fds[i].fd == ofd) {
-                rv = read_out(run, proc->out);
-                if (rv == PL_ETOOBIG)
-                    return TOO_BIG;
-                out_open = rv == APR_SUCCESS;
-            }
-            else {
-                char buf[4096];
-                apr_size_t len = sizeof(buf);
-                rv = apr_file_read(proc->err, buf, &len);
-                if (rv == APR_SUCCESS && pl_lines_feed(lines, buf, len) == PL_ETOOBIG)
-                    lines = pl_lines_create(run->p, LINE_MAX_BYTES, err_line, run);
-                err_open = rv == APR_SUCCESS;
-            }
+        if (out_ready) {
+            rv = read_out(run, proc->out);
+            if (rv == PL_ETOOBIG)
+                return TOO_BIG;
+            out_open = rv == APR_SUCCESS;
+        }
+        if (err_ready) {
+            char buf[4096];
+            apr_size_t len = sizeof(buf);
+            rv = apr_file_read(proc->err, buf, &len);
+            if (rv == APR_SUCCESS && pl_lines_feed(lines, buf, len) == PL_ETOOBIG)
+                lines = pl_lines_create(run->p, LINE_MAX_BYTES, err_line, run);
+            err_open = rv == APR_SUCCESS;
         }
         if (run->w->stopping && run->w->stopping(run->w->baton))
             return STOPPING;
@@ -400,6 +330,7 @@ apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const 
     pl_analysis_record_t *a;
     pl_project_t *proj;
     pl_json_t *payload;
+    pl_spawn_opts_t spawn;
     apr_proc_t proc;
     run_t run;
     const char *why, *dir, *hash;
@@ -439,12 +370,17 @@ apr_status_t pl_analysis_job_run(apr_pool_t *p, const pl_job_worker_t *w, const 
         return rv;
     if ((rv = pl_analyses_mark_running(w->db, p, run.analysis_id)) != APR_SUCCESS)
         return rv;
-    if ((rv = spawn(&run, dir, command(p, lim, dir, a), lim, &proc)) != APR_SUCCESS)
+    spawn.dir = dir;
+    spawn.cpu = lim->cpu > 0 ? lim->cpu : lim->timeout;
+    spawn.memory = lim->memory;
+    spawn.stdin_pipe = 0;
+    spawn.home = NULL;
+    if ((rv = pl_spawn(p, command(p, lim, dir, a), &spawn, &proc)) != APR_SUCCESS)
         return conclude(&run, PL_ANALYSIS_FAILED, PL_ERR_ANALYZER_UNAVAILABLE, apr_psprintf(
             p, "cannot start the analyzer %s (PlanningAnalyzer): %pm", lim->analyzer, &rv));
     outcome = watch(&run, &proc, apr_time_now() + apr_time_from_sec(lim->timeout));
     if (outcome != ENDED)
-        kill_group(&proc);
+        pl_spawn_kill(&proc);
     if (apr_proc_wait(&proc, &code, &exit_why, APR_WAIT) != APR_CHILD_DONE)
         code = -1;   /* reaped elsewhere: only the report can tell */
     switch (outcome) {

@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <apr_strings.h>
 #include <openssl/crypto.h>
@@ -14,12 +9,15 @@
 #include "core/pl_errors.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
+#include "core/pl_lines.h"
 #include "core/pl_log.h"
 #include "core/pl_path.h"
 #include "core/pl_seal.h"
+#include "core/pl_spawn.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 #include "git/pl_git_netjob.h"
+#include "git/pl_git_netproc.h"
 #include "git/pl_git_remote.h"
 #include "git/pl_git_store.h"
 #include "projects/pl_confine.h"
@@ -27,110 +25,13 @@
 
 #define POLL_MS      200
 #define WRITE_EVERY  apr_time_from_msec(500)   /* progress (and the cancel flag) */
-#define GRACE        apr_time_from_msec(250)   /* the child stops itself at the deadline when a callback runs */
+#define GRACE        apr_time_from_msec(500)   /* the process stops itself at its deadline when a callback runs */
 #define LINE_MAX_LEN 1024
 
 int pl_git_netjob_kind(const char *kind)
 {
     return kind && (!strcmp(kind, PL_JOB_GIT_FETCH) || !strcmp(kind, PL_JOB_GIT_PULL)
                     || !strcmp(kind, PL_JOB_GIT_PUSH) || !strcmp(kind, PL_JOB_GIT_CLONE));
-}
-
-/* ---- the child: libgit2, a pipe, nothing else ---- */
-
-static void say(int fd, const char *line)
-{
-    size_t n = strlen(line);
-
-    while (n) {
-        ssize_t k = write(fd, line, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return;
-        line += k;
-        n -= (size_t)k;
-    }
-}
-
-/* Tabs and newlines would break the line protocol. */
-static const char *flat(apr_pool_t *p, const char *s)
-{
-    char *c = apr_pstrndup(p, s ? s : "", 400), *q;
-
-    for (q = c; *q; q++)
-        if (*q == '\t' || *q == '\n' || *q == '\r')
-            *q = ' ';
-    return c;
-}
-
-typedef struct {
-    apr_pool_t *p;
-    int fd;
-} child_t;
-
-static void child_progress(void *baton, const pl_git_xfer_t *x)
-{
-    child_t *c = baton;
-
-    say(c->fd, apr_psprintf(c->p, "P\t%s\t%d\t%" APR_INT64_T_FMT "\t%" APR_INT64_T_FMT "\t%"
-                            APR_INT64_T_FMT "\n", x->stage, x->percent, x->objects, x->total,
-                            x->bytes));
-}
-
-static void child_host_key(void *baton, const char *host_id, const char *type, const char *fp)
-{
-    child_t *c = baton;
-
-    say(c->fd, apr_pstrcat(c->p, "H\t", flat(c->p, host_id), "\t", flat(c->p, type), "\t",
-                           flat(c->p, fp), "\n", NULL));
-}
-
-static void child_run(const char *kind, const char *dir, pl_git_remote_opts_t *o,
-                      const char *ca_file, int fd)
-{
-    apr_pool_t *p;
-    child_t c;
-    pl_git_sink_t sink = { child_progress, child_host_key, NULL, &c };
-    pl_git_fail_t why = { NULL, NULL, NULL };
-    const char *outcome = "done", *head = NULL;
-    sigset_t none;
-    pl_git_t *g;
-    apr_status_t rv;
-
-    /* the worker thread's blocked signals are not the child's business */
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    /* a pool of its own: no allocator shared with the parent's threads */
-    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
-    c.p = p;
-    c.fd = fd;
-    pl_git_init(p);
-    o->sink = &sink;
-    /* process-wide, so only ever set in this child */
-    if (ca_file)
-        git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, ca_file, NULL);
-    if (!strcmp(kind, PL_JOB_GIT_CLONE))
-        rv = pl_git_clone(p, dir, o, &head, &why);
-    else if ((rv = pl_git_open(p, dir, &g, &why)) == APR_SUCCESS) {
-        if (!strcmp(kind, PL_JOB_GIT_FETCH)) {
-            rv = pl_git_fetch(g, o, &why);
-            outcome = "fetched";
-        }
-        else if (!strcmp(kind, PL_JOB_GIT_PULL))
-            rv = pl_git_pull(g, o, &outcome, &head, &why);
-        else {
-            rv = pl_git_push(g, o, &head, &why);
-            outcome = "pushed";
-        }
-    }
-    if (rv == APR_SUCCESS)
-        say(fd, apr_pstrcat(p, "R\t", outcome, "\t", head ? head : "", "\n", NULL));
-    else
-        say(fd, apr_pstrcat(p, "E\t", why.code ? why.code : PL_ERR_INTERNAL, "\t",
-                            flat(p, why.message ? why.message : "the git operation failed"),
-                            "\n", NULL));
-    _exit(0);
 }
 
 /* ---- the worker: the database, the clock, the cancel flag ---- */
@@ -141,10 +42,9 @@ typedef struct {
     const pl_job_t *job;
     pl_job_progress_t progress;
     apr_time_t last_write;
-    const char *code, *message;         /* the child's error */
+    const char *code, *message;         /* the process's error */
     const char *outcome, *head;         /* or its success */
-    char buf[LINE_MAX_LEN];
-    apr_size_t len;
+    const char *last_error;             /* its last line on standard error */
 } run_t;
 
 static apr_status_t finish(run_t *run, const char *state, const char *code, const char *msg,
@@ -157,15 +57,18 @@ static apr_status_t finish(run_t *run, const char *state, const char *code, cons
     return pl_jobs_finish(run->w->db, run->p, run->job, run->w->name, state, code, msg, result);
 }
 
-static void on_line(run_t *run, char *line)
+/* A line of the protocol (pl_git_netproc.h) on standard output. */
+static apr_status_t out_line(void *baton, const char *text, apr_size_t len, apr_pool_t *scratch)
 {
-    char *f[6], *last, *tok;
+    run_t *run = baton;
+    char *line = apr_pstrmemdup(scratch, text, len), *f[6], *last, *tok;
     int n = 0;
 
     for (tok = apr_strtok(line, "\t", &last); tok && n < 6; tok = apr_strtok(NULL, "\t", &last))
         f[n++] = tok;
     if (n >= 6 && !strcmp(f[0], "P")) {
-        run->progress.message = apr_pstrdup(run->p, f[1]);
+        if (!run->progress.message || strcmp(run->progress.message, f[1]))
+            run->progress.message = apr_pstrndup(run->p, f[1], 64);
         run->progress.percent = atoi(f[2]);
         run->progress.completed = apr_atoi64(f[3]);
         run->progress.total = apr_atoi64(f[4]);
@@ -173,7 +76,7 @@ static void on_line(run_t *run, char *line)
     }
     else if (n >= 4 && !strcmp(f[0], "H")) {
         pl_git_host_key_t k = { f[1], f[2], f[3], PL_HOST_KEY_PENDING, NULL, NULL };
-        if (pl_git_host_key_pending(run->w->db, run->p, run->job->project_id, &k)
+        if (pl_git_host_key_pending(run->w->db, scratch, run->job->project_id, &k)
             != APR_SUCCESS)
             pl_log(PL_LOG_WARN, PL_LOG_MARK, 0, "PLN02404: the host key of %s could not be"
                    " recorded as pending", f[1]);
@@ -186,41 +89,52 @@ static void on_line(run_t *run, char *line)
         run->outcome = apr_pstrdup(run->p, f[1]);
         run->head = n >= 3 ? apr_pstrdup(run->p, f[2]) : NULL;
     }
+    return APR_SUCCESS;
 }
 
-/* 0 at the end of the pipe. */
-static int read_lines(run_t *run, int fd)
+/* Standard error: nothing is expected there; its last line explains an
+ * end without an outcome. */
+static apr_status_t err_line(void *baton, const char *line, apr_size_t len, apr_pool_t *scratch)
 {
-    ssize_t k = read(fd, run->buf + run->len, sizeof(run->buf) - 1 - run->len);
-    char *nl;
+    run_t *run = baton;
 
-    if (k < 0)
-        return errno == EINTR || errno == EAGAIN;
-    if (k == 0)
-        return 0;
-    run->len += (apr_size_t)k;
-    run->buf[run->len] = '\0';
-    while ((nl = strchr(run->buf, '\n'))) {
-        *nl = '\0';
-        on_line(run, run->buf);
-        run->len -= (apr_size_t)(nl + 1 - run->buf);
-        memmove(run->buf, nl + 1, run->len + 1);
-    }
-    if (run->len == sizeof(run->buf) - 1)
-        run->len = 0;                   /* a line too long: dropped */
-    return 1;
+    if (len)
+        run->last_error = pl_text_one_line(run->p, line, len, 300, NULL);
+    return APR_SUCCESS;
 }
 
 typedef enum { ENDED, CANCELED, STOPPING, TIMED_OUT } watch_e;
 
-static watch_e watch(run_t *run, pid_t pid, int fd, apr_time_t deadline)
+/* Reads both pipes until the process closes them (it ends), watching the
+ * clock, the cancel flag and the worker. A line too long is dropped. */
+static watch_e watch(run_t *run, apr_proc_t *proc, apr_time_t deadline)
 {
-    for (;;) {
-        struct pollfd pfd = { fd, POLLIN, 0 };
-        int n = poll(&pfd, 1, POLL_MS);
+    pl_lines_t *out = pl_lines_create(run->p, LINE_MAX_LEN, out_line, run);
+    pl_lines_t *err = pl_lines_create(run->p, LINE_MAX_LEN, err_line, run);
+    int out_open = 1, err_open = 1;
 
-        if (n > 0 && !read_lines(run, fd))
-            return ENDED;
+    while (out_open || err_open) {
+        int ready[2] = { out_open, err_open }, i;
+
+        if (pl_spawn_poll(proc, &ready[0], &ready[1], POLL_MS) != 0)
+            return TIMED_OUT;
+        for (i = 0; i < 2; i++) {
+            char buf[4096];
+            apr_size_t len = sizeof(buf);
+
+            if (!ready[i])
+                continue;
+            if (apr_file_read(i ? proc->err : proc->out, buf, &len) != APR_SUCCESS) {
+                pl_lines_flush(i ? err : out);
+                *(i ? &err_open : &out_open) = 0;
+            }
+            else if (pl_lines_feed(i ? err : out, buf, len) == PL_ETOOBIG) {
+                if (i)
+                    err = pl_lines_create(run->p, LINE_MAX_LEN, err_line, run);
+                else
+                    out = pl_lines_create(run->p, LINE_MAX_LEN, out_line, run);
+            }
+        }
         if (run->w->stopping && run->w->stopping(run->w->baton))
             return STOPPING;
         if (apr_time_now() >= deadline)
@@ -237,11 +151,11 @@ static watch_e watch(run_t *run, pid_t pid, int fd, apr_time_t deadline)
                 return CANCELED;
         }
     }
+    return ENDED;
 }
 
-/* What the child needs, read and opened in the worker. */
-static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, const char **dir,
-                            pl_git_remote_opts_t *o)
+/* What the process needs, read and opened in the worker. */
+static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, pl_git_netreq_t *r)
 {
     apr_pool_t *p = run->p;
     apr_int64_t id = run->job->project_id;
@@ -250,29 +164,33 @@ static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, const cha
     pl_git_deploy_key_t *key;
     apr_array_header_t *hosts;
     pl_project_t *proj;
+    pl_git_url_t *url;
     char *plain;
     int i;
 
+    memset(r, 0, sizeof(*r));
+    r->operation = run->job->kind;
+    r->ca_file = conf->ca_file;
+    r->timeout = conf->timeout;
     if (pl_store_project_get(run->w->db, p, id, &proj) != APR_SUCCESS)
         return finish(run, PL_JOB_FAILED, PL_ERR_PROJECT_GONE, "the project was deleted", NULL),
                PL_EINVAL;
-    if (pl_project_confine(p, conf->roots, proj->local_path, dir, &why) != APR_SUCCESS)
+    if (pl_project_confine(p, conf->roots, proj->local_path, &r->dir, &why) != APR_SUCCESS)
         return finish(run, PL_JOB_FAILED, PL_ERR_PROJECT_PATH_INVALID,
                       apr_pstrcat(p, "the project's local_path ", why, NULL), NULL), PL_EINVAL;
-    if (!strcmp(run->job->kind, PL_JOB_GIT_CLONE) && !pl_path_dir_empty(p, *dir))
+    if (!strcmp(run->job->kind, PL_JOB_GIT_CLONE) && !pl_path_dir_empty(p, r->dir))
         return finish(run, PL_JOB_FAILED, PL_ERR_CLONE_TARGET_NOT_EMPTY,
                       "the project's directory is not empty", NULL), PL_EINVAL;
     if (pl_git_remote_get(run->w->db, p, id, &rec) != APR_SUCCESS)
         return finish(run, PL_JOB_FAILED, PL_ERR_NO_REMOTE, "the project has no remote", NULL),
                PL_EINVAL;
-    memset(o, 0, sizeof(*o));
-    o->url_text = rec->url;
-    o->branch = rec->branch;
-    o->https_user = rec->username;
-    if (!pl_git_url_parse(p, rec->url, (pl_git_url_t **)&o->url, &why))
+    r->url = rec->url;
+    r->branch = rec->branch;
+    r->https_user = rec->username;
+    if (!pl_git_url_parse(p, rec->url, &url, &why))
         return finish(run, PL_JOB_FAILED, PL_ERR_VALIDATION,
                       apr_pstrcat(p, "the remote's url ", why, NULL), NULL), PL_EINVAL;
-    if (o->url->ssh) {
+    if (url->ssh) {
         if (pl_git_deploy_key_get(run->w->db, p, id, &key) != APR_SUCCESS)
             return finish(run, PL_JOB_FAILED, PL_ERR_NO_DEPLOY_KEY,
                           "an ssh remote needs the project's deploy key", NULL), PL_EINVAL;
@@ -281,13 +199,13 @@ static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, const cha
             return finish(run, PL_JOB_FAILED, PL_ERR_KEY_UNAVAILABLE,
                           "the deploy key does not open under this server's"
                           " PlanningTokenKeyFile; make a new one", NULL), PL_EINVAL;
-        o->ssh_private = plain;
+        r->ssh_private = plain;
         if (pl_git_host_keys_list(run->w->db, p, id, &hosts) == APR_SUCCESS)
             for (i = 0; i < hosts->nelts; i++) {
                 pl_git_host_key_t *h = APR_ARRAY_IDX(hosts, i, pl_git_host_key_t *);
-                if (!strcmp(h->host, o->url->host_id)) {
-                    o->host_fingerprint = h->fingerprint;
-                    o->host_confirmed = !strcmp(h->state, PL_HOST_KEY_CONFIRMED);
+                if (!strcmp(h->host, url->host_id)) {
+                    r->host_fingerprint = h->fingerprint;
+                    r->host_confirmed = !strcmp(h->state, PL_HOST_KEY_CONFIRMED);
                 }
             }
     }
@@ -297,10 +215,48 @@ static apr_status_t prepare(run_t *run, const pl_git_net_conf_t *conf, const cha
             return finish(run, PL_JOB_FAILED, PL_ERR_KEY_UNAVAILABLE,
                           "the remote's token does not open under this server's"
                           " PlanningTokenKeyFile; set it again", NULL), PL_EINVAL;
-        o->https_token = plain;
+        r->https_token = plain;
     }
-    o->deadline = apr_time_now() + conf->timeout;
     return APR_SUCCESS;
+}
+
+static void wipe(const char *s)
+{
+    if (s)
+        OPENSSL_cleanse((void *)s, strlen(s));
+}
+
+/* Starts `planning git-remote` and hands it the request on its standard
+ * input; the secrets leave the worker's memory whether it starts or not. */
+static apr_status_t start(run_t *run, const pl_git_net_conf_t *conf, pl_git_netreq_t *r,
+                          apr_proc_t *proc)
+{
+    const char *argv[] = { conf->planning, "git-remote", NULL };
+    pl_spawn_opts_t o;
+    apr_size_t len, written;
+    char *json = pl_git_netreq_json(run->p, r, &len);
+    apr_status_t rv;
+
+    wipe(r->ssh_private);
+    wipe(r->https_token);
+    o.dir = "/";
+    /* CPU can hardly outrun the wall clock; a loop that does is stopped */
+    o.cpu = (int)apr_time_sec(conf->timeout) + 1;
+    o.memory = conf->memory;
+    o.stdin_pipe = 1;
+    /* libgit2 reads ~/.ssh/known_hosts (for the order of host key types)
+     * and fails without a HOME; one with nothing in it: no ssh or git
+     * configuration of the server's user is read */
+    o.home = "/nonexistent";
+    rv = pl_spawn(run->p, argv, &o, proc);
+    if (rv == APR_SUCCESS) {
+        /* a few KiB: the pipe takes it all at once; a process that died
+         * first makes it fail (EPIPE; httpd ignores SIGPIPE) */
+        apr_file_write_full(proc->in, json, len, &written);
+        apr_file_close(proc->in);
+    }
+    OPENSSL_cleanse(json, len);
+    return rv;
 }
 
 /* The result of a success; after a webhook's pull, the analysis it asked for. */
@@ -339,10 +295,11 @@ apr_status_t pl_git_netjob_run(apr_pool_t *p, const pl_job_worker_t *w, const pl
                                const pl_git_net_conf_t *conf)
 {
     run_t *run = apr_pcalloc(p, sizeof(*run));
-    pl_git_remote_opts_t o;
-    const char *dir;
-    int fds[2], status = 0;
-    pid_t pid;
+    pl_git_netreq_t req;
+    apr_proc_t proc;
+    apr_exit_why_e exit_why = APR_PROC_EXIT;
+    apr_status_t rv;
+    int code = 0;
     watch_e how;
 
     run->p = p;
@@ -354,33 +311,17 @@ apr_status_t pl_git_netjob_run(apr_pool_t *p, const pl_job_worker_t *w, const pl
     run->progress.overall_completed = run->progress.overall_total = -1;
     if (job->cancel_requested)
         return finish(run, PL_JOB_CANCELED, NULL, NULL, NULL);
-    if (prepare(run, conf, &dir, &o) != APR_SUCCESS)
+    if (prepare(run, conf, &req) != APR_SUCCESS)
         return APR_SUCCESS;     /* ended and recorded */
-    if (pipe(fds) != 0)
-        return finish(run, PL_JOB_FAILED, PL_ERR_INTERNAL, "no pipe for the git process", NULL);
-    pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return finish(run, PL_JOB_FAILED, PL_ERR_INTERNAL, "the git process could not start",
-                      NULL);
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        child_run(job->kind, dir, &o, conf->ca_file, fds[1]);
-    }
-    close(fds[1]);
-    /* the child has its copy; the worker's is not kept a moment longer */
-    if (o.ssh_private)
-        OPENSSL_cleanse((void *)o.ssh_private, strlen(o.ssh_private));
-    if (o.https_token)
-        OPENSSL_cleanse((void *)o.https_token, strlen(o.https_token));
-    how = watch(run, pid, fds[0], o.deadline + GRACE);
+    if ((rv = start(run, conf, &req, &proc)) != APR_SUCCESS)
+        return finish(run, PL_JOB_FAILED, PL_ERR_INTERNAL, apr_psprintf(
+            p, "cannot start the git process %s git-remote (PlanningAnalyzer): %pm",
+            conf->planning, &rv), NULL);
+    how = watch(run, &proc, apr_time_now() + conf->timeout + GRACE);
     if (how != ENDED)
-        kill(pid, SIGKILL);
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+        pl_spawn_kill(&proc);
+    if (apr_proc_wait(&proc, &code, &exit_why, APR_WAIT) != APR_CHILD_DONE)
+        code = -1;
     if (how == STOPPING)
         return pl_jobs_release(w->db, p, job, w->name);
     if (how == CANCELED)
@@ -395,9 +336,9 @@ apr_status_t pl_git_netjob_run(apr_pool_t *p, const pl_job_worker_t *w, const pl
         return finish(run, PL_JOB_FAILED, run->code, run->message, NULL);
     if (!run->outcome)
         return finish(run, PL_JOB_FAILED, PL_ERR_REMOTE_FAILED, apr_psprintf(
-            p, "the git process ended without an outcome (%s %d)",
-            WIFSIGNALED(status) ? "signal" : "exit status",
-            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)), NULL);
+            p, "the git process ended without an outcome (%s %d)%s%s",
+            APR_PROC_CHECK_SIGNALED(exit_why) ? "signal" : "exit status", code,
+            run->last_error ? ": " : "", run->last_error ? run->last_error : ""), NULL);
     /* the last stage stays readable on the ended job */
     run->progress.percent = run->progress.overall_percent = 100;
     pl_jobs_progress(w->db, p, job, w->name, w->lease, &run->progress);

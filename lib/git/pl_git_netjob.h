@@ -2,16 +2,21 @@
 /* The git network jobs (kinds git.fetch, git.pull, git.push, git.clone):
  * what a worker runs after pl_jobs_claim.
  *
- * The libgit2 work runs in a child process forked by the worker (no exec:
- * the same code, with no shell and no git binary), because libgit2 1.5
- * cannot time out a remote that accepts a connection and then says
- * nothing: the worker watches the clock and the job's cancel flag and
- * kills the child (SECURITY.md item 30: "killed after the timeout"). The
- * child reports progress, a host key met for the first time, and its
- * outcome as lines on a pipe; the worker alone touches the database. The
- * child inherits a threaded process: if a lock of another thread's (an
- * OpenSSL one, say) was held at the fork, the child can hang, which ends
- * as REMOTE_TIMEOUT, never as a hung worker. */
+ * The libgit2 work runs in another program, `planning git-remote`
+ * (pl_git_netproc.h), which the worker starts as analyses are started
+ * (pl_spawn: fork immediately followed by exec, no shell, its own process
+ * group, nice 10, CPU and address-space limits). Not in a fork of httpd
+ * that goes on running libgit2: a forked copy of a threaded server holds
+ * whatever locks other threads held at the fork (OpenSSL's, libgit2's,
+ * APR's, mod_dbd's, another module's) and can hang or corrupt what they
+ * guard. The request, credentials included, goes to the process on its
+ * standard input, never in its argv or environment; the process answers
+ * progress, a host key met for the first time and its outcome as lines on
+ * its standard output, and the worker alone touches the database. libgit2
+ * 1.5 cannot time out a remote that accepts a connection and then says
+ * nothing, so the worker watches the clock and the job's cancel flag and
+ * kills the process group (SECURITY.md item 30: "killed after the
+ * timeout"). */
 #ifndef PL_GIT_NETJOB_H
 #define PL_GIT_NETJOB_H
 
@@ -35,6 +40,8 @@ typedef struct {
     const apr_array_header_t *roots;    /* PlanningProjectRoots */
     apr_interval_time_t timeout;        /* PlanningGitTimeout */
     const char *ca_file;                /* PlanningGitCAFile, or NULL */
+    const char *planning;               /* PlanningAnalyzer: the planning binary */
+    apr_int64_t memory;                 /* PlanningAnalysisMemory: address space; 0: none */
 } pl_git_net_conf_t;
 
 /* 1 for the four kinds above. */

@@ -21,7 +21,8 @@
  * has no socket timeouts (GIT_OPT_SET_SERVER_TIMEOUT came with 1.7), so a
  * remote that accepts and then never writes blocks inside libgit2 with no
  * callback running: whoever runs these functions must be able to kill them
- * (pl_git_netjob runs them in a child process for that reason). */
+ * (pl_git_netjob has them run by `planning git-remote`, pl_git_netproc, a
+ * process of their own, for that reason). */
 #ifndef PL_GIT_REMOTE_H
 #define PL_GIT_REMOTE_H
 

@@ -10,7 +10,9 @@
 # running job is canceled; bad URLs and branches are 400 with no job
 # (SECURITY.md items 28 and 30); the deploy key's private half and the
 # token never appear in a reply; a webhook push pulls, then analyses;
-# viewers, developers and admins get what their role allows.
+# viewers, developers and admins get what their role allows; the transfer
+# runs in `planning git-remote`, whose command line and environment hold no
+# key or token.
 use strict;
 use warnings;
 use FindBin;
@@ -51,6 +53,25 @@ sub chown_child {
     my ($dir) = @_;
     my ($uid, $gid) = (getpwnam($> == 0 ? 'www-data' : scalar getpwuid($>)))[2, 3];
     system('chown', '-R', "$uid:$gid", $dir) == 0 or die "chown $dir" if $> == 0;
+}
+
+# The running `planning git-remote` processes of this build: pid, process
+# group, argv and environment (NUL-separated), from /proc.
+sub git_processes {
+    my @found;
+    local $/;
+    for my $pid (map { m{^/proc/(\d+)$} ? $1 : () } glob '/proc/[0-9]*') {
+        open(my $fh, '<', "/proc/$pid/cmdline") or next;
+        my @argv = split /\0/, <$fh> // '';
+        close $fh;
+        next unless @argv && $argv[0] eq $PlanningTest::CLI && grep { $_ eq 'git-remote' } @argv;
+        my ($env, $stat) = ('', '');
+        if (open(my $eh, '<', "/proc/$pid/environ")) { $env = <$eh> // ''; close $eh }
+        if (open(my $sh, '<', "/proc/$pid/stat")) { $stat = <$sh> // ''; close $sh }
+        my ($pgrp) = $stat =~ /\)\s+\S+\s+\d+\s+(\d+)/;
+        push @found, { pid => $pid, pgrp => $pgrp, argv => \@argv, env => $env };
+    }
+    return @found;
 }
 
 sub head_of_checkout {
@@ -301,6 +322,17 @@ for my $backend (backends()) {
         my $running = wait_job($srv, $r->{json}{id},
                                sub { $_[0]{state} eq 'running' && ($_[0]{progress}{status} // '') eq 'connecting' });
         is($running->{progress}{status}, 'connecting', '... running, its progress says connecting');
+        # the process that runs it: `planning git-remote`, started with exec,
+        # in a process group of its own, its key read from standard input and
+        # so in neither its command line nor its environment
+        my @procs = git_processes();
+        is(scalar @procs, 1, '... in one `planning git-remote` process') or diag explain \@procs;
+        for my $gp (@procs) {
+            is_deeply($gp->{argv}, [$PlanningTest::CLI, 'git-remote'], '... whose command line is just that');
+            is($gp->{pgrp}, $gp->{pid}, '... which leads a process group of its own');
+            ok($gp->{env} ne '' && "@{ $gp->{argv} }\0$gp->{env}" !~ /PRIVATE|b3BlbnNzaC1rZXktdjE|\Q$HTOKEN\E|ssh_private|token/i,
+               '... and has no key or token in its command line or environment') or diag $gp->{env};
+        }
         $t0 = time;
         my $cr = $srv->request('POST', "/api/v1/jobs/$r->{json}{id}/cancel", $O);
         ok($cr->{status} == 202 || $cr->{status} == 200, 'cancel: accepted') or diag_res($cr);

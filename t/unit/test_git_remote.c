@@ -8,6 +8,8 @@
 #include "unit.h"
 #include "core/pl_seal.h"
 #include "core/pl_status.h"
+#include "git/pl_git_netjob.h"
+#include "git/pl_git_netproc.h"
 #include "git/pl_git_ref.h"
 #include "git/pl_git_sshkey.h"
 #include "git/pl_git_url.h"
@@ -159,6 +161,70 @@ static void test_seal_labels(void **state)
     assert_int_equal(pl_seal_open(p, KEY, 31, "label a", "7", sealed, &back, &n), PL_EINVAL);
 }
 
+static void test_netreq(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char KEY[] = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\"\\\t\n-----END\n";
+    pl_git_netreq_t r, back;
+    const char *why;
+    apr_size_t len;
+    char *json;
+
+    memset(&r, 0, sizeof(r));
+    r.operation = PL_JOB_GIT_PULL;
+    r.dir = "/srv/p/shop";
+    r.url = "ssh://git@127.0.0.1:2222/srv/repo.git";
+    r.ssh_private = KEY;
+    r.host_fingerprint = "SHA256:abc";
+    r.host_confirmed = 1;
+    r.timeout = apr_time_from_sec(6);
+    json = pl_git_netreq_json(p, &r, &len);
+    assert_int_equal(strlen(json), len);
+    assert_int_equal(pl_git_netreq_parse(p, json, len, &back, &why), APR_SUCCESS);
+    assert_string_equal(back.operation, PL_JOB_GIT_PULL);
+    assert_string_equal(back.dir, r.dir);
+    assert_string_equal(back.url, r.url);
+    assert_null(back.branch);
+    assert_string_equal(back.ssh_private, KEY);
+    assert_null(back.https_token);
+    assert_string_equal(back.host_fingerprint, "SHA256:abc");
+    assert_true(back.host_confirmed);
+    assert_null(back.ca_file);
+    assert_true(back.timeout == apr_time_from_sec(6));
+    /* no host key recorded, an https token */
+    r.ssh_private = r.host_fingerprint = NULL;
+    r.https_user = "bot";
+    r.https_token = "tok";
+    json = pl_git_netreq_json(p, &r, &len);
+    assert_int_equal(pl_git_netreq_parse(p, json, len, &back, &why), APR_SUCCESS);
+    assert_null(back.host_fingerprint);
+    assert_string_equal(back.https_user, "bot");
+    assert_string_equal(back.https_token, "tok");
+}
+
+static void test_netreq_refused(void **state)
+{
+    static const char *const BAD[] = {
+        "", "[]", "{}", "{\"operation\":\"git.gc\",\"dir\":\"/x\",\"url\":\"u\",\"timeout_ms\":1}",
+        "{\"operation\":\"git.fetch\",\"dir\":\"x\",\"url\":\"u\",\"timeout_ms\":1}",
+        "{\"operation\":\"git.fetch\",\"dir\":\"/x\",\"url\":\"u\",\"host_key\":null}",
+        "{\"operation\":\"git.fetch\",\"dir\":\"/x\",\"url\":\"u\",\"host_key\":null,\"timeout_ms\":1,\"x\":1}",
+        "{\"operation\":\"git.fetch\",\"dir\":\"/x\",\"url\":\"u\",\"host_key\":{\"fingerprint\":\"f\"},\"timeout_ms\":1}",
+        "{\"operation\":\"git.fetch\",\"dir\":\"/x\",\"url\":\"u\",\"host_key\":null,\"branch\":1,\"timeout_ms\":1}",
+        NULL
+    };
+    apr_pool_t *p = *state;
+    pl_git_netreq_t r;
+    const char *why;
+    int i;
+
+    for (i = 0; BAD[i]; i++) {
+        why = NULL;
+        assert_int_equal(pl_git_netreq_parse(p, BAD[i], strlen(BAD[i]), &r, &why), PL_EINVAL);
+        assert_non_null(why);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +234,8 @@ int main(void)
         UNIT_TEST(test_openssh_container),
         UNIT_TEST(test_generate),
         UNIT_TEST(test_seal_labels),
+        UNIT_TEST(test_netreq),
+        UNIT_TEST(test_netreq_refused),
     };
 
     return UNIT_RUN(tests);
