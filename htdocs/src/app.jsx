@@ -8,10 +8,20 @@ import { SignIn } from './pages/SignIn.jsx';
 import { Dashboard } from './pages/Dashboard.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { Logo } from './components/Logo.jsx';
+import { lazyPage } from './components/Lazy.jsx';
+import './theme.js';
+import './theme.css';
+
+// The chat and the settings: chunks of their own, loaded on first visit
+const Chat = lazyPage(() => import('./pages/Chat.jsx'), 'Chat');
+const Settings = lazyPage(() => import('./pages/Settings.jsx'), 'Settings');
 
 // Add a page here: [path pattern, component]; ':id' segments become props.
 const ROUTES = [
   ['/', Dashboard],
+  ['/chat', Chat],
+  ['/chat/:thread', Chat],
+  ['/settings', Settings],
   ['*', NotFound],
 ];
 
@@ -78,6 +88,12 @@ function Header({ session }) {
       <nav class="nav" aria-label="Main">
         <a href="/" onClick={onLinkClick} aria-current={location.pathname === '/' ? 'page' : undefined}>
           Dashboard
+        </a>
+        <a href="/chat" onClick={onLinkClick} aria-current={location.pathname.startsWith('/chat') ? 'page' : undefined}>
+          Chat
+        </a>
+        <a href="/settings" onClick={onLinkClick} aria-current={location.pathname === '/settings' ? 'page' : undefined}>
+          Settings
         </a>
       </nav>
       <div class="who">
