@@ -23,11 +23,11 @@ export function Markdown({ text, class: cls = '' }) {
     const code = b.parentElement.querySelector('code');
     try {
       await navigator.clipboard.writeText(code ? code.innerText : '');
-      b.textContent = 'Copied';
+      b.firstChild.data = 'Copied';
     } catch {
-      b.textContent = 'Copy failed';
+      b.firstChild.data = 'Copy failed';
     }
-    setTimeout(() => (b.textContent = 'Copy'), 1500);
+    setTimeout(() => (b.firstChild.data = 'Copy'), 1500);
   }
   return <div class={`md ${cls}`} ref={ref} onClick={onClick} />;
 }

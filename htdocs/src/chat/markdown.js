@@ -47,6 +47,13 @@ const marked = new Marked({
   gfm: true,
   breaks: false,
   renderer: {
+    // HTML written by the model is shown as text, never parsed as markup:
+    // only marked's own tags reach DOMPurify (which would remove handlers
+    // and styles, but Chromium reports a CSP violation as soon as it parses
+    // one, even in DOMPurify's inert document)
+    html({ text }) {
+      return escape(text);
+    },
     code({ text, lang }) {
       const name = (lang || '').trim().split(/\s+/)[0].toLowerCase();
       const known = name && hljs.getLanguage(name);
@@ -86,11 +93,14 @@ export function decorate(root) {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'btn ghost small copy';
-    b.textContent = 'Copy';
+    b.append('Copy');
     const code = pre.querySelector('code');
     const m = code && /\blanguage-([\w-]+)/.exec(code.className);
     const lang = m && m[1];
-    b.setAttribute('aria-label', lang ? `Copy the ${lang} code` : 'Copy the code');
+    const more = document.createElement('span');
+    more.className = 'visually-hidden';
+    more.textContent = lang ? ` the ${lang} code` : ' the code';
+    b.append(more);
     pre.prepend(b);
   }
 }

@@ -45,6 +45,8 @@ function errorText(e) {
 // A sent message waiting for its thread (a new chat: the thread is made
 // first, then its page opens and sends this).
 let pendingSend = null;
+// Ctrl+Shift+O: the new chat's page starts with the message box focused
+let focusComposer = false;
 const NUM = (v) => (v === '' || v == null ? undefined : Number(v));
 
 async function pages(href, cap = 600) {
@@ -80,6 +82,11 @@ export function Chat({ session, thread: threadParam }) {
   const s = live.useLive();
   const composer = useRef(null);
   const search = useRef(null);
+
+  useEffect(() => {
+    if (focusComposer && composer.current) composer.current.focus();
+    focusComposer = false;
+  }, []);
 
   const loadThreads = useCallback(async () => {
     try {
@@ -299,9 +306,9 @@ export function Chat({ session, thread: threadParam }) {
       if (document.querySelector('dialog[open]')) return;
       if (mod && e.shiftKey && (e.key === 'O' || e.key === 'o')) {
         e.preventDefault();
-        live.busy() || live.detach();
+        focusComposer = true;
         navigate('/chat');
-        setTimeout(() => composer.current && composer.current.focus(), 0);
+        if (composer.current && location.pathname === '/chat') composer.current.focus();
       } else if ((mod && (e.key === 'k' || e.key === 'K')) || (e.key === '/' && !inField)) {
         e.preventDefault();
         setListOpen(true);
