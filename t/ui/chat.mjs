@@ -10,7 +10,7 @@ import { env, BASE, check, fail, pass, note, problems, expected, watch, newConte
 
 const FAKE = env.PL_UI_FAKE;
 const STEP_MS = 15_000;
-const shot = (page, name) => screenshot(page, 'chat', `-${name}`);
+const shot = (page, name) => screenshot(page, 'chat', name, { fullPage: !/^(streamed|stopped|resumed|versions|sanitized|unknown-model|dark)$/.test(name) });
 
 async function fake(method, path, body) {
   const res = await fetch(`${FAKE}/_control/${path}`, {
@@ -68,7 +68,7 @@ async function main(browser) {
   const composer = page.getByLabel('Message', { exact: true });
   await composer.fill('hello big wide world of streaming words');
   await composer.press('Enter');
-  const reply = page.locator('.msg.assistant').last();
+  const reply = page.locator('.msg.role-assistant').last();
   await check('the reply streams: part of it shows while the model writes, with Stop', async () => {
     await page.getByRole('button', { name: 'Stop' }).waitFor();
     await until('a partial reply', async () => {
@@ -100,7 +100,7 @@ async function main(browser) {
     const stopReq = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/threads/${tid}/stop`));
     await page.keyboard.press('Escape');
     await stopReq;
-    await page.locator('.msg.assistant').last().getByText('Stopped.').waitFor();
+    await page.locator('.msg.role-assistant').last().getByText('Stopped.').waitFor();
   });
   await check('... and the stand-in saw the generation aborted', async () => {
     await until('aborted in the log', async () => {
@@ -116,7 +116,7 @@ async function main(browser) {
   const words = 'one two three four five six seven eight nine ten eleven twelve';
   await composer.fill(words);
   await composer.press('Enter');
-  await until('three tokens', async () => /three/.test(await page.locator('.msg.assistant').last().innerText().catch(() => '')));
+  await until('three tokens', async () => /three/.test(await page.locator('.msg.role-assistant').last().innerText().catch(() => '')));
   const resumed = page.waitForRequest((r) => /\/api\/v1\/threads\/\d+\/messages\/\d+\/stream$/.test(new URL(r.url()).pathname));
   await page.reload();
   await check('after a reload mid-reply the page follows the reply with Last-Event-ID', async () => {
@@ -126,7 +126,7 @@ async function main(browser) {
     note(`resumed with Last-Event-ID ${id}`);
   });
   await check('... and the reply ends whole, nothing lost or twice', async () => {
-    const last = page.locator('.msg.assistant').last();
+    const last = page.locator('.msg.role-assistant').last();
     await last.locator('.md').filter({ hasText: '[end]' }).waitFor();
     const text = (await last.locator('.md').innerText()).trim();
     if (text !== `Echo: ${words} [end]`) throw new Error(text);
@@ -136,8 +136,8 @@ async function main(browser) {
 
   // --- regenerate, and move between the versions
   await fake('POST', 'config', { replies: ['The second answer.'] });
-  await page.locator('.msg.assistant').last().getByRole('button', { name: 'Regenerate the reply' }).click();
-  const lastReply = () => page.locator('.msg.assistant').last();
+  await page.locator('.msg.role-assistant').last().getByRole('button', { name: 'Regenerate the reply' }).click();
+  const lastReply = () => page.locator('.msg.role-assistant').last();
   await check('regenerate: a new reply beside the old one, "2/2"', async () => {
     await lastReply().locator('.md').filter({ hasText: 'The second answer.' }).waitFor();
     await lastReply().getByRole('group', { name: 'Versions' }).getByText('2/2').waitFor();
@@ -152,7 +152,7 @@ async function main(browser) {
   await shot(page, 'versions');
 
   // --- edit a message: asked anew, answered, the question has versions
-  const lastUser = () => page.locator('.msg.user').last();
+  const lastUser = () => page.locator('.msg.role-user').last();
   await lastUser().getByRole('button', { name: 'Edit' }).click();
   const editor = page.getByLabel('Edit your message');
   await editor.fill('just three words');

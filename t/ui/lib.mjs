@@ -91,9 +91,12 @@ export async function accessible(page, what) {
 }
 
 let shot = 0;
-export async function screenshot(page, prefix, name) {
+// fullPage: false for pages with sticky parts (the chat's message box would
+// cover the end of the conversation): the window, scrolled to the end
+export async function screenshot(page, prefix, name, { fullPage = true } = {}) {
   const file = join(env.PL_UI_SHOTS, `${prefix}${String(++shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (!fullPage) await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.screenshot({ path: file, fullPage });
   note(`screenshot ${file}`);
 }
 

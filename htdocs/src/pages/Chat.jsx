@@ -642,7 +642,7 @@ function Message({ m, last, busy, onPick, onRegenerate, onEdit }) {
   const user = m.role === 'user';
   const err = !user && m.error_code ? errorText({ code: m.error_code, message: m.error_code === 'STOPPED' ? '' : HELP[m.error_code] ? m.error_code.toLowerCase().replace(/_/g, ' ') : m.error_code }) : null;
   return (
-    <li class={`msg ${m.role}`} data-id={m.id}>
+    <li class={`msg role-${m.role}`} data-id={m.id}>
       <div class="msg-head">
         <span class="msg-who">{user ? 'You' : m.model || 'Model'}</span>
         <Siblings m={m} onPick={onPick} busy={busy} />
@@ -738,7 +738,7 @@ function LiveReply({ s }) {
   const going = s.status === 'starting' || s.status === 'streaming';
   const err = s.status === 'error' && s.replyId ? errorText(s.error) : null;
   return (
-    <li class="msg assistant live" aria-busy={going ? 'true' : 'false'}>
+    <li class="msg role-assistant live" aria-busy={going ? 'true' : 'false'}>
       <div class="msg-head">
         <span class="msg-who">{s.model || 'Model'}</span>
         {going && <span class="small muted typing">{s.resumed ? 'resumed · writing…' : 'writing…'}</span>}
