@@ -10,7 +10,7 @@ import { env, BASE, check, fail, pass, note, problems, expected, watch, newConte
 
 const FAKE = env.PL_UI_FAKE;
 const STEP_MS = 15_000;
-const shot = (page, name) => screenshot(page, 'chat', name, { fullPage: !/^(streamed|stopped|resumed|versions|sanitized|unknown-model|dark)$/.test(name) });
+const shot = (page, name) => screenshot(page, 'chat', name, { fullPage: !/^(streamed|stopped|resumed|versions|sanitized|unknown-model|dark|chat-375px|key-shown|keys)$/.test(name) });
 
 async function fake(method, path, body) {
   const res = await fetch(`${FAKE}/_control/${path}`, {
@@ -374,7 +374,11 @@ async function main(browser) {
   await shot(page, 'chat-375px');
   await accessible(page, 'chat at 375 px');
   await page.getByRole('button', { name: 'Chats' }).click();
-  await check('at 375 px the chat list opens from its button', () => page.getByRole('searchbox', { name: 'Search chats' }).waitFor());
+  await check('at 375 px the chat list opens from its button, and fits', async () => {
+    await page.getByRole('searchbox', { name: 'Search chats' }).waitFor();
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (w > 375) throw new Error(`scrollWidth ${w}`);
+  });
   await shot(page, 'chat-375px-list');
   await page.goto(`${BASE}/settings`);
   await heading('Settings').waitFor();
