@@ -244,6 +244,24 @@ async function main(browser) {
   await check('a busy model server: said in place, with what to do', () => page.getByRole('alert').filter({ hasText: 'busy' }).waitFor());
   await fake('POST', 'config', { busy: false });
 
+  // --- a model that thinks: its thinking folded
+  const thinker = await api('POST', '/api/v1/threads', token, { title: 'Thinker', model: 'qwen3:0.6b' });
+  await page.goto(`${BASE}/chat/${thinker.id}`);
+  await heading('Thinker').waitFor();
+  await composer.fill('think first');
+  await composer.press('Enter');
+  await check('a model\'s thinking is shown folded above its reply', async () => {
+    await lastReply().locator('.md').filter({ hasText: 'Echo: think first [end]' }).waitFor();
+    const details = lastReply().locator('details.thinking');
+    await details.locator('summary', { hasText: 'Thinking' }).waitFor();
+    if (await details.evaluate((d) => d.open)) throw new Error('open');
+    await details.locator('summary').click();
+    await details.getByText('Let me think.').waitFor();
+  });
+  await shot(page, 'thinking');
+  await page.goto(`${BASE}/chat/${tid}`);
+  await page.locator('.msg').first().waitFor();
+
   // --- the thread list: rename, pin, search, archive, export, delete
   await page.getByRole('button', { name: 'Rename' }).click();
   const rename = page.getByRole('dialog', { name: 'Rename the chat' });
@@ -443,12 +461,55 @@ async function main(browser) {
   await context.close();
 }
 
+
+// A second server with PlanningMaxStreamsPerUser 1: a reply of the same
+// user running elsewhere (a script, with the API), the page's refused.
+async function capPhase(browser) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  watch(page, 'cap');
+  const heading = (name) => page.getByRole('heading', { level: 1, name });
+  const token = (await api('POST', '/api/v1/auth/login', null, { username: env.PL_UI_USER, password: env.PL_UI_PASSWORD })).access_token;
+  const mine = await api('POST', '/api/v1/threads', token, { title: 'Here', model: 'llama3.2:latest' });
+  await page.goto(`${BASE}/chat/${mine.id}`);
+  await page.getByLabel('User name').fill(env.PL_UI_USER);
+  await page.getByLabel('Password').fill(env.PL_UI_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading('Here').waitFor();
+  const composer = page.getByLabel('Message', { exact: true });
+  await fake('POST', 'config', { endless: true, token_delay_ms: 100 });
+  const other = await api('POST', '/api/v1/threads', token, { title: 'Elsewhere', model: 'llama3.2:latest' });
+  const aborter = new AbortController();
+  const elsewhere = await fetch(`${BASE}/api/v1/threads/${other.id}/messages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ content: 'keep going' }),
+    signal: aborter.signal,
+  });
+  const reader = elsewhere.body.getReader();
+  await reader.read();
+  await composer.fill('me too');
+  await composer.press('Enter');
+  await check('the stream cap: said in place, with what to do, and the text kept to send again', async () => {
+    await page.getByRole('alert').filter({ hasText: 'Stop one or wait for it to end' }).waitFor();
+    if ((await composer.inputValue()) !== 'me too') throw new Error(`the box holds "${await composer.inputValue()}"`);
+  });
+  await shot(page, 'stream-cap');
+  await api('POST', `/api/v1/threads/${other.id}/stop`, token);
+  aborter.abort();
+  await fake('POST', 'reset');
+
+  await accessible(page, 'chat with the stream cap');
+  await context.close();
+}
+
 const browser = await chromium.launch({
   executablePath: env.PL_CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
 try {
-  await main(browser);
+  await (env.PL_UI_PHASE === 'cap' ? capPhase : main)(browser);
 } catch (err) {
   fail('the flow ran to its end', err && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : err);
 } finally {

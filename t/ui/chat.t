@@ -47,9 +47,10 @@ status_is($srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $f
           'the stand-in is the model server');
 status_is($srv->json('POST', '/api/v1/projects', { name => 'shop', local_path => $shop }), 201, 'a project');
 
-{
-    local @ENV{qw(PL_UI_BASE PL_UI_SHOTS PL_UI_FAKE PL_UI_USER PL_UI_PASSWORD)}
-        = ($srv->base, $shots, $fake->{url}, $PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD);
+sub run_browser {
+    my ($srv, $phase) = @_;
+    local @ENV{qw(PL_UI_PHASE PL_UI_BASE PL_UI_SHOTS PL_UI_FAKE PL_UI_USER PL_UI_PASSWORD)}
+        = ($phase, $srv->base, $shots, $fake->{url}, $PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD);
     my $pid = open(my $out, '-|') // die "fork: $!";
     if (!$pid) {
         open STDERR, '>&', \*STDOUT;
@@ -67,9 +68,24 @@ status_is($srv->json('POST', '/api/v1/projects', { name => 'shop', local_path =>
     is($? >> 8, 0, 'the browser script ran to its end') or diag(join "\n", @lines);
 }
 
-open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
-my @bad = grep { /" 5\d\d / && !m{/api/v1/threads/\d+/messages[^ ]* HTTP/1\.1" 503 } } <$log>;
-is_deeply(\@bad, [], 'no 5xx reply to the browser (but the busy server it was asked to show)');
-$srv->stop;
+
+subtest 'chat and settings' => sub {
+    run_browser($srv, 'main');
+    open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
+    my @bad = grep { /" 5\d\d / && !m{/api/v1/threads/\d+/messages[^ ]* HTTP/1\.1" 503 } } <$log>;
+    is_deeply(\@bad, [], 'no 5xx reply to the browser (but the busy server it was asked to show)');
+    $srv->stop;
+};
+
+subtest 'the stream cap (PlanningMaxStreamsPerUser 1) said in place' => sub {
+    fake_control($fake, 'POST', 'reset');
+    my $cap = start_server(backend => 'sqlite3', docroot => $UI,
+                           extra => "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0\n"
+                                  . "PlanningMaxStreamsPerUser 1");
+    status_is($cap->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
+              'the stand-in is the model server');
+    run_browser($cap, 'cap');
+    $cap->stop;
+};
 diag("screenshots: $shots");
 done_testing();

@@ -99,15 +99,24 @@ export const edit = (threadId, mid, body, opts) => run(threadId, 'POST', `thread
 
 // Follow a reply still being written (its stored state "streaming"), from
 // where the stored text ends.
-export function follow(threadId, msg, opts = {}) {
+// A reader counts as a stream of the user's: just after a reload the
+// connection the page had may still hold the user's last slot (the server
+// notices it gone a little later), so a refusal for the stream cap is asked
+// again a few times, as Retry-After says.
+export async function follow(threadId, msg, opts = {}) {
   const c = msg.content || '';
   const t = msg.thinking || '';
   const lastEventId = `${utf8.encode(c).length}.${utf8.encode(t).length}`;
-  return run(threadId, 'GET', `threads/${threadId}/messages/${msg.id}/stream`, undefined, {
-    ...opts,
-    lastEventId,
-    patch: { replyId: msg.id, userId: msg.parent_id, content: c, thinking: t, model: msg.model, status: 'streaming', resumed: true },
-  });
+  for (let attempt = 0; ; attempt++) {
+    const st = await run(threadId, 'GET', `threads/${threadId}/messages/${msg.id}/stream`, undefined, {
+      ...opts,
+      lastEventId,
+      patch: { replyId: msg.id, userId: msg.parent_id, content: c, thinking: t, model: msg.model, status: 'streaming', resumed: true },
+    });
+    if (st.status !== 'error' || !st.error || st.error.code !== 'TOO_MANY_STREAMS' || attempt >= 5) return st;
+    await new Promise((r) => setTimeout(r, 1000 * Math.min(st.error.retryAfter || 2, 10)));
+    if (live.threadId !== threadId || live.replyId !== msg.id) return live;
+  }
 }
 
 // Stop: the server stops the model (POST .../stop); the stream then ends

@@ -218,6 +218,9 @@ export function Chat({ session, thread: threadParam }) {
     if (kind === 'send') {
       setCut([...before, { id: 'pending', role: 'user', content }]);
       st = await live.send(tid, { content, ...(model ? { model } : {}) });
+      // refused before anything was stored (the stream cap, a rate limit):
+      // the text goes back into the box, to send again
+      if (st.status === 'error' && !st.userId) setText((t) => t || content);
     } else if (kind === 'regenerate') {
       before = base.slice(0, base.findIndex((m) => m.id === msg.id));
       setCut(before);
