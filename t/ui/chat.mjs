@@ -262,6 +262,30 @@ async function main(browser) {
   await page.goto(`${BASE}/chat/${tid}`);
   await page.locator('.msg').first().waitFor();
 
+  // --- the thread's own system prompt and options
+  await page.getByRole('button', { name: 'Options' }).click();
+  const opts = page.getByRole('dialog', { name: 'This chat’s options' });
+  await check('"Options" opens a dialog with focus on the system prompt', async () => {
+    await opts.waitFor();
+    if (!(await opts.getByLabel('System prompt').evaluate((el) => el === document.activeElement))) throw new Error('focus elsewhere');
+  });
+  await opts.getByLabel('System prompt').fill('Be terse.');
+  await opts.getByLabel('Temperature').fill('0.1');
+  await opts.getByLabel('Context length (tokens)').fill('4096');
+  await shot(page, 'options');
+  await accessible(page, 'options dialog');
+  await opts.getByRole('button', { name: 'Save options' }).click();
+  await page.getByRole('status').filter({ hasText: 'options are saved' }).waitFor();
+  await composer.fill('short please');
+  await composer.press('Enter');
+  await lastReply().locator('.md').filter({ hasText: 'Echo: short please [end]' }).waitFor();
+  await check('the thread\'s system prompt and options went to the model', async () => {
+    const c = await chats();
+    const body = c[c.length - 1].body;
+    if (body.messages[0].role !== 'system' || body.messages[0].content !== 'Be terse.') throw new Error(JSON.stringify(body.messages[0]));
+    if (Number(body.options.temperature) !== 0.1 || Number(body.options.num_ctx) !== 4096) throw new Error(JSON.stringify(body.options));
+  });
+
   // --- the thread list: rename, pin, search, archive, export, delete
   await page.getByRole('button', { name: 'Rename' }).click();
   const rename = page.getByRole('dialog', { name: 'Rename the chat' });
@@ -315,6 +339,22 @@ async function main(browser) {
     const r = await api('GET', `/api/v1/threads/${tid}`, token, undefined, { ok: false });
     if (r.status !== 404) throw new Error(`${r.status}`);
   });
+
+  // --- a project's chats: the list narrowed, a new chat made in it
+  await page.getByLabel('Project').selectOption(String(project.id));
+  await check('the list of a project without chats says so', () => page.getByText('No chat yet.').waitFor());
+  await composer.fill('about the shop');
+  await composer.press('Enter');
+  await check('a new chat from a project\'s list belongs to the project', async () => {
+    await lastReply().locator('.md').filter({ hasText: 'Echo: about the shop [end]' }).waitFor();
+    const id = Number(page.url().match(/\/chat\/(\d+)$/)[1]);
+    const t = await api('GET', `/api/v1/threads/${id}`, token);
+    if (t.project_id !== project.id) throw new Error(JSON.stringify(t));
+    await page.getByRole('list', { name: 'Chats' }).getByRole('link').first().waitFor();
+  });
+  await page.getByLabel('Project').selectOption('');
+  await page.getByRole('link', { name: 'New chat' }).click();
+  await heading('New chat').waitFor();
 
   // --- a prompt from the library, its variables filled in
   await api('POST', '/api/v1/prompts', token, { name: 'review', body: 'Review this {{lang}} code: {{code}}', description: 'a code review' });
@@ -495,7 +535,7 @@ async function capPhase(browser) {
     await page.getByRole('alert').filter({ hasText: 'Stop one or wait for it to end' }).waitFor();
     if ((await composer.inputValue()) !== 'me too') throw new Error(`the box holds "${await composer.inputValue()}"`);
   });
-  await shot(page, 'stream-cap');
+  await screenshot(page, 'chat-cap', 'stream-cap', { fullPage: false });
   await api('POST', `/api/v1/threads/${other.id}/stop`, token);
   aborter.abort();
   await fake('POST', 'reset');

@@ -115,12 +115,32 @@ export function Chat({ session, thread: threadParam }) {
     get('/api/v1/users/me/settings').then(
       (r) => {
         const st = (r && (r.settings || r)) || {};
-        setSettings(st);
+        setSettings({ ...st, loaded: true });
         setDraft((d) => ({ ...d, model: d.model || st.model || '', system_prompt: st.system_prompt || '', temperature: st.temperature ?? '' }));
       },
-      () => {},
+      () => setSettings({ loaded: true }),
     );
   }, []);
+
+  // a new chat of a user without a default model: the first model there is
+  // (a thread without any model would be refused at its first message)
+  // (a project's chat defaults come first: its model is the default then)
+  const [projectModel, setProjectModel] = useState(undefined);
+  useEffect(() => {
+    if (!project) {
+      setProjectModel(null);
+      return;
+    }
+    setProjectModel(undefined);
+    get(`/api/v1/projects/${project}/chat-defaults`).then(
+      (r) => setProjectModel((r && r.model) || null),
+      () => setProjectModel(null),
+    );
+  }, [project]);
+  useEffect(() => {
+    if (tid || !settings.loaded || settings.model || projectModel !== null || !models || !(models.items || []).length) return;
+    setDraft((d) => (d.model ? d : { ...d, model: models.items[0].name }));
+  }, [tid, settings, models, projectModel]);
 
   // search: titles and messages, as the user types (a little after)
   useEffect(() => {
@@ -406,7 +426,7 @@ export function Chat({ session, thread: threadParam }) {
             {title}
           </h1>
           <div class="chat-tools">
-            <ModelPicker models={models} value={modelName} fallback={settings.model} onChange={(m) => (tid ? change({ model: m || null }, m ? `The model is now ${m}.` : 'The model is your default.') : setDraft({ ...draft, model: m }))} />
+            <ModelPicker models={models} value={modelName} fallback={(!thread && projectModel) || settings.model} onChange={(m) => (tid ? change({ model: m || null }, m ? `The model is now ${m}.` : 'The model is your default.') : setDraft({ ...draft, model: m }))} />
             <button type="button" class="btn ghost small" onClick={() => setDialog('options')}>
               Options
             </button>
