@@ -1,6 +1,10 @@
 // The shell: a header with who is signed in, then the page of the path.
 // Signed out, every path shows the sign-in (or first-admin) page and comes
 // back to where it was once signed in.
+import './theme.js';
+import './theme.css';
+import './header.css';
+import { Chat, Settings } from './pages/lazy.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { useSession, signOut } from './session.js';
 import { usePath, match, onLinkClick } from './router.js';
@@ -8,20 +12,13 @@ import { SignIn } from './pages/SignIn.jsx';
 import { Dashboard } from './pages/Dashboard.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { Logo } from './components/Logo.jsx';
-import { lazyPage } from './components/Lazy.jsx';
-import './theme.js';
-import './theme.css';
-
-// The chat and the settings: chunks of their own, loaded on first visit
-const Chat = lazyPage(() => import('./pages/Chat.jsx'), 'Chat');
-const Settings = lazyPage(() => import('./pages/Settings.jsx'), 'Settings');
 
 // Add a page here: [path pattern, component]; ':id' segments become props.
 const ROUTES = [
-  ['/', Dashboard],
   ['/chat', Chat],
   ['/chat/:thread', Chat],
   ['/settings', Settings],
+  ['/', Dashboard],
   ['*', NotFound],
 ];
 

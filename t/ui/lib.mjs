@@ -1,8 +1,9 @@
-// Helpers for the browser tests (t/ui/*.mjs): PASS/FAIL/NOTE lines for the
-// .t that runs the script, every CSP violation, uncaught error, console
-// error and unexpected error reply of a page collected as a problem, axe-core
-// on the page, screenshots, the API beside the browser. The same ways as
-// browser.mjs (which keeps its own copy for now), for chat.mjs.
+// What the browser scripts of t/ui share: PASS/FAIL lines for the .t that
+// runs them, the watch over a page (CSP violations, uncaught errors,
+// console errors, error replies not expected, writes without the CSRF
+// header), axe-core, screenshots and the API beside the browser.
+// (t/ui/browser.mjs has its own copy of these, from before this module.)
+import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -11,17 +12,20 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 export const env = process.env;
 export const BASE = env.PL_UI_BASE;
-export let failures = 0;
+export const STEP_MS = 15_000;
+
+let failures = 0;
 export const pass = (what) => console.log(`PASS ${what}`);
 export const fail = (what, why) => {
   failures++;
   console.log(`FAIL ${what}: ${String(why).split('\n')[0]}`);
 };
 export const note = (text) => console.log(`NOTE ${text}`);
-export const state = { step: 'start' };
+export const failed = () => failures;
 
+let step = 'start';
 export async function check(what, fn) {
-  state.step = what;
+  step = what;
   try {
     const r = await fn();
     if (r === false) fail(what, 'condition false');
@@ -32,8 +36,9 @@ export async function check(what, fn) {
 }
 
 export const problems = [];
-// [method, path regexp, status]: error replies a flow provokes on purpose
+// [method, path regexp, status] of error replies expected: always, and for one step
 export const expected = [['GET', /\/api\/v1\/auth\/me$/, 401]];
+export const expectedNow = [];
 
 export function watch(page, label) {
   page.on('console', (msg) => {
@@ -42,17 +47,13 @@ export function watch(page, label) {
     if (/^Failed to load resource: the server responded with a status of \d+/.test(text)) return;
     problems.push(`${label}: console error: ${text}`);
   });
-  page.on('dialog', (d) => {
-    problems.push(`${label}: a ${d.type()} dialog opened: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
   page.on('pageerror', (err) => problems.push(`${label}: uncaught: ${err.message}`));
   page.on('response', (res) => {
     const req = res.request();
     const url = new URL(res.url());
     if (res.status() < 400) return;
-    if (expected.some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
-    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()} (after "${state.step}")`);
+    if ([...expected, ...expectedNow].some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
+    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()} (after "${step}")`);
   });
   page.on('request', (req) => {
     const url = new URL(req.url());
@@ -63,6 +64,13 @@ export function watch(page, label) {
   page.on('requestfailed', (req) => {
     if (/ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
     problems.push(`${label}: ${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`);
+  });
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: env.PL_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
 }
 
@@ -91,22 +99,21 @@ export async function accessible(page, what) {
 }
 
 let shot = 0;
-// fullPage: false for pages with sticky parts (the chat's message box would
-// cover the end of the conversation): the window, scrolled to the end
-export async function screenshot(page, prefix, name, { fullPage = true } = {}) {
+export async function screenshot(page, prefix, name) {
   const file = join(env.PL_UI_SHOTS, `${prefix}${String(++shot).padStart(2, '0')}-${name}.png`);
-  if (!fullPage) await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  await page.screenshot({ path: file, fullPage });
+  await page.screenshot({ path: file, fullPage: true });
   note(`screenshot ${file}`);
 }
 
 // The API beside the browser, as a script would use it (bearer token).
-export async function api(method, path, token, body, { ok = true } = {}) {
+// Returns {status, headers, json}; throws on an error reply unless allowed.
+export async function api(method, path, token, body, { headers = {}, allow = [] } = {}) {
   const res = await fetch(BASE + path, {
     method,
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
     },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
@@ -117,18 +124,21 @@ export async function api(method, path, token, body, { ok = true } = {}) {
   } catch {
     /* not JSON */
   }
-  if (ok && !res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-  return ok ? json : { status: res.status, json };
+  if (!res.ok && !allow.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+  return json;
 }
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-export async function until(what, fn, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await sleep(100);
+// Runs the flow, then reports the page problems; exits 0 (the .t counts).
+export async function run(phase, fn) {
+  const browser = await launch();
+  try {
+    await fn(browser);
+  } catch (err) {
+    fail('the flow ran to its end', err && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : err);
+  } finally {
+    await browser.close();
   }
+  if (problems.length === 0) pass(`no CSP violation, uncaught error or console error (${phase})`);
+  else for (const p of problems) fail('CSP violations and page errors', p);
+  process.exit(0);
 }

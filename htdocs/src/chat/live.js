@@ -80,7 +80,17 @@ function begin(threadId, patch = {}) {
   return controller.signal;
 }
 
-async function run(threadId, method, path, body, opts = {}) {
+let running = Promise.resolve(live);
+// the stream being read, as a promise of its end (a page mounted again
+// while it runs waits for it)
+export const settled = () => running;
+
+function run(threadId, method, path, body, opts = {}) {
+  running = read(threadId, method, path, body, opts);
+  return running;
+}
+
+async function read(threadId, method, path, body, opts = {}) {
   const signal = begin(threadId, opts.patch);
   try {
     const iter = await open(method, path, body, { signal, lastEventId: opts.lastEventId });

@@ -1,35 +1,31 @@
-// A page loaded on first visit (import()): its code, styles and libraries
-// are a chunk of their own, so the first page stays small.
+// A page loaded with import() the first time it is shown: its code (and
+// the libraries only it needs) stays out of the first page's bundle.
 import { useEffect, useState } from 'preact/hooks';
+import { Alert } from './Alert.jsx';
 
-export function lazyPage(load, name) {
-  let Page = null;
-  let loading = null;
+export function lazyPage(load, title = 'Loading') {
+  let Component = null;
+  let pending = null;
   return function LazyPage(props) {
-    const [, ready] = useState(0);
-    const [failed, setFailed] = useState(false);
+    const [, setReady] = useState(0);
+    const [error, setError] = useState(null);
     useEffect(() => {
-      if (Page) return;
-      loading = loading || load().then((m) => (Page = m[name]));
-      loading.then(
-        () => ready(1),
+      if (Component) return;
+      pending = pending || load().then((m) => (Component = m.default));
+      pending.then(
+        () => setReady(1),
         () => {
-          loading = null;
-          setFailed(true);
+          pending = null;
+          setError('This page could not be loaded. Reload to try again.');
         },
       );
     }, []);
-    if (Page) return <Page {...props} />;
-    if (failed)
-      return (
-        <div class="alert error" role="alert">
-          This page could not be loaded. Check your connection and <a href={location.pathname}>try again</a>.
-        </div>
-      );
+    if (Component) return <Component {...props} />;
     return (
-      <p class="muted" role="status">
-        Loading…
-      </p>
+      <>
+        <h1 tabIndex={-1}>{title}</h1>
+        {error ? <Alert>{error}</Alert> : <p class="muted" role="status">Loading…</p>}
+      </>
     );
   };
 }

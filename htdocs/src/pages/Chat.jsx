@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { get, post, patch, del, request, describe, ApiError } from '../api.js';
 import { navigate, onLinkClick } from '../router.js';
 import { ago } from '../format.js';
+import { applyTheme } from '../theme.js';
 import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
@@ -116,6 +117,7 @@ export function Chat({ session, thread: threadParam }) {
       (r) => {
         const st = (r && (r.settings || r)) || {};
         setSettings({ ...st, loaded: true });
+        if (st.theme) applyTheme(st.theme); // chosen on another browser
         setDraft((d) => ({ ...d, model: d.model || st.model || '', system_prompt: st.system_prompt || '', temperature: st.temperature ?? '' }));
       },
       () => setSettings({ loaded: true }),
@@ -193,7 +195,10 @@ export function Chat({ session, thread: threadParam }) {
         const last = items[items.length - 1];
         const cur = live.current();
         if (cur.threadId === tid && (cur.status === 'streaming' || cur.status === 'starting')) {
+          // still read by this tab (the page was left and came back to)
           setCut(items.filter((m) => m.id !== cur.replyId));
+          const st = await live.settled();
+          if (!gone) await finish(st);
           return;
         }
         if (last && last.role === 'assistant' && last.state === 'streaming') {
@@ -924,3 +929,5 @@ function PromptDialog({ open, onClose, onInsert, projectId }) {
     </Dialog>
   );
 }
+
+export default Chat;

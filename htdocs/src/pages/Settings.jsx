@@ -377,3 +377,5 @@ function NewKey({ open, projects, onClose, onMade }) {
     </Dialog>
   );
 }
+
+export default Settings;
