@@ -28,7 +28,7 @@ async function status(method, path, token) {
 // conversation's pages are taken as the window shows them at the end of the
 // conversation: in a full-page picture the sticky message box would cover it.
 let shots = 0;
-const WINDOW = /^(streamed|stopped|resumed|versions|sanitized|unknown-model|dark|chat-375px|key-shown|keys|stream-cap)$/;
+const WINDOW = /^(streaming|streamed|stopped|resumed|versions|sanitized|unknown-model|dark|chat-375px|key-shown|keys|stream-cap)$/;
 async function shot(page, name) {
   const file = join(env.PL_UI_SHOTS, `${env.PL_UI_PHASE === 'cap' ? 'chat-cap' : 'chat'}${String(++shots).padStart(2, '0')}-${name}.png`);
   const fullPage = !WINDOW.test(name);
@@ -110,6 +110,7 @@ async function main(browser) {
     });
   });
   await check('... live tokens per second while it streams', () => page.locator('.live-figures').filter({ hasText: /tokens\/s/ }).waitFor());
+  await shot(page, 'streaming');
   await check('... the whole reply, rendered, then its figures', async () => {
     await reply.locator('.md').filter({ hasText: 'Echo: hello big wide world of streaming words [end]' }).waitFor();
     await reply.locator('.figures-line').filter({ hasText: /\d+ tokens · [\d.]+ tokens\/s/ }).waitFor();
