@@ -1,6 +1,10 @@
 // The shell: a header with who is signed in, then the page of the path.
 // Signed out, every path shows the sign-in (or first-admin) page and comes
 // back to where it was once signed in.
+import './theme.js';
+import './theme.css';
+import './header.css';
+import { Chat, Settings } from './pages/lazy.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { useSession, signOut } from './session.js';
 import { usePath, match, onLinkClick } from './router.js';
@@ -14,6 +18,9 @@ const Project = lazyPage(() => import('./pages/Project.jsx'), 'Project');
 
 // Add a page here: [path pattern, component]; ':id' segments become props.
 const ROUTES = [
+  ['/chat', Chat],
+  ['/chat/:thread', Chat],
+  ['/settings', Settings],
   ['/', Dashboard],
   ['/projects/:id', Project],
   ['*', NotFound],
@@ -82,6 +89,12 @@ function Header({ session }) {
       <nav class="nav" aria-label="Main">
         <a href="/" onClick={onLinkClick} aria-current={location.pathname === '/' ? 'page' : undefined}>
           Dashboard
+        </a>
+        <a href="/chat" onClick={onLinkClick} aria-current={location.pathname.startsWith('/chat') ? 'page' : undefined}>
+          Chat
+        </a>
+        <a href="/settings" onClick={onLinkClick} aria-current={location.pathname === '/settings' ? 'page' : undefined}>
+          Settings
         </a>
       </nav>
       <div class="who">
