@@ -356,6 +356,8 @@ async function sessionPhase(browser) {
     await page.getByText('3 projects').waitFor();
     await card('shop').getByText('Observed', { exact: true }).waitFor();
   });
+  // a call sent before the renewal may still come back 401 after it
+  await page.waitForLoadState('networkidle');
   expectedNow.length = 0;
   await page.getByLabel('Show').selectOption('active');
   await page.waitForLoadState('networkidle');
