@@ -1,21 +1,37 @@
-// A model's Markdown, sanitized (markdown.js), rendered again as it grows:
-// at most once per animation frame while tokens arrive. Code blocks get a
-// copy button; a click on it copies the block's text.
+// A model's Markdown, sanitized (../markdown.js, with highlighting),
+// rendered again as it grows: at most once per animation frame while tokens
+// arrive. The renderer and highlight.js are loaded with import() on first
+// use. Code blocks get a copy button; a click on it copies the block's text.
 import { useEffect, useRef } from 'preact/hooks';
-import { toHtml, decorate } from './markdown.js';
+
+let md = null; // ../markdown.js, once it and highlight.js are loaded
+let loading = null;
+const load = () =>
+  (loading ||= import('../markdown.js').then(async (m) => {
+    await m.loadHighlighting();
+    md = m;
+  }));
 
 export function Markdown({ text, class: cls = '' }) {
   const ref = useRef(null);
   const frame = useRef(0);
   useEffect(() => {
-    cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => {
-      const el = ref.current;
-      if (!el) return;
-      el.innerHTML = toHtml(text);
-      decorate(el);
-    });
-    return () => cancelAnimationFrame(frame.current);
+    let live = true;
+    const draw = () => {
+      cancelAnimationFrame(frame.current);
+      frame.current = requestAnimationFrame(() => {
+        const el = ref.current;
+        if (!el) return;
+        el.innerHTML = md.renderMarkdown(text, { highlight: true });
+        md.addCopyButtons(el);
+      });
+    };
+    if (md) draw();
+    else load().then(() => live && draw());
+    return () => {
+      live = false;
+      cancelAnimationFrame(frame.current);
+    };
   }, [text]);
   async function onClick(e) {
     const b = e.target.closest && e.target.closest('button.copy');

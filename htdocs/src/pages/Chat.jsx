@@ -1,6 +1,6 @@
 // Chat with the models: the threads (all or a project's; search, pin,
 // archive, rename, delete, export) beside the thread in view, its reply
-// streamed token by token as sanitized Markdown (chat/markdown.js), stop,
+// streamed token by token as sanitized Markdown (markdown.js), stop,
 // regenerate, edit, the versions of a message (‹ 2/3 ›), a reply resumed
 // after a reload (chat/live.js), the model picker, the thread's system
 // prompt and options, prompts from the library with their variables.
