@@ -68,19 +68,31 @@ static const pl_sql_t SQL_HOST_DELETE = {
     "pl.git.host_delete", "DELETE FROM git_host_keys WHERE project_id = %s AND host = %s", NULL
 };
 
-apr_status_t pl_git_remote_get(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
-                               pl_git_remote_rec_t **out)
+/* The one row a project has in a table keyed by it, or PL_ENOTFOUND. */
+static apr_status_t project_row(pl_db_t *db, apr_pool_t *p, const pl_sql_t *sql,
+                                apr_int64_t project_id, const char ***row)
 {
-    const char *arg = pl_text_i64(p, project_id), **row;
-    pl_git_remote_rec_t *r;
+    const char *arg = pl_text_i64(p, project_id);
     pl_db_result_t *res;
-    apr_status_t rv = pl_db_select(db, p, &SQL_REMOTE_GET, 1, &arg, &res);
+    apr_status_t rv = pl_db_select(db, p, sql, 1, &arg, &res);
 
     if (rv != APR_SUCCESS)
         return rv;
     if (!res->rows->nelts)
         return PL_ENOTFOUND;
-    row = PL_DB_ROW(res, 0);
+    *row = PL_DB_ROW(res, 0);
+    return APR_SUCCESS;
+}
+
+apr_status_t pl_git_remote_get(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
+                               pl_git_remote_rec_t **out)
+{
+    const char **row;
+    pl_git_remote_rec_t *r;
+    apr_status_t rv = project_row(db, p, &SQL_REMOTE_GET, project_id, &row);
+
+    if (rv != APR_SUCCESS)
+        return rv;
     r = apr_pcalloc(p, sizeof(*r));
     r->project_id = project_id;
     r->url = row[0];
@@ -108,16 +120,12 @@ apr_status_t pl_git_remote_put(pl_db_t *db, apr_pool_t *p, const pl_git_remote_r
 apr_status_t pl_git_deploy_key_get(pl_db_t *db, apr_pool_t *p, apr_int64_t project_id,
                                    pl_git_deploy_key_t **out)
 {
-    const char *arg = pl_text_i64(p, project_id), **row;
+    const char **row;
     pl_git_deploy_key_t *k;
-    pl_db_result_t *res;
-    apr_status_t rv = pl_db_select(db, p, &SQL_KEY_GET, 1, &arg, &res);
+    apr_status_t rv = project_row(db, p, &SQL_KEY_GET, project_id, &row);
 
     if (rv != APR_SUCCESS)
         return rv;
-    if (!res->rows->nelts)
-        return PL_ENOTFOUND;
-    row = PL_DB_ROW(res, 0);
     k = apr_pcalloc(p, sizeof(*k));
     k->project_id = project_id;
     k->public_key = row[0];
