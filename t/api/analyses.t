@@ -356,13 +356,21 @@ for my $backend (backends()) {
             status_is($a, 202, "$name: queued");
             return ($a->{json} || {}, $d);
         };
+        # dead: no such process, or a zombie its new parent has not reaped yet
+        my $dead = sub {
+            my ($pid) = @_;
+            return 1 unless kill(0, $pid);
+            open(my $fh, '<', "/proc/$pid/stat") or return 1;
+            my ($state) = (<$fh> // '') =~ /\)\s+(\S)/;
+            return ($state // '') eq 'Z';
+        };
         my $gone = sub {
             my ($file) = @_;
             my ($pid) = PlanningTest::slurp($file) =~ /(\d+)/;
             return 0 unless $pid;
             my $t0 = time;
-            sleep 0.1 while kill(0, $pid) && time - $t0 < 5;
-            return !kill(0, $pid);
+            sleep 0.1 while !$dead->($pid) && time - $t0 < 10;
+            return $dead->($pid);
         };
 
         # Cancel mid-run: the stand-in reports progress until it is killed.
