@@ -8,11 +8,13 @@ package PlanningUI;
 #   $ui->{ui}, $ui->{shots}                       # build/htdocs/dist, the screenshots
 #   PlanningUI::run_node('project.mjs', PL_UI_BASE => $srv->base, ...);
 #   PlanningUI::no_5xx($srv, qr{...});            # but those matching the pattern
+#   my $shop = PlanningUI::shop($R);              # the shop project, plan and code
 use strict;
 use warnings;
 use File::Path qw(make_path);
 use Test::More;
 use PlanningTest qw(:all);
+use PlanningAnalysis qw(write_tree);
 
 # Skips the test (plan skip_all) when something it needs is missing, makes
 # the screenshot folder and removes the test's own screenshots from it
@@ -73,6 +75,55 @@ sub no_5xx {
     open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
     my @bad = grep { /" 5\d\d / && !(defined $except && $_ =~ $except) } <$log>;
     is_deeply(\@bad, [], $name // 'no 5xx reply to the browser');
+}
+
+# The shop the browser tests analyse: a master plan (CART-001 depending on
+# AUTH-001 with depends => 1) and the code of AUTH-001, in the project
+# directory "shop" of make_roots()'s $R. Returns the directory.
+my $SHOP_PLAN = <<'MD';
+# Shop master plan
+
+## Primary objectives
+
+### AUTH-001 User login
+Users sign in with a password that is stored hashed.
+- [x] Hash passwords with a random salt
+- [x] Verify the password at login
+
+### CART-001 Shopping cart
+%DEPENDS%- [x] Add an item to the shopping cart
+- [x] Apply a discount coupon to the cart total
+
+## Secondary objectives
+
+### SRCH-001 Product search
+- [x] Search products by keyword with fuzzy spelling
+- [ ] Rank search results by popularity
+MD
+
+my $SHOP_AUTH = <<'PY';
+"""Password storage for user accounts."""
+import hashlib
+import os
+
+
+def hash_password(password, salt=None):
+    """Hash a password with a random salt (PBKDF2)."""
+    salt = salt or os.urandom(16)
+    return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 100000)
+
+
+def verify_password(password, salt, expected):
+    """Verify a password at login against the stored hash."""
+    return hash_password(password, salt)[1] == expected
+PY
+
+sub shop {
+    my ($R, %o) = @_;
+    (my $plan = $SHOP_PLAN) =~ s/%DEPENDS%/$o{depends} ? "Depends on AUTH-001.\n" : ''/e;
+    my $dir = project_dir($R, 'shop');
+    write_tree($dir, 'MASTER_PLAN.md' => $plan, 'auth/passwords.py' => $SHOP_AUTH);
+    return $dir;
 }
 
 1;

@@ -17,54 +17,13 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use PlanningTest qw(:all);
-use PlanningAnalysis qw(write_tree);
 use PlanningUI;
 
 my $ui = PlanningUI::setup(ctags => 1, shots => 'p[0-9]*.png');
 my ($UI, $shots) = @$ui{qw(ui shots)};
 
-my $PLAN = <<'MD';
-# Shop master plan
-
-## Primary objectives
-
-### AUTH-001 User login
-Users sign in with a password that is stored hashed.
-- [x] Hash passwords with a random salt
-- [x] Verify the password at login
-
-### CART-001 Shopping cart
-Depends on AUTH-001.
-- [x] Add an item to the shopping cart
-- [x] Apply a discount coupon to the cart total
-
-## Secondary objectives
-
-### SRCH-001 Product search
-- [x] Search products by keyword with fuzzy spelling
-- [ ] Rank search results by popularity
-MD
-
-my $AUTH = <<'PY';
-"""Password storage for user accounts."""
-import hashlib
-import os
-
-
-def hash_password(password, salt=None):
-    """Hash a password with a random salt (PBKDF2)."""
-    salt = salt or os.urandom(16)
-    return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 100000)
-
-
-def verify_password(password, salt, expected):
-    """Verify a password at login against the stored hash."""
-    return hash_password(password, salt)[1] == expected
-PY
-
 my $R = make_roots();
-my $shop = project_dir($R, 'shop');
-write_tree($shop, 'MASTER_PLAN.md' => $PLAN, 'auth/passwords.py' => $AUTH);
+my $shop = PlanningUI::shop($R, depends => 1);
 
 # The analyzer, behind a wrapper that waits while a marker file exists: an
 # analysis the page can cancel while it runs (the job kills its process group).
