@@ -34,19 +34,19 @@ export function setUnauthorizedHandler(fn) {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-// request('GET', '/api/v1/projects') or request('POST', 'projects', {body})
-export async function request(method, path, opts = {}) {
-  const { body, headers = {}, retry = true, signal } = opts;
-  const url = path.startsWith('/') ? path : `${API}/${path}`;
-  const h = { Accept: 'application/json', ...headers };
+// The fetch itself, for request() and the chat's streams (chat/sse.js):
+// JSON body, the CSRF header on what changes something, the session's
+// cookies, nothing cached; a network failure is an ApiError (status 0),
+// an abort stays an AbortError.
+export async function send(method, url, body, headers, signal) {
+  const h = { ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (!SAFE.has(method)) {
     const t = csrfToken();
     if (t) h['X-CSRF-Token'] = t;
   }
-  let res;
   try {
-    res = await fetch(url, {
+    return await fetch(url, {
       method,
       headers: h,
       body: body !== undefined ? JSON.stringify(body) : undefined,
@@ -58,6 +58,13 @@ export async function request(method, path, opts = {}) {
     if (err && err.name === 'AbortError') throw err;
     throw new ApiError(0, null, null);
   }
+}
+
+// request('GET', '/api/v1/projects') or request('POST', 'projects', {body})
+export async function request(method, path, opts = {}) {
+  const { body, headers = {}, retry = true, signal } = opts;
+  const url = path.startsWith('/') ? path : `${API}/${path}`;
+  const res = await send(method, url, body, { Accept: 'application/json', ...headers }, signal);
   if (res.status === 401 && retry && onUnauthorized && !url.startsWith(`${API}/auth/`)) {
     if (await onUnauthorized()) return request(method, path, { ...opts, retry: false });
   }
@@ -72,6 +79,17 @@ export const get = (path, opts) => request('GET', path, opts);
 export const post = (path, body, opts) => request('POST', path, { ...opts, body });
 export const del = (path, opts) => request('DELETE', path, opts);
 export const patch = (path, body, opts) => request('PATCH', path, { ...opts, body });
+
+// Every page of a list, following _links.next (at most `cap` items).
+export async function getAll(href, cap) {
+  const items = [];
+  while (href && items.length < cap) {
+    const page = await get(href);
+    items.push(...(page.items || []));
+    href = page._links && page._links.next ? page._links.next.href : null;
+  }
+  return items;
+}
 
 // A VALIDATION_ERROR's message about one field, said of the field itself:
 // "local_path must be ..." -> "Must be ...". Returns [field, sentence] or null.

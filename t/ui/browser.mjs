@@ -6,140 +6,23 @@
 // PL_UI_SHOTS (screenshot directory), and per phase the project directories
 // (PL_UI_SHOP, PL_UI_LEGACY, PL_UI_WEB) or the Basic credentials
 // or the user to sign in as (PL_UI_USER, PL_UI_PASSWORD).
-import { chromium } from 'playwright-core';
-import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
+import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, api, run, expected, expectedNow,
+  screenshot as libScreenshot } from './lib.mjs';
 
-// axe-core, put into the page through the DevTools protocol (as
-// page.evaluate does: the page's CSP does not apply to it)
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const env = process.env;
-const BASE = env.PL_UI_BASE;
-const SHOTS = env.PL_UI_SHOTS;
 const PHASE = env.PL_UI_PHASE || 'session';
 const ADMIN = { username: 'admin', password: 'a long passphrase for the admin' };
-const STEP_MS = 15_000;
 
-let failures = 0;
-const pass = (what) => console.log(`PASS ${what}`);
-const fail = (what, why) => {
-  failures++;
-  console.log(`FAIL ${what}: ${String(why).split('\n')[0]}`);
-};
-let step = 'start';
-async function check(what, fn) {
-  step = what;
-  try {
-    const r = await fn();
-    if (r === false) fail(what, 'condition false');
-    else pass(what);
-  } catch (err) {
-    fail(what, err && err.message ? err.message : err);
-  }
-}
-
-// Every CSP violation, uncaught error and console error of every page.
-const problems = [];
-// Error replies the flows provoke on purpose; any other 4xx or 5xx the page
-// receives is a problem. (Chromium also logs each as a console error
-// "Failed to load resource": those are judged here, by their request.)
-const EXPECTED = [
-  ['GET', /\/api\/v1\/auth\/me$/, 401], // signed out: who is this?
+// Error replies the flows provoke on purpose (beside lib.mjs's own); any
+// other 4xx or 5xx the page receives is a problem.
+expected.push(
   ['POST', /\/api\/v1\/auth\/login$/, 401], // the wrong password
   ['POST', /\/api\/v1\/auth\/login$/, 429], // the rate limit
   ['POST', /\/api\/v1\/projects$/, 400], // a directory outside the roots
-];
-const expectedNow = []; // more, for one step
-function watch(page, label) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    if (/^Failed to load resource: the server responded with a status of \d+/.test(text)) return;
-    problems.push(`${label}: console error: ${text}`);
-  });
-  page.on('pageerror', (err) => problems.push(`${label}: uncaught: ${err.message}`));
-  page.on('response', (res) => {
-    const req = res.request();
-    const url = new URL(res.url());
-    if (res.status() < 400) return;
-    if ([...EXPECTED, ...expectedNow].some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
-    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()} (after "${step}")`);
-  });
-  // every request that changes something carries the CSRF header (but the
-  // sign-in and the first admin: no session yet, nothing to protect)
-  page.on('request', (req) => {
-    const url = new URL(req.url());
-    if (!url.pathname.startsWith('/api/v1/') || ['GET', 'HEAD'].includes(req.method())) return;
-    if (/\/auth\/(login|setup)$/.test(url.pathname)) return;
-    if (!req.headers()['x-csrf-token']) problems.push(`${label}: ${req.method()} ${url.pathname} without X-CSRF-Token`);
-  });
-  page.on('requestfailed', (req) => {
-    // navigations and reloads abort what the page had in flight
-    if (/ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
-    problems.push(`${label}: ${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`);
-  });
-}
+);
 
-async function newContext(browser, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...opts });
-  await context.exposeBinding('__plCspViolation', (_source, v) =>
-    problems.push(`CSP violation: ${v.directive} blocked ${v.blocked || '(inline)'} ${v.sample || ''} at ${v.source}:${v.line}`),
-  );
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__plCspViolation({
-        directive: e.violatedDirective,
-        blocked: e.blockedURI,
-        sample: e.sample,
-        source: e.sourceFile,
-        line: e.lineNumber,
-      }),
-    );
-  });
-  return context;
-}
-
-// axe-core on the page as it is now: a serious or critical violation fails.
-async function accessible(page, what) {
-  await check(`axe-core: no serious or critical violation (${what})`, async () => {
-    if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
-    const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    for (const v of r.violations.filter((x) => !bad.includes(x))) console.log(`NOTE axe (${what}): ${v.impact} ${v.id}: ${v.help}`);
-    if (bad.length)
-      throw new Error(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`).join('; '));
-  });
-}
-
-let shot = 0;
-async function screenshot(page, name) {
-  const file = join(SHOTS, `${{ session: 'a', ratelimit: 'b', apache: 'c' }[PHASE]}${String(++shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`NOTE screenshot ${file}`);
-}
-
-// The API beside the browser, as a script would use it (bearer token).
-async function api(method, path, token, body) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-  return json;
-}
+const screenshot = (page, name) => libScreenshot(page, { session: 'a', ratelimit: 'b', apache: 'c' }[PHASE], name);
 
 async function analyse(token, projectId) {
   const a = await api('POST', `/api/v1/projects/${projectId}/analyze`, token, {});
@@ -250,7 +133,7 @@ async function sessionPhase(browser) {
       '// ApplyCoupon applies a discount coupon to the cart total.\nfunc ApplyCoupon(total, pct int) int { return total * (100 - pct) / 100 }\n',
   );
   const a2 = await analyse(token, shop.id);
-  console.log(`NOTE analyses: observed ${a1.totals.observed_percent}% then ${a2.totals.observed_percent}%, claimed ${a2.totals.claimed_percent}%`);
+  note(`analyses: observed ${a1.totals.observed_percent}% then ${a2.totals.observed_percent}%, claimed ${a2.totals.claimed_percent}%`);
 
   await page.reload();
   await heading('Projects').waitFor();
@@ -290,7 +173,7 @@ async function sessionPhase(browser) {
     await card('shop').getByText('Observed', { exact: true }).waitFor();
     const jobs = page.getByRole('heading', { name: 'Running jobs' });
     if (await jobs.isVisible()) {
-      console.log('NOTE the analysis was caught running');
+      note('the analysis was caught running');
       await screenshot(page, 'dashboard-running-job');
     }
   });
@@ -476,17 +359,4 @@ async function apachePhase(browser) {
   await context.close();
 }
 
-const browser = await chromium.launch({
-  executablePath: env.PL_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-try {
-  await ({ apache: apachePhase, ratelimit: rateLimitPhase }[PHASE] || sessionPhase)(browser);
-} catch (err) {
-  fail('the flow ran to its end', err && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : err);
-} finally {
-  await browser.close();
-}
-if (problems.length === 0) pass(`no CSP violation, uncaught error or console error (${PHASE})`);
-else for (const p of problems) fail('CSP violations and page errors', p);
-process.exit(0);
+await run(PHASE, { apache: apachePhase, ratelimit: rateLimitPhase }[PHASE] || sessionPhase);

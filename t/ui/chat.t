@@ -17,27 +17,16 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use File::Path qw(make_path);
 use Test::More;
 use PlanningTest qw(:all);
+use PlanningUI;
 
-PlanningTest::require_build();
-my $ROOT = repo_root();
-my $BUILD = $PlanningTest::BUILD;
-my $UI = "$BUILD/htdocs/dist";
-plan skip_all => "the web UI is not built ($UI/index.html): run script/build" unless -f "$UI/index.html";
-plan skip_all => 'chromium is not installed (script/bootstrap installs it)' unless -x '/usr/bin/chromium';
-plan skip_all => 'playwright-core is not installed in t/ui (script/bootstrap runs npm ci there)'
-    unless -d "$ROOT/t/ui/node_modules/playwright-core";
-plan skip_all => 'the browser tests run on SQLite' unless grep { $_ eq 'sqlite3' } backends();
-
-my $shots = "$BUILD/t/ui-screenshots";
-make_path($shots);
-unlink glob("$shots/chat*.png");
+my $ui = PlanningUI::setup(shots => 'chat*.png');
+my ($UI, $shots) = @$ui{qw(ui shots)};
 
 my $R = make_roots();
 my $shop = project_dir($R, 'shop');
-system('chown', '-R', join(':', (getpwnam($> == 0 ? 'www-data' : scalar getpwuid($>)))[2, 3]), $R->{root}) if $> == 0;
+PlanningUI::chown_roots($R);
 
 my $fake = start_fake(args => ['--token-delay-ms', '20']);
 my $srv = start_server(backend => 'sqlite3', roots => [$R->{root}], docroot => $UI,
@@ -49,31 +38,15 @@ status_is($srv->json('POST', '/api/v1/projects', { name => 'shop', local_path =>
 
 sub run_browser {
     my ($srv, $phase) = @_;
-    local @ENV{qw(PL_UI_PHASE PL_UI_BASE PL_UI_SHOTS PL_UI_FAKE PL_UI_USER PL_UI_PASSWORD)}
-        = ($phase, $srv->base, $shots, $fake->{url}, $PlanningTest::ADMIN_USER, $PlanningTest::ADMIN_PASSWORD);
-    my $pid = open(my $out, '-|') // die "fork: $!";
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        exec 'node', "$ROOT/t/ui/chat.mjs" or die "exec node: $!";
-    }
-    my @lines;
-    while (my $line = <$out>) {
-        chomp $line;
-        if    ($line =~ /^PASS (.*)$/) { pass($1) }
-        elsif ($line =~ /^FAIL (.*)$/) { fail($1) }
-        elsif ($line =~ /^NOTE (.*)$/) { note($1) }
-        else                           { push @lines, $line }
-    }
-    close $out;
-    is($? >> 8, 0, 'the browser script ran to its end') or diag(join "\n", @lines);
+    PlanningUI::run_node('chat.mjs', PL_UI_PHASE => $phase, PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
+                         PL_UI_FAKE => $fake->{url}, PL_UI_USER => $PlanningTest::ADMIN_USER,
+                         PL_UI_PASSWORD => $PlanningTest::ADMIN_PASSWORD);
 }
-
 
 subtest 'chat and settings' => sub {
     run_browser($srv, 'main');
-    open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
-    my @bad = grep { /" 5\d\d / && !m{/api/v1/threads/\d+/messages[^ ]* HTTP/1\.1" 503 } } <$log>;
-    is_deeply(\@bad, [], 'no 5xx reply to the browser (but the busy server it was asked to show)');
+    PlanningUI::no_5xx($srv, qr{/api/v1/threads/\d+/messages[^ ]* HTTP/1\.1" 503 },
+                       'no 5xx reply to the browser (but the busy server it was asked to show)');
     $srv->stop;
 };
 

@@ -15,21 +15,12 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use File::Path qw(make_path remove_tree);
 use Test::More;
 use PlanningTest qw(:all);
-use PlanningAnalysis qw(write_tree);
+use PlanningUI;
 
-PlanningTest::require_build();
-my $ROOT = repo_root();
-my $BUILD = $PlanningTest::BUILD;
-my $UI = "$BUILD/htdocs/dist";
-plan skip_all => "the web UI is not built ($UI/index.html): run script/build" unless -f "$UI/index.html";
-plan skip_all => 'chromium is not installed (script/bootstrap installs it)' unless -x '/usr/bin/chromium';
-plan skip_all => 'playwright-core is not installed in t/ui (script/bootstrap runs npm ci there)'
-    unless -d "$ROOT/t/ui/node_modules/playwright-core";
-plan skip_all => 'universal-ctags is not installed' unless -x '/usr/bin/ctags-universal' || -x '/usr/bin/ctags';
-plan skip_all => 'the browser tests run on SQLite' unless grep { $_ eq 'sqlite3' } backends();
+my $ui = PlanningUI::setup(ctags => 1);
+my $UI = $ui->{ui};
 
 my $mods = `apxs -q LIBEXECDIR`;
 chomp $mods;
@@ -45,47 +36,8 @@ chomp $mods;
     unlike($html, qr/(?:src|href)="(?:https?:)?\/\//i, 'nothing from another origin');
 }
 
-my $shots = "$BUILD/t/ui-screenshots";
-make_path($shots);
+my $shots = $ui->{shots};
 unlink glob "$shots/[abc][0-9]*.png";    # its own: t/ui/project.t's are p*.png
-
-my $PLAN = <<'MD';
-# Shop master plan
-
-## Primary objectives
-
-### AUTH-001 User login
-Users sign in with a password that is stored hashed.
-- [x] Hash passwords with a random salt
-- [x] Verify the password at login
-
-### CART-001 Shopping cart
-- [x] Add an item to the shopping cart
-- [x] Apply a discount coupon to the cart total
-
-## Secondary objectives
-
-### SRCH-001 Product search
-- [x] Search products by keyword with fuzzy spelling
-- [ ] Rank search results by popularity
-MD
-
-my $AUTH = <<'PY';
-"""Password storage for user accounts."""
-import hashlib
-import os
-
-
-def hash_password(password, salt=None):
-    """Hash a password with a random salt (PBKDF2)."""
-    salt = salt or os.urandom(16)
-    return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 100000)
-
-
-def verify_password(password, salt, expected):
-    """Verify a password at login against the stored hash."""
-    return hash_password(password, salt)[1] == expected
-PY
 
 # written between the two analyses: observed completion rises
 my $CART = "package cart\n\n// AddItem adds an item to the shopping cart.\n"
@@ -94,35 +46,11 @@ my $CART = "package cart\n\n// AddItem adds an item to the shopping cart.\n"
          . "func ApplyCoupon(total, pct int) int { return total * (100 - pct) / 100 }\n";
 
 my $R = make_roots();
-my $shop = project_dir($R, 'shop');
-write_tree($shop, 'MASTER_PLAN.md' => $PLAN, 'auth/passwords.py' => $AUTH);
+my $shop = PlanningUI::shop($R);
 project_dir($R, $_) for qw(legacy web);
-system('chown', '-R', join(':', (getpwnam($> == 0 ? 'www-data' : scalar getpwuid($>)))[2, 3]), $R->{root}) if $> == 0;
+PlanningUI::chown_roots($R);
 
-sub run_browser {
-    my (%env) = @_;
-    local @ENV{keys %env} = values %env;
-    my $pid = open(my $out, '-|') // die "fork: $!";
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        exec 'node', "$ROOT/t/ui/browser.mjs" or die "exec node: $!";
-    }
-    my @lines;
-    while (my $line = <$out>) {
-        chomp $line;
-        if ($line =~ /^PASS (.*)$/) {
-            pass($1);
-        } elsif ($line =~ /^FAIL (.*)$/) {
-            fail($1);
-        } elsif ($line =~ /^NOTE (.*)$/) {
-            note($1);
-        } else {
-            push @lines, $line;
-        }
-    }
-    close $out;
-    is($? >> 8, 0, 'the browser script ran to its end') or diag(join "\n", @lines);
-}
+sub run_browser { PlanningUI::run_node('browser.mjs', @_) }
 
 subtest 'sign-in, dashboard, create and archive, sign-out' => sub {
     my $srv = start_server(backend => 'sqlite3', admin => 0, roots => [$R->{root}], docroot => $UI,
@@ -130,11 +58,7 @@ subtest 'sign-in, dashboard, create and archive, sign-out' => sub {
                                   . "PlanningAccessTokenLifetime 66");
     run_browser(PL_UI_PHASE => 'session', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
                 PL_UI_SHOP => $shop, PL_UI_LEGACY => "$R->{root}/legacy", PL_UI_WEB => "$R->{root}/web");
-    # the UI is static files: the server's replies to the browser are in
-    # the access log; none of them may be a 5xx
-    open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
-    my @bad = grep { /" 5\d\d / } <$log>;
-    is_deeply(\@bad, [], 'no 5xx reply to the browser');
+    PlanningUI::no_5xx($srv);
     $srv->stop;
 };
 

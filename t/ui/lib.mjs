@@ -2,7 +2,6 @@
 // runs them, the watch over a page (CSP violations, uncaught errors,
 // console errors, error replies not expected, writes without the CSRF
 // header), axe-core, screenshots and the API beside the browser.
-// (t/ui/browser.mjs has its own copy of these, from before this module.)
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -15,68 +15,15 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use File::Path qw(make_path);
 use Test::More;
 use PlanningTest qw(:all);
-use PlanningAnalysis qw(write_tree);
+use PlanningUI;
 
-PlanningTest::require_build();
-my $ROOT = repo_root();
-my $BUILD = $PlanningTest::BUILD;
-my $UI = "$BUILD/htdocs/dist";
-plan skip_all => "the web UI is not built ($UI/index.html): run script/build" unless -f "$UI/index.html";
-plan skip_all => 'chromium is not installed (script/bootstrap installs it)' unless -x '/usr/bin/chromium';
-plan skip_all => 'playwright-core is not installed in t/ui (script/bootstrap runs npm ci there)'
-    unless -d "$ROOT/t/ui/node_modules/playwright-core";
-plan skip_all => 'universal-ctags is not installed' unless -x '/usr/bin/ctags-universal' || -x '/usr/bin/ctags';
-plan skip_all => 'the browser tests run on SQLite' unless grep { $_ eq 'sqlite3' } backends();
-
-my $shots = "$BUILD/t/ui-screenshots";
-make_path($shots);
-unlink glob "$shots/p[0-9]*.png";
-
-my $PLAN = <<'MD';
-# Shop master plan
-
-## Primary objectives
-
-### AUTH-001 User login
-Users sign in with a password that is stored hashed.
-- [x] Hash passwords with a random salt
-- [x] Verify the password at login
-
-### CART-001 Shopping cart
-Depends on AUTH-001.
-- [x] Add an item to the shopping cart
-- [x] Apply a discount coupon to the cart total
-
-## Secondary objectives
-
-### SRCH-001 Product search
-- [x] Search products by keyword with fuzzy spelling
-- [ ] Rank search results by popularity
-MD
-
-my $AUTH = <<'PY';
-"""Password storage for user accounts."""
-import hashlib
-import os
-
-
-def hash_password(password, salt=None):
-    """Hash a password with a random salt (PBKDF2)."""
-    salt = salt or os.urandom(16)
-    return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 100000)
-
-
-def verify_password(password, salt, expected):
-    """Verify a password at login against the stored hash."""
-    return hash_password(password, salt)[1] == expected
-PY
+my $ui = PlanningUI::setup(ctags => 1, shots => 'p[0-9]*.png');
+my ($UI, $shots) = @$ui{qw(ui shots)};
 
 my $R = make_roots();
-my $shop = project_dir($R, 'shop');
-write_tree($shop, 'MASTER_PLAN.md' => $PLAN, 'auth/passwords.py' => $AUTH);
+my $shop = PlanningUI::shop($R, depends => 1);
 
 # The analyzer, behind a wrapper that waits while a marker file exists: an
 # analysis the page can cancel while it runs (the job kills its process group).
@@ -87,44 +34,15 @@ print $fh "#!/bin/sh\nwhile [ -e '$slow' ]; do sleep 0.2; done\nexec '$PlanningT
 close $fh;
 chmod 0755, "$tools/analyzer";
 chmod 0777, $tools;
-my @owner = (getpwnam($> == 0 ? 'www-data' : scalar getpwuid($>)))[2, 3];
-system('chown', '-R', join(':', @owner), $R->{root}) if $> == 0;
+PlanningUI::chown_roots($R);
 
 my $srv = start_server(backend => 'sqlite3', roots => [$R->{root}], docroot => $UI,
                        extra => "PlanningAnalyzer $tools/analyzer\n");
 
-{
-    local $ENV{PL_UI_BASE} = $srv->base;
-    local $ENV{PL_UI_SHOTS} = $shots;
-    local $ENV{PL_UI_SHOP} = $shop;
-    local $ENV{PL_UI_SLOW} = $slow;
-    local $ENV{PL_UI_USER} = $PlanningTest::ADMIN_USER;
-    local $ENV{PL_UI_PASSWORD} = $PlanningTest::ADMIN_PASSWORD;
-    my $pid = open(my $out, '-|') // die "fork: $!";
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        exec 'node', "$ROOT/t/ui/project.mjs" or die "exec node: $!";
-    }
-    my @lines;
-    while (my $line = <$out>) {
-        chomp $line;
-        if ($line =~ /^PASS (.*)$/) {
-            pass($1);
-        } elsif ($line =~ /^FAIL (.*)$/) {
-            fail($1);
-        } elsif ($line =~ /^NOTE (.*)$/) {
-            note($1);
-        } else {
-            push @lines, $line;
-        }
-    }
-    close $out;
-    is($? >> 8, 0, 'the browser script ran to its end') or diag(join "\n", @lines);
-}
-
-open my $log, '<', $srv->rundir . '/access.log' or die "access.log: $!";
-my @bad = grep { /" 5\d\d / } <$log>;
-is_deeply(\@bad, [], 'no 5xx reply to the browser');
+PlanningUI::run_node('project.mjs', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots, PL_UI_SHOP => $shop,
+                    PL_UI_SLOW => $slow, PL_UI_USER => $PlanningTest::ADMIN_USER,
+                    PL_UI_PASSWORD => $PlanningTest::ADMIN_PASSWORD);
+PlanningUI::no_5xx($srv);
 $srv->stop;
 
 diag("screenshots: $shots");

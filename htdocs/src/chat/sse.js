@@ -8,7 +8,7 @@
 // reopens the stream when a hidden tab comes back; resuming here is a GET
 // of the reply's own stream with Last-Event-ID (resume()), which only the
 // chat knows how to ask.
-import { ApiError, csrfToken, API } from '../api.js';
+import { ApiError, send, API } from '../api.js';
 import { refresh } from '../session.js';
 
 export async function* events(body) {
@@ -49,26 +49,8 @@ export async function* events(body) {
 // is thrown as an ApiError. A 401 renews the session once.
 export async function open(method, path, body, { signal, lastEventId, retry = true } = {}) {
   const headers = { Accept: 'text/event-stream' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') {
-    const t = csrfToken();
-    if (t) headers['X-CSRF-Token'] = t;
-  }
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-  let res;
-  try {
-    res = await fetch(`${API}/${path}`, {
-      method,
-      headers,
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal,
-    });
-  } catch (err) {
-    if (err && err.name === 'AbortError') throw err;
-    throw new ApiError(0, null, null);
-  }
+  const res = await send(method, `${API}/${path}`, body, headers, signal);
   if (res.status === 401 && retry && (await refresh())) return open(method, path, body, { signal, lastEventId, retry: false });
   if (res.status === 204) return (async function* () {})();
   const type = res.headers.get('Content-Type') || '';

@@ -1,5 +1,6 @@
 // Small pictures drawn as SVG from the API's numbers: presentation
 // attributes and classes only, no inline style (the CSP allows none).
+import { percent } from '../format.js';
 
 // The burn-up of a project: observed completion (solid) and what the plan
 // claims (dashed) over its analyses, 0-100 %.
@@ -24,6 +25,27 @@ export function Sparkline({ points, width = 120, height = 36 }) {
       {n > 1 && <polyline class="spark-observed" points={line('observed_percent')} fill="none" />}
       <circle class="spark-dot" cx={x(n - 1)} cy={y(last.observed_percent)} r="2.5" />
     </svg>
+  );
+}
+
+// An analysis's two figures, observed and claimed (and what `children`
+// adds to the list), over its CompletionBar.
+export function Completion({ last, children }) {
+  return (
+    <>
+      <dl class="pair">
+        <div>
+          <dt>Observed</dt>
+          <dd class="observed">{percent(last.observed_percent)}</dd>
+        </div>
+        <div>
+          <dt>Claimed</dt>
+          <dd>{percent(last.claimed_percent)}</dd>
+        </div>
+        {children}
+      </dl>
+      <CompletionBar observed={last.observed_percent} claimed={last.claimed_percent} />
+    </>
   );
 }
 

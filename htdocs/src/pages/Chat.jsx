@@ -6,7 +6,7 @@
 // prompt and options, prompts from the library with their variables.
 // Loaded lazily (app.jsx): the dashboard never downloads it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, post, patch, del, request, describe, ApiError } from '../api.js';
+import { get, post, patch, del, request, describe, ApiError, getAll } from '../api.js';
 import { navigate, onLinkClick } from '../router.js';
 import { ago } from '../format.js';
 import { applyTheme } from '../theme.js';
@@ -50,15 +50,7 @@ let pendingSend = null;
 let focusComposer = false;
 const NUM = (v) => (v === '' || v == null ? undefined : Number(v));
 
-async function pages(href, cap = 600) {
-  const items = [];
-  while (href && items.length < cap) {
-    const page = await get(href);
-    items.push(...(page.items || []));
-    href = page._links && page._links.next ? page._links.next.href : null;
-  }
-  return items;
-}
+const pages = (href) => getAll(href, 600);
 
 export function Chat({ session, thread: threadParam }) {
   const tid = threadParam && /^\d+$/.test(threadParam) ? Number(threadParam) : null;

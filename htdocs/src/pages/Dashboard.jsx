@@ -3,13 +3,13 @@
 // project's snapshots), the age of that analysis, a burn-up sparkline, and the
 // jobs running; create a project, archive one, filter and search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, post, del, patch, describe, fieldError } from '../api.js';
+import { get, post, del, patch, describe, fieldError, getAll } from '../api.js';
 import { canWrite } from '../session.js';
-import { ago, fullTime, percent } from '../format.js';
+import { ago, fullTime } from '../format.js';
 import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
-import { Sparkline, CompletionBar } from '../components/Charts.jsx';
+import { Sparkline, Completion } from '../components/Charts.jsx';
 import { onLinkClick } from '../router.js';
 
 const ACTIVE_JOB = new Set(['queued', 'running']);
@@ -18,16 +18,7 @@ const SPARK = 30; // analyses in a card's sparkline
 // the dashboard opens, so a visit always shows the latest.
 const FIGURES = new Map();
 
-// Every page of a list, following _links.next (at most `cap` items).
-async function all(href, cap = 1000) {
-  const items = [];
-  while (href && items.length < cap) {
-    const page = await get(href);
-    items.push(...(page.items || []));
-    href = page._links && page._links.next ? page._links.next.href : null;
-  }
-  return items;
-}
+const all = (href) => getAll(href, 1000);
 
 export function Dashboard({ session }) {
   const [status, setStatus] = useState('active');
@@ -302,17 +293,7 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
       )}
       {last && (
         <div class="figures">
-          <dl class="pair">
-            <div>
-              <dt>Observed</dt>
-              <dd class="observed">{percent(last.observed_percent)}</dd>
-            </div>
-            <div>
-              <dt>Claimed</dt>
-              <dd>{percent(last.claimed_percent)}</dd>
-            </div>
-          </dl>
-          <CompletionBar observed={last.observed_percent} claimed={last.claimed_percent} />
+          <Completion last={last} />
           <p class="small muted gap-line">
             {behind > 0 ? `${behind} points behind the plan` : behind < 0 ? `${-behind} points ahead of the plan` : 'Code and plan agree'}
             {' · '}

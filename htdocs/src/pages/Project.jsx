@@ -5,13 +5,13 @@
 // burn-up chart, and the plan editor. Loaded with import() (app.jsx): the
 // dashboard does not carry it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, post, describe, ApiError } from '../api.js';
+import { get, post, describe, ApiError, getAll } from '../api.js';
 import { canWrite, refresh } from '../session.js';
 import { ago, fullTime, percent } from '../format.js';
 import { onLinkClick } from '../router.js';
 import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
-import { CompletionBar } from '../components/Charts.jsx';
+import { Completion } from '../components/Charts.jsx';
 import { Burnup } from '../components/Burnup.jsx';
 import { PlanEditor } from './ProjectPlan.jsx';
 import './project.css';
@@ -26,16 +26,7 @@ const VERDICT = { done: 'done', partial: 'partial', missing: 'missing' };
 const GAP_RANK = { missing: 0, partial: 1, done: 2 };
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, none: 4 };
 
-// Every page of a list (at most `cap` items).
-async function all(href, cap = 2000) {
-  const items = [];
-  while (href && items.length < cap) {
-    const page = await get(href);
-    items.push(...(page.items || []));
-    href = page._links && page._links.next ? page._links.next.href : null;
-  }
-  return items;
-}
+const all = (href) => getAll(href, 2000);
 
 export default function Project({ id, session }) {
   const [project, setProject] = useState(null);
@@ -121,21 +112,12 @@ export default function Project({ id, session }) {
       <section class="card summary" aria-label="Latest analysis">
         {last ? (
           <>
-            <dl class="pair">
-              <div>
-                <dt>Observed</dt>
-                <dd class="observed">{percent(last.observed_percent)}</dd>
-              </div>
-              <div>
-                <dt>Claimed</dt>
-                <dd>{percent(last.claimed_percent)}</dd>
-              </div>
+            <Completion last={last}>
               <div>
                 <dt>Objectives</dt>
                 <dd>{last.objectives}</dd>
               </div>
-            </dl>
-            <CompletionBar observed={last.observed_percent} claimed={last.claimed_percent} />
+            </Completion>
             <p class="small muted">
               {last.done} done, {last.partial} partial, {last.missing} missing · last analysis{' '}
               <time dateTime={last.time} title={fullTime(last.time)}>
