@@ -52,6 +52,15 @@ async function sessionPhase(browser) {
       throw new Error(`CSP: ${csp}`);
     if (h['x-content-type-options'] !== 'nosniff') throw new Error('no nosniff');
   });
+  await check('the UI\'s scripts and styles travel compressed', async () => {
+    const assets = await page.evaluate(() => [...document.querySelectorAll('script[src], link[rel=stylesheet]')]
+      .map((e) => e.src || e.href));
+    if (!assets.length) throw new Error('no assets referenced');
+    for (const url of assets) {
+      const r = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
+      if (r.headers.get('content-encoding') !== 'gzip') throw new Error(`${url}: ${r.headers.get('content-encoding')}`);
+    }
+  });
   await check('the first-admin form is shown while no account exists', () => heading('Create the first admin').waitFor());
   await screenshot(page, 'first-admin');
   await accessible(page, 'first-admin form');
