@@ -62,6 +62,24 @@ subtest 'sign-in, dashboard, create and archive, sign-out' => sub {
     $srv->stop;
 };
 
+# The same flow on MariaDB, as a smoke run: fresh checkouts, its own
+# screenshot folder.
+subtest 'the same on MariaDB (smoke)' => sub {
+    plan skip_all => 'MariaDB is not available (PL_TEST_MYSQL_SOCKET)' unless grep { $_ eq 'mysql' } backends();
+    my $R2 = make_roots();
+    my $shop2 = PlanningUI::shop($R2);
+    project_dir($R2, $_) for qw(legacy web);
+    PlanningUI::chown_roots($R2);
+    mkdir "$shots/mariadb";
+    my $srv = start_server(backend => 'mysql', admin => 0, roots => [$R2->{root}], docroot => $UI,
+                           extra => "PlanningLoginRateLimit 0\nPlanningAnalyzer $PlanningTest::CLI\n"
+                                  . "PlanningAccessTokenLifetime 66");
+    run_browser(PL_UI_PHASE => 'session', PL_UI_BASE => $srv->base, PL_UI_SHOTS => "$shots/mariadb",
+                PL_UI_SHOP => $shop2, PL_UI_LEGACY => "$R2->{root}/legacy", PL_UI_WEB => "$R2->{root}/web");
+    PlanningUI::no_5xx($srv);
+    $srv->stop;
+};
+
 subtest 'too many sign-in attempts: the rate limit said in place' => sub {
     my $srv = start_server(backend => 'sqlite3', docroot => $UI, extra => 'PlanningLoginRateLimit 2');
     run_browser(PL_UI_PHASE => 'ratelimit', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots,
