@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <string.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -10,21 +11,39 @@
 
 #include "core/pl_spawn.h"
 
-/* In the child between fork and exec (async-signal-safe calls only): a
- * process group of its own (so what it starts dies with it), a lower
- * priority, and the signals httpd's thread had blocked unblocked (SIGXCPU
- * must reach it). */
-static apr_status_t child_setup(void *data, apr_fileperms_t perms, apr_uid_t uid, apr_gid_t gid)
+/* Our own fork and exec rather than apr_proc_create: APR runs a
+ * procattr's set-up callback in the child only when the server runs as
+ * root (its unix proc.c: "if (!geteuid())"), and httpd's children do not,
+ * so the child's own setpgid, nice and signal mask never happened and the
+ * process group depended on the parent's setpgid winning the race with
+ * exec. Between fork and exec only async-signal-safe calls: everything
+ * the child needs is made before the fork. */
+static void child(const char *const *argv, const char *const *env, const char *dir,
+                  int in, int out, int err, const struct rlimit *cpu, const struct rlimit *mem)
 {
     sigset_t none;
 
     setpgid(0, 0);
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+        _exit(127);
+    closefrom(3);   /* httpd's listeners and connections are not the child's */
     if (nice(10) == -1 && errno) {
         /* a priority already lower stays as it is */
     }
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    return APR_SUCCESS;
+    sigprocmask(SIG_SETMASK, &none, NULL);   /* SIGXCPU must reach it */
+    if ((cpu && setrlimit(RLIMIT_CPU, cpu) != 0) || (mem && setrlimit(RLIMIT_AS, mem) != 0)
+        || chdir(dir) != 0)
+        _exit(127);
+    execve(argv[0], (char *const *)argv, (char *const *)env);
+    _exit(127);
+}
+
+static int fd_of(apr_file_t *f)
+{
+    apr_os_file_t fd;
+
+    return apr_os_file_get(&fd, f) == APR_SUCCESS ? fd : -1;
 }
 
 apr_status_t pl_spawn(apr_pool_t *p, const char *const *argv, const pl_spawn_opts_t *o,
@@ -34,29 +53,34 @@ apr_status_t pl_spawn(apr_pool_t *p, const char *const *argv, const pl_spawn_opt
         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8",
         o->home ? apr_pstrcat(p, "HOME=", o->home, NULL) : NULL, NULL
     };
-    struct rlimit *cpu = apr_pcalloc(p, sizeof(*cpu)), *mem = apr_pcalloc(p, sizeof(*mem));
-    apr_procattr_t *attr;
-    apr_file_t *null = NULL;
+    struct rlimit cpu, mem;
+    apr_file_t *in_r = NULL, *in_w = NULL, *out_r, *out_w, *err_r, *err_w;
     apr_status_t rv;
+    pid_t pid;
 
-    cpu->rlim_cur = (rlim_t)o->cpu;
-    cpu->rlim_max = (rlim_t)o->cpu + 1;
-    mem->rlim_cur = mem->rlim_max = o->memory > 0 ? (rlim_t)o->memory : RLIM_INFINITY;
-    if ((!o->stdin_pipe
-         && (rv = apr_file_open(&null, "/dev/null", APR_FOPEN_READ, 0, p)) != APR_SUCCESS)
-        || (rv = apr_procattr_create(&attr, p)) != APR_SUCCESS
-        || (rv = apr_procattr_io_set(attr, o->stdin_pipe ? APR_FULL_BLOCK : APR_NO_PIPE,
-                                     APR_FULL_BLOCK, APR_FULL_BLOCK)) != APR_SUCCESS
-        || (null && (rv = apr_procattr_child_in_set(attr, null, NULL)) != APR_SUCCESS)
-        || (rv = apr_procattr_dir_set(attr, o->dir)) != APR_SUCCESS
-        || (rv = apr_procattr_cmdtype_set(attr, APR_PROGRAM)) != APR_SUCCESS
-        || (o->cpu > 0 && (rv = apr_procattr_limit_set(attr, APR_LIMIT_CPU, cpu)) != APR_SUCCESS)
-        || (rv = apr_procattr_limit_set(attr, APR_LIMIT_MEM, mem)) != APR_SUCCESS
-        || (rv = apr_procattr_perms_set_register(attr, child_setup, NULL, 0)) != APR_SUCCESS)
+    cpu.rlim_cur = (rlim_t)o->cpu;
+    cpu.rlim_max = (rlim_t)o->cpu + 1;
+    mem.rlim_cur = mem.rlim_max = (rlim_t)o->memory;
+    if ((rv = o->stdin_pipe ? apr_file_pipe_create_ex(&in_r, &in_w, APR_FULL_BLOCK, p)
+                            : apr_file_open(&in_r, "/dev/null", APR_FOPEN_READ, 0, p))
+        != APR_SUCCESS
+        || (rv = apr_file_pipe_create_ex(&out_r, &out_w, APR_FULL_BLOCK, p)) != APR_SUCCESS
+        || (rv = apr_file_pipe_create_ex(&err_r, &err_w, APR_FULL_BLOCK, p)) != APR_SUCCESS)
         return rv;
-    if ((rv = apr_proc_create(proc, argv[0], argv, env, attr, p)) != APR_SUCCESS)
-        return rv;
-    setpgid(proc->pid, proc->pid);   /* the child does it too: whichever runs first */
+    if ((pid = fork()) < 0)
+        return APR_FROM_OS_ERROR(errno);
+    if (pid == 0)
+        child(argv, env, o->dir, fd_of(in_r), fd_of(out_w), fd_of(err_w),
+              o->cpu > 0 ? &cpu : NULL, o->memory > 0 ? &mem : NULL);
+    setpgid(pid, pid);   /* the child does it too: whichever runs first */
+    apr_file_close(in_r);
+    apr_file_close(out_w);
+    apr_file_close(err_w);
+    memset(proc, 0, sizeof(*proc));
+    proc->pid = pid;
+    proc->in = in_w;
+    proc->out = out_r;
+    proc->err = err_r;
     return APR_SUCCESS;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A child process of the project's own programs (the planning command),
  * started the way a threaded server may start one: fork immediately
- * followed by exec (apr_proc_create), no shell, no search path, a small
+ * followed by exec (our own: see pl_spawn.c), no shell, no search path, a small
  * environment, a process group of its own, a lower priority (nice 10),
  * the signals the calling thread had blocked unblocked, and limits of CPU
  * time and address space. Its environment is PATH, LC_ALL=C.UTF-8 and

@@ -419,13 +419,7 @@ for my $backend (backends()) {
         is($hj->{json}{error}{code}, 'TIMEOUT', 'TIMEOUT');
         like($hj->{json}{error}{message}, qr/4 seconds.*PlanningAnalysisTimeout/, 'the message names the directive');
         ok($gone->("$hd/analyzer.pid"), 'the analyzer was killed');
-        # TODO until fixed: APR runs the child's set-up callback (setpgid,
-        # nice, the signal mask) only when httpd runs as root, so the
-        # analyzer gets its own process group only when the parent's
-        # setpgid wins the race with exec; its children can outlive a
-        # timeout. The fix is a fork/exec of our own in pl_spawn.
         {
-            local $TODO = 'pl_spawn: the process group is set only when the parent wins the race with exec';
             ok($gone->("$hd/sleeper.pid"), "and its own child, by its process group") or do {
                 my ($pid) = (PlanningTest::slurp("$hd/sleeper.pid") // '') =~ /(\d+)/;
                 diag("sleeper.pid: " . ($pid // 'none') . "; /proc: "

@@ -329,12 +329,7 @@ for my $backend (backends()) {
         is(scalar @procs, 1, '... in one `planning git-remote` process') or diag explain \@procs;
         for my $gp (@procs) {
             is_deeply($gp->{argv}, [$PlanningTest::CLI, 'git-remote'], '... whose command line is just that');
-            {
-                # the same known bug as in analyses.t: without root, APR skips
-                # the child's setpgid and the parent's can lose the race with exec
-                local $TODO = 'pl_spawn: the process group is set only when the parent wins the race with exec';
-                is($gp->{pgrp}, $gp->{pid}, '... which leads a process group of its own');
-            }
+            is($gp->{pgrp}, $gp->{pid}, '... which leads a process group of its own');
             ok($gp->{env} ne '' && "@{ $gp->{argv} }\0$gp->{env}" !~ /PRIVATE|b3BlbnNzaC1rZXktdjE|\Q$HTOKEN\E|ssh_private|token/i,
                '... and has no key or token in its command line or environment') or diag $gp->{env};
         }
