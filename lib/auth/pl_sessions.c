@@ -118,8 +118,9 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
                                const char **next, apr_int64_t *family)
 {
     const char *now = pl_time_rfc3339(p, apr_time_now()), *args[2];
+    apr_dbd_transaction_t *tx = NULL;
     session_t s;
-    apr_status_t rv;
+    apr_status_t rv, end;
     int n = 0;
 
     if ((rv = lookup(db, p, token, &s)) != APR_SUCCESS)
@@ -130,14 +131,22 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
     }
     if (strcmp(s.expires_at, now) <= 0)
         return PL_EAUTH;
+    /* One transaction: between the revoke and the insert the family would
+     * have no live token, and the access tokens checked in that moment
+     * (pl_session_family_live) would be refused although nothing ended. */
+    if ((rv = pl_db_begin(db, p, &tx)) != APR_SUCCESS)
+        return rv;
     args[0] = now;
     args[1] = pl_text_i64(p, s.id);
-    if ((rv = pl_db_exec(db, p, &SQL_REVOKE, 2, args, &n)) != APR_SUCCESS)
-        return rv;
-    if (n != 1)
-        return PL_EAUTH;   /* another refresh used it first */
-    *user_id = s.user_id;
-    return pl_session_issue(db, p, s.user_id, s.family_id, lifetime, next, family);
+    rv = pl_db_exec(db, p, &SQL_REVOKE, 2, args, &n);
+    if (rv == APR_SUCCESS && n != 1)
+        rv = PL_EAUTH;   /* another refresh used it first */
+    if (rv == APR_SUCCESS)
+        rv = pl_session_issue(db, p, s.user_id, s.family_id, lifetime, next, family);
+    end = pl_db_end(db, p, tx, rv != APR_SUCCESS);
+    if (rv == APR_SUCCESS && (rv = end) == APR_SUCCESS)
+        *user_id = s.user_id;
+    return rv;
 }
 
 apr_status_t pl_session_revoke(pl_db_t *db, apr_pool_t *p, const char *token,

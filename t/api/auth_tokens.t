@@ -13,6 +13,7 @@ use Test::More;
 use Digest::SHA qw(hmac_sha256 hmac_sha512);
 use MIME::Base64 qw(encode_base64 decode_base64);
 use JSON::PP;
+use POSIX ();
 use PlanningTest qw(:all);
 
 PlanningTest::require_build();
@@ -341,6 +342,36 @@ for my $backend (backends()) {
         isnt($s2->{refresh_token}, $s1->{refresh_token}, 'the refresh token rotated');
         status_is(me($srv, $s2->{access_token}), 200, 'the new access token works');
         status_is(me($srv, $s1->{access_token}), 200, 'the old access token still works (refresh is not logout)');
+        # A refresh never leaves the session without a live token, not even
+        # for a moment: requests with the access token sent while the
+        # session rotates again and again are all answered (the browser's
+        # background renewal runs beside the page's calls).
+        {
+            my $pid = open(my $kid, '-|') // die "fork: $!";
+            if (!$pid) {
+                my ($ok, $bad) = (0, 0);
+                for (1 .. 400) {
+                    my $st = me($srv, $s2->{access_token})->{status};
+                    $st == 200 ? $ok++ : $bad++;
+                    last if -e "$srv->{rundir}/race.done";
+                }
+                print "$ok $bad\n";
+                POSIX::_exit(0);
+            }
+            my ($rt, $rotated) = ($r2->{json}{refresh_token}, 0);
+            for (1 .. 150) {
+                my $r = $refresh->($rt);
+                last unless $r->{status} == 200;
+                ($rt, $rotated) = ($r->{json}{refresh_token}, $rotated + 1);
+            }
+            open my $done, '>', "$srv->{rundir}/race.done" or die $!;
+            my ($ok, $bad) = split ' ', scalar <$kid>;
+            close $kid;
+            is($rotated, 150, '150 refreshes in a row rotate');
+            is($bad, 0, "an access token used during them is never refused ($ok answered)");
+            $r2 = $refresh->($rt);    # the family goes on
+            $s2 = $r2->{json} || {};
+        }
         my $s_other = $login->();    # another session of the same user
         my $reuse = $refresh->($s1->{refresh_token});
         error_is($reuse, 401, 'UNAUTHORIZED', 'reusing a rotated refresh token => 401');
