@@ -57,7 +57,7 @@ static apr_status_t release_slot(void *data)
     return APR_SUCCESS;
 }
 
-int mp_chat_take_slot(mp_req_t *req)
+static int take_slot(mp_req_t *req, const char *kind)
 {
     slot_t *s = apr_pcalloc(req->r->pool, sizeof(*s));
     const char *prefix;
@@ -70,18 +70,31 @@ int mp_chat_take_slot(mp_req_t *req)
                        "this server is answering as many chats as it may; retry shortly", NULL);
         return 0;
     }
-    prefix = apr_psprintf(req->r->pool, "streams:u%" APR_INT64_T_FMT, req->caller.user->id);
+    prefix = apr_psprintf(req->r->pool, "%s:u%" APR_INT64_T_FMT, kind, req->caller.user->id);
     s->key = mp_shared_claim(req->r, prefix, req->conf->user_streams, slot_expiry(req), &ok);
     if (ok && !s->key) {
         apr_atomic_dec32(&streams_here);
         mp_reply_error(req, HTTP_SERVICE_UNAVAILABLE, PL_ERR_TOO_MANY_STREAMS,
-                       "you have as many chats running as you may; retry when one ends", NULL);
+                       strcmp(kind, "readers")
+                           ? "you have as many chats running as you may; retry when one ends"
+                           : "you are following as many replies as you may; close one and retry",
+                       NULL);
         return 0;
     }
     s->renew_at = apr_time_now() + apr_time_from_sec(req->conf->stream_lease) / 3;
     apr_pool_cleanup_register(req->r->pool, s, release_slot, apr_pool_cleanup_null);
     apr_pool_userdata_setn(s, SLOT_NOTE, NULL, req->r->pool);
     return 1;
+}
+
+int mp_chat_take_slot(mp_req_t *req)
+{
+    return take_slot(req, "streams");
+}
+
+int mp_chat_take_reader_slot(mp_req_t *req)
+{
+    return take_slot(req, "readers");
 }
 
 void mp_chat_slot_renew(mp_req_t *req)

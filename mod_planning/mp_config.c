@@ -469,7 +469,7 @@ const command_rec mp_config_cmds[] = {
     AP_INIT_TAKE1("PlanningMaxStreams", set_max_streams, NULL, RSRC_CONF,
                   "Chat replies one httpd process serves at once (default 64)"),
     AP_INIT_TAKE1("PlanningMaxStreamsPerUser", set_user_streams, NULL, RSRC_CONF,
-                  "Chat replies one user may have at once, across processes (default 4)"),
+                  "Chat replies one user may have at once, and may follow at once, across processes (default 4)"),
     AP_INIT_TAKE1("PlanningStreamGrace", set_stream_grace, NULL, RSRC_CONF,
                   "Seconds a reply goes on after its reader left, for one to reconnect (default 30, 0: none)"),
     AP_INIT_TAKE1("PlanningSSEHeartbeat", set_sse_heartbeat, NULL, RSRC_CONF,

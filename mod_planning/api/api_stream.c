@@ -182,7 +182,7 @@ int api_stream_follow(mp_req_t *req)
     if (!pl_stream_pos_fits(&pos, m->content, m->thinking, !strcmp(m->state, "streaming")))
         return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
                               "Last-Event-ID is not a position in this reply", "Last-Event-ID");
-    if (!mp_chat_take_slot(req))
+    if (!mp_chat_take_reader_slot(req))
         return OK;
     rd = attach(req, m->id);
     refreshed = apr_time_now();

@@ -198,6 +198,23 @@ for my $backend (backends()) {
         $srv->stop;
     };
 
+    case "$backend: at the user's cap, a reload resumes its reply" => sub {
+        my ($fake, $srv, $tid) = setup($backend, delay => 150, extra => "PlanningMaxStreamsPerUser 1");
+        my $long = join ' ', map { "w$_" } 1 .. 20;
+        my $s = post_stream($srv, $tid, $long);
+        my @had = take($s, 3);
+        $s->leave;    # the page reloads: its reply goes on generating
+        my $r = follow($srv, $tid, $had[0]{data}{message_id}, $had[-1]{id});
+        is($r->status, 200, 'the reload follows its reply although its one slot generates it');
+        my $tab = follow($srv, $tid, $had[0]{data}{message_id}, undef);
+        is($tab->status, 503, 'a second reader past the cap => 503');
+        is(($tab->json || {})->{error}{code}, 'TOO_MANY_STREAMS', 'TOO_MANY_STREAMS');
+        my @rest = $r->events(30);
+        is($rest[-1]{event}, 'done', 'the reader got to the end') or diag explain [ @rest[-3 .. -1] ];
+        is(text(@had) . text(@rest), "Echo: $long [end]", 'all of it');
+        $srv->stop;
+    };
+
     case "$backend: another host follows through the database" => sub {
         my ($fake, $a, $tid) = setup($backend, delay => 120);
         my $b = start_server(backend => $backend, migrate => 0, admin => 0, dbparams => $a->params,

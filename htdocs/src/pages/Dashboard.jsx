@@ -246,12 +246,16 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
   // the project's page, over longer times.)
   // Kept per page view (FIGURES): a card hidden by the search and shown
   // again does not ask again; a finished job (stamp) asks anew.
+  // Asked for when the card comes near the screen: a dashboard of fifty
+  // projects starts with the few a person sees, not fifty requests.
   const href = p._links && p._links.snapshots && p._links.snapshots.href;
   const key = `${href}?limit=${SPARK}#${stamp}`;
   const [trend, setTrend] = useState(FIGURES.get(key)); // undefined: loading, null: failed
+  const cardRef = useRef(null);
+  const seen = useSeen(cardRef);
 
   useEffect(() => {
-    if (!href) return undefined;
+    if (!href || !seen) return undefined;
     if (FIGURES.has(key)) {
       setTrend(FIGURES.get(key));
       return undefined;
@@ -265,14 +269,14 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
       })
       .catch(() => !ctl.signal.aborted && setTrend(null));
     return () => ctl.abort();
-  }, [href, key]);
+  }, [href, key, seen]);
 
   const last = trend && trend.length ? trend[trend.length - 1] : null;
   const titleId = `project-${p.id}`;
   const behind = last ? Math.round(last.claimed_percent - last.observed_percent) : 0;
 
   return (
-    <li class="card project" aria-labelledby={titleId}>
+    <li class="card project" aria-labelledby={titleId} ref={cardRef}>
       <div class="project-head">
         <h2 id={titleId}>
           <a href={`/projects/${p.id}`} onClick={onLinkClick}>
@@ -337,6 +341,21 @@ function ProjectCard({ project: p, job, stamp, writer, onArchive, onRestore }) {
       )}
     </li>
   );
+}
+
+// True once the element is within a screen's height of the viewport (and
+// from then on); at once where IntersectionObserver is missing.
+function useSeen(ref) {
+  const [seen, setSeen] = useState(typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    if (seen || !ref.current) return undefined;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setSeen(true), {
+      rootMargin: '100% 0px',
+    });
+    io.observe(ref.current);
+    return () => io.disconnect();
+  }, [seen]);
+  return seen;
 }
 
 function Jobs({ jobs, names }) {
