@@ -27,6 +27,7 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->cache_size = MP_UNSET;
     conf->access_ttl = MP_UNSET;
     conf->refresh_ttl = MP_UNSET;
+    conf->reuse_grace = MP_UNSET;
     conf->trust_apache_user = MP_UNSET;
     conf->apache_user_role = MP_UNSET;
     conf->login_limit = MP_UNSET;
@@ -64,6 +65,7 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->cache_size = MERGE(cache_size);
     conf->access_ttl = MERGE(access_ttl);
     conf->refresh_ttl = MERGE(refresh_ttl);
+    conf->reuse_grace = MERGE(reuse_grace);
     conf->trust_apache_user = MERGE(trust_apache_user);
     conf->apache_user_role = MERGE(apache_user_role);
     conf->login_limit = MERGE(login_limit);
@@ -329,6 +331,11 @@ static const char *set_refresh_ttl(cmd_parms *cmd, void *dc, const char *arg)
     return parse_int(cmd, arg, 300, 365 * 86400, &conf_of(cmd)->refresh_ttl);
 }
 
+static const char *set_reuse_grace(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 0, 60, &conf_of(cmd)->reuse_grace);
+}
+
 static const char *set_trust(cmd_parms *cmd, void *dc, int on)
 {
     conf_of(cmd)->trust_apache_user = on;
@@ -458,6 +465,8 @@ const command_rec mp_config_cmds[] = {
                   "Seconds an access token is valid (default 900)"),
     AP_INIT_TAKE1("PlanningRefreshTokenLifetime", set_refresh_ttl, NULL, RSRC_CONF,
                   "Seconds a refresh token is valid (default 2592000, 30 days)"),
+    AP_INIT_TAKE1("PlanningRefreshReuseGrace", set_reuse_grace, NULL, RSRC_CONF,
+                  "Seconds a spent refresh token still renews its live session (default 10, 0: never)"),
     AP_INIT_FLAG("PlanningTrustApacheUser", set_trust, NULL, RSRC_CONF,
                  "Accept the user an Apache auth module authenticated (default Off)"),
     AP_INIT_TAKE1("PlanningApacheUserRole", set_apache_role, NULL, RSRC_CONF,
@@ -530,6 +539,8 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->access_ttl = MP_DEFAULT_ACCESS_TTL;
         if (conf->refresh_ttl == MP_UNSET)
             conf->refresh_ttl = MP_DEFAULT_REFRESH_TTL;
+        if (conf->reuse_grace == MP_UNSET)
+            conf->reuse_grace = MP_DEFAULT_REUSE_GRACE;
         if (conf->trust_apache_user == MP_UNSET)
             conf->trust_apache_user = 0;
         if (conf->apache_user_role == MP_UNSET)

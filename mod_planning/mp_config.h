@@ -15,6 +15,7 @@
 #define MP_DEFAULT_CACHE_SIZE    (4 * 1024 * 1024)
 #define MP_DEFAULT_ACCESS_TTL     900               /* 15 minutes */
 #define MP_DEFAULT_REFRESH_TTL    (30 * 24 * 3600)  /* 30 days */
+#define MP_DEFAULT_REUSE_GRACE    10                /* seconds */
 #define MP_DEFAULT_LOGIN_LIMIT    10                /* per minute, address and account */
 #define MP_DEFAULT_API_LIMIT      1200              /* per minute and caller */
 #define MP_DEFAULT_MAX_STREAMS    64                /* per process */
@@ -54,6 +55,7 @@ typedef struct {
     apr_size_t token_key_len;
     const char *token_key_file;
     int access_ttl, refresh_ttl;      /* seconds */
+    int reuse_grace;                  /* seconds a spent refresh token still renews */
     int trust_apache_user;            /* PlanningTrustApacheUser */
     int apache_user_role;             /* pl_role_e for accounts made on first sight */
     int login_limit, api_limit;       /* per minute; 0: no limit */

@@ -113,8 +113,22 @@ apr_status_t pl_session_revoke_family(pl_db_t *db, apr_pool_t *p, apr_int64_t fa
     return pl_db_exec(db, p, &SQL_REVOKE_FAMILY, 2, args, NULL);
 }
 
+/* A token spent this recently is presented again by its own client far
+ * more often than by a thief: a reply that set its successor was lost to
+ * a page reload, or two tabs refreshed at once. Within grace seconds
+ * (PlanningRefreshReuseGrace), while the session lives, it gets a successor
+ * of its own instead of ending the session; later, the reuse ends the
+ * whole family. */
+static int spent_just_now(const session_t *s, apr_int64_t grace)
+{
+    apr_time_t at;
+
+    return grace > 0 && pl_time_parse_rfc3339(s->revoked_at, &at) == APR_SUCCESS
+        && apr_time_now() - at < apr_time_from_sec(grace);
+}
+
 apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
-                               apr_int64_t lifetime, apr_int64_t *user_id,
+                               apr_int64_t lifetime, apr_int64_t grace, apr_int64_t *user_id,
                                const char **next, apr_int64_t *family)
 {
     const char *now = pl_time_rfc3339(p, apr_time_now()), *args[2];
@@ -125,12 +139,12 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
 
     if ((rv = lookup(db, p, token, &s)) != APR_SUCCESS)
         return rv;
-    if (s.revoked_at) {
+    if (strcmp(s.expires_at, now) <= 0)
+        return PL_EAUTH;
+    if (s.revoked_at && !spent_just_now(&s, grace)) {
         rv = pl_session_revoke_family(db, p, s.family_id);
         return rv == APR_SUCCESS ? PL_EAUTH : rv;
     }
-    if (strcmp(s.expires_at, now) <= 0)
-        return PL_EAUTH;
     /* One transaction: between the revoke and the insert the family would
      * have no live token, and the access tokens checked in that moment
      * (pl_session_family_live) would be refused although nothing ended. */
@@ -139,8 +153,10 @@ apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
     args[0] = now;
     args[1] = pl_text_i64(p, s.id);
     rv = pl_db_exec(db, p, &SQL_REVOKE, 2, args, &n);
+    /* spent by another refresh just now (or before, within the grace):
+     * a successor while the session lives (not after a sign-out) */
     if (rv == APR_SUCCESS && n != 1)
-        rv = PL_EAUTH;   /* another refresh used it first */
+        rv = grace > 0 ? pl_session_family_live(db, p, s.family_id) : PL_EAUTH;
     if (rv == APR_SUCCESS)
         rv = pl_session_issue(db, p, s.user_id, s.family_id, lifetime, next, family);
     end = pl_db_end(db, p, tx, rv != APR_SUCCESS);

@@ -18,9 +18,11 @@ apr_status_t pl_session_issue(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                               const char **token, apr_int64_t *family);
 
 /* Checks token, revokes it and issues its successor. PL_EAUTH for anything
- * unknown, expired or revoked (revoking the family of a reused token). */
+ * unknown, expired or revoked (revoking the family of a reused token). A
+ * token spent less than grace seconds ago, while its session lives, gets a
+ * successor too: its own client lost the reply (a reload) or asked twice. */
 apr_status_t pl_session_rotate(pl_db_t *db, apr_pool_t *p, const char *token,
-                               apr_int64_t lifetime, apr_int64_t *user_id,
+                               apr_int64_t lifetime, apr_int64_t grace, apr_int64_t *user_id,
                                const char **next, apr_int64_t *family);
 
 /* Revokes the family of token (logout of that session); PL_EAUTH if it is

@@ -242,8 +242,8 @@ int api_auth_refresh(mp_req_t *req)
 
     if (!presented_refresh(req, &token))
         return OK;
-    rv = pl_session_rotate(req->db, req->r->pool, token, req->conf->refresh_ttl, &user_id, &next,
-                           &family);
+    rv = pl_session_rotate(req->db, req->r->pool, token, req->conf->refresh_ttl,
+                           req->conf->reuse_grace, &user_id, &next, &family);
     if (rv == APR_SUCCESS) {
         rv = pl_store_user_get(req->db, req->r->pool, user_id, &user);
         if (rv == PL_ENOTFOUND || (rv == APR_SUCCESS && strcmp(user->status, "active")))

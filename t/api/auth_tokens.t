@@ -304,7 +304,7 @@ for my $backend (backends()) {
     };
 
     subtest "$backend: login, refresh, logout, password" => sub {
-        my $srv = start_server(backend => $backend, extra => $EXTRA);
+        my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningRefreshReuseGrace 2");
         my ($uid) = $srv->add_user('lena', 'developer');
         my $pw = 'pw-lena-0123456789';
 
@@ -372,6 +372,24 @@ for my $backend (backends()) {
             $r2 = $refresh->($rt);    # the family goes on
             $s2 = $r2->{json} || {};
         }
+        # A token spent moments ago, presented again while its session lives:
+        # its own client lost the reply (a reload during a background
+        # refresh) or asked twice; it gets a successor, nothing ends.
+        {
+            my $g1 = $login->();
+            my $g2 = $refresh->($g1->{refresh_token})->{json} || {};
+            my $again = $refresh->($g1->{refresh_token});
+            status_is($again, 200, 'a token spent a moment ago renews within PlanningRefreshReuseGrace');
+            isnt($again->{json}{refresh_token} // '', $g2->{refresh_token} // '', '... with a successor of its own');
+            status_is($refresh->($g2->{refresh_token}), 200, '... and the reply it lost still renews: the session goes on');
+            my $h1 = $login->();
+            my $h2 = $refresh->($h1->{refresh_token})->{json} || {};
+            status_is($srv->json('POST', '/api/v1/auth/logout', { refresh_token => $h2->{refresh_token} },
+                                 { Authorization => undef }), 204, 'a sign-out');
+            error_is($refresh->($h1->{refresh_token}), 401, 'UNAUTHORIZED',
+                     'after it, a token spent a moment ago renews nothing');
+        }
+        sleep 2;    # past the grace: a reuse now is a stolen copy
         my $s_other = $login->();    # another session of the same user
         my $reuse = $refresh->($s1->{refresh_token});
         error_is($reuse, 401, 'UNAUTHORIZED', 'reusing a rotated refresh token => 401');
@@ -647,6 +665,7 @@ subtest 'signing key and directives (SECURITY 6)' => sub {
     for my $case (['PlanningAccessTokenLifetime 5', 'PlanningAccessTokenLifetime 30'],
                   ['PlanningAccessTokenLifetime 86401', 'PlanningAccessTokenLifetime 86400'],
                   ['PlanningRefreshTokenLifetime 299', 'PlanningRefreshTokenLifetime 300'],
+                  ['PlanningRefreshReuseGrace 61', 'PlanningRefreshReuseGrace 0'],
                   ['PlanningApacheUserRole god', 'PlanningApacheUserRole developer'],
                   ['PlanningLoginRateLimit x', 'PlanningLoginRateLimit 0'],
                   ['PlanningLoginRateLimit -1', 'PlanningLoginRateLimit 5'],

@@ -9,7 +9,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, api, run, expected, expectedNow,
-  screenshot as libScreenshot } from './lib.mjs';
+  screenshot as libScreenshot, keyboardOnly } from './lib.mjs';
 
 const PHASE = env.PL_UI_PHASE || 'session';
 const ADMIN = { username: 'admin', password: 'a long passphrase for the admin' };
@@ -173,6 +173,7 @@ async function sessionPhase(browser) {
   await check('a project without analyses says so', () => card('legacy').getByText('Not analysed yet').waitFor());
   await screenshot(page, 'dashboard');
   await accessible(page, 'dashboard');
+  await keyboardOnly(page, 'dashboard');
 
   // --- a running job shows on the dashboard (an analysis queued now)
   await api('POST', `/api/v1/projects/${shop.id}/analyze`, token, {});
@@ -238,7 +239,7 @@ async function sessionPhase(browser) {
   // renews the session from the refresh cookie, no sign-in needed
   // --- the access token gone while the page is open: the next call gets
   // 401, the page renews the session and asks again
-  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('.figures.skeleton')); // the cards' figures in
   await context.clearCookies({ name: 'pl_access' });
   expectedNow.push(['GET', /\/api\/v1\/projects$/, 401]);
   const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
@@ -248,11 +249,13 @@ async function sessionPhase(browser) {
     await page.getByText('3 projects').waitFor();
     await card('shop').getByText('Observed', { exact: true }).waitFor();
   });
-  // a call sent before the renewal may still come back 401 after it
-  await page.waitForLoadState('networkidle');
+  // (waitForLoadState('networkidle') would not wait here: the page reached
+  // that state long ago.) The list shown again before the cookie goes.
   expectedNow.length = 0;
-  await page.getByLabel('Show').selectOption('active');
-  await page.waitForLoadState('networkidle');
+  await Promise.all([
+    page.waitForResponse((r) => /\/api\/v1\/projects\?.*status=active/.test(r.url()) && r.status() === 200),
+    page.getByLabel('Show').selectOption('active'),
+  ]);
   await context.clearCookies({ name: 'pl_access' });
   await page.reload();
   await check('a reload after the access token ended: the session renewed, still signed in', async () => {

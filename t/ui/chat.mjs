@@ -6,7 +6,7 @@
 // Environment: PL_UI_BASE, PL_UI_SHOTS, PL_UI_FAKE (the stand-in's URL),
 // PL_UI_USER, PL_UI_PASSWORD. Prints PASS/FAIL/NOTE lines (lib.mjs).
 import { join } from 'node:path';
-import { env, BASE, STEP_MS, check, fail, note, problems, expected, watch, newContext, accessible, api, run } from './lib.mjs';
+import { env, BASE, STEP_MS, check, fail, note, problems, expected, watch, newContext, accessible, api, run, keyboardOnly } from './lib.mjs';
 
 const FAKE = env.PL_UI_FAKE;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -122,6 +122,7 @@ async function main(browser) {
   const tid = Number(page.url().match(/\/chat\/(\d+)$/)[1]);
   await shot(page, 'streamed');
   await accessible(page, 'chat with a reply');
+  await keyboardOnly(page, 'chat with a reply');
 
   // --- stop: the model really stops (the stand-in sees its client leave)
   await fake('POST', 'config', { token_delay_ms: 100, endless: true });
@@ -531,6 +532,7 @@ async function main(browser) {
   });
   await shot(page, 'keys');
   await accessible(page, 'settings with keys');
+  await keyboardOnly(page, 'settings with keys');
   await context.close();
 }
 

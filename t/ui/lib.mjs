@@ -35,6 +35,7 @@ export async function check(what, fn) {
 }
 
 export const problems = [];
+const recent = [];
 // [method, path regexp, status] of error replies expected: always, and for one step
 export const expected = [['GET', /\/api\/v1\/auth\/me$/, 401]];
 export const expectedNow = [];
@@ -50,9 +51,16 @@ export function watch(page, label) {
   page.on('response', (res) => {
     const req = res.request();
     const url = new URL(res.url());
+    // the last replies, said when the page had a problem: when each was
+    // sent and whether it carried the session
+    const rec = `${req.method()} ${url.pathname}${url.search} ${res.status()}`;
+    const at = recent.push(rec) - 1;
+    req.allHeaders().then((h) => {
+      recent[at] = `${rec} sent at ${Math.round(req.timing().startTime % 100000)} ms, access cookie ${/(^|;\s*)pl_access=/.test(h.cookie || '') ? 'sent' : 'not sent'}`;
+    });
     if (res.status() < 400) return;
     if ([...expected, ...expectedNow].some(([m, re, st]) => m === req.method() && re.test(url.pathname) && st === res.status())) return;
-    problems.push(`${label}: ${req.method()} ${url.pathname} answered ${res.status()} (after "${step}")`);
+    problems.push(`${label}: ${req.method()} ${url.pathname}${url.search} answered ${res.status()} (after "${step}")`);
   });
   page.on('request', (req) => {
     const url = new URL(req.url());
@@ -97,6 +105,59 @@ export async function accessible(page, what) {
   });
 }
 
+// Keyboard for everything: Tab from the top of the page reaches every
+// visible control (link, button, field, anything with a tabindex >= 0) and
+// shows where the focus is (an outline or a ring), without a trap.
+export async function keyboardOnly(page, what) {
+  await check(`keyboard: Tab reaches every control, focus shown (${what})`, async () => {
+    const total = await page.evaluate(() => {
+      const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
+      const all = [...document.querySelectorAll(sel)].filter((el) => {
+        if (el.disabled || el.closest('[inert], [hidden]') || el.getAttribute('tabindex') === '-1') return false;
+        if (el.type === 'hidden') return false;
+        const r = el.getBoundingClientRect();
+        const st = getComputedStyle(el);
+        return r.width > 0 && r.height > 0 && st.visibility !== 'hidden';
+      });
+      // a radio group is one stop: Tab reaches it, the arrows move within
+      const groups = new Map();
+      all.forEach((el, i) => {
+        const key = el.type === 'radio' && el.name ? `radio:${el.name}` : String(i);
+        if (!groups.has(key)) groups.set(key, groups.size);
+        el.setAttribute('data-kb', String(groups.get(key)));
+      });
+      document.activeElement && document.activeElement.blur();
+      window.scrollTo(0, 0);
+      return groups.size;
+    });
+    const seen = new Set();
+    const unseen = [];
+    for (let i = 0; i < total * 2 + 10 && seen.size < total; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const st = getComputedStyle(el);
+        const ring = (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0) || (st.boxShadow && st.boxShadow !== 'none');
+        return { kb: el.getAttribute('data-kb'), ring, name: `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') || el.textContent || el.name || '').trim().slice(0, 40)}"` };
+      });
+      if (!f || f.kb === null) continue;
+      if (!f.ring) throw new Error(`no visible focus on ${f.name}`);
+      seen.add(f.kb);
+    }
+    if (seen.size < total) {
+      const missed = await page.evaluate((got) =>
+        [...document.querySelectorAll('[data-kb]')]
+          .filter((el) => !got.includes(el.getAttribute('data-kb')))
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') || el.textContent || el.name || '').trim().slice(0, 40)}"`),
+        [...seen]);
+      throw new Error(`${total - seen.size} of ${total} controls never reached by Tab: ${missed.join(', ')}`);
+    }
+    await page.evaluate(() => document.querySelectorAll('[data-kb]').forEach((el) => el.removeAttribute('data-kb')));
+  });
+}
+
 let shot = 0;
 export async function screenshot(page, prefix, name) {
   const file = join(env.PL_UI_SHOTS, `${prefix}${String(++shot).padStart(2, '0')}-${name}.png`);
@@ -137,6 +198,7 @@ export async function run(phase, fn) {
   } finally {
     await browser.close();
   }
+  if (problems.length) for (const r of recent.slice(-30)) note(`reply: ${r}`);
   if (problems.length === 0) pass(`no CSP violation, uncaught error or console error (${phase})`);
   else for (const p of problems) fail('CSP violations and page errors', p);
   process.exit(0);

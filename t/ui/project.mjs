@@ -10,7 +10,7 @@
 // presence makes the analyzer wait), PL_UI_USER, PL_UI_PASSWORD.
 import { writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, screenshot, api, run, expectedNow } from './lib.mjs';
+import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, screenshot, api, run, expectedNow, keyboardOnly } from './lib.mjs';
 
 const shot = (page, name) => screenshot(page, 'p', name);
 
@@ -123,6 +123,7 @@ async function flow(browser) {
   await tree.getByRole('button', { name: /^AUTH-001 User login/ }).click();
   await detail.waitFor();
   await accessible(page, 'objectives with a detail');
+  await keyboardOnly(page, 'objectives with a detail');
 
   // --- code written, a second analysis: observed rises
   mkdirSync(join(env.PL_UI_SHOP, 'cart'), { recursive: true });
@@ -163,6 +164,7 @@ async function flow(browser) {
   });
   await shot(page, 'recommendations');
   await accessible(page, 'recommendations');
+  await keyboardOnly(page, 'recommendations');
 
   // --- the burn-up after two analyses, with the keyboard only to get there
   await tab('Recommendations').focus();
@@ -188,6 +190,7 @@ async function flow(browser) {
     if (!/^Analysis 2 of 2/.test(t)) throw new Error(t);
   });
   await accessible(page, 'burn-up');
+  await keyboardOnly(page, 'burn-up');
 
   // --- the plan editor
   await tab('Plan').click();
@@ -216,6 +219,7 @@ async function flow(browser) {
   });
   await shot(page, 'plan-saved');
   await accessible(page, 'plan editor');
+  await keyboardOnly(page, 'plan editor');
 
   // someone else saves meanwhile: 412, shown; "Overwrite with mine"
   const theirs = async (text) => {
