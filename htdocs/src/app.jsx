@@ -4,6 +4,7 @@
 import './theme.js';
 import './theme.css';
 import './header.css';
+import './shortcuts.js';
 import { Chat, Settings } from './pages/lazy.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { useSession, signOut } from './session.js';

@@ -174,6 +174,10 @@ async function sessionPhase(browser) {
   await screenshot(page, 'dashboard');
   await accessible(page, 'dashboard');
   await keyboardOnly(page, 'dashboard');
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.keyboard.press('/');
+  await check('"/" focuses the search', () =>
+    page.getByRole('searchbox', { name: 'Search projects' }).evaluate((el) => el === document.activeElement));
 
   // --- a running job shows on the dashboard (an analysis queued now)
   await api('POST', `/api/v1/projects/${shop.id}/analyze`, token, {});

@@ -453,6 +453,13 @@ async function main(browser) {
     await heading('New chat').waitFor();
     await until('focus', () => composer.evaluate((el) => el === document.activeElement));
   });
+  await page.goto(`${BASE}/settings`);
+  await heading('Settings').waitFor();
+  await page.keyboard.press('Control+Shift+O');
+  await check('Ctrl+Shift+O from another page: a new chat, the message box focused', async () => {
+    await heading('New chat').waitFor();
+    await until('focus', () => composer.evaluate((el) => el === document.activeElement));
+  });
 
   // --- 375 px wide
   await page.setViewportSize({ width: 375, height: 812 });

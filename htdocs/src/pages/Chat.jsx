@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, patch, del, request, describe, ApiError, getAll } from '../api.js';
 import { navigate, onLinkClick } from '../router.js';
+import { takeComposerFocus, isSearchKey, newChat } from '../shortcuts.js';
 import { ago } from '../format.js';
 import { applyTheme } from '../theme.js';
 import { Alert } from '../components/Alert.jsx';
@@ -46,8 +47,6 @@ function errorText(e) {
 // A sent message waiting for its thread (a new chat: the thread is made
 // first, then its page opens and sends this).
 let pendingSend = null;
-// Ctrl+Shift+O: the new chat's page starts with the message box focused
-let focusComposer = false;
 const NUM = (v) => (v === '' || v == null ? undefined : Number(v));
 
 const pages = (href) => getAll(href, 600);
@@ -77,8 +76,7 @@ export function Chat({ session, thread: threadParam }) {
   const search = useRef(null);
 
   useEffect(() => {
-    if (focusComposer && composer.current) composer.current.focus();
-    focusComposer = false;
+    if (takeComposerFocus() && composer.current) composer.current.focus();
   }, []);
 
   const loadThreads = useCallback(async () => {
@@ -322,14 +320,12 @@ export function Chat({ session, thread: threadParam }) {
   useEffect(() => {
     function onKey(e) {
       const mod = e.ctrlKey || e.metaKey;
-      const inField = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
       if (document.querySelector('dialog[open]')) return;
       if (mod && e.shiftKey && (e.key === 'O' || e.key === 'o')) {
         e.preventDefault();
-        focusComposer = true;
-        navigate('/chat');
-        if (composer.current && location.pathname === '/chat') composer.current.focus();
-      } else if ((mod && (e.key === 'k' || e.key === 'K')) || (e.key === '/' && !inField)) {
+        if (location.pathname === '/chat' && composer.current) composer.current.focus();
+        else newChat();
+      } else if (isSearchKey(e)) {
         e.preventDefault();
         setListOpen(true);
         setTimeout(() => search.current && search.current.focus(), 0);

@@ -11,6 +11,7 @@ import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
 import { Sparkline, Completion } from '../components/Charts.jsx';
 import { onLinkClick } from '../router.js';
+import { isSearchKey } from '../shortcuts.js';
 
 const ACTIVE_JOB = new Set(['queued', 'running']);
 const SPARK = 30; // analyses in a card's sparkline
@@ -56,6 +57,17 @@ export function Dashboard({ session }) {
   useEffect(() => {
     load();
   }, [load]);
+  // keyboard: Ctrl+K or / the search
+  const searchBox = useRef(null);
+  useEffect(() => {
+    function onKey(e) {
+      if (!isSearchKey(e) || document.querySelector('dialog[open]') || !searchBox.current) return;
+      e.preventDefault();
+      searchBox.current.focus();
+    }
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   useEffect(() => {
     loadJobs();
   }, [loadJobs]);
@@ -121,6 +133,8 @@ export function Dashboard({ session }) {
         <Field id="project-search" label="Search projects" grow hideLabel>
           <input
             type="search"
+            ref={searchBox}
+            aria-keyshortcuts="Control+K /"
             placeholder="Name or description"
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
