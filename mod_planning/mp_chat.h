@@ -56,10 +56,11 @@ typedef struct {
  * request. 0 after a 503 with Retry-After (SECURITY 26). The user's slot
  * is a lease of PlanningStreamLease: it dies with a process that dies. */
 int mp_chat_take_slot(mp_req_t *req);
-/* The same for a reader following a reply another request generates
- * (GET .../stream): within the process's cap, and the user's cap counted
- * apart from the replies generated, so that a reload which resumes its
- * replies is not refused while their generators go on (PlanningStreamGrace). */
+/* The same for a reader following what another request or a job does (a
+ * reply: GET .../stream; a job's events): within the process's cap, and
+ * the user's cap counted apart from the replies generated, so that a
+ * reload which resumes its replies is not refused while their generators
+ * go on (PlanningStreamGrace), and four chats do not hide a job's progress. */
 int mp_chat_take_reader_slot(mp_req_t *req);
 /* Renews the request's slot when a third of its lease has passed: called
  * by whatever loop holds it (cheap when not due). */

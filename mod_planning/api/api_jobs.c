@@ -162,7 +162,7 @@ int api_jobs_events(mp_req_t *req)
     mp_sse_t *sse;
     apr_status_t rv;
 
-    if (!load(req, &job) || !mp_chat_take_slot(req))
+    if (!load(req, &job) || !mp_chat_take_reader_slot(req))
         return OK;
     sse = mp_sse_open(req->r);
     apr_pool_create(&iter, req->r->pool);

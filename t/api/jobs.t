@@ -11,6 +11,7 @@ use lib "$FindBin::Bin/../lib";
 use Test::More;
 use Time::HiRes qw(time sleep);
 use PlanningTest qw(:all);
+use PlanningSSE;
 
 PlanningTest::require_build();
 
@@ -190,6 +191,24 @@ for my $backend (backends()) {
         is($all->{json}{total}, 4, "the admin lists every job");
         is(scalar @{ $all->{json}{items} }, 2, 'limit');
         is($all->{json}{items}[0]{id}, $dj->{id}, 'newest first');
+        $srv->stop;
+    };
+
+    subtest "$backend: a job's progress is followed while the user's chats fill their cap" => sub {
+        my $fake = start_fake(args => ['--token-delay-ms', '100']);
+        my $srv = start_server(backend => $backend, extra => "$EXTRA\nPlanningMaxStreamsPerUser 1");
+        my $sid = $srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} })->{json}{id};
+        my $tid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' })->{json}{id};
+        fake_control($fake, 'POST', 'config', { endless => JSON::PP::true, pull_delay_ms => 100 });
+        my $chat = PlanningSSE->start($srv, 'POST', "/api/v1/threads/$tid/messages", body => { content => 'talk on' });
+        is($chat->status, 200, 'a chat generates: the one stream the user may have');
+        my $job = $srv->json('POST', "/api/v1/servers/$sid/models/pull", { name => 'gemma3:1b' })->{json} || {};
+        my ($st, $ev) = $srv->sse('GET', "/api/v1/jobs/$job->{id}/events", undef,
+                                  until => sub { $_[0]{event} ne 'progress' }, timeout => 60);
+        is($st, 200, "the pull's events are followed all the same");
+        is(($ev->[-1] || {})->{event}, 'done', 'to the end');
+        status_is($srv->request('POST', "/api/v1/threads/$tid/stop"), 202, 'the chat stopped');
+        $chat->leave;
         $srv->stop;
     };
 
