@@ -59,8 +59,9 @@ function* tokenStream(p) {
   if (p.think) for (const t of THINK_TOKENS) yield { kind: 'thinking', text: t };
   if (p.toolCall) { yield { kind: 'tool', call: p.toolCall }; return; }
   if (p.reply != null) {
-    const r = words(p.reply);
-    for (let i = 0; i < r.length; i++) yield { kind: 'content', text: (i ? ' ' : '') + r[i] };
+    // a token per word with the whitespace before it, newlines included,
+    // as a model's tokens carry them
+    for (const t of String(p.reply).match(/\s*\S+/g) || []) yield { kind: 'content', text: t };
     return;
   }
   const w = words(p.text);

@@ -198,6 +198,30 @@ async function main(browser) {
     await lastUser().getByText('2/2').waitFor();
   });
 
+  // --- a long reply streams: its finished blocks are drawn once and kept,
+  // only the growing one is drawn again; the stored reply is drawn whole
+  await fake('POST', 'config', {
+    token_delay_ms: 60,
+    replies: ['First paragraph, finished early.\n\nSecond paragraph, also done.\n\n```c\nint main(void) { return 0; }\n```\n\nThe last paragraph is written slowly, word by word, until the very end of it.'],
+  });
+  await composer.fill('a long answer, please');
+  await composer.press('Enter');
+  await check('while a reply streams, its finished paragraphs are kept, not drawn again', async () => {
+    const first = page.locator('.msg.live .md-done p').first();
+    await first.filter({ hasText: 'First paragraph' }).waitFor();
+    await first.evaluate((el) => (el.dataset.kept = '1'));
+    await page.locator('.msg.live .md-tail').filter({ hasText: 'word by word' }).waitFor();
+    if ((await page.locator('.msg.live .md-done p[data-kept="1"]').count()) !== 1) throw new Error('the first paragraph was drawn again');
+  });
+  await check('... and the stored reply is drawn whole: three paragraphs and the code', async () => {
+    const md = lastReply().locator('.md');
+    await md.filter({ hasText: 'very end of it.' }).waitFor();
+    await until('the stored reply', async () => (await page.locator('.msg.live').count()) === 0);
+    if ((await md.locator('p').count()) !== 3 || (await md.locator('pre code').count()) !== 1)
+      throw new Error(await md.innerHTML());
+  });
+  await fake('POST', 'config', { token_delay_ms: 20 });
+
   // --- the sanitizer: a reply with markup that would run, inert
   await fake('POST', 'config', {
     replies: [

@@ -760,7 +760,7 @@ function LiveReply({ s }) {
         {going && <span class="small muted typing">{s.resumed ? 'resumed · writing…' : 'writing…'}</span>}
       </div>
       <Thinking text={s.thinking} open={going && !s.content} />
-      <Markdown text={s.content} />
+      <Markdown text={s.content} live />
       {s.status === 'stopped' && <p class="small muted">Stopped.</p>}
       {err && <ErrorNote e={err} />}
     </li>
