@@ -44,7 +44,7 @@ export function Branches({ pid, status, writer, onSwitched }) {
   };
 
   return (
-    <section class="card branch-bar" aria-label="Branch">
+    <section class="card branch-bar" aria-label="Current branch">
       <p class="branch-now">
         <span class="muted small">On branch</span> <strong data-testid="branch">{status.detached ? `detached at ${(status.head || '').slice(0, 8)}` : status.branch || '(no commits yet)'}</strong>
         {status.upstream && (
