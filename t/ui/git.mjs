@@ -45,7 +45,15 @@ function remoteCommit(file, content) {
 async function noOverflow(page, what) {
   await check(`at 375 px wide nothing overflows sideways (${what})`, async () => {
     const w = await page.evaluate(() => document.documentElement.scrollWidth);
-    if (w > 375) throw new Error(`scrollWidth ${w}`);
+    if (w <= 375) return;
+    // name what sticks out, the innermost first
+    const out = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > 376 && ![...el.children].some((c) => c.getBoundingClientRect().right > 376))
+        .slice(0, 4)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)})`),
+    );
+    throw new Error(`scrollWidth ${w}: ${out.join(', ')}`);
   });
 }
 
