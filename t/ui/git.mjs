@@ -188,6 +188,18 @@ async function flow(browser) {
   await tab('Changes').click();
   const box = page.getByLabel('Commit message');
   const words = 'Stage the second hunk of h.txt and the README';
+  // a long draft stopped halfway: the box keeps what came, the model stops
+  const long = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+  await fake('POST', 'config', { replies: [long] });
+  await page.getByRole('button', { name: 'Draft with the model' }).click();
+  await check('a draft stopped while it streams keeps the words that came, and stops', async () => {
+    await page.waitForFunction(() => document.getElementById('commit-message').value.includes('word5'));
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('button', { name: 'Draft with the model' }).waitFor();
+    const got = await box.inputValue();
+    await page.waitForTimeout(500);
+    if ((await box.inputValue()) !== got || got === long || !got.startsWith('word0')) throw new Error(got);
+  });
   await fake('POST', 'config', { replies: [words] });
   await page.getByRole('button', { name: 'Draft with the model' }).click();
   await check('"Draft with the model" streams into the box (Stop while it streams)', async () => {
@@ -302,4 +314,50 @@ async function flow(browser) {
   await context.close();
 }
 
-run('git', flow);
+// --- phase "hostkey": the sshd restarted with another host key (git.t)
+async function hostKeyFlow(browser) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  watch(page, 'git host key');
+  const token = (await api('POST', '/api/v1/auth/login', null, { username: env.PL_UI_USER, password: env.PL_UI_PASSWORD })).access_token;
+  const shop = (await api('GET', '/api/v1/projects?limit=50', token)).items.find((p) => p.name === 'shop');
+  await page.goto(`${BASE}/`);
+  await page.getByLabel('User name').fill(env.PL_UI_USER);
+  await page.getByLabel('Password').fill(env.PL_UI_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Projects', exact: true }).waitFor();
+  await page.goto(`${BASE}/projects/${shop.id}?tab=git`);
+  await page.getByRole('tab', { name: /^Remote/ }).click();
+  const fetchBtn = page.getByRole('button', { name: 'Fetch', exact: true });
+  const alertText = (re) => page.getByRole('alert').filter({ hasText: re });
+  await fetchBtn.click();
+  await check('a changed host key is said clearly: nothing transferred, what an admin may do', () =>
+    alertText(/another ssh host key than the confirmed one: nothing was transferred/).waitFor({ timeout: JOB_MS }),
+  );
+  await shot(page, 'host-key-changed');
+  await accessible(page, 'git remote, host key changed');
+  await page.getByRole('button', { name: /^Forget the host key of / }).click();
+  await page.getByText('None recorded', { exact: false }).waitFor();
+  await fetchBtn.click();
+  await check('after the admin forgets the old key, the next contact records the new one as pending, with its fingerprint', async () => {
+    await alertText(/host key is not confirmed/).waitFor({ timeout: JOB_MS });
+    const t = await page.getByRole('list', { name: 'Host keys' }).textContent();
+    if (!t.includes('pending') || !t.includes(env.PL_UI_HOSTFP)) throw new Error(t);
+  });
+  await page.getByRole('button', { name: /^Confirm the host key of / }).click();
+  await page.getByRole('list', { name: 'Host keys' }).getByText('confirmed').waitFor();
+  await fetchBtn.click();
+  await check('... confirmed, the fetch then works', () => page.getByRole('status').filter({ hasText: 'Fetched.' }).waitFor({ timeout: JOB_MS }));
+
+  // an unreachable remote (nothing listens on the port)
+  await page.getByLabel('Remote URL').fill(env.PL_UI_DEAD);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).and(page.locator(':disabled')).waitFor();
+  await fetchBtn.click();
+  await check('an unreachable remote is said clearly', () => alertText(/The fetch failed: The remote could not be reached/).waitFor({ timeout: JOB_MS }));
+  await shot(page, 'unreachable');
+  await context.close();
+}
+
+run(env.PL_UI_PHASE || 'git', env.PL_UI_PHASE === 'hostkey' ? hostKeyFlow : flow);

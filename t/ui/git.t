@@ -52,13 +52,26 @@ my $srv = start_server(backend => 'sqlite3', roots => [$R->{root}], docroot => $
 status_is($srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
           'the stand-in is the model server');
 
-PlanningUI::run_node('git.mjs', PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots, PL_UI_FAKE => $fake->{url},
-                    PL_UI_SHOP => $dir, PL_UI_REMOTE => $ssh->url($bare), PL_UI_BARE => $bare,
-                    PL_UI_AUTHKEYS => "$ssh->{dir}/authorized_keys", PL_UI_HOSTFP => $ssh->fingerprint,
-                    PL_UI_USER => $PlanningTest::ADMIN_USER, PL_UI_PASSWORD => $PlanningTest::ADMIN_PASSWORD);
+my %env = (PL_UI_BASE => $srv->base, PL_UI_SHOTS => $shots, PL_UI_FAKE => $fake->{url},
+           PL_UI_SHOP => $dir, PL_UI_REMOTE => $ssh->url($bare), PL_UI_BARE => $bare,
+           PL_UI_AUTHKEYS => "$ssh->{dir}/authorized_keys",
+           PL_UI_USER => $PlanningTest::ADMIN_USER, PL_UI_PASSWORD => $PlanningTest::ADMIN_PASSWORD);
+subtest 'the git view' => sub {
+    PlanningUI::run_node('git.mjs', %env, PL_UI_HOSTFP => $ssh->fingerprint);
+    is(PlanningRemote::git($dir, 'log', '-1', '--format=%s', 'HEAD~1'), "remote: remote.txt\n",
+       'the checkout holds the pulled commit under the one committed from the page');
+};
+
+# the same port, another host key (what a man in the middle would show);
+# then a remote where nothing listens
+subtest 'a changed host key, an unreachable remote' => sub {
+    $ssh->new_host_key;
+    my $dead = PlanningTest::free_port();
+    PlanningUI::run_node('git.mjs', %env, PL_UI_PHASE => 'hostkey', PL_UI_HOSTFP => $ssh->fingerprint,
+                         PL_UI_DEAD => "ssh://root\@127.0.0.1:$dead/x.git");
+    $srv->expect_log(qr/PLN02403/);
+};
 PlanningUI::no_5xx($srv);
-is(PlanningRemote::git($dir, 'log', '-1', '--format=%s', 'HEAD~1'), "remote: remote.txt\n",
-   'the checkout holds the pulled commit under the one committed from the page');
 $srv->stop;
 $ssh->stop;
 
