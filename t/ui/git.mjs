@@ -1,16 +1,17 @@
 // A project's Git tab in Debian's chromium (issue 16, item 2), run by
 // t/ui/git.t against a live server on SQLite with the Ollama stand-in and a
-// private sshd as the remote: status with line counts, a diff both ways, a
-// hunk and a file staged (and a file unstaged), the remote set, a deploy
-// key made and copied, the host key confirmed after the first contact, a
-// pull that fast-forwards, a message drafted by the model (streamed into an
-// editable box) and committed, the log and a commit's view, a rejected push
-// said clearly, a branch created and switched, a webhook secret shown once
-// and a signed delivery listed; axe-core on each view, Tab through the git
-// view, 375 px. Environment: PL_UI_BASE, PL_UI_SHOTS, PL_UI_FAKE, PL_UI_SHOP
-// (the checkout), PL_UI_REMOTE (its ssh URL), PL_UI_BARE (the bare
-// repository), PL_UI_AUTHKEYS (the sshd's authorized_keys), PL_UI_HOSTFP
-// (the sshd's host key fingerprint), PL_UI_USER, PL_UI_PASSWORD.
+// private sshd as the remote: status with line counts, a diff both ways,
+// hunks staged and one unstaged, a file staged and unstaged, the remote set,
+// a deploy key made and copied, the host key confirmed after the first
+// contact, a pull that fast-forwards, a message drafted by the model
+// (streamed into an editable box) and committed, the log and a commit's view,
+// a rejected push said clearly, a branch created and switched, a webhook
+// secret shown once and a signed delivery listed; axe-core on each view, Tab
+// through the git view, 375 px. Environment: PL_UI_BASE, PL_UI_SHOTS,
+// PL_UI_FAKE, PL_UI_SHOP (the checkout), PL_UI_REMOTE (its ssh URL),
+// PL_UI_BARE (the bare repository), PL_UI_AUTHKEYS (the sshd's
+// authorized_keys), PL_UI_HOSTFP (the sshd's host key fingerprint),
+// PL_UI_USER, PL_UI_PASSWORD.
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -129,6 +130,22 @@ async function flow(browser) {
     await diff.locator('.gdiff-hunk').first().waitFor();
     if ((await diff.locator('.gdiff-hunk').count()) !== 1) throw new Error('the unstaged diff has not one hunk left');
   });
+  await page.getByRole('button', { name: 'Stage hunk 1 of h.txt' }).click();
+  await check('the other hunk staged too: nothing of h.txt left unstaged', () => row(unstaged, 'h.txt').waitFor({ state: 'detached' }));
+  await staged.getByRole('button', { name: 'h.txt', exact: true }).click();
+  await check('the staged diff of h.txt: two hunks, each with its Unstage button', async () => {
+    await page.getByRole('heading', { name: 'Staged: h.txt' }).waitFor();
+    await page.getByRole('button', { name: 'Unstage hunk 2 of h.txt' }).waitFor();
+  });
+  await page.getByRole('button', { name: 'Unstage hunk 1 of h.txt' }).click();
+  await check('a hunk unstaged: the first change back in the unstaged list, the second still staged', async () => {
+    await row(unstaged, 'h.txt').waitFor();
+    const t = await row(staged, 'h.txt').textContent();
+    if (!t.includes('+1') || !t.includes('−0')) throw new Error(t);
+    const u = await row(unstaged, 'h.txt').textContent();
+    if (!u.includes('+2') || !u.includes('−1')) throw new Error(u);
+  });
+  await shot(page, 'hunk-unstaged');
   await page.getByRole('button', { name: 'Stage README', exact: true }).click();
   await check('a file staged', () => row(staged, 'README').waitFor());
   await page.getByRole('button', { name: 'Unstage README', exact: true }).click();

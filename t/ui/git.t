@@ -1,17 +1,19 @@
 #!/usr/bin/env perl
-# A project's Git tab in a real browser (issue 16, item 2): Debian's
-# chromium driven by playwright-core (t/ui/git.mjs) against a live server on
-# SQLite serving the built UI, the Ollama stand-in as the model server and a
-# private sshd in front of a bare repository (t/lib/PlanningRemote.pm) as
-# the remote. The checkout is a clone one commit behind the remote, with
-# changes in two files (one of them in two hunks) and an untracked file.
-# The page: status with line counts, a diff both ways, a file and a hunk
-# staged, a message drafted by the model and committed, the log and a
-# commit's view, a branch created and switched, the remote set, a deploy
-# key made and copied (then added to the sshd), the host key confirmed, a
-# pull that fast-forwards, a push rejected, a webhook secret made and a
-# signed delivery listed. axe-core on every view, Tab through the git view,
-# 375 px without sideways overflow, zero CSP violations. Screenshots go to
+# A project's Git tab in a real browser (issue 16, item 2): Debian's chromium
+# driven by playwright-core (t/ui/git.mjs) against a live server on SQLite
+# serving the built UI, the Ollama stand-in as the model server and a private
+# sshd in front of a bare repository (t/lib/PlanningRemote.pm) as the remote.
+# The checkout is a clone one commit behind the remote, with changes in two
+# files (one of them in two hunks) and an untracked file. The page: status
+# with line counts, a diff both ways, hunks staged and one unstaged, a file
+# staged, a message drafted by the model and committed, the log and a commit's
+# view, a branch created and switched, the remote set, a deploy key made and
+# copied (then added to the sshd), the host key confirmed, a pull that
+# fast-forwards, a push rejected, a webhook secret made and a signed delivery
+# listed. Then the sshd restarted with another host key: the change said,
+# the old key forgotten, the new one confirmed; an unreachable remote.
+# axe-core on every view, Tab through the git view, 375 px without
+# sideways overflow, zero CSP violations. Screenshots go to
 # $PL_BUILD/t/ui-screenshots (g*.png).
 use strict;
 use warnings;

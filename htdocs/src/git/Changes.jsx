@@ -1,7 +1,6 @@
 // The working tree: staged and unstaged files with their line counts, the
 // diff of the chosen file (unified or side by side) with its hunks, stage
-// and unstage per file, stage per hunk (the API stages hunks of the
-// unstaged diff; unstaging is per file), and the commit box.
+// and unstage per file and per hunk (of a modified file), and the commit box.
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, describe } from '../api.js';
 import { Alert } from '../components/Alert.jsx';
@@ -84,7 +83,9 @@ export function Changes({ pid, status, setStatus, writer, onCommitted }) {
     </section>
   );
 
-  const hunky = writer && open && !open.staged && !files.find((f) => f.path === open.path && f.untracked);
+  // hunks of a modified file only (the API stages whole an added, deleted or binary file)
+  const of = open && files.find((f) => f.path === open.path);
+  const hunky = writer && of && (open.staged ? of.staged : of.unstaged) === 'modified';
   return (
     <div class="changes">
       <div class="changes-lists">
@@ -101,7 +102,13 @@ export function Changes({ pid, status, setStatus, writer, onCommitted }) {
         {!open && <p class="muted small">Choose a file to see its changes.</p>}
         {open && !diff && <p class="muted small">Loading…</p>}
         {open && diff && (
-          <DiffFiles files={diff.files} mode={mode} busy={busy} onHunk={hunky ? (path, index) => change('stage', { path, hunks: [index] }) : null} />
+          <DiffFiles
+            files={diff.files}
+            mode={mode}
+            busy={busy}
+            hunkLabel={open.staged ? 'Unstage hunk' : 'Stage hunk'}
+            onHunk={hunky ? (path, index) => change(open.staged ? 'unstage' : 'stage', { path, hunks: [index] }) : null}
+          />
         )}
       </section>
     </div>
