@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, screenshot, api, run, keyboardOnly } from './lib.mjs';
 
-const shot = (page, name) => screenshot(page, 'g', name);
+// the second phase's screenshots have a prefix of their own (the count restarts)
+const shot = (page, name) => screenshot(page, env.PL_UI_PHASE === 'hostkey' ? 'gh' : 'g', name);
 const JOB_MS = 60_000;
 
 async function fake(method, path, body) {
@@ -374,6 +375,36 @@ async function hostKeyFlow(browser) {
   await fetchBtn.click();
   await check('an unreachable remote is said clearly', () => alertText(/The fetch failed: The remote could not be reached/).waitFor({ timeout: JOB_MS }));
   await shot(page, 'unreachable');
+
+  // an https remote's token: write-only
+  await page.getByLabel('Remote URL').fill('https://git.example.com/team/shop.git');
+  await page.getByLabel('Token').fill('tok-ui-secret-0123');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await check('an https remote with a token: saved, never shown back', async () => {
+    await page.getByPlaceholder('set (empty keeps it)').waitFor();
+    const r = await api('GET', `/api/v1/projects/${shop.id}/git/remote`, token);
+    if (r.url !== 'https://git.example.com/team/shop.git' || r.token_set !== true) throw new Error(JSON.stringify(r));
+    if ((await page.getByLabel('Token').inputValue()) !== '') throw new Error('the token is still in its field');
+  });
+
+  // a fetch already running when the page opens (a remote that never
+  // answers): followed at once, then canceled from the page
+  await page.getByLabel('Remote URL').fill(env.PL_UI_SILENT);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).and(page.locator(':disabled')).waitFor();
+  const job = await api('POST', `/api/v1/projects/${shop.id}/git/fetch`, token);
+  await page.reload();
+  await page.getByRole('tab', { name: /^Remote/ }).click();
+  await check('a fetch already running is followed when the view opens (its progress bar)', async () => {
+    await page.getByRole('progressbar', { name: 'fetch progress' }).waitFor();
+    await page.getByText(/^Fetch: (Connecting|queued)/).waitFor();
+  });
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await check('... and canceled from the page', async () => {
+    await page.getByRole('status').filter({ hasText: 'The fetch was canceled.' }).waitFor({ timeout: JOB_MS });
+    const j = await api('GET', `/api/v1/jobs/${job.id}`, token);
+    if (j.state !== 'canceled') throw new Error(j.state);
+  });
   await context.close();
 }
 

@@ -11,10 +11,12 @@
 # copied (then added to the sshd), the host key confirmed, a pull that
 # fast-forwards, a push rejected, a webhook secret made and a signed delivery
 # listed. Then the sshd restarted with another host key: the change said,
-# the old key forgotten, the new one confirmed; an unreachable remote.
+# the old key forgotten, the new one confirmed; an unreachable remote; an
+# https token saved write-only; a fetch of a silent remote, started before
+# the page opened, followed and canceled from it.
 # axe-core on every view, Tab through the git view, 375 px without
 # sideways overflow, zero CSP violations. Screenshots go to
-# $PL_BUILD/t/ui-screenshots (g*.png).
+# $PL_BUILD/t/ui-screenshots (g*.png, gh*.png for the host key's phase).
 use strict;
 use warnings;
 use FindBin;
@@ -24,7 +26,7 @@ use PlanningTest qw(:all);
 use PlanningUI;
 use PlanningRemote;
 
-my $ui = PlanningUI::setup(shots => 'g[0-9]*.png');
+my $ui = PlanningUI::setup(shots => 'g[0-9h]*.png');
 my ($UI, $shots) = @$ui{qw(ui shots)};
 plan skip_all => 'no /usr/sbin/sshd (script/bootstrap installs openssh-server)' unless PlanningRemote::have_sshd();
 
@@ -65,12 +67,14 @@ subtest 'the git view' => sub {
 };
 
 # the same port, another host key (what a man in the middle would show);
-# then a remote where nothing listens
-subtest 'a changed host key, an unreachable remote' => sub {
+# then a remote where nothing listens, and one that never answers
+subtest 'a changed host key, an unreachable remote, a running fetch canceled' => sub {
     $ssh->new_host_key;
     my $dead = PlanningTest::free_port();
+    my $silent = PlanningRemote::silent_remote();
     PlanningUI::run_node('git.mjs', %env, PL_UI_PHASE => 'hostkey', PL_UI_HOSTFP => $ssh->fingerprint,
-                         PL_UI_DEAD => "ssh://root\@127.0.0.1:$dead/x.git");
+                         PL_UI_DEAD => "ssh://root\@127.0.0.1:$dead/x.git",
+                         PL_UI_SILENT => 'ssh://git@127.0.0.1:' . $silent->port . '/x.git');
     $srv->expect_log(qr/PLN02403/);
 };
 PlanningUI::no_5xx($srv);

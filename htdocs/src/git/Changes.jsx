@@ -110,6 +110,9 @@ export function Changes({ pid, status, setStatus, writer, onCommitted }) {
             onHunk={hunky ? (path, index) => change(open.staged ? 'unstage' : 'stage', { path, hunks: [index] }) : null}
           />
         )}
+        {open && diff && diff.truncated && (
+          <p class="muted small">The diff is too long to show whole: it was cut.</p>
+        )}
       </section>
     </div>
   );

@@ -1,4 +1,5 @@
-// The remote: its address (set by the project's admin), fetch, pull and
+// The remote: its address (set by the project's admin; a token for https,
+// write-only), fetch, pull and
 // push as jobs followed through their events (a progress bar with the
 // stage and objects, cancel), what went wrong in words (a diverged pull, a
 // rejected push, an unreachable remote, a host key not confirmed or
@@ -15,12 +16,14 @@ const DONE = { up_to_date: 'Already up to date.', fast_forward: 'Fast-forwarded'
 export function Remote({ pid, writer, onChanged }) {
   const [remote, setRemote] = useState(null);
   const [url, setUrl] = useState('');
+  const [token, setToken] = useState('');
   const [run, setRun] = useState(null); // {kind, job, p}
   const [result, setResult] = useState(null); // {kind, text, code}
   const [keys, setKeys] = useState([]);
   const [error, setError] = useState(null);
   const abort = useRef(null);
   const G = `projects/${pid}/git`;
+  const https = /^https:\/\//i.test(url.trim());
 
   const loadKeys = () => get(`${G}/host-keys`).then((l) => setKeys(l.items || []), () => {});
   useEffect(() => {
@@ -35,8 +38,11 @@ export function Remote({ pid, writer, onChanged }) {
   async function save(e) {
     e.preventDefault();
     setError(null);
+    // a token left empty keeps the stored one (the API never shows it)
+    const body = { url: url.trim(), ...(https && token ? { token } : {}) };
     try {
-      setRemote(await request('PUT', `${G}/remote`, { body: { url: url.trim() } }));
+      setRemote(await request('PUT', `${G}/remote`, { body }));
+      setToken('');
     } catch (err) {
       setError(describe(err));
     }
@@ -46,13 +52,23 @@ export function Remote({ pid, writer, onChanged }) {
     setResult(null);
     try {
       const job = await post(`${G}/${kind}`);
-      setRun({ kind, job: job.id, p: { status: 'queued', percent: 0 } });
+      await follow(kind, job.id);
+    } catch (err) {
+      setRun(null);
+      setResult({ kind: 'error', text: describe(err), code: err.code });
+    }
+  }
+
+  // a job to its end: the progress bar, then what came of it in words
+  async function follow(kind, id) {
+    setRun({ kind, job: id, p: { status: 'queued', percent: 0 } });
+    try {
       abort.current = new AbortController();
-      const end = await followJob(job.id, (p) => setRun((r) => r && { ...r, p }), abort.current.signal);
+      const end = await followJob(id, (p) => setRun((r) => r && { ...r, p }), abort.current.signal);
       setRun(null);
       if (end.state === 'succeeded') {
         const out = end.result || {};
-        const text = kind === 'pull' ? `${DONE[out.outcome] || 'Pulled.'}${out.outcome === 'fast_forward' && out.head ? ` HEAD is now ${out.head.slice(0, 8)}.` : ''}` : kind === 'push' ? 'Pushed.' : 'Fetched.';
+        const text = kind === 'pull' ? `${DONE[out.outcome] || 'Pulled.'}${out.outcome === 'fast_forward' && out.head ? ` HEAD is now ${out.head.slice(0, 8)}.` : ''}` : { push: 'Pushed.', fetch: 'Fetched.', clone: 'Cloned.' }[kind];
         setResult({ kind: 'success', text });
       } else if (end.state === 'canceled') setResult({ kind: 'info', text: `The ${kind} was canceled.` });
       else {
@@ -66,6 +82,22 @@ export function Remote({ pid, writer, onChanged }) {
       setResult({ kind: 'error', text: describe(err), code: err.code });
     }
   }
+
+  // a fetch, pull or push already running (from another tab, or a webhook's
+  // pull) is followed at once
+  useEffect(() => {
+    let live = true;
+    get('/api/v1/jobs?limit=50').then(
+      (l) => {
+        const j = (l.items || []).find((x) => x.project_id === pid && /^git\.(fetch|pull|push|clone)$/.test(x.kind) && (x.state === 'queued' || x.state === 'running'));
+        if (live && j) follow(j.kind.slice(4), j.id);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [pid]);
 
   const cancel = () => run && post(`/api/v1/jobs/${run.job}/cancel`).catch((err) => setError(describe(err)));
   const keyAction = async (fn) => {
@@ -89,7 +121,15 @@ export function Remote({ pid, writer, onChanged }) {
               Remote URL
             </label>
             <input id="remote-url" type="text" class="grow" value={url} placeholder="git@git.example.com:team/repo.git" onInput={(e) => setUrl(e.currentTarget.value)} autocomplete="off" />
-            <button type="submit" class="btn small" disabled={!url.trim() || (remote && url.trim() === remote.url)}>
+            {https && (
+              <>
+                <label for="remote-token" class="small">
+                  Token
+                </label>
+                <input id="remote-token" type="password" value={token} placeholder={remote && remote.token_set ? 'set (empty keeps it)' : 'none'} onInput={(e) => setToken(e.currentTarget.value)} autocomplete="off" />
+              </>
+            )}
+            <button type="submit" class="btn small" disabled={!url.trim() || (remote && url.trim() === remote.url && !token)}>
               Save
             </button>
           </form>
