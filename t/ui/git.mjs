@@ -182,6 +182,7 @@ async function flow(browser) {
   });
   writeFileSync(env.PL_UI_AUTHKEYS, `${key}\n`);
   await accessible(page, 'git remote');
+  await keyboardOnly(page, 'git remote');
 
   await page.getByRole('button', { name: 'Fetch', exact: true }).click();
   await check("the first contact: the host key is not confirmed, said in words, the key listed as pending with its fingerprint", async () => {
@@ -259,6 +260,7 @@ async function flow(browser) {
   await cview.locator('table.split').first().waitFor();
   await shot(page, 'commit');
   await accessible(page, 'git history and a commit');
+  await keyboardOnly(page, 'git history and a commit');
 
   // --- a push the remote rejects (it has a commit this branch has not)
   remoteCommit('other.txt', 'another remote change\n');
@@ -315,6 +317,7 @@ async function flow(browser) {
   });
   await shot(page, 'webhooks');
   await accessible(page, 'git webhooks');
+  await keyboardOnly(page, 'git webhooks');
 
   // --- 375 px
   await page.setViewportSize({ width: 375, height: 812 });
