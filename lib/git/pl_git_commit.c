@@ -8,7 +8,7 @@
 /* Refuses what git itself would not commit, or would commit wrongly. */
 static apr_status_t check_state(pl_git_t *g, git_index *index, pl_git_fail_t *why)
 {
-    pl_git_compare_t staged = { 1, NULL, NULL, NULL, 0 };
+    pl_git_compare_t staged = { 1, NULL, NULL, NULL, 0, 0 };
     git_diff *diff;
     apr_status_t rv;
 

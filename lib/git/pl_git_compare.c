@@ -80,6 +80,8 @@ apr_status_t pl_git_compare(pl_git_t *g, const pl_git_compare_t *what, git_diff 
         opts.pathspec.count = 1;
         opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
     }
+    if (what->reverse)
+        opts.flags |= GIT_DIFF_REVERSE;
     if (what->untracked)
         opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS
                       | GIT_DIFF_SHOW_UNTRACKED_CONTENT;

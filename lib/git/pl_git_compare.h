@@ -13,6 +13,7 @@ typedef struct {
     const char *to;         /* a revision, or NULL: the work tree */
     const char *path;       /* a path in the project (already confined), or NULL */
     int untracked;          /* work tree: untracked files too, with their lines */
+    int reverse;            /* old and new sides swapped (a patch that undoes the change) */
 } pl_git_compare_t;
 
 apr_status_t pl_git_compare(pl_git_t *g, const pl_git_compare_t *what, git_diff **out,

@@ -58,7 +58,7 @@ static apr_status_t list_files(pl_git_t *g, git_diff *diff, const char **out, pl
 apr_status_t pl_git_draft_prompt(pl_git_t *g, apr_size_t diff_max, const char *instructions,
                                  const char **prompt, pl_git_fail_t *why)
 {
-    pl_git_compare_t staged = { 1, NULL, NULL, NULL, 0 };
+    pl_git_compare_t staged = { 1, NULL, NULL, NULL, 0, 0 };
     const char *files = NULL, *text = NULL, *cut = "";
     apr_size_t len;
     git_diff *diff;

@@ -156,30 +156,35 @@ static int pick_line(const git_diff_delta *d, const git_diff_hunk *h, const git_
     return 0;
 }
 
-apr_status_t pl_git_stage_hunks(pl_git_t *g, const char *path, const apr_array_header_t *hunks,
+/* The chosen hunks of the one diff `what` names (the unstaged diff to
+ * stage, the staged diff reversed to unstage: its old side is then the
+ * index) applied to the index. side names the diff in messages. */
+static apr_status_t apply_hunks(pl_git_t *g, const pl_git_compare_t *what,
+                                const apr_array_header_t *hunks, const char *side,
                                 pl_git_fail_t *why)
 {
-    pl_git_compare_t what = { 0, NULL, NULL, path, 0 };
     pick_t k = { apr_array_make(g->p, 4096, 1), hunks, -1, 0, 0, 0 };
     git_diff *diff, *part;
     git_patch *patch;
     apr_status_t rv;
     int i, rc;
 
-    if ((rv = pl_git_compare(g, &what, &diff, why)) != APR_SUCCESS)
+    if ((rv = pl_git_compare(g, what, &diff, why)) != APR_SUCCESS)
         return rv;
     if (git_diff_num_deltas(diff) != 1
         || git_diff_get_delta(diff, 0)->status != GIT_DELTA_MODIFIED)
         return pl_git_fail(why, PL_ERR_VALIDATION,
-                           "path must be one tracked file with unstaged changes", "path");
+                           apr_psprintf(g->p, "path must be one tracked file with %s changes", side),
+                           "path");
     if ((rc = git_patch_from_diff(&patch, diff, 0)) != 0)
-        return pl_git_failed(why, "reading the unstaged changes", rc);
+        return pl_git_failed(why, apr_psprintf(g->p, "reading the %s changes", side), rc);
     PL_GIT_OWN(g->p, patch, git_patch_free);
     for (i = 0; i < hunks->nelts; i++)
         if (APR_ARRAY_IDX(hunks, i, int) < 0
             || (size_t)APR_ARRAY_IDX(hunks, i, int) >= git_patch_num_hunks(patch))
             return pl_git_fail(why, PL_ERR_VALIDATION,
-                               "hunks must be indexes of the file's unstaged hunks", "hunks");
+                               apr_psprintf(g->p, "hunks must be indexes of the file's %s hunks", side),
+                               "hunks");
     if (git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY)
         return pl_git_fail(why, PL_ERR_VALIDATION, "a binary file is staged whole", "path");
     if ((rc = git_patch_print(patch, pick_line, &k)) != 0)
@@ -193,4 +198,20 @@ apr_status_t pl_git_stage_hunks(pl_git_t *g, const char *path, const apr_array_h
         return pl_git_fail(why, PL_ERR_CONFLICT,
                            "the hunks no longer apply to the index; read the diff again", NULL);
     return APR_SUCCESS;
+}
+
+apr_status_t pl_git_stage_hunks(pl_git_t *g, const char *path, const apr_array_header_t *hunks,
+                                pl_git_fail_t *why)
+{
+    pl_git_compare_t what = { 0, NULL, NULL, path, 0, 0 };
+
+    return apply_hunks(g, &what, hunks, "unstaged", why);
+}
+
+apr_status_t pl_git_unstage_hunks(pl_git_t *g, const char *path, const apr_array_header_t *hunks,
+                                  pl_git_fail_t *why)
+{
+    pl_git_compare_t what = { 1, NULL, NULL, path, 0, 1 };
+
+    return apply_hunks(g, &what, hunks, "staged", why);
 }

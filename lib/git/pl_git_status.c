@@ -138,7 +138,7 @@ static void collect(apr_pool_t *p, git_diff *diff, int staged, apr_hash_t *seen,
  * count reads the file and its blob. */
 apr_status_t pl_git_status_write(pl_git_t *g, pl_jsonw_t *w, pl_git_fail_t *why)
 {
-    pl_git_compare_t s = { 1, NULL, NULL, NULL, 0 }, u = { 0, NULL, NULL, NULL, 1 };
+    pl_git_compare_t s = { 1, NULL, NULL, NULL, 0, 0 }, u = { 0, NULL, NULL, NULL, 1, 0 };
     git_diff *ds, *du;
     git_commit *head;
     apr_hash_t *seen = apr_hash_make(g->p);

@@ -144,7 +144,7 @@ static int rev_arg(mp_req_t *req, apr_table_t *args, const char *name, const cha
 
 int api_git_diff(mp_req_t *req)
 {
-    pl_git_compare_t what = { 0, NULL, NULL, NULL, 0 };
+    pl_git_compare_t what = { 0, NULL, NULL, NULL, 0, 0 };
     const char *staged;
     apr_table_t *args;
     git_diff *diff;

@@ -58,7 +58,10 @@ static int read_hunks(mp_req_t *req, apr_array_header_t **hunks)
     return 1;
 }
 
-int api_git_stage(mp_req_t *req)
+/* stage and unstage: {"paths": [...]} or {"path": P, "hunks": [i, ...]}
+ * (hunk indexes of the file's unstaged diff to stage, of its staged diff
+ * to unstage); the reply is the status. */
+static int index_change(mp_req_t *req, int stage)
 {
     static const char *const known[] = { "paths", "path", "hunks", NULL };
     apr_array_header_t *paths, *hunks;
@@ -72,28 +75,24 @@ int api_git_stage(mp_req_t *req)
     if (pl_json_type_of(req->body, "hunks") != PL_JSON_ABSENT) {
         if (!api_git_path(req, g, path, "path") || !read_hunks(req, &hunks))
             return OK;
-        rv = pl_git_stage_hunks(g, path, hunks, &why);
+        rv = stage ? pl_git_stage_hunks(g, path, hunks, &why) : pl_git_unstage_hunks(g, path, hunks, &why);
     }
     else {
         if (!read_paths(req, g, &paths))
             return OK;
-        rv = pl_git_stage(g, paths, &why);
+        rv = stage ? pl_git_stage(g, paths, &why) : pl_git_unstage(g, paths, &why);
     }
     return rv == APR_SUCCESS ? api_git_reply_status(req, g) : api_git_fail(req, &why);
 }
 
+int api_git_stage(mp_req_t *req)
+{
+    return index_change(req, 1);
+}
+
 int api_git_unstage(mp_req_t *req)
 {
-    static const char *const known[] = { "paths", NULL };
-    apr_array_header_t *paths;
-    pl_git_fail_t why;
-    pl_git_t *g;
-
-    if (!mp_request_only_fields(req, known) || !api_git_open(req, &g) || !read_paths(req, g, &paths))
-        return OK;
-    if (pl_git_unstage(g, paths, &why) != APR_SUCCESS)
-        return api_git_fail(req, &why);
-    return api_git_reply_status(req, g);
+    return index_change(req, 0);
 }
 
 /* The account signs: its username, and username@ServerName as the e-mail

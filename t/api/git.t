@@ -155,6 +155,24 @@ for my $backend (backends()) {
                      'a hunk that does not exist => 400');
             error_is($post->("$G/stage", { path => 'h.txt', hunks => ['x'] }), 400, 'VALIDATION_ERROR',
                      'a hunk that is not an index => 400');
+            # unstage a hunk: the whole file staged, then its first hunk taken back
+            status_is($post->("$G/stage", { paths => ['h.txt'] }), 200, 'stage the whole file');
+            my $sd = $get->("$G/diff?staged=1&path=h.txt");
+            is(scalar @{ $sd->{json}{files}[0]{hunks} || [] }, 2, 'two staged hunks');
+            $s = $post->("$G/unstage", { path => 'h.txt', hunks => [0] });
+            status_is($s, 200, 'unstage the first hunk');
+            is($file_of->($s, 'h.txt')->{staged}, 'modified', '... the file is still staged');
+            $staged = git_in($dir, 'diff', '--cached', 'h.txt');
+            like($staged, qr/^\+twenty$/m, 'the second change stays staged');
+            unlike($staged, qr/^\+one$/m, 'the first is no longer staged');
+            like(git_in($dir, 'diff', 'h.txt'), qr/^\+one$/m, '... but back in the unstaged diff');
+            like(PlanningTest::slurp("$dir/h.txt"), qr/^one$/m, 'the work tree is untouched');
+            error_is($post->("$G/unstage", { path => 'h.txt', hunks => [1] }), 400, 'VALIDATION_ERROR',
+                     'a staged hunk that does not exist => 400');
+            error_is($post->("$G/unstage", { path => 'dir/c.txt', hunks => [0] }), 400, 'VALIDATION_ERROR',
+                     'a file with nothing staged => 400');
+            error_is($post->("$G/unstage", { path => 'h.txt', hunks => [] }), 400, 'VALIDATION_ERROR',
+                     'no hunk => 400');
             git_in($dir, 'reset', '-q', 'h.txt');
             git_in($dir, 'checkout', '--', 'h.txt');
         };

@@ -14,6 +14,8 @@ import { Field } from '../components/Field.jsx';
 import { Completion } from '../components/Charts.jsx';
 import { Burnup } from '../components/Burnup.jsx';
 import { PlanEditor } from './ProjectPlan.jsx';
+import { lazyPage } from '../components/Lazy.jsx';
+import { Tabs } from '../components/Tabs.jsx';
 import './project.css';
 
 const TABS = [
@@ -21,7 +23,10 @@ const TABS = [
   ['recommendations', 'Recommendations'],
   ['burnup', 'Burn-up'],
   ['plan', 'Plan'],
+  ['git', 'Git'],
 ];
+// the Git tab's page is a chunk of its own, loaded when the tab is first opened
+const ProjectGit = lazyPage(() => import('./ProjectGit.jsx'), 'Git');
 const VERDICT = { done: 'done', partial: 'partial', missing: 'missing' };
 const GAP_RANK = { missing: 0, partial: 1, done: 2 };
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, none: 4 };
@@ -132,7 +137,7 @@ export default function Project({ id, session }) {
         )}
       </section>
 
-      <Tabs tab={tab} onChoose={choose} />
+      <Tabs tabs={TABS} tab={tab} onChoose={choose} label="Project views" />
       {/* a tab once opened stays mounted (hidden): unsaved plan text, filters
           and the open objective survive a look at another tab */}
       {TABS.filter(([k]) => k === tab || seen.has(k)).map(([k]) => (
@@ -149,6 +154,7 @@ export default function Project({ id, session }) {
               <NoAnalysis />
             ))}
           {k === 'plan' && <PlanEditor base={base} writer={writer} />}
+          {k === 'git' && <ProjectGit project={project} session={session} />}
         </div>
       ))}
     </>
@@ -157,38 +163,6 @@ export default function Project({ id, session }) {
 
 function NoAnalysis() {
   return <p class="muted">Nothing to show before the first analysis.</p>;
-}
-
-function Tabs({ tab, onChoose }) {
-  const refs = useRef({});
-  function key(e) {
-    const i = TABS.findIndex(([k]) => k === tab);
-    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    const k = TABS[(to + TABS.length) % TABS.length][0];
-    onChoose(k);
-    setTimeout(() => refs.current[k] && refs.current[k].focus(), 0);
-  }
-  return (
-    <div class="tabs" role="tablist" aria-label="Project views" onKeyDown={key}>
-      {TABS.map(([k, label]) => (
-        <button
-          key={k}
-          ref={(el) => (refs.current[k] = el)}
-          type="button"
-          role="tab"
-          id={`tab-${k}`}
-          aria-selected={tab === k ? 'true' : 'false'}
-          aria-controls={`panel-${k}`}
-          tabIndex={tab === k ? 0 : -1}
-          onClick={() => onChoose(k)}
-        >
-          {label}
-        </button>
-      ))}
-    </div>
-  );
 }
 
 // ------------------------------------------------------------ Analyse now
