@@ -15,7 +15,10 @@ const shot = (page, name) => screenshot(page, 'adm', name);
 async function fits(page, what) {
   await check(`375 px: no sideways scrolling (${what})`, async () => {
     const w = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-    if (w[0] > w[1]) throw new Error(`${w[0]} px wide in ${w[1]}`);
+    if (w[0] > w[1]) {
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 6).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).join(', '));
+      throw new Error(`${w[0]} px wide in ${w[1]}: ${wide}`);
+    }
   });
 }
 
@@ -196,6 +199,11 @@ async function main(browser) {
     await until('the list', async () => (await entries.getByRole('row').count()) > 1);
     const who = await entries.locator('tbody tr td:nth-child(2)').allInnerTexts();
     if (who.some((w) => w !== 'devon')) throw new Error(who.join(', '));
+  });
+  await page.getByLabel('When').selectOption('1');
+  await check('filtered by time as well: the last day\'s entries of devon\'s (all of them)', async () => {
+    await until('days=1 in the address', async () => /days=1/.test(page.url()));
+    await until('the list', async () => (await entries.getByRole('row').count()) > 1);
   });
   await shot(page, 'audit');
   await accessible(page, 'audit log');

@@ -1,6 +1,6 @@
 // The audit log (GET /audit, newest first) with the filters the API has:
-// action (exact), actor (a user id), outcome, since (a day, from its start
-// in UTC); 50 a page. The filters are kept in the URL (?action=...), so a
+// action (exact), actor (a user id), outcome, since (the last day, 7, 30
+// or 90 days); 50 a page. The filters are kept in the URL (?action=...), so a
 // filtered view can be reloaded or shared.
 import { useEffect, useState } from 'preact/hooks';
 import { get, getAll, describe } from '../../api.js';
@@ -17,7 +17,8 @@ const ACTIONS = [
   'project.schedule', 'server.create', 'server.delete', 'server.update', 'user.create', 'user.delete', 'user.update',
   'webhook.secret',
 ];
-const KEYS = ['action', 'actor_id', 'outcome', 'since'];
+const KEYS = ['action', 'actor_id', 'outcome', 'days'];
+const DAY = 86400e3;
 
 function fromUrl() {
   const q = new URLSearchParams(location.search);
@@ -38,7 +39,8 @@ export function Audit() {
   }, []);
   useEffect(() => {
     const q = new URLSearchParams();
-    for (const k of KEYS) if (f[k]) q.set(k, k === 'since' ? `${f[k]}T00:00:00Z` : f[k]);
+    for (const k of KEYS) if (f[k] && k !== 'days') q.set(k, f[k]);
+    if (f.days) q.set('since', new Date(Date.now() - Number(f.days) * DAY).toISOString().replace(/\.\d+Z$/, 'Z'));
     q.set('limit', LIMIT);
     q.set('offset', f.offset);
     get(`/api/v1/audit?${q}`).then(
@@ -83,10 +85,16 @@ export function Audit() {
             <option value="failure">Failure</option>
           </select>
         </Field>
-        <Field id="au-since" label="Since">
-          <input type="date" value={f.since} onInput={set('since')} />
+        <Field id="au-days" label="When">
+          <select value={f.days} onChange={set('days')}>
+            <option value="">Any time</option>
+            <option value="1">The last day</option>
+            <option value="7">The last 7 days</option>
+            <option value="30">The last 30 days</option>
+            <option value="90">The last 90 days</option>
+          </select>
         </Field>
-        <button type="button" class="btn ghost" onClick={() => setF({ action: '', actor_id: '', outcome: '', since: '', offset: 0 })}>
+        <button type="button" class="btn ghost" onClick={() => setF({ action: '', actor_id: '', outcome: '', days: '', offset: 0 })}>
           Clear filters
         </button>
       </form>
