@@ -5,11 +5,14 @@
 // Environment: PL_UI_BASE, PL_UI_SHOTS, PL_UI_FAKE, PL_UI_USER,
 // PL_UI_PASSWORD (an admin), PL_UI_VIEWER, PL_UI_VIEWER_PASSWORD.
 // Prints PASS/FAIL/NOTE lines (lib.mjs).
-import { env, BASE, STEP_MS, until, fake, check, watch, newContext, accessible, keyboardOnly, screenshot, api, run } from './lib.mjs';
+import { env, BASE, STEP_MS, until, fake, check, expected, watch, newContext, accessible, keyboardOnly, screenshot, api, run } from './lib.mjs';
 
 const FAKE = env.PL_UI_FAKE;
 const fakeModels = async () => ((await (await fetch(`${FAKE}/api/tags`)).json()).models || []).map((m) => m.name);
 const shot = (page, name) => screenshot(page, 'adm', name);
+
+// the errors this flow provokes on purpose: a base URL outside the allow-list
+expected.push(['POST', /\/api\/v1\/servers$/, 400]);
 
 // No sideways scrolling at the page's width.
 async function fits(page, what) {
@@ -57,6 +60,13 @@ async function main(browser) {
 
   await page.getByRole('button', { name: 'Add server' }).click();
   await page.getByLabel('Name', { exact: true }).fill('second');
+  await page.getByLabel('Base URL').fill('http://10.9.8.7:11434');
+  await page.getByRole('dialog').getByRole('button', { name: 'Add server' }).click();
+  await check('a base URL outside PlanningModelServerAllow: said under its field, nothing added', async () => {
+    await page.locator('#srv-url-error').filter({ hasText: /allow/i }).waitFor();
+    if ((await page.getByLabel('Base URL').getAttribute('aria-invalid')) !== 'true') throw new Error('the field is not marked');
+    if ((await api('GET', '/api/v1/servers', token)).items.length !== 1) throw new Error('a server was added');
+  });
   await page.getByLabel('Base URL').fill(FAKE);
   await page.getByLabel('Priority').fill('50');
   await accessible(page, 'the add-server dialog');
@@ -112,6 +122,9 @@ async function main(browser) {
     await models.getByRole('rowheader', { name: 'gemma3:1b' }).waitFor();
   });
 
+  await page.getByRole('textbox', { name: 'Pull a model' }).fill('nosuch:1b');
+  await page.getByRole('button', { name: 'Pull', exact: true }).click();
+  await check('a pull that fails says why in place', () => page.getByText(/The pull of nosuch:1b failed: .*file does not exist/).waitFor());
   await fake('POST', 'config', { pull_delay_ms: 400 });
   await page.getByRole('textbox', { name: 'Pull a model' }).fill('smollm2:135m');
   await page.getByRole('button', { name: 'Pull', exact: true }).click();

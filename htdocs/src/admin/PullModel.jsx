@@ -123,6 +123,7 @@ function layerText(r) {
   if (!r.digest) return status.charAt(0).toUpperCase() + status.slice(1);
   const short = r.digest.replace(/^sha256:/, '').slice(0, 12);
   const of = r.total > 0 ? `: ${bytes(r.completed || 0)} of ${bytes(r.total)}` : '';
-  const overall = r.overall_total > 0 ? ` · ${bytes(r.overall_completed)} of ${bytes(r.overall_total)} so far` : '';
+  // the sum over the layers, once it is more than this layer
+  const overall = r.overall_total > r.total ? ` · ${bytes(r.overall_completed)} of ${bytes(r.overall_total)} so far` : '';
   return `Layer ${short}${of}${overall}`;
 }
