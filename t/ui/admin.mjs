@@ -193,25 +193,38 @@ async function main(browser) {
   const entries = page.getByRole('table', { name: 'Audit entries, newest first' });
   await page.getByLabel('Action').selectOption('user.update');
   await check('filtered by action: only user.update, the promotion and the disabling among them', async () => {
-    await until('two or more entries', async () => (await entries.getByRole('rowheader').count()) >= 2);
-    const actions = await entries.getByRole('rowheader').allInnerTexts();
-    if (actions.some((a) => !a.startsWith('user.update'))) throw new Error(actions.join(', '));
-    if (!/action=user\.update/.test(page.url())) throw new Error(`not in the address: ${page.url()}`);
+    // the unfiltered list is there first: wait for the filtered one
+    const actions = await until('two or more entries, all user.update', async () => {
+      const a = await entries.getByRole('rowheader').allInnerTexts();
+      return a.length >= 2 && a.every((x) => x.startsWith('user.update')) && a;
+    }).catch(async (err) => {
+      throw new Error(`${err.message}: ${(await entries.getByRole('rowheader').allInnerTexts()).join(', ')}`);
+    });
+    if (!actions.length || !/action=user\.update/.test(page.url())) throw new Error(`not in the address: ${page.url()}`);
   });
   await page.getByLabel('Action').selectOption('auth.login');
   await page.getByLabel('Outcome').selectOption('failure');
   await check('filtered by action and outcome: the failed sign-ins only', async () => {
-    await until('the list for auth.login and failure', async () => /outcome=failure/.test(page.url()) && (await entries.getByRole('row').count()) > 1);
-    const outcomes = await entries.locator('tbody tr td:nth-child(5)').allInnerTexts();
-    if (!outcomes.length || outcomes.some((o) => o !== 'failure')) throw new Error(outcomes.join(', '));
+    const cells = entries.locator('tbody tr td:nth-child(5)');
+    await until('only failures listed', async () => {
+      const o = await cells.allInnerTexts();
+      return /outcome=failure/.test(page.url()) && o.length > 0 && o.every((x) => x === 'failure');
+    }).catch(async (err) => {
+      throw new Error(`${err.message}: ${(await cells.allInnerTexts()).join(', ')}`);
+    });
+    const actions = await entries.getByRole('rowheader').allInnerTexts();
+    if (actions.some((a) => !a.startsWith('auth.login'))) throw new Error(actions.join(', '));
   });
   await page.getByLabel('Outcome').selectOption('');
   await page.getByLabel('By').selectOption({ label: 'devon' });
   await check('filtered by who did it: devon\'s entries only', async () => {
-    await until('devon\'s entries', async () => /actor_id=/.test(page.url()));
-    await until('the list', async () => (await entries.getByRole('row').count()) > 1);
-    const who = await entries.locator('tbody tr td:nth-child(2)').allInnerTexts();
-    if (who.some((w) => w !== 'devon')) throw new Error(who.join(', '));
+    const who = entries.locator('tbody tr td:nth-child(2)');
+    await until('devon\'s entries only', async () => {
+      const w = await who.allInnerTexts();
+      return /actor_id=/.test(page.url()) && w.length > 0 && w.every((x) => x === 'devon');
+    }).catch(async (err) => {
+      throw new Error(`${err.message}: ${(await who.allInnerTexts()).join(', ')}`);
+    });
   });
   await page.getByLabel('When').selectOption('1');
   await check('filtered by time as well: the last day\'s entries of devon\'s (all of them)', async () => {

@@ -1,8 +1,11 @@
-// "Are you sure?" before something that cannot be undone: a modal dialog
+// What the administration's dialogs and panels share: Confirm, FormActions
+// and useFocusHere.
+//
+// Confirm: "Are you sure?" before something that cannot be undone: a modal dialog
 // (components/Dialog.jsx) whose Cancel button has the focus first, so that
 // Enter does not destroy by accident. ask = {title, text, action, run}:
 // run() does it and may throw (its error is said in the dialog).
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../components/Dialog.jsx';
 import { Alert } from '../components/Alert.jsx';
 import { describe } from '../api.js';
@@ -55,4 +58,15 @@ export function FormActions({ onCancel, submit, disabled }) {
       </button>
     </div>
   );
+}
+
+// A ref for the heading of a panel that opens at a user's request (a
+// server's models, a prompt): focus goes there, so that the keyboard and
+// a screen reader carry on from what was opened, not from the button.
+export function useFocusHere() {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (ref.current) ref.current.focus();
+  }, []);
+  return ref;
 }

@@ -8,7 +8,7 @@ import { get, post, patch, del, describe, fieldError } from '../api.js';
 import { ago } from '../format.js';
 import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
-import { Confirm } from './Confirm.jsx';
+import { Confirm, useFocusHere } from './Confirm.jsx';
 import { variablesOf } from './diff.js';
 
 const form = (p) => ({ name: p.name || '', description: p.description || '', tags: (p.tags || []).join(', '), body: p.body || '' });
@@ -20,6 +20,7 @@ export function PromptEditor({ prompt, onSaved, onDeleted }) {
   const [fields, setFields] = useState({});
   const [notice, setNotice] = useState(null);
   const [ask, setAsk] = useState(null);
+  const title = useFocusHere();
   useEffect(() => setF(form(prompt)), [prompt.id, prompt.version]);
 
   async function save(e) {
@@ -50,7 +51,7 @@ export function PromptEditor({ prompt, onSaved, onDeleted }) {
 
   return (
     <form class="card stack prompt-editor" onSubmit={save} aria-labelledby="pe-title">
-      <h3 id="pe-title">{isNew ? 'New prompt' : `${prompt.name}, version ${prompt.version}`}</h3>
+      <h3 id="pe-title" tabIndex={-1} ref={title}>{isNew ? 'New prompt' : `${prompt.name}, version ${prompt.version}`}</h3>
       {!isNew && (
         <p class="small muted">
           {prompt.owner ? `By ${prompt.owner}` : 'Owned by nobody'} · changed {ago(prompt.updated_at)}

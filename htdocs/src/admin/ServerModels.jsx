@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, del, describe } from '../api.js';
 import { Alert } from '../components/Alert.jsx';
-import { Confirm } from './Confirm.jsx';
+import { Confirm, useFocusHere } from './Confirm.jsx';
 import { PullModel } from './PullModel.jsx';
 import { bytes } from './units.js';
 
@@ -12,6 +12,7 @@ export function ServerModels({ server, onClose }) {
   const [models, setModels] = useState(null);
   const [error, setError] = useState(null);
   const [ask, setAsk] = useState(null);
+  const title = useFocusHere();
 
   async function load() {
     try {
@@ -39,7 +40,7 @@ export function ServerModels({ server, onClose }) {
   return (
     <section class="card server-models" aria-labelledby="models-title">
       <div class="page-head">
-        <h2 id="models-title">Models on {server.name}</h2>
+        <h2 id="models-title" tabIndex={-1} ref={title}>Models on {server.name}</h2>
         <button type="button" class="btn ghost small" onClick={onClose}>
           Close
         </button>

@@ -43,9 +43,11 @@ export function Audit() {
     if (f.days) q.set('since', new Date(Date.now() - Number(f.days) * DAY).toISOString().replace(/\.\d+Z$/, 'Z'));
     q.set('limit', LIMIT);
     q.set('offset', f.offset);
+    // a reply to filters since changed arrives too late to be shown
+    let live = true;
     get(`/api/v1/audit?${q}`).then(
-      (r) => (setPage(r), setError(null)),
-      (err) => (setError(describe(err)), setPage(null)),
+      (r) => live && (setPage(r), setError(null)),
+      (err) => live && (setError(describe(err)), setPage(null)),
     );
     // the view's filters in the address, without the API's forms
     const u = new URLSearchParams();
@@ -53,6 +55,7 @@ export function Audit() {
     if (f.offset) u.set('offset', f.offset);
     const to = `/admin/audit${u.toString() ? `?${u}` : ''}`;
     if (to !== location.pathname + location.search) history.replaceState(null, '', to);
+    return () => (live = false);
   }, [f]);
 
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value, offset: 0 });

@@ -2,7 +2,7 @@
 // prompt chosen: its editor (admin/PromptEditor.jsx), its versions with a
 // diff and restore (admin/PromptVersions.jsx) and a streamed test run
 // (admin/PromptTest.jsx). "New prompt" opens an empty editor.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, describe } from '../../api.js';
 import { Alert } from '../../components/Alert.jsx';
 import { Field } from '../../components/Field.jsx';
@@ -18,15 +18,17 @@ export function Prompts() {
   const [chosen, setChosen] = useState(null); // a prompt, or {} for a new one
   const [changed, setChanged] = useState(0); // bumped at each save or restore
 
+  const asked = useRef(0);
   async function load() {
     const p = new URLSearchParams({ limit: 200 });
     if (q.trim()) p.set('q', q.trim());
     if (tag) p.set('tag', tag);
+    const n = ++asked.current; // only the latest question's answer is shown
     try {
-      setList((await get(`/api/v1/prompts?${p}`)).items || []);
-      setError(null);
+      const items = (await get(`/api/v1/prompts?${p}`)).items || [];
+      if (n === asked.current) (setList(items), setError(null));
     } catch (err) {
-      setError(describe(err));
+      if (n === asked.current) setError(describe(err));
     }
   }
   useEffect(() => {

@@ -32,9 +32,11 @@ export function Usage() {
   useEffect(() => {
     if (!users) return;
     const of = who ? users.filter((u) => String(u.id) === who) : users;
+    let live = true; // what was asked before a change is not shown
     Promise.all(of.map((u) => get(`/api/v1/usage?since=${since}&user_id=${u.id}`).then((r) => (r.items || []).map((x) => ({ ...x, user: u.username })))))
-      .then((all) => (setRows(all.flat()), setError(null)))
-      .catch((err) => setError(describe(err)));
+      .then((all) => live && (setRows(all.flat()), setError(null)))
+      .catch((err) => live && setError(describe(err)));
+    return () => (live = false);
   }, [users, who, since]);
 
   const view = useMemo(() => chart(rows || [], since, by, METRICS[metric][1]), [rows, since, by, metric]);
