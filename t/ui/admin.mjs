@@ -148,6 +148,12 @@ async function main(browser) {
   });
   await shot(page, 'models');
   await keyboardOnly(page, 'servers with models');
+  await page.getByRole('button', { name: 'Delete second' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete server' }).click();
+  await check('a server deleted after the confirmation', async () => {
+    await row('second').waitFor({ state: 'detached' });
+    if ((await api('GET', '/api/v1/servers', token)).items.some((x) => x.name === 'second')) throw new Error('still there');
+  });
 
   // --- users
   await section('Users');
@@ -295,6 +301,22 @@ async function main(browser) {
     if ((await page.getByLabel('Text').inputValue()) !== 'Review this {{lang}} code:\n{{code}}') throw new Error('another text');
     await page.getByText('restored from version 1').waitFor();
   });
+  const plist = page.getByRole('list', { name: 'Prompts' });
+  await api('POST', '/api/v1/prompts', token, { name: 'summary', body: 'Summarise {{text}}', tags: ['writing'] });
+  await page.getByLabel('Tag', { exact: true }).selectOption('code');
+  await check('the list filtered by tag', async () => {
+    await until('review alone', async () => (await plist.getByRole('link').allInnerTexts()).length === 1);
+    await plist.getByRole('link', { name: /^review/ }).waitFor();
+  });
+  await page.getByLabel('Tag', { exact: true }).selectOption('');
+  await page.getByLabel('Search', { exact: true }).fill('summ');
+  await check('... and searched by name', async () => {
+    await until('summary alone', async () => {
+      const l = await plist.getByRole('link').allInnerTexts();
+      return l.length === 1 && l[0].startsWith('summary');
+    });
+  });
+  await page.getByLabel('Search', { exact: true }).fill('');
   await page.getByLabel('lang', { exact: true }).fill('C');
   await page.getByLabel('code', { exact: true }).fill('int main(void) { return 0; }');
   await page.getByRole('button', { name: 'Render' }).click();
