@@ -11,8 +11,9 @@ const FAKE = env.PL_UI_FAKE;
 const fakeModels = async () => ((await (await fetch(`${FAKE}/api/tags`)).json()).models || []).map((m) => m.name);
 const shot = (page, name) => screenshot(page, 'adm', name);
 
-// the errors this flow provokes on purpose: a base URL outside the allow-list
-expected.push(['POST', /\/api\/v1\/servers$/, 400]);
+// the errors this flow provokes on purpose: a base URL outside the allow-list,
+// and the last admin disabled
+expected.push(['POST', /\/api\/v1\/servers$/, 400], ['PATCH', /\/api\/v1\/users\/\d+$/, 409]);
 
 // No sideways scrolling at the page's width.
 async function fits(page, what) {
@@ -191,6 +192,14 @@ async function main(browser) {
   await check('deleted after the confirmation: gone from the list and the API', async () => {
     await urow.waitFor({ state: 'detached' });
     if ((await api('GET', '/api/v1/users', token)).items.some((x) => x.username === 'dana')) throw new Error('still there');
+  });
+
+  await page.getByRole('button', { name: `Disable ${env.PL_UI_USER}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+  await check('the last admin cannot be disabled: the API\'s reason said in the dialog', async () => {
+    await page.getByRole('dialog').getByRole('alert').filter({ hasText: 'The last active admin cannot be demoted or disabled.' }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await row(env.PL_UI_USER).getByRole('cell', { name: 'active', exact: true }).waitFor();
   });
 
   // --- the audit log
