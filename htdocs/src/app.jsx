@@ -16,6 +16,7 @@ import { Logo } from './components/Logo.jsx';
 import { lazyPage } from './components/Lazy.jsx';
 
 const Project = lazyPage(() => import('./pages/Project.jsx'), 'Project');
+const Admin = lazyPage(() => import('./pages/admin/Admin.jsx'), 'Administration');
 
 // Add a page here: [path pattern, component]; ':id' segments become props.
 const ROUTES = [
@@ -24,6 +25,8 @@ const ROUTES = [
   ['/settings', Settings],
   ['/', Dashboard],
   ['/projects/:id', Project],
+  ['/admin', Admin],
+  ['/admin/:section', Admin],
   ['*', NotFound],
 ];
 
@@ -97,6 +100,11 @@ function Header({ session }) {
         <a href="/settings" onClick={onLinkClick} aria-current={location.pathname === '/settings' ? 'page' : undefined}>
           Settings
         </a>
+        {role === 'admin' && (
+          <a href="/admin" onClick={onLinkClick} aria-current={location.pathname.startsWith('/admin') ? 'page' : undefined}>
+            Admin
+          </a>
+        )}
       </nav>
       <div class="who">
         <span class="user" title={via === 'apache' ? 'Signed in by the web server' : undefined}>

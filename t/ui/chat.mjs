@@ -6,19 +6,8 @@
 // Environment: PL_UI_BASE, PL_UI_SHOTS, PL_UI_FAKE (the stand-in's URL),
 // PL_UI_USER, PL_UI_PASSWORD. Prints PASS/FAIL/NOTE lines (lib.mjs).
 import { join } from 'node:path';
-import { env, BASE, STEP_MS, check, fail, note, problems, expected, watch, newContext, accessible, api, run, keyboardOnly } from './lib.mjs';
+import { env, BASE, STEP_MS, sleep, until, fake, check, fail, note, problems, expected, watch, newContext, accessible, api, run, keyboardOnly } from './lib.mjs';
 
-const FAKE = env.PL_UI_FAKE;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, ms = STEP_MS) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await sleep(100);
-  }
-}
 // the status of an API call that may fail
 async function status(method, path, token) {
   const res = await fetch(BASE + path, { method, headers: token ? { Authorization: `Bearer ${token}` } : {} });
@@ -44,14 +33,6 @@ function noDialogs(page, label) {
   });
 }
 
-async function fake(method, path, body) {
-  const res = await fetch(`${FAKE}/_control/${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return res.json().catch(() => null);
-}
 // the stand-in's chats that streamed (a title request does not)
 async function chats() {
   const log = (await fake('GET', 'log?path=/api/chat')) || [];

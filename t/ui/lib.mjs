@@ -13,6 +13,28 @@ export const env = process.env;
 export const BASE = env.PL_UI_BASE;
 export const STEP_MS = 15_000;
 
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Polls fn until it returns something true (returned), or throws after ms.
+export async function until(what, fn, ms = STEP_MS) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await sleep(100);
+  }
+}
+
+// The Ollama stand-in's /_control API (PL_UI_FAKE): fake('POST', 'config', {...}).
+export async function fake(method, path, body) {
+  const res = await fetch(`${env.PL_UI_FAKE}/_control/${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  return res.json().catch(() => null);
+}
+
 let failures = 0;
 export const pass = (what) => console.log(`PASS ${what}`);
 export const fail = (what, why) => {
