@@ -592,12 +592,15 @@ sub _kill {
     delete $live{"$self"};
 }
 
-# Error-log lines at level error or worse that match no expected pattern.
+# Error-log lines at level error or worse that match no expected pattern,
+# and any child that crashed (httpd says so at level notice: AH00052 with
+# a signal of a crash, not the KILL or TERM of a test).
 sub unexpected_log_lines {
     my ($self) = @_;
     my @bad;
     for my $line (split /\n/, slurp($self->error_log)) {
-        next unless $line =~ /^\[[^\]]*\] \[[\w\-]*:(?:error|crit|alert|emerg)\]/;
+        next unless $line =~ /^\[[^\]]*\] \[[\w\-]*:(?:error|crit|alert|emerg)\]/
+                 || $line =~ /AH00052: child pid \d+ exit signal (?:Segmentation|Abort|Bus|Illegal|Floating)/;
         next if grep { $line =~ $_ } @{ $self->{expect} };
         push @bad, $line;
     }
