@@ -1,0 +1,68 @@
+// The state of the files tree: each directory's entries (loaded when it is
+// first expanded, sorted folders first), which folders are open, the item
+// with the focus and the one selected. reload(dir) after a change there.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { describe } from '../api.js';
+import { sortEntries } from './fsapi.js';
+
+export function useTree(fs, onOpenFile) {
+  const [dirs, setDirs] = useState({}); // path -> {items, loading, error}
+  const [open, setOpen] = useState(() => new Set());
+  const [focus, setFocus] = useState(null);
+  const [selected, setSelected] = useState(null); // the chosen entry's path
+  const [kinds, setKinds] = useState({}); // path -> type, of what was seen
+
+  const load = useCallback(
+    async (dir) => {
+      setDirs((d) => ({ ...d, [dir]: { ...(d[dir] || {}), loading: !(d[dir] && d[dir].items) } }));
+      try {
+        const items = sortEntries(await fs.list(dir));
+        setDirs((d) => ({ ...d, [dir]: { items } }));
+        setKinds((k) => {
+          const n = { ...k };
+          for (const e of items) n[e.path] = e.type;
+          return n;
+        });
+      } catch (err) {
+        setDirs((d) => ({ ...d, [dir]: { error: describe(err) } }));
+      }
+    },
+    [fs],
+  );
+
+  useEffect(() => {
+    load('');
+  }, [load]);
+
+  function toggle(path) {
+    const next = new Set(open);
+    if (next.has(path)) next.delete(path);
+    else {
+      next.add(path);
+      load(path);
+    }
+    setOpen(next);
+  }
+
+  function choose(e) {
+    setSelected(e.path);
+    if (e.type === 'dir') toggle(e.path);
+    else onOpenFile(e.path);
+  }
+
+  // after a change: the directory again, and its ancestors (their marks)
+  async function reload(dir) {
+    const chain = [dir];
+    for (let d = dir; d.includes('/'); ) chain.push((d = d.slice(0, d.lastIndexOf('/'))));
+    if (dir) chain.push('');
+    await Promise.all(chain.filter((d) => d === '' || dirs[d] || open.has(d)).map(load));
+  }
+
+  function reveal(dir) {
+    const next = new Set(open);
+    for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') next.add(d);
+    setOpen(next);
+  }
+
+  return { dirs, open, focus, selected, kinds, setFocus, setSelected, toggle, choose, reload, reveal, load };
+}
