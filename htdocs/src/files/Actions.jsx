@@ -4,11 +4,22 @@
 // folder of the selected file); a name may hold slashes (docs/a.md). Delete
 // asks first; a folder goes with all it holds.
 import { useState } from 'preact/hooks';
-import { describe } from '../api.js';
+import { ApiError, describe } from '../api.js';
 import { Dialog } from '../components/Dialog.jsx';
 import { Field } from '../components/Field.jsx';
 import { Alert } from '../components/Alert.jsx';
 import { baseName, join, parentOf } from './fsapi.js';
+
+// fn() into dir, made first when it is missing (the API's 404)
+async function madeIn(fs, dir, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(dir && err instanceof ApiError && err.status === 404)) throw err;
+    await fs.ensureDir(dir);
+    return fn();
+  }
+}
 
 const TITLES = { file: 'New file', folder: 'New folder', rename: 'Rename or move', delete: 'Delete' };
 
@@ -33,18 +44,14 @@ export function Actions({ fs, target, dir, writer, onDone }) {
     try {
       if (mode === 'file') {
         const path = join(dir, v);
-        await fs.ensureDir(parentOf(path));
-        await fs.write(path, '', null);
+        await madeIn(fs, parentOf(path), () => fs.write(path, '', null));
         onDone({ kind: 'created', path, dirs: [parentOf(path)], open: path });
       } else if (mode === 'folder') {
         const path = join(dir, v);
         await fs.mkdir(path);
         onDone({ kind: 'created', path, dirs: [parentOf(path)] });
       } else if (mode === 'rename') {
-        if (v !== target.path) {
-          await fs.ensureDir(parentOf(v));
-          await fs.move(target.path, v);
-        }
+        if (v !== target.path) await madeIn(fs, parentOf(v), () => fs.move(target.path, v));
         onDone({ kind: 'moved', from: target.path, path: v, dirs: [parentOf(target.path), parentOf(v)] });
       } else if (mode === 'delete') {
         await fs.remove(target.path, target.type === 'dir');

@@ -83,6 +83,16 @@ export function Tree({ tree, label }) {
     if (handled) ev.preventDefault();
   }
 
+  const top = dirs[''];
+  if (!top || top.loading || top.error || !top.items.length) {
+    // a tree needs items: the state of the top directory said in its place
+    const text = !top || top.loading ? 'Loading the files…' : top.error || 'No files yet.';
+    return (
+      <p class={`ftree-note small ${top && top.error ? 'alert error' : 'muted'}`} role={top && top.error ? 'alert' : 'status'}>
+        {text}
+      </p>
+    );
+  }
   return (
     <ul class="ftree" role="tree" aria-label={label} onKeyDown={key}>
       <Level tree={tree} dir="" level={1} current={current} selected={selected} refs={refs} />
@@ -107,10 +117,10 @@ function Level({ tree, dir, level, current, selected, refs }) {
       </li>
     );
   }
-  if (!d.items.length && level === 1) {
+  if (!d.items.length) {
     return (
       <li role="none" class="ftree-note muted small">
-        No files yet.
+        Empty
       </li>
     );
   }
@@ -118,14 +128,14 @@ function Level({ tree, dir, level, current, selected, refs }) {
     const isDir = e.type === 'dir';
     const expanded = isDir && open.has(e.path);
     const mark = e.git && MARKS[e.git];
-    const name = `${e.name}${isDir ? ' folder' : ''}${mark ? `, ${mark[1]}` : ''}${e.ignored ? ', ignored' : ''}`;
+    // named by its row (a treeitem's name from content leaves out its group)
+    const said = `${mark ? `, ${mark[1]}` : ''}${e.ignored ? ', ignored' : ''}`;
     return (
       <li
         key={e.path}
         role="treeitem"
         ref={(el) => (refs.current[e.path] = el)}
         class={`ftree-item${e.ignored ? ' ignored' : ''}`}
-        aria-label={name}
         aria-level={level}
         aria-setsize={d.items.length}
         aria-posinset={i + 1}
@@ -133,6 +143,7 @@ function Level({ tree, dir, level, current, selected, refs }) {
         aria-selected={selected === e.path ? 'true' : 'false'}
         data-path={e.path}
         tabIndex={e.path === current ? 0 : -1}
+        onFocus={(ev) => ev.target === ev.currentTarget && setFocus(e.path)}
         onClick={(ev) => {
           ev.stopPropagation();
           setFocus(e.path);
@@ -145,6 +156,7 @@ function Level({ tree, dir, level, current, selected, refs }) {
           </span>
           <span class={`ftree-icon ${isDir ? 'dir' : 'file'}`} aria-hidden="true" />
           <span class="ftree-name">{e.name}</span>
+          {said && <span class="visually-hidden">{said}</span>}
           {e.type === 'symlink' && <span class="small muted" aria-hidden="true"> ↪</span>}
           {mark && (
             <span class={`gitmark g-${e.git}`} title={mark[1]} aria-hidden="true">

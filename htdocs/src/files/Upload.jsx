@@ -126,7 +126,7 @@ export function UploadPanel({ up }) {
         {failed ? ` · ${failed} failed` : ''}
         {canceled ? ` · ${canceled} canceled` : ''}
       </p>
-      <ul class="uploads-list" aria-label="Files being uploaded">
+      <ul class="uploads-list" aria-label="Files being uploaded" tabIndex={0}>
         {jobs.map((j) => {
           const p = j.size ? Math.round((100 * Math.min(j.loaded, j.size)) / j.size) : j.state === 'done' ? 100 : 0;
           return (

@@ -105,7 +105,9 @@ export function createEditor(host, { text, path, wrap, readOnly, label, onSave, 
         language.of([]),
         EditorState.readOnly.of(!!readOnly),
         theme,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // tabindex: the scroller holds a focusable element (axe does not count
+        // a bare contenteditable)
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         EditorView.updateListener.of((u) => u.docChanged && onChange && onChange(u.state.doc)),
       ],
     }),

@@ -9,11 +9,11 @@ const q = (path) => `?path=${encodeURIComponent(path)}`;
 export function filesApi(base) {
   const root = `${base}/files`;
   return {
-    // every entry of one directory (the API pages by 500 at most)
+    // every entry of one directory (the API pages by 200 at most)
     async list(dir) {
       const items = [];
       for (let offset = 0; ; ) {
-        const page = await get(`${root}${q(dir)}&limit=500&offset=${offset}`);
+        const page = await get(`${root}${q(dir)}&limit=200&offset=${offset}`);
         items.push(...(page.items || []));
         offset += (page.items || []).length;
         if (!page._links || !page._links.next || !(page.items || []).length) return items;
@@ -42,7 +42,7 @@ export function filesApi(base) {
 
 export const parentOf = (path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 export const baseName = (path) => path.slice(path.lastIndexOf('/') + 1);
-export const join = (dir, name) => (dir ? `${dir}/${name}` : name);
+export const join = (dir, name) => (dir && name ? `${dir}/${name}` : dir || name);
 
 // Sorted as a file manager does: folders first, then by name, numbers in
 // their order (file2 before file10), case aside.

@@ -16,7 +16,9 @@ export function useTree(fs, onOpenFile) {
     async (dir) => {
       setDirs((d) => ({ ...d, [dir]: { ...(d[dir] || {}), loading: !(d[dir] && d[dir].items) } }));
       try {
-        const items = sortEntries(await fs.list(dir));
+        // .git is the repository's own (the API lets nobody write there):
+        // hidden, as editors do
+        const items = sortEntries((await fs.list(dir)).filter((e) => !(dir === '' && e.name === '.git')));
         setDirs((d) => ({ ...d, [dir]: { items } }));
         setKinds((k) => {
           const n = { ...k };
@@ -35,13 +37,12 @@ export function useTree(fs, onOpenFile) {
   }, [load]);
 
   function toggle(path) {
-    const next = new Set(open);
-    if (next.has(path)) next.delete(path);
-    else {
-      next.add(path);
-      load(path);
-    }
-    setOpen(next);
+    if (!open.has(path)) load(path);
+    setOpen((o) => {
+      const next = new Set(o);
+      if (!next.delete(path)) next.add(path);
+      return next;
+    });
   }
 
   function choose(e) {
@@ -59,9 +60,11 @@ export function useTree(fs, onOpenFile) {
   }
 
   function reveal(dir) {
-    const next = new Set(open);
-    for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') next.add(d);
-    setOpen(next);
+    setOpen((o) => {
+      const next = new Set(o);
+      for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') next.add(d);
+      return next;
+    });
   }
 
   return { dirs, open, focus, selected, kinds, setFocus, setSelected, toggle, choose, reload, reveal, load };
