@@ -51,20 +51,20 @@ export function useTree(fs, onOpenFile) {
     else onOpenFile(e.path);
   }
 
-  // after a change: the directory again, and its ancestors (their marks)
+  // after a change: the directory again, and its ancestors already shown
+  // (their marks)
   async function reload(dir) {
     const chain = [dir];
-    for (let d = dir; d.includes('/'); ) chain.push((d = d.slice(0, d.lastIndexOf('/'))));
-    if (dir) chain.push('');
-    await Promise.all(chain.filter((d) => d === '' || dirs[d] || open.has(d)).map(load));
+    for (let d = dir; d; ) chain.push((d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : ''));
+    await Promise.all(chain.filter((d) => d === dir || d === '' || dirs[d]).map(load));
   }
 
+  // dir and its ancestors opened (those not loaded yet, loaded)
   function reveal(dir) {
-    setOpen((o) => {
-      const next = new Set(o);
-      for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') next.add(d);
-      return next;
-    });
+    const chain = [];
+    for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') chain.push(d);
+    chain.filter((d) => !dirs[d]).forEach(load);
+    setOpen((o) => new Set([...o, ...chain]));
   }
 
   return { dirs, open, focus, selected, kinds, setFocus, setSelected, toggle, choose, reload, reveal, load };

@@ -6,7 +6,7 @@
 // (files/Actions.jsx), uploads by drag-and-drop or the pickers with their
 // progress (files/Upload.jsx), and zips of a folder or the whole project.
 import { useMemo, useState } from 'preact/hooks';
-import { filesApi, parentOf } from '../files/fsapi.js';
+import { baseName, filesApi, parentOf } from '../files/fsapi.js';
 import { useTree } from '../files/useTree.js';
 import { Tree } from '../files/Tree.jsx';
 import { FileView } from '../files/FileView.jsx';
@@ -81,11 +81,11 @@ export default function ProjectFiles({ base, writer }) {
         <Actions fs={fs} target={target} dir={dir} writer={writer} onDone={done} />
         {writer && <UploadButtons up={up} dir={dir} />}
         {selType === 'dir' && (
-          <a class="btn small" href={fs.zipUrl(sel)} download>
+          <a class="btn small" href={fs.zipUrl(sel)} download={`${baseName(sel)}.zip`}>
             Download {sel} as zip
           </a>
         )}
-        <a class="btn small" href={fs.zipUrl('')} download>
+        <a class="btn small" href={fs.zipUrl('')} download="project.zip">
           Download the project as zip
         </a>
       </div>
