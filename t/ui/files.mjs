@@ -7,7 +7,9 @@
 // canceled, the zips; axe-core on each view, Tab over the whole view, 375
 // px. Environment: PL_UI_BASE, PL_UI_SHOTS, PL_UI_DIR (the project's
 // checkout), PL_UI_USER, PL_UI_PASSWORD.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, screenshot, api, run, keyboardOnly, expectedNow } from './lib.mjs';
 
 const shot = (page, name) => screenshot(page, 'f', name);
@@ -324,6 +326,35 @@ async function flow(browser) {
     await page.locator('.files-main').dispatchEvent('drop', { dataTransfer: dt });
     await page.getByRole('status').filter({ hasText: '2 of 2 files' }).waitFor();
     if (readFileSync(`${env.PL_UI_DIR}/up/dropped2.txt`, 'utf8') !== 'dropped two\n') throw new Error('not on disk');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+  });
+  await check('a folder dropped from the desktop: its files and folders, an empty one too (webkitGetAsEntry)', async () => {
+    const src = mkdtempSync(join(tmpdir(), 'pl-drop-'));
+    mkdirSync(join(src, 'drop/sub/deeper'), { recursive: true });
+    mkdirSync(join(src, 'drop/empty'));
+    writeFileSync(join(src, 'drop/a.txt'), 'a\n');
+    writeFileSync(join(src, 'drop/sub/b.txt'), 'b\n');
+    writeFileSync(join(src, 'drop/sub/deeper/c.txt'), 'c\n');
+    const box = await page.locator('.files-side').boundingBox();
+    const at = { x: box.x + box.width / 2, y: box.y + 20 };
+    const cdp = await context.newCDPSession(page);
+    const data = { items: [], files: [join(src, 'drop')], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    await page.getByRole('status').filter({ hasText: '3 of 3 files' }).waitFor();
+    for (const [f, want] of [['a.txt', 'a\n'], ['sub/b.txt', 'b\n'], ['sub/deeper/c.txt', 'c\n']])
+      if (readFileSync(`${env.PL_UI_DIR}/up/drop/${f}`, 'utf8') !== want) throw new Error(`up/drop/${f}`);
+    if (!existsSync(`${env.PL_UI_DIR}/up/drop/empty`)) throw new Error('no empty folder');
+    await cdp.detach();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+  });
+  await check('a folder from the folder picker (webkitRelativePath)', async () => {
+    const src = mkdtempSync(join(tmpdir(), 'pl-pick-'));
+    mkdirSync(join(src, 'picked/in'), { recursive: true });
+    writeFileSync(join(src, 'picked/x.txt'), 'x\n');
+    writeFileSync(join(src, 'picked/in/y.txt'), 'y\n');
+    await page.getByLabel('A folder to upload').setInputFiles(join(src, 'picked'));
+    await page.getByRole('status').filter({ hasText: '2 of 2 files' }).waitFor();
+    if (readFileSync(`${env.PL_UI_DIR}/up/picked/in/y.txt`, 'utf8') !== 'y\n') throw new Error('up/picked/in/y.txt');
     await page.getByRole('button', { name: 'Dismiss' }).click();
   });
   await check('Cancel aborts an upload under way: nothing is kept', async () => {

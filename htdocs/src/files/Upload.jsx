@@ -87,7 +87,7 @@ export function UploadButtons({ up, dir }) {
         Upload a folder
       </button>
       <input ref={files} type="file" multiple hidden onChange={picked} aria-label="Files to upload" data-testid="upload-files" />
-      <input ref={folder} type="file" webkitdirectory="" hidden onChange={picked} aria-label="A folder to upload" />
+      <input ref={folder} type="file" webkitdirectory hidden onChange={picked} aria-label="A folder to upload" />
       <label class="check small">
         <input type="checkbox" checked={up.overwrite} onChange={(e) => up.setOverwrite(e.currentTarget.checked)} /> Replace existing files
       </label>
