@@ -164,8 +164,14 @@ async function flow(browser) {
     put.catch(() => {});
     await editor.click();
     await page.keyboard.press('Control+s');
+    const puts = [];
+    const onPut = (r) => r.method() === 'PUT' && puts.push(r);
+    page.on('request', onPut);
     const req = await put;
     if (!req.headers()['if-match']) throw new Error('no If-Match');
+    await wait(300);
+    page.off('request', onPut);
+    if (puts.length > 1) throw new Error(`${puts.length} PUTs for one Ctrl+S`);
     await page.getByRole('status').filter({ hasText: 'Saved app.py.' }).waitFor();
     const f = await read('src/app.py');
     if (!f.content.startsWith('def greet(name):')) throw new Error(f.content);
@@ -314,6 +320,20 @@ async function flow(browser) {
   });
   await shot(page, 'upload-50');
   await accessible(page, 'files: uploads');
+  await check('a file of the same name is refused (said per file); with "Replace existing files" it is replaced', async () => {
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    expectedNow.push(['POST', /\/files\/upload$/, 409]);
+    const again = [{ name: 'file1.txt', mimeType: 'text/plain', buffer: Buffer.from('replaced\n') }];
+    await page.getByTestId('upload-files').setInputFiles(again);
+    await page.getByRole('status').filter({ hasText: '1 failed' }).waitFor();
+    await page.locator('.u-failed').getByText(/a file of that name exists/i).waitFor();
+    expectedNow.length = 0;
+    await page.getByLabel('Replace existing files').check();
+    await page.getByTestId('upload-files').setInputFiles(again);
+    await page.getByRole('status').filter({ hasText: '1 of 1 file' }).waitFor();
+    if (readFileSync(`${env.PL_UI_DIR}/up/file1.txt`, 'utf8') !== 'replaced\n') throw new Error('not replaced');
+    await page.getByLabel('Replace existing files').uncheck();
+  });
   await check('a drop of files uploads them too (DataTransfer)', async () => {
     await page.getByRole('button', { name: 'Dismiss' }).click();
     const dt = await page.evaluateHandle(() => {
@@ -416,6 +436,34 @@ async function flow(browser) {
   await shot(page, 'files-dark');
   await accessible(page, 'files, dark');
   await context.close();
+
+  // --- a viewer reads, and may change nothing
+  await api('POST', '/api/v1/users', token, { username: 'vera', password: 'a long viewer passphrase', role: 'viewer' });
+  await api('PUT', `/api/v1/projects/${site.id}/members/vera`, token, { role: 'viewer' });
+  const vctx = await newContext(browser);
+  const vpage = await vctx.newPage();
+  vpage.setDefaultTimeout(STEP_MS);
+  watch(vpage, 'files (viewer)');
+  await vpage.goto(`${BASE}/`);
+  await vpage.getByLabel('User name').fill('vera');
+  await vpage.getByLabel('Password').fill('a long viewer passphrase');
+  await vpage.getByRole('button', { name: 'Sign in' }).click();
+  await vpage.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+  await vpage.goto(`${BASE}/projects/${site.id}?tab=files`);
+  await check('a viewer: the tree and the file read-only, no New, Rename, Delete, Upload or Save', async () => {
+    const vtree = vpage.getByRole('tree', { name: 'Project files' });
+    await vtree.locator('[data-path="README.md"] > .ftree-row').click();
+    await vpage.locator('.cm-content').waitFor();
+    for (const name of ['New file', 'New folder', 'Upload files', 'Save'])
+      if (await vpage.getByRole('button', { name, exact: true }).count()) throw new Error(`"${name}" shown`);
+    if (await vpage.getByRole('button', { name: /^(Rename|Delete)/ }).count()) throw new Error('Rename or Delete shown');
+    await vpage.locator('.cm-content').click();
+    await vpage.keyboard.type('typed');
+    const t = await vpage.locator('.cm-content').innerText();
+    if (t.includes('typed')) throw new Error('the editor took the text');
+  });
+  await accessible(vpage, 'files (viewer)');
+  await vctx.close();
 }
 
 await run('files', flow);

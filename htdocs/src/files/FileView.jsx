@@ -23,6 +23,7 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
   const [preview, setPreview] = useState(true);
   const [text, setText] = useState(''); // for the Markdown preview
   const ed = useRef(null);
+  const saving = useRef(false); // a save under way (two Ctrl+S make one)
   const md = isMarkdown(path);
 
   async function load() {
@@ -49,6 +50,8 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
   useEffect(() => onDirty && onDirty(dirty), [dirty]);
 
   async function put(content, etag) {
+    if (saving.current) return;
+    saving.current = true;
     setBusy(true);
     setError(null);
     setNotice(null);
@@ -70,6 +73,7 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
         }
       } else setError(describe(err));
     }
+    saving.current = false;
     setBusy(false);
   }
 
@@ -97,7 +101,8 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
   const raw = fs.rawUrl(path);
   return (
     <section class="fileview" aria-labelledby="fileview-title" onKeyDown={(e) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+      // Ctrl+S outside the editor (the editor's own keymap saves inside it)
+      if ((e.ctrlKey || e.metaKey) && e.key === 's' && !e.defaultPrevented) {
         e.preventDefault();
         save();
       }
