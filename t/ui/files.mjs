@@ -229,9 +229,15 @@ async function flow(browser) {
   });
   await shot(page, 'markdown');
   await accessible(page, 'files: Markdown preview');
-  await check('an image: shown from its raw bytes', async () => {
-    page.once('dialog', (d) => d.accept()); // the README's unsaved edit
+  await check('another file with unsaved edits open: asked first (keep editing, or discard and open), then an image shown from its raw bytes', async () => {
     await row('logo.png').click();
+    const ask = page.getByRole('dialog', { name: 'Unsaved changes' });
+    await ask.waitFor(); // the README's unsaved edit
+    await ask.getByRole('button', { name: 'Keep editing' }).click();
+    await ask.waitFor({ state: 'hidden' });
+    if (!(await page.getByRole('heading', { name: /README\.md/ }).count())) throw new Error('README.md no longer open');
+    await row('logo.png').click();
+    await ask.getByRole('button', { name: 'Discard changes' }).click();
     const img = page.getByRole('img', { name: 'The image logo.png' });
     await img.waitFor();
     await page.waitForFunction(() => document.querySelector('.image-preview img').naturalWidth === 2);

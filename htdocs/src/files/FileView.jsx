@@ -47,7 +47,14 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
     setNotice(null);
     load();
   }, [path]);
-  useEffect(() => onDirty && onDirty(dirty), [dirty]);
+  useEffect(() => {
+    if (onDirty) onDirty(dirty);
+    if (!dirty) return;
+    // leaving the page with unsaved edits: the browser asks first
+    const warn = (e) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
 
   async function put(content, etag) {
     if (saving.current) return;

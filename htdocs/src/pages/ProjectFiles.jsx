@@ -13,6 +13,7 @@ import { FileView } from '../files/FileView.jsx';
 import { Actions } from '../files/Actions.jsx';
 import { useUploads, UploadButtons, UploadPanel } from '../files/Upload.jsx';
 import { fromDrop } from '../files/upload.js';
+import { Dialog } from '../components/Dialog.jsx';
 import '../files/files.css';
 
 export default function ProjectFiles({ base, writer }) {
@@ -21,9 +22,12 @@ export default function ProjectFiles({ base, writer }) {
   const [dirty, setDirty] = useState(false);
   const [dropping, setDropping] = useState(false);
 
-  function openFile(path) {
+  const [pending, setPending] = useState(null); // a file to open once unsaved edits are let go
+
+  function openFile(path, force) {
     if (path === openPath) return;
-    if (dirty && !confirm('The open file has unsaved changes. Open another and lose them?')) return;
+    if (dirty && !force) return setPending(path);
+    setPending(null);
     setOpenPath(path);
     setDirty(false);
   }
@@ -107,6 +111,19 @@ export default function ProjectFiles({ base, writer }) {
           )}
         </div>
       </div>
+      <Dialog open={!!pending} title="Unsaved changes" labelledBy="files-unsaved-title" onClose={() => setPending(null)}>
+        <p>
+          {openPath} has changes that are not saved. Open {pending} and lose them?
+        </p>
+        <div class="dialog-actions">
+          <button type="button" class="btn" onClick={() => setPending(null)} autoFocus>
+            Keep editing
+          </button>
+          <button type="button" class="btn danger" onClick={() => openFile(pending, true)}>
+            Discard changes
+          </button>
+        </div>
+      </Dialog>
     </div>
   );
 }
