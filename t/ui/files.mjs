@@ -428,6 +428,13 @@ async function flow(browser) {
   await row('src').click(); // open again
   await row('app.py').click();
   await editor.waitFor();
+  await check('the open file is in the URL: a reload opens it again, its folder open and it selected', async () => {
+    if (new URL(page.url()).searchParams.get('file') !== 'src/app.py') throw new Error(page.url());
+    await page.reload();
+    await page.getByRole('heading', { name: /src\/app\.py/ }).waitFor();
+    await editor.waitFor();
+    await item('app.py').and(page.locator('[aria-selected=true]')).waitFor();
+  });
   await keyboardOnly(page, 'files with a file open');
   await page.setViewportSize({ width: 375, height: 812 });
   await check('at 375 px wide nothing overflows sideways (files)', async () => {

@@ -5,7 +5,7 @@
 // download), new file and folder, rename or move, delete
 // (files/Actions.jsx), uploads by drag-and-drop or the pickers with their
 // progress (files/Upload.jsx), and zips of a folder or the whole project.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { baseName, filesApi, parentOf } from '../files/fsapi.js';
 import { useTree } from '../files/useTree.js';
 import { Tree } from '../files/Tree.jsx';
@@ -18,7 +18,9 @@ import '../files/files.css';
 
 export default function ProjectFiles({ base, writer }) {
   const fs = useMemo(() => filesApi(base), [base]);
-  const [openPath, setOpenPath] = useState(null);
+  // the open file is in the URL (?tab=files&file=src/app.py): a reload or
+  // a link opens it again
+  const [openPath, setOpenPath] = useState(() => new URLSearchParams(location.search).get('file') || null);
   const [dirty, setDirty] = useState(false);
   const [dropping, setDropping] = useState(false);
 
@@ -32,6 +34,20 @@ export default function ProjectFiles({ base, writer }) {
     setDirty(false);
   }
   const tree = useTree(fs, openFile);
+
+  useEffect(() => {
+    const u = new URL(location.href);
+    if (openPath) u.searchParams.set('file', openPath);
+    else u.searchParams.delete('file');
+    history.replaceState(null, '', u.pathname + u.search);
+  }, [openPath]);
+  // the file of the URL: its folders opened, it selected
+  useEffect(() => {
+    if (!openPath) return;
+    tree.reveal(parentOf(openPath));
+    tree.setSelected(openPath);
+    tree.setFocus(openPath);
+  }, []);
   const up = useUploads(fs, (dirs) => dirs.forEach((d) => tree.reload(d)));
 
   // what the actions act on: the selected entry; where new things go: the
