@@ -18,6 +18,9 @@ export function Editor({ path, text, version, wrap, readOnly, label, onSave, onC
     let ed = null;
     let live = true;
     loadCm()
+      // a task of its own for the editor's set-up, apart from the module's
+      // evaluation: two shorter tasks block the page less than one long
+      .then((m) => new Promise((resolve) => setTimeout(() => resolve(m), 0)))
       .then((m) => {
         if (!live) return;
         ed = m.createEditor(host.current, {
@@ -44,19 +47,20 @@ export function Editor({ path, text, version, wrap, readOnly, label, onSave, onC
     if (handle.current) handle.current.setWrap(wrap);
   }, [wrap]);
 
+  // the host keeps its size while CodeMirror loads (no layout shift)
   return (
-    <>
+    <div class="editor-wrap">
       {error && (
         <p class="alert error" role="alert">
           {error}
         </p>
       )}
       {!ready && !error && (
-        <p class="muted small" role="status">
+        <p class="editor-loading muted small" role="status">
           Loading the editor…
         </p>
       )}
       <div class="editor-host" ref={host} />
-    </>
+    </div>
   );
 }

@@ -152,7 +152,17 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
         <Conflict path={path} mine={conflict.mine} theirs={conflict.theirs.content} busy={busy}
           onKeepMine={() => put(conflict.mine, conflict.theirs.etag)} onTakeTheirs={takeTheirs} />
       )}
-      {!file && !error && <p class="muted" role="status">Opening {baseName(path)}…</p>}
+      {!file && !error && (
+        <div class="fileview-body">
+          {/* the editor's room kept while the file comes (no layout shift) */}
+          <div class="editor-wrap">
+            <p class="editor-loading muted small" role="status">
+              Opening {baseName(path)}…
+            </p>
+            <div class="editor-host" />
+          </div>
+        </div>
+      )}
       {file && file.kind === 'text' && (
         <div class={`fileview-body${md && preview ? ' with-preview' : ''}`}>
           <Editor path={path} text={file.content} version={version} wrap={wrap} readOnly={!writer}
