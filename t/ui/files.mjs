@@ -63,7 +63,7 @@ async function flow(browser) {
   await check('the tree lists the top directory, folders first, by name', async () => {
     await item('README.md').waitFor();
     const names = await tree.locator(':scope > li[role=treeitem]').evaluateAll((els) => els.map((e) => e.dataset.path));
-    const want = ['build', 'src', '.gitignore', 'data.bin', 'logo.png', 'notes.txt', 'README.md'];
+    const want = ['build', 'src', '.gitignore', 'data.bin', 'logo.png', 'notes.txt', 'README.md', 'win.txt'];
     if (names.join() !== want.join()) throw new Error(names.join());
   });
   await check('each item is named with its mark (the ARIA tree as a screen reader gets it)', async () => {
@@ -112,7 +112,7 @@ async function flow(browser) {
     await page.keyboard.press('ArrowLeft');
     if ((await focused()) !== 'src') throw new Error(`Left: focus on ${await focused()}`);
     await page.keyboard.press('End');
-    if ((await focused()) !== 'README.md') throw new Error(`End: focus on ${await focused()}`);
+    if ((await focused()) !== 'win.txt') throw new Error(`End: focus on ${await focused()}`);
     await page.keyboard.press('Home');
     if ((await focused()) !== 'build') throw new Error(`Home: focus on ${await focused()}`);
     await page.keyboard.press('n');
@@ -212,6 +212,20 @@ async function flow(browser) {
     const f = await read('src/app.py');
     if (f.content !== mine) throw new Error(JSON.stringify([f.content, mine]));
     expectedNow.length = 0;
+  });
+
+  await check('a file with CR LF line ends keeps them when saved (and a new line gets CR LF)', async () => {
+    await row('win.txt').click();
+    await page.getByRole('heading', { name: /win\.txt/ }).waitFor();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('three');
+    await page.keyboard.press('Enter');
+    await page.keyboard.insertText('four');
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: 'Saved win.txt.' }).waitFor();
+    const got = readFileSync(`${env.PL_UI_DIR}/win.txt`, 'utf8');
+    if (got !== 'one\r\ntwo\r\nthree\r\nfour') throw new Error(JSON.stringify(got));
   });
 
   // --- previews and downloads

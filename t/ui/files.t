@@ -33,6 +33,7 @@ git_repo($dir, {
     'src/util.js'   => "export const one = 1;\n",
     '.gitignore'    => "build/\n",
     'data.bin'      => "\x00\x01\x02\xff\xfe binary\x00",
+    'win.txt'       => "one\r\ntwo\r\n",
 });
 PlanningTest::spew("$dir/logo.png", $png);
 git_in($dir, 'add', 'logo.png');                       # added

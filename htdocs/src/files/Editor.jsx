@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 let cm = null;
 const loadCm = () => (cm ? Promise.resolve(cm) : import('./cm.js').then((m) => (cm = m)));
 
-export function Editor({ path, text, version, wrap, readOnly, label, onSave, onChange, handle }) {
+export function Editor({ path, text, version, wrap, readOnly, crlf, label, onSave, onChange, handle }) {
   const host = useRef(null);
   const [error, setError] = useState(null);
   const [ready, setReady] = useState(false);
@@ -28,6 +28,7 @@ export function Editor({ path, text, version, wrap, readOnly, label, onSave, onC
           path,
           wrap,
           readOnly,
+          crlf,
           label,
           onSave: () => calls.current.onSave && calls.current.onSave(),
           onChange: (doc) => calls.current.onChange && calls.current.onChange(doc),

@@ -32,7 +32,7 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
     if (isImage(path)) return setFile({ kind: 'image' });
     try {
       const f = await fs.read(path);
-      setFile({ kind: 'text', content: f.content, etag: f.etag, size: f.size });
+      setFile({ kind: 'text', content: f.content, etag: f.etag, size: f.size, crlf: f.line_endings === 'crlf' });
       setText(f.content);
       setVersion((v) => v + 1);
       setDirty(false);
@@ -56,7 +56,9 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
-  async function put(content, etag) {
+  // doc: the editor's text being saved (it is the saved one afterwards)
+  async function put(doc, etag) {
+    const content = ed.current.textOf(doc);
     if (saving.current) return;
     saving.current = true;
     setBusy(true);
@@ -65,7 +67,10 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
     try {
       const r = await fs.write(path, content, etag);
       setFile((f) => ({ ...f, content, etag: r.etag, size: r.size }));
-      setDirty(ed.current ? ed.current.getText() !== content : false);
+      if (ed.current) {
+        ed.current.setSaved(doc);
+        setDirty(ed.current.isChanged());
+      }
       setConflict(null);
       setNotice(`Saved ${baseName(path)}.`);
       onSaved && onSaved(path);
@@ -74,7 +79,7 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
         // changed since it was opened: what is there now, beside this text
         try {
           const theirs = await fs.read(path);
-          setConflict({ mine: content, theirs });
+          setConflict({ mine: doc, theirs });
         } catch (err2) {
           setError(describe(err2));
         }
@@ -86,12 +91,12 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
 
   const save = () => {
     if (!writer || busy || !ed.current || !file || file.kind !== 'text') return;
-    put(ed.current.getText(), file.etag);
+    put(ed.current.getDoc(), file.etag);
   };
 
   function takeTheirs() {
     const t = conflict.theirs;
-    setFile({ kind: 'text', content: t.content, etag: t.etag, size: t.size });
+    setFile({ kind: 'text', content: t.content, etag: t.etag, size: t.size, crlf: t.line_endings === 'crlf' });
     setText(t.content);
     setVersion((v) => v + 1);
     setDirty(false);
@@ -149,7 +154,7 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
       <Alert>{error}</Alert>
       <Alert kind="success">{notice}</Alert>
       {conflict && (
-        <Conflict path={path} mine={conflict.mine} theirs={conflict.theirs.content} busy={busy}
+        <Conflict path={path} mine={ed.current ? ed.current.textOf(conflict.mine) : ''} theirs={conflict.theirs.content} busy={busy}
           onKeepMine={() => put(conflict.mine, conflict.theirs.etag)} onTakeTheirs={takeTheirs} />
       )}
       {!file && !error && (
@@ -167,10 +172,10 @@ export function FileView({ fs, path, writer, onSaved, onDirty }) {
         <div class={`fileview-body${md && preview ? ' with-preview' : ''}`}>
           <Editor path={path} text={file.content} version={version} wrap={wrap} readOnly={!writer}
             label={`Contents of ${path}`} handle={ed} onSave={save}
+            crlf={file.crlf}
             onChange={(doc) => {
-              const s = doc.toString();
-              setDirty(s !== file.content);
-              if (md) setText(s);
+              setDirty(ed.current ? ed.current.isChanged() : true);
+              if (md) setText(doc.toString());
             }} />
           {md && preview && <MarkdownPreview text={text} />}
         </div>

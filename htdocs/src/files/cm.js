@@ -80,7 +80,9 @@ const theme = EditorView.theme({
 // The editor in host's shadow root. Returns {view, getText, setText,
 // setWrap, find, destroy}. onSave() on Ctrl+S / Cmd+S; onChange(doc) on
 // every edit.
-export function createEditor(host, { text, path, wrap, readOnly, label, onSave, onChange }) {
+// crlf: the file's lines end in CR LF (kept so, and Enter makes CR LF;
+// other files' line ends become LF)
+export function createEditor(host, { text, path, wrap, readOnly, crlf, label, onSave, onChange }) {
   const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
   const wrapping = new Compartment();
   const language = new Compartment();
@@ -104,6 +106,7 @@ export function createEditor(host, { text, path, wrap, readOnly, label, onSave, 
         wrapping.of(wrap ? EditorView.lineWrapping : []),
         language.of([]),
         EditorState.readOnly.of(!!readOnly),
+        crlf ? EditorState.lineSeparator.of('\r\n') : [],
         theme,
         // tabindex: the scroller holds a focusable element (axe does not count
         // a bare contenteditable)
@@ -113,6 +116,7 @@ export function createEditor(host, { text, path, wrap, readOnly, label, onSave, 
     }),
   });
   let live = true;
+  let base = view.state.doc; // the text as saved: what "changed" compares with
   const loader = LANGS.find(([re]) => re.test(path));
   if (loader) {
     loader[1]()
@@ -121,7 +125,16 @@ export function createEditor(host, { text, path, wrap, readOnly, label, onSave, 
   }
   return {
     view,
-    getText: () => view.state.doc.toString(),
+    getText: () => view.state.sliceDoc(),
+    // a text of the editor as the file holds it (its line ends)
+    textOf: (doc) => doc.sliceString(0, doc.length, view.state.lineBreak),
+    // the text now, and whether it differs from the saved one (Text.eq:
+    // no copy of a large file at each keystroke)
+    getDoc: () => view.state.doc,
+    isChanged: () => !view.state.doc.eq(base),
+    setSaved(doc) {
+      base = doc;
+    },
     setText(s) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: s } });
     },
