@@ -28,3 +28,16 @@ export function fullTime(iso) {
 export function percent(x) {
   return x == null || Number.isNaN(Number(x)) ? '–' : `${Math.round(Number(x))}%`;
 }
+
+// "1.2 MB" for a size in bytes
+export function bytes(n) {
+  if (!(n >= 0)) return '–';
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let i = -1;
+  do {
+    n /= 1000;
+    i++;
+  } while (n >= 1000 && i < units.length - 1);
+  return `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
+}

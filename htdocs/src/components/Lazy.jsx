@@ -1,12 +1,14 @@
 // A page loaded with import() the first time it is shown: its code (and
 // the libraries only it needs) stays out of the first page's bundle.
+// lazyPage gives a whole page (a heading while it loads), lazyPart a part
+// of one, such as a tab (only a line while it loads).
 import { useEffect, useState } from 'preact/hooks';
 import { Alert } from './Alert.jsx';
 
-export function lazyPage(load, title = 'Loading') {
+function lazy(load, Waiting) {
   let Component = null;
   let pending = null;
-  return function LazyPage(props) {
+  return function Lazy(props) {
     const [, setReady] = useState(0);
     const [error, setError] = useState(null);
     useEffect(() => {
@@ -21,11 +23,19 @@ export function lazyPage(load, title = 'Loading') {
       );
     }, []);
     if (Component) return <Component {...props} />;
-    return (
-      <>
-        <h1 tabIndex={-1}>{title}</h1>
-        {error ? <Alert>{error}</Alert> : <p class="muted" role="status">Loading…</p>}
-      </>
-    );
+    return <Waiting error={error} />;
   };
+}
+
+export function lazyPage(load, title = 'Loading') {
+  return lazy(load, ({ error }) => (
+    <>
+      <h1 tabIndex={-1}>{title}</h1>
+      {error ? <Alert>{error}</Alert> : <p class="muted" role="status">Loading…</p>}
+    </>
+  ));
+}
+
+export function lazyPart(load) {
+  return lazy(load, ({ error }) => (error ? <Alert>{error}</Alert> : <p class="muted" role="status">Loading…</p>));
 }

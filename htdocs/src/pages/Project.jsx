@@ -1,8 +1,9 @@
 // A project's plan against its code: the latest analysis's figures and
 // "Analyse now" (a live progress bar from the job's events, and cancel),
-// then four tabs: the objectives as a tree with their detail (tasks,
+// then five tabs: the objectives as a tree with their detail (tasks,
 // evidence, verdict over time), the recommendations in dependency order, the
-// burn-up chart, and the plan editor. Loaded with import() (app.jsx): the
+// burn-up chart, the plan editor, and the files (ProjectFiles.jsx, a chunk
+// of its own). Loaded with import() (app.jsx): the
 // dashboard does not carry it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, describe, ApiError, getAll } from '../api.js';
@@ -14,7 +15,7 @@ import { Field } from '../components/Field.jsx';
 import { Completion } from '../components/Charts.jsx';
 import { Burnup } from '../components/Burnup.jsx';
 import { PlanEditor } from './ProjectPlan.jsx';
-import { lazyPage } from '../components/Lazy.jsx';
+import { lazyPart } from '../components/Lazy.jsx';
 import { Tabs } from '../components/Tabs.jsx';
 import './project.css';
 
@@ -23,10 +24,13 @@ const TABS = [
   ['recommendations', 'Recommendations'],
   ['burnup', 'Burn-up'],
   ['plan', 'Plan'],
+  ['files', 'Files'],
   ['git', 'Git'],
 ];
-// the Git tab's page is a chunk of its own, loaded when the tab is first opened
-const ProjectGit = lazyPage(() => import('./ProjectGit.jsx'), 'Git');
+// the files and their editor, and git: chunks of their own, loaded when
+// their tab is first opened
+const ProjectFiles = lazyPart(() => import('./ProjectFiles.jsx'));
+const ProjectGit = lazyPart(() => import('./ProjectGit.jsx'));
 const VERDICT = { done: 'done', partial: 'partial', missing: 'missing' };
 const GAP_RANK = { missing: 0, partial: 1, done: 2 };
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, none: 4 };
@@ -154,6 +158,7 @@ export default function Project({ id, session }) {
               <NoAnalysis />
             ))}
           {k === 'plan' && <PlanEditor base={base} writer={writer} />}
+          {k === 'files' && <ProjectFiles base={base} writer={writer} />}
           {k === 'git' && <ProjectGit project={project} session={session} />}
         </div>
       ))}
