@@ -281,11 +281,15 @@ async function flow(browser) {
     await item('fresh.txt').waitFor();
     if ((await read('src/fresh.txt')).content !== '') throw new Error('not empty');
   });
-  await check('New folder', async () => {
+  // a folder made at the top (README.md selected) through the dialog
+  const newFolder = async (name) => {
     await row('README.md').click();
     await page.getByRole('button', { name: 'New folder' }).click();
-    await dialog.getByLabel('Name').fill('docs');
+    await dialog.getByLabel('Name').fill(name);
     await dialog.getByRole('button', { name: 'Create' }).click();
+  };
+  await check('New folder', async () => {
+    await newFolder('docs');
     await item('docs').waitFor();
   });
   await check('Rename moves the file into another folder (the open file follows)', async () => {
@@ -311,10 +315,7 @@ async function flow(browser) {
 
   // --- uploads: 50 files, each with its progress, then one canceled
   await check('50 files uploaded: a progress bar per file and one overall, each reaching its end', async () => {
-    await row('README.md').click();
-    await page.getByRole('button', { name: 'New folder' }).click();
-    await dialog.getByLabel('Name').fill('up');
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    await newFolder('up');
     await row('up').click();
     const files = Array.from({ length: 50 }, (_, i) => ({ name: `file${i + 1}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`file ${i + 1}\n`.repeat(2000 + i)) }));
     const posts = [];

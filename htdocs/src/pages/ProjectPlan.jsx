@@ -9,16 +9,13 @@ import { get, request, describe, ApiError } from '../api.js';
 import { fullTime } from '../format.js';
 import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
-
-let markdown = null; // the module, once loaded
-const loadMarkdown = () => (markdown ? Promise.resolve(markdown) : import('../markdown.js').then((m) => (markdown = m)));
+import { usePreview } from '../usePreview.js';
 
 export function PlanEditor({ base, writer }) {
   const [plan, setPlan] = useState(null); // the saved plan: {markdown, etag, version}
   const [missing, setMissing] = useState(false);
   const [text, setText] = useState('');
   const [message, setMessage] = useState('');
-  const [html, setHtml] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
   const [conflict, setConflict] = useState(null); // the plan as someone else saved it
@@ -58,18 +55,7 @@ export function PlanEditor({ base, writer }) {
   }, [base]);
 
   // the preview follows the text (a moment after typing stops)
-  useEffect(() => {
-    let live = true;
-    const t = setTimeout(() => {
-      loadMarkdown()
-        .then((m) => live && setHtml(m.renderMarkdown(text)))
-        .catch(() => live && setError('The preview could not be loaded.'));
-    }, 120);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [text]);
+  const [html, previewError] = usePreview(text);
 
   useEffect(() => {
     if (conflict && conflictRef.current) conflictRef.current.focus();
@@ -187,7 +173,7 @@ export function PlanEditor({ base, writer }) {
           </div>
         </div>
       )}
-      <Alert>{error}</Alert>
+      <Alert>{error || previewError}</Alert>
       <Alert kind="success">{notice}</Alert>
 
       <form class="plan-form" onSubmit={save}>
@@ -213,7 +199,7 @@ export function PlanEditor({ base, writer }) {
           <section class="plan-preview" aria-labelledby="plan-preview-title" tabIndex={0}>
             <h3 id="plan-preview-title">Preview</h3>
             {/* sanitized by DOMPurify (markdown.js) */}
-            <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />
+            <div class="markdown" dangerouslySetInnerHTML={{ __html: html || '' }} />
           </section>
         </div>
         {writer && (
