@@ -307,7 +307,8 @@ async function main(browser) {
   await page.getByRole('button', { name: 'Restore v1' }).click();
   await check('version 1 restored as version 3, its text back in the editor', async () => {
     await page.getByRole('heading', { name: 'review, version 3' }).waitFor();
-    if ((await page.getByLabel('Text').inputValue()) !== 'Review this {{lang}} code:\n{{code}}') throw new Error('another text');
+    // the heading and the editor's text come from one reply, drawn in turn
+    await until('the text of version 1', async () => (await page.getByLabel('Text').inputValue()) === 'Review this {{lang}} code:\n{{code}}');
     await page.getByText('restored from version 1').waitFor();
   });
   const plist = page.getByRole('list', { name: 'Prompts' });
