@@ -109,7 +109,11 @@ static opened_t *take(apr_pool_t *parent, server_rec *s)
         apr_pool_destroy(p);
         return NULL;
     }
-    apr_pool_cleanup_register(p, o, close_opened, apr_pool_cleanup_null);
+    /* a pre-cleanup: it must run before p's subpools go, since with
+     * DBDPersist Off the connection lives in one of them and ap_dbd_close
+     * destroys that pool (after them, it destroyed it a second time and
+     * broke the allocator: children crashed at exit) */
+    apr_pool_pre_cleanup_register(p, o, close_opened);
     return o;
 }
 
