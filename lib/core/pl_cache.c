@@ -39,11 +39,21 @@ static void unlock(pl_cache_t *c)
 apr_status_t pl_cache_create(pl_cache_t **pcache, apr_pool_t *p, apr_size_t max_bytes)
 {
     pl_cache_t *c = apr_pcalloc(p, sizeof(*c));
+    apr_allocator_t *a;
     apr_status_t rv;
 
     c->max_bytes = max_bytes;
-    if ((rv = apr_pool_create(&c->store, p)) != APR_SUCCESS)
+    /* An allocator of its own: the store is used by every request thread
+     * (under c->lock), while p's allocator (httpd's pchild) has no mutex
+     * and other threads allocate from it at the same time (mod_dbd makes
+     * its connections' pools there); sharing it corrupted its free lists. */
+    if ((rv = apr_allocator_create(&a)) != APR_SUCCESS)
         return rv;
+    if ((rv = apr_pool_create_ex(&c->store, p, NULL, a)) != APR_SUCCESS) {
+        apr_allocator_destroy(a);
+        return rv;
+    }
+    apr_allocator_owner_set(a, c->store);
     c->entries = apr_hash_make(c->store);
 #if APR_HAS_THREADS
     if ((rv = apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, p)) != APR_SUCCESS)
