@@ -31,7 +31,7 @@ export function percent(x) {
 
 // "1.2 MB" for a size in bytes
 export function bytes(n) {
-  if (!(n >= 0)) return '–';
+  if (n == null || !(n >= 0)) return '–';
   if (n < 1000) return `${n} B`;
   const units = ['kB', 'MB', 'GB', 'TB'];
   let i = -1;
@@ -40,4 +40,9 @@ export function bytes(n) {
     i++;
   } while (n >= 1000 && i < units.length - 1);
   return `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
+}
+
+// 12345 -> "12,345"
+export function count(n) {
+  return n == null ? '–' : Number(n).toLocaleString();
 }

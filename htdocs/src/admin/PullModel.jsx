@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, describe } from '../api.js';
 import { Field } from '../components/Field.jsx';
 import { Alert } from '../components/Alert.jsx';
-import { bytes } from './units.js';
+import { bytes } from '../format.js';
 
 const ACTIVE = new Set(['queued', 'running']);
 

@@ -6,7 +6,7 @@ import { get, del, describe } from '../api.js';
 import { Alert } from '../components/Alert.jsx';
 import { Confirm, useFocusHere } from './Confirm.jsx';
 import { PullModel } from './PullModel.jsx';
-import { bytes } from './units.js';
+import { bytes } from '../format.js';
 
 export function ServerModels({ server, onClose }) {
   const [models, setModels] = useState(null);

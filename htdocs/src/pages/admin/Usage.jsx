@@ -7,7 +7,7 @@ import { get, getAll, describe } from '../../api.js';
 import { Alert } from '../../components/Alert.jsx';
 import { Field } from '../../components/Field.jsx';
 import { StackedBars, MAX_SERIES } from '../../components/StackedBars.jsx';
-import { count } from '../../admin/units.js';
+import { count } from '../../format.js';
 
 const DAY = 86400e3;
 const isoDay = (t) => new Date(t).toISOString().slice(0, 10);
