@@ -26,15 +26,18 @@ static const char *project_href(apr_pool_t *p, apr_int64_t id)
 }
 
 /* Writes one project with its _links as an object (member key, or NULL in
- * an array). */
+ * an array); my_role, when known, is the caller's role in it (what the UI
+ * offers follows it, not the account's global role). */
 static void write_project_job(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj,
-                              const pl_job_t *clone)
+                              const pl_job_t *clone, pl_role_e my_role)
 {
     const char *self = project_href(p, proj->id);
     apr_size_t i;
 
     pl_jsonw_object(w, NULL);
     pl_project_write(w, proj);
+    if (my_role > PL_ROLE_NONE)
+        pl_jsonw_str(w, "my_role", pl_role_name(my_role));
     pl_jsonw_object(w, "_links");
     pl_jsonw_link(w, "self", self, NULL);
     for (i = 0; i < sizeof(SUBRESOURCES) / sizeof(SUBRESOURCES[0]); i++)
@@ -50,14 +53,14 @@ static void write_project_job(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *
 
 static void write_project(pl_jsonw_t *w, apr_pool_t *p, const pl_project_t *proj)
 {
-    write_project_job(w, p, proj, NULL);
+    write_project_job(w, p, proj, NULL, PL_ROLE_NONE);
 }
 
 static int reply_project(mp_req_t *req, int status, const pl_project_t *proj)
 {
     pl_jsonw_t *w = mp_reply_writer(req, 1024);
 
-    write_project(w, req->r->pool, proj);
+    write_project_job(w, req->r->pool, proj, NULL, req->project_role);
     return mp_reply_json(req, status, w);
 }
 
@@ -140,7 +143,7 @@ int api_projects_create(mp_req_t *req)
         && !(clone = api_git_clone_on_create(req, proj->id, proj->repository_url)))
         return mp_reply_status(req, APR_EGENERAL, "clone job");
     w = mp_reply_writer(req, 1024);
-    write_project_job(w, r->pool, proj, clone);
+    write_project_job(w, r->pool, proj, clone, PL_ROLE_NONE);
     return mp_reply_json(req, HTTP_CREATED, w);
 }
 

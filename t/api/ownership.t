@@ -83,6 +83,11 @@ for my $backend (backends()) {
         my $ml = $srv->request('GET', "/api/v1/projects/$A->{id}/members");
         is_deeply([ sort map { $_->{user_id} // $_->{id} // $_->{username} } @{ ($ml->{json} || {})->{items} || [] } ],
                   [ sort { $a <=> $b } $mv_id, $vic_id ], 'A has the two members') or diag_res($ml);
+        # A project says the caller's role in it (the UI offers what it allows):
+        # a developer account that is a viewer member is a viewer there.
+        my %role_seen = map { $_->[0] => ($srv->request('GET', "/api/v1/projects/$A->{id}", $_->[1] ? bearer($_->[1]) : {})->{json} || {})->{my_role} }
+                        [ owner => $owner ], [ member => $mv ], [ admin => undef ];
+        is_deeply(\%role_seen, { owner => 'admin', member => 'viewer', admin => 'admin' }, 'my_role: the caller\'s role in the project');
         my $vk = $srv->json('POST', '/api/v1/auth/keys', { name => 'victim-key', scopes => ['read'] }, bearer($vic));
         status_is($vk, 201, "victim's API key");
         my $vkey = $vk->{json} || {};

@@ -119,6 +119,15 @@ async function flow(browser) {
     const tabbable = await tree.locator('[role=treeitem][tabindex="0"]').count();
     if (tabbable !== 1) throw new Error(`${tabbable} items take Tab`);
   });
+  await check('keys: * opens every folder beside the focused item', async () => {
+    await item('build').focus();
+    await page.keyboard.press('*');
+    await item('build').and(page.locator('[aria-expanded=true]')).waitFor();
+    await item('out.txt').waitFor();
+    if ((await item('src').getAttribute('aria-expanded')) !== 'true') throw new Error('src not open');
+    await page.keyboard.press('ArrowLeft');
+    await item('build').and(page.locator('[aria-expanded=false]')).waitFor();
+  });
 
   // --- open, edit, save
   const editor = page.locator('.cm-content');
@@ -397,6 +406,27 @@ async function flow(browser) {
     if (readFileSync(`${env.PL_UI_DIR}/up/picked/in/y.txt`, 'utf8') !== 'y\n') throw new Error('up/picked/in/y.txt');
     await page.getByRole('button', { name: 'Dismiss' }).click();
   });
+  await check("a file's own Cancel aborts that file only: the other is kept", async () => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    await page.getByTestId('upload-files').setInputFiles([
+      { name: 'one-big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(8 * 1024 * 1024, 7) },
+      { name: 'one-small.txt', mimeType: 'text/plain', buffer: Buffer.from('kept\n') },
+    ]);
+    await page.waitForFunction(() => {
+      const b = document.querySelector('.uploads-list progress');
+      return b && b.value > 0;
+    }, null, { timeout: 30_000 });
+    await shot(page, 'upload-cancel-one');
+    await page.getByRole('button', { name: 'Cancel the upload of one-big.bin' }).click();
+    await page.getByRole('status').filter({ hasText: '1 of 2 files' }).filter({ hasText: '1 canceled' }).waitFor();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await sleep(500);
+    if (existsSync(`${env.PL_UI_DIR}/up/one-big.bin`)) throw new Error('one-big.bin kept');
+    if (!existsSync(`${env.PL_UI_DIR}/up/one-small.txt`)) throw new Error('one-small.txt not uploaded');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+  });
   await check('Cancel aborts an upload under way: nothing is kept', async () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -464,8 +494,9 @@ async function flow(browser) {
   await accessible(page, 'files, dark');
   await context.close();
 
-  // --- a viewer reads, and may change nothing
-  await api('POST', '/api/v1/users', token, { username: 'vera', password: 'a long viewer passphrase', role: 'viewer' });
+  // --- a viewer of the project reads, and may change nothing: a developer
+  // account, so what the page offers must follow the project's role
+  await api('POST', '/api/v1/users', token, { username: 'vera', password: 'a long viewer passphrase', role: 'developer' });
   await api('PUT', `/api/v1/projects/${site.id}/members/vera`, token, { role: 'viewer' });
   const vctx = await newContext(browser);
   const vpage = await vctx.newPage();
@@ -477,11 +508,11 @@ async function flow(browser) {
   await vpage.getByRole('button', { name: 'Sign in' }).click();
   await vpage.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
   await vpage.goto(`${BASE}/projects/${site.id}?tab=files`);
-  await check('a viewer: the tree and the file read-only, no New, Rename, Delete, Upload or Save', async () => {
+  await check('a viewer of the project (a developer elsewhere): the tree and the file read-only, no Analyse now, New, Rename, Delete, Upload or Save', async () => {
     const vtree = vpage.getByRole('tree', { name: 'Project files' });
     await vtree.locator('[data-path="README.md"] > .ftree-row').click();
     await vpage.locator('.cm-content').waitFor();
-    for (const name of ['New file', 'New folder', 'Upload files', 'Save'])
+    for (const name of ['Analyse now', 'New file', 'New folder', 'Upload files', 'Save'])
       if (await vpage.getByRole('button', { name, exact: true }).count()) throw new Error(`"${name}" shown`);
     if (await vpage.getByRole('button', { name: /^(Rename|Delete)/ }).count()) throw new Error('Rename or Delete shown');
     await vpage.locator('.cm-content').click();

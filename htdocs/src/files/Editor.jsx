@@ -3,9 +3,17 @@
 // `handle` (a ref) receives the editor's {getText, setWrap, find, focus};
 // a new `version` starts over with `text` (the file reloaded).
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { STAGES } from './cm-stages.js';
 
 let cm = null;
-const loadCm = () => (cm ? Promise.resolve(cm) : import('./cm.js').then((m) => (cm = m)));
+const nextTask = (v) => new Promise((resolve) => setTimeout(() => resolve(v), 0));
+// CodeMirror's modules in stages, a task each (cm-stages.js), then cm.js
+async function loadCm() {
+  if (cm) return cm;
+  for (const stage of STAGES) await stage().then(nextTask);
+  cm = await import('./cm.js');
+  return cm;
+}
 
 export function Editor({ path, text, version, wrap, readOnly, crlf, label, onSave, onChange, handle }) {
   const host = useRef(null);
@@ -20,7 +28,7 @@ export function Editor({ path, text, version, wrap, readOnly, crlf, label, onSav
     loadCm()
       // a task of its own for the editor's set-up, apart from the module's
       // evaluation: two shorter tasks block the page less than one long
-      .then((m) => new Promise((resolve) => setTimeout(() => resolve(m), 0)))
+      .then(nextTask)
       .then((m) => {
         if (!live) return;
         ed = m.createEditor(host.current, {

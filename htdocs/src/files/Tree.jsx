@@ -2,7 +2,8 @@
 // it is first expanded). Keys as the ARIA tree pattern says: Up and Down
 // move, Right opens a folder (or goes to its first child), Left closes it
 // (or goes to the parent), Home and End, Enter or Space opens a file or
-// toggles a folder, a letter jumps to the next name starting with it. One
+// toggles a folder, * opens every folder beside the focused item, a letter
+// jumps to the next name starting with it. One
 // item takes Tab (roving tabindex). Each entry shows its git mark; ignored
 // entries are dimmed.
 import { useRef } from 'preact/hooks';
@@ -29,7 +30,7 @@ export function visible(dirs, open, dir = '', level = 1, out = []) {
 }
 
 export function Tree({ tree, label }) {
-  const { dirs, open, focus, selected, setFocus, toggle, choose } = tree;
+  const { dirs, open, focus, selected, setFocus, toggle, choose, expand } = tree;
   const refs = useRef({});
   const rows = visible(dirs, open);
   const current = rows.some((r) => r.e.path === focus) ? focus : rows.length ? rows[0].e.path : null;
@@ -72,6 +73,11 @@ export function Tree({ tree, label }) {
       case ' ':
         choose(e);
         break;
+      case '*': {
+        const siblings = (dirs[parentOf(e.path)] || {}).items || [];
+        expand(siblings.filter((s) => s.type === 'dir').map((s) => s.path));
+        break;
+      }
       default:
         if (ev.key.length === 1 && /\S/.test(ev.key) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
           const k = ev.key.toLowerCase();

@@ -1,7 +1,8 @@
 // The uploads of the files view: a queue (three files at a time, each its
 // own request with its own progress), a progress bar per file and one for
-// all, and Cancel (every request under way aborted, the waiting ones
-// dropped; the API keeps nothing of a body that did not arrive whole).
+// all, and Cancel for all (every request under way aborted, the waiting
+// ones dropped) or for one file (the API keeps nothing of a body that did
+// not arrive whole).
 // Folders of a drop or of the folder picker are made first (mkdir).
 import { useRef, useState } from 'preact/hooks';
 import { describe } from '../api.js';
@@ -15,7 +16,7 @@ export function useUploads(fs, onUploaded) {
   const [jobs, setJobs] = useState([]); // {id, name, size, loaded, state, error}
   const [running, setRunning] = useState(false);
   const [overwrite, setOverwrite] = useState(false);
-  const run = useRef(null); // {canceled, live: Map id -> abort}
+  const run = useRef(null); // {canceled, live: Map id -> abort, skip: Set of ids}
 
   const update = (id, patch) => setJobs((js) => js.map((j) => (j.id === id ? { ...j, ...patch } : j)));
 
@@ -25,7 +26,7 @@ export function useUploads(fs, onUploaded) {
     const list = files.map((it, k) => ({ id: k, name: join(it.dir, it.file.name), size: it.file.size, loaded: 0, state: 'waiting' }));
     setJobs(list);
     setRunning(true);
-    const r = (run.current = { canceled: false, live: new Map() });
+    const r = (run.current = { canceled: false, live: new Map(), skip: new Set() });
     // the folders first, parents before children (an existing one is fine)
     const folders = [...new Set(items.map((i) => i.dir).filter(Boolean))].sort((a, b) => a.split('/').length - b.split('/').length);
     for (const d of folders) {
@@ -40,7 +41,7 @@ export function useUploads(fs, onUploaded) {
     const worker = async () => {
       while (!r.canceled && next < files.length) {
         const k = next++;
-        const job = list[k];
+        if (r.skip.has(k)) continue;
         const it = files[k];
         update(k, { state: 'sending' });
         const s = sendFile(fs.uploadUrl(join(target, it.dir), overwrite), it.file, (loaded) => update(k, { loaded }));
@@ -67,7 +68,17 @@ export function useUploads(fs, onUploaded) {
     for (const abort of r.live.values()) abort();
   }
 
-  return { jobs, running, overwrite, setOverwrite, start, cancel, clear: () => setJobs([]) };
+  // one file: aborted if it is being sent, skipped if it waits
+  function cancelOne(id) {
+    const r = run.current;
+    if (!r) return;
+    const abort = r.live.get(id);
+    if (abort) return abort();
+    r.skip.add(id);
+    update(id, { state: 'canceled' });
+  }
+
+  return { jobs, running, overwrite, setOverwrite, start, cancel, cancelOne, clear: () => setJobs([]) };
 }
 
 // The two pickers (files, a folder) and the overwrite switch.
@@ -134,6 +145,11 @@ export function UploadPanel({ up }) {
               <span class="upload-name">{j.name}</span>
               <progress max="100" value={p} aria-label={`Upload of ${j.name}`} aria-valuetext={`${p}%`} />
               <span class="small upload-state">{j.state === 'failed' ? j.error : STATE[j.state] || `${p}%`}</span>
+              {(j.state === 'waiting' || j.state === 'sending') && (
+                <button type="button" class="btn small ghost" onClick={() => up.cancelOne(j.id)} aria-label={`Cancel the upload of ${j.name}`}>
+                  Cancel
+                </button>
+              )}
             </li>
           );
         })}

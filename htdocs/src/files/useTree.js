@@ -59,13 +59,18 @@ export function useTree(fs, onOpenFile) {
     await Promise.all(chain.filter((d) => d === dir || d === '' || dirs[d]).map(load));
   }
 
-  // dir and its ancestors opened (those not loaded yet, loaded)
+  // folders opened (those not loaded yet, loaded)
+  function expand(paths) {
+    paths.filter((d) => !dirs[d]).forEach(load);
+    setOpen((o) => new Set([...o, ...paths]));
+  }
+
+  // dir and its ancestors opened
   function reveal(dir) {
     const chain = [];
     for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') chain.push(d);
-    chain.filter((d) => !dirs[d]).forEach(load);
-    setOpen((o) => new Set([...o, ...chain]));
+    expand(chain);
   }
 
-  return { dirs, open, focus, selected, kinds, setFocus, setSelected, toggle, choose, reload, reveal, load };
+  return { dirs, open, focus, selected, kinds, setFocus, setSelected, toggle, choose, reload, reveal, expand, load };
 }

@@ -48,7 +48,6 @@ export default function Project({ id, session }) {
   });
   const [seen] = useState(() => new Set());
   seen.add(tab);
-  const writer = canWrite(session.role);
   const base = `/api/v1/projects/${encodeURIComponent(id)}`;
 
   useEffect(() => {
@@ -101,6 +100,8 @@ export default function Project({ id, session }) {
     );
   }
   const last = snapshots.length ? snapshots[snapshots.length - 1] : null;
+  // the role in this project (a developer account may be a viewer here)
+  const writer = canWrite(project.my_role || session.role);
 
   return (
     <>
@@ -159,7 +160,7 @@ export default function Project({ id, session }) {
             ))}
           {k === 'plan' && <PlanEditor base={base} writer={writer} />}
           {k === 'files' && <ProjectFiles base={base} writer={writer} />}
-          {k === 'git' && <ProjectGit project={project} session={session} />}
+          {k === 'git' && <ProjectGit project={project} writer={writer} />}
         </div>
       ))}
     </>

@@ -5,7 +5,6 @@
 // the parts are under src/git/.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, describe } from '../api.js';
-import { canWrite } from '../session.js';
 import { Alert } from '../components/Alert.jsx';
 import { Tabs } from '../components/Tabs.jsx';
 import { Branches } from '../git/Branches.jsx';
@@ -22,9 +21,8 @@ const VIEWS = [
   ['webhooks', 'Webhooks'],
 ];
 
-export default function ProjectGit({ project, session }) {
+export default function ProjectGit({ project, writer }) {
   const pid = project.id;
-  const writer = canWrite(session.role);
   const [status, setStatus] = useState(null);
   const [error, setError] = useState(null);
   const [view, setView] = useState('changes');
