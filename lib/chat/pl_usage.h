@@ -21,6 +21,7 @@ typedef struct {
     const char *source;           /* PL_USAGE_* */
     const char *model;
     apr_int64_t requests, tokens_in, tokens_out, generation_ns;
+    apr_int64_t user_id;
 } pl_usage_t;
 
 /* Records one run outside the threads (source PL_USAGE_PROXY or
@@ -29,7 +30,7 @@ typedef struct {
 apr_status_t pl_usage_record(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id,
                              const pl_usage_t *u);
 /* Days on or after since (YYYY-MM-DD), newest first; in a day by model,
- * then source. */
+ * then source, then user. user_id 0: every user's. */
 apr_status_t pl_usage_list(pl_db_t *db, apr_pool_t *p, apr_int64_t user_id, const char *since,
                            apr_array_header_t **rows);
 void pl_usage_write(pl_jsonw_t *w, const pl_usage_t *u);

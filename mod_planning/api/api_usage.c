@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* GET /api/v1/usage[?since=YYYY-MM-DD][&user_id=N]: requests, tokens in and
- * out and generation time per day, source (chat: replies in threads; proxy:
- * runs through /ollama/api; prompt_test: a prompt's test runs) and model.
- * One's own; admins anyone's. */
+/* GET /api/v1/usage[?since=YYYY-MM-DD][&user_id=N|all]: requests, tokens in
+ * and out and generation time per day, source (chat: replies in threads;
+ * proxy: runs through /ollama/api; prompt_test: a prompt's test runs), model
+ * and user. One's own; admins anyone's, or everyone's at once (all). */
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -43,9 +43,11 @@ int api_usage_list(mp_req_t *req)
         since = apr_pstrndup(p, pl_time_rfc3339(p, apr_time_now()
                                                 - apr_time_from_sec(DEFAULT_DAYS * 86400)), 10);
     if ((s = apr_table_get(args, "user_id"))) {
-        if (pl_text_int(s, 1, APR_INT64_MAX, &user_id) != APR_SUCCESS)
+        if (!strcmp(s, "all"))
+            user_id = 0;
+        else if (pl_text_int(s, 1, APR_INT64_MAX, &user_id) != APR_SUCCESS)
             return mp_reply_error(req, HTTP_BAD_REQUEST, PL_ERR_VALIDATION,
-                                  "user_id must be a user id", "user_id");
+                                  "user_id must be a user id or \"all\"", "user_id");
         if (user_id != req->caller.user->id && req->caller.role < PL_ROLE_ADMIN)
             return mp_reply_error(req, HTTP_FORBIDDEN, PL_ERR_FORBIDDEN,
                                   "only admins see other users' usage", NULL);
@@ -54,7 +56,7 @@ int api_usage_list(mp_req_t *req)
         return mp_reply_status(req, rv, "usage");
     w = mp_reply_writer(req, 160 * (apr_size_t)(rows->nelts + 1));
     pl_jsonw_object(w, NULL);
-    pl_jsonw_int(w, "user_id", user_id);
+    pl_jsonw_id(w, "user_id", user_id);  /* null: everyone's */
     pl_jsonw_str(w, "since", since);
     pl_jsonw_array(w, "items");
     for (i = 0; i < rows->nelts; i++) {

@@ -145,6 +145,21 @@ for my $backend (backends()) {
         is_deeply($ou->{json}{items}, [], "eve's usage is her own (none)");
         error_is($srv->request('GET', '/api/v1/usage?user_id=1', { Authorization => "Bearer $other" }), 403,
                  'FORBIDDEN', "another user's usage => 403 for non-admins");
+        error_is($srv->request('GET', '/api/v1/usage?user_id=all', { Authorization => "Bearer $other" }), 403,
+                 'FORBIDDEN', "everyone's usage => 403 for non-admins");
+        error_is($srv->request('GET', '/api/v1/usage?user_id=everyone'), 400, 'VALIDATION_ERROR', 'user_id neither an id nor all');
+        # Everyone's at once (admins): each row says whose.
+        my $etid = $srv->json('POST', '/api/v1/threads', { model => 'llama3.2:latest' }, { Authorization => "Bearer $other" })->{json}{id};
+        status_is($srv->json('POST', "/api/v1/threads/$etid/messages", { content => 'mine', stream => JSON::PP::false },
+                             { Authorization => "Bearer $other" }), 201, "eve's reply");
+        my $all = $srv->request('GET', '/api/v1/usage?user_id=all');
+        status_is($all, 200, "everyone's usage");
+        ok(exists $all->{json}{user_id} && !defined $all->{json}{user_id}, '... user_id null: everyone');
+        my %whose = map { ($_->{user_id} // 0) => 1 } @{ $all->{json}{items} || [] };
+        is(scalar(keys %whose), 2, '... rows of both users, each with its user_id') or diag_res($all);
+        my $mine = $srv->request('GET', '/api/v1/usage');
+        is_deeply([ map { $_->{user_id} } @{ $mine->{json}{items} } ], [ ($row->{user_id}) x @{ $mine->{json}{items} } ],
+                  "one's own usage: one user's rows");
         $srv->stop;
     };
 

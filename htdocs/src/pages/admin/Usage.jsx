@@ -1,5 +1,5 @@
-// Usage per user, model and day: GET /usage?since=&user_id= for each
-// account (the API answers one user at a time), drawn as stacked bars per
+// Usage per user, model and day: GET /usage?since=&user_id= (all, or one
+// account), drawn as stacked bars per
 // day (components/StackedBars.jsx), stacked by model or by user, of tokens
 // or requests, and the same rows in a table.
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -31,10 +31,11 @@ export function Usage() {
   const since = isoDay(Date.now() - (Number(days) - 1) * DAY);
   useEffect(() => {
     if (!users) return;
-    const of = who ? users.filter((u) => String(u.id) === who) : users;
+    const names = new Map(users.map((u) => [u.id, u.username]));
     let live = true; // what was asked before a change is not shown
-    Promise.all(of.map((u) => get(`/api/v1/usage?since=${since}&user_id=${u.id}`).then((r) => (r.items || []).map((x) => ({ ...x, user: u.username })))))
-      .then((all) => live && (setRows(all.flat()), setError(null)))
+    get(`/api/v1/usage?since=${since}&user_id=${who || 'all'}`)
+      .then((r) => (r.items || []).map((x) => ({ ...x, user: names.get(x.user_id) || `#${x.user_id}` })))
+      .then((all) => live && (setRows(all), setError(null)))
       .catch((err) => live && setError(describe(err)));
     return () => (live = false);
   }, [users, who, since]);
