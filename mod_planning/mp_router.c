@@ -262,8 +262,7 @@ static int forbidden(mp_req_t *req, const char *why)
     return 0;
 }
 
-int mp_router_project_access(mp_req_t *req, apr_int64_t id, mp_perm_e permission,
-                             const char *what)
+apr_status_t mp_router_project_role(mp_req_t *req, apr_int64_t id)
 {
     apr_status_t rv = PL_ENOTFOUND;
 
@@ -273,6 +272,14 @@ int mp_router_project_access(mp_req_t *req, apr_int64_t id, mp_perm_e permission
     /* What the user may see; what the key lets it do there. */
     if (rv == APR_SUCCESS && req->caller.key)
         req->project_role = PL_ROLE_MIN(req->project_role, req->caller.role);
+    return rv;
+}
+
+int mp_router_project_access(mp_req_t *req, apr_int64_t id, mp_perm_e permission,
+                             const char *what)
+{
+    apr_status_t rv = mp_router_project_role(req, id);
+
     if (rv == APR_SUCCESS && req->project_role == PL_ROLE_NONE)
         rv = PL_ENOTFOUND;
     if (rv != APR_SUCCESS) {

@@ -48,6 +48,9 @@ typedef struct {
  * project is known only from the resource (an analysis). */
 int mp_router_project_access(mp_req_t *req, apr_int64_t id, mp_perm_e permission,
                              const char *what);
+/* The caller's role in project id into req->project_role (narrowed by an
+ * API key), without a reply: PL_ENOTFOUND for no such project. */
+apr_status_t mp_router_project_role(mp_req_t *req, apr_int64_t id);
 
 /* The handler hook: routes requests of handler "planning". */
 int mp_router_handle(request_rec *r);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -49,14 +50,23 @@ static int fd_of(apr_file_t *f)
 apr_status_t pl_spawn(apr_pool_t *p, const char *const *argv, const pl_spawn_opts_t *o,
                       apr_proc_t *proc)
 {
-    const char *env[] = {
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8",
-        o->home ? apr_pstrcat(p, "HOME=", o->home, NULL) : NULL, NULL
+    const char *env[6] = {
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8"
     };
+    int n = 2;
     struct rlimit cpu, mem;
     apr_file_t *in_r = NULL, *in_w = NULL, *out_r, *out_w, *err_r, *err_w;
     apr_status_t rv;
     pid_t pid;
+
+    if (o->home)
+        env[n++] = apr_pstrcat(p, "HOME=", o->home, NULL);
+    /* A build with sanitizers (script/test --sanitize) reports from its
+     * children where it reports from itself. */
+    if (getenv("ASAN_OPTIONS"))
+        env[n++] = apr_pstrcat(p, "ASAN_OPTIONS=", getenv("ASAN_OPTIONS"), NULL);
+    if (getenv("UBSAN_OPTIONS"))
+        env[n++] = apr_pstrcat(p, "UBSAN_OPTIONS=", getenv("UBSAN_OPTIONS"), NULL);
 
     cpu.rlim_cur = (rlim_t)o->cpu;
     cpu.rlim_max = (rlim_t)o->cpu + 1;

@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 
 #include "api.h"
+#include "mp_router.h"
 #include "core/pl_path.h"
 #include "core/pl_status.h"
 #include "projects/pl_store_projects.h"
@@ -143,7 +144,11 @@ int api_projects_create(mp_req_t *req)
         && !(clone = api_git_clone_on_create(req, proj->id, proj->repository_url)))
         return mp_reply_status(req, APR_EGENERAL, "clone job");
     w = mp_reply_writer(req, 1024);
-    write_project_job(w, r->pool, proj, clone, PL_ROLE_NONE);
+    /* the creator's role in it (the owner's, narrowed by a key); none said
+     * if the database cannot tell now: the project is made all the same */
+    if (mp_router_project_role(req, proj->id) != APR_SUCCESS)
+        req->project_role = PL_ROLE_NONE;
+    write_project_job(w, r->pool, proj, clone, req->project_role);
     return mp_reply_json(req, HTTP_CREATED, w);
 }
 

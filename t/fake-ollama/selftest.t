@@ -84,9 +84,11 @@ sub raw_stream_and_close {
     close $sock;
     return $n;
 }
+# (up to 15 s: on a loaded machine the stand-in may notice a closed
+# connection late; a poll returns as soon as the entry is there)
 sub poll_log {
     my ($path, $pred) = @_;
-    for (1 .. 50) {
+    for (1 .. 150) {
         my @e = grep { $pred->($_) } log_entries($path);
         return $e[-1] if @e;
         sleep 0.1;
