@@ -48,7 +48,7 @@ use Exporter 'import';
 our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
-                    header_list mount_tmpfs start_load git_in git_repo);
+                    header_list mount_tmpfs start_load git_in git_repo start_memcached);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT  = abs_path(dirname(__FILE__) . '/../..');
@@ -430,10 +430,46 @@ END {
     for my $f (@FAKES) { kill 'TERM', $f->{pid}; waitpid($f->{pid}, 0) }
 }
 
+# start_memcached(): Debian's memcached on a free loopback port (64 MB, no
+# UDP), for a socache shared by several hosts; returns { port, pid }.
+# Stopped at the end of the test; undef (and a diag) when not installed.
+my @MEMCACHEDS;
+sub start_memcached {
+    my $bin = (grep { -x } '/usr/bin/memcached', '/usr/local/bin/memcached')[0];
+    return Test::More::diag('memcached not found (script/bootstrap installs it)') && undef unless $bin;
+    my $port = free_port();
+    my $pid = fork // croak "fork: $!";
+    if ($pid == 0) {
+        open STDOUT, '>', '/dev/null';
+        { no warnings 'exec'; exec $bin, '-l', '127.0.0.1', '-p', $port, '-U', '0', '-m', '64', '-u', 'nobody'; }
+        POSIX::_exit(127);
+    }
+    my $t0 = time;
+    sleep 0.05 while !port_accepts($port) && time - $t0 < 10;
+    croak "memcached did not listen on $port" unless port_accepts($port);
+    my $m = { port => $port, pid => $pid };
+    push @MEMCACHEDS, $m;
+    return $m;
+}
+
+END {
+    local $?;
+    for my $m (@MEMCACHEDS) { kill 'TERM', $m->{pid}; waitpid($m->{pid}, 0) }
+}
+
 # ---------------------------------------------------------------- server
 
 sub start_server {
     my (%o) = @_;
+    # share => $srv: a second host on $srv's database (migrated, with its
+    # admin) and token key, as two hosts behind one balancer would be; the
+    # database is dropped by $srv alone
+    if (my $first = $o{share}) {
+        $o{backend} = $first->{backend};
+        $o{dbparams} = $first->{params};
+        $o{migrate} = 0;
+        $o{keyfile} //= "$first->{rundir}/token.key";
+    }
     my $backend = $o{backend} // 'sqlite3';
     my $migrate = $o{migrate} // 1;
     # var => DIR: as script/server runs it, in var directory DIR (SQLite only)
@@ -455,6 +491,9 @@ sub start_server {
         mkdirs($dbdir);
         $params = "$dbdir/planning.db";
         $self->{dbfile} = $params;
+    } elsif ($backend eq 'mysql' && $o{share}) {
+        $params = $o{share}{params};
+        $self->{shared_db} = $o{share}{db};
     } elsif ($backend eq 'mysql') {
         $self->{db} = mysql_create_db();
         $params = mysql_params($self->{db});
@@ -477,8 +516,8 @@ sub start_server {
     }
     # Every server has an admin whose token requests carry by default
     # (admin => 0: none, for first-run tests).
-    my $admin = $migrate && ($o{admin} // 1);
-    if ($admin) {
+    my $admin = ($migrate || $o{share}) && ($o{admin} // 1);
+    if ($admin && !$o{share}) {
         my $cmd = join ' ', map { "'$_'" } $CLI, 'create-user', '--driver', $backend,
                   '--params', $params, '--username', $ADMIN_USER, '--admin';
         open my $fh, '|-', "$cmd >/dev/null 2>&1" or croak "create-user: $!";
@@ -558,7 +597,7 @@ sub sql {
         croak "sqlite3 '$sql' failed ($rc):\n$out" if $rc;
         return $out;
     }
-    return mysql_sql("USE `$self->{db}`; $sql");
+    return mysql_sql("USE `" . ($self->{db} // $self->{shared_db}) . "`; $sql");
 }
 
 sub base      { "http://127.0.0.1:$_[0]{port}" }
