@@ -102,7 +102,7 @@ $1" \
   started=1
   local up=0
   for _ in $(seq 100); do
-    if curl -s -o /dev/null "$base/"; then up=1; break; fi
+    if curl -s -o /dev/null "$base/api/v1/health"; then up=1; break; fi
     sleep 0.1
   done
   [ $up -eq 1 ] || { tail -20 "$rundir/error.log" >&2; die "httpd does not answer on $base"; }
