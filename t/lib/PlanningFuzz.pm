@@ -181,8 +181,18 @@ sub run_target {
                              . (length($bytes) <= 2048 ? c_literal($bytes) : 'see the file'));
         }
     }
+    # coverage as libFuzzer last said it: edges (cov) and features (ft)
+    my ($cov, $ft) = (join('', @log) =~ /.*\bcov: (\d+) ft: (\d+)/s);
     Test::More::ok($execs > $seeds, "fuzz_$target executed $execs inputs from $seeds seeds"
-                   . " (peak RSS " . ($stat{peak_rss_mb} // '?') . ' MB)');
+                   . " (coverage " . ($cov // '?') . ' edges, ' . ($ft // '?') . ' features;'
+                   . " peak RSS " . ($stat{peak_rss_mb} // '?') . ' MB)');
+    # script/fuzz's table: one line per target
+    if (my $report = $ENV{PL_FUZZ_REPORT}) {
+        open my $fh, '>>', $report or croak "$report: $!";
+        printf $fh "%-12s %8ds %12d %8s %8s %6s %s\n", $target, $seconds, $execs, $cov // '?', $ft // '?',
+               $stat{peak_rss_mb} // '?', $clean ? 'clean' : "FOUND (kept $tmp)";
+        close $fh;
+    }
     return $clean ? $execs : -1;
 }
 
