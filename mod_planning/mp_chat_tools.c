@@ -166,6 +166,19 @@ static void write_args(pl_jsonw_t *w, apr_pool_t *p, const char *key, const char
     pl_jsonw_raw(w, key, args_value(p, text));
 }
 
+/* The data of a tool_call or confirm event, its object left open. */
+static pl_jsonw_t *call_event(apr_pool_t *p, const mp_chat_t *turn, const pl_chat_call_t *call)
+{
+    pl_jsonw_t *w = pl_jsonw_create(p, 512);
+
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_int(w, "message_id", turn->reply->id);
+    pl_jsonw_str(w, "call_id", call->id);
+    pl_jsonw_str(w, "name", call->name);
+    write_args(w, p, "arguments", call->arguments);
+    return w;
+}
+
 static const char *capped(apr_pool_t *p, const char *s)
 {
     return s && strlen(s) > NAME_MAX_BYTES ? apr_pstrndup(p, s, NAME_MAX_BYTES) : s;
@@ -188,12 +201,7 @@ static int confirmed(mp_chat_tools_t *ct, mp_chat_t *turn, const pl_chat_call_t 
         until = ct->deadline;
     mp_shared_add(req->r, answer, -mp_shared_get(req->r, answer), until + apr_time_from_sec(5), &ok);
     mp_shared_add(req->r, wait, 1, until, &ok);
-    w = pl_jsonw_create(p, 512);
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_int(w, "message_id", turn->reply->id);
-    pl_jsonw_str(w, "call_id", call->id);
-    pl_jsonw_str(w, "name", call->name);
-    write_args(w, p, "arguments", call->arguments);
+    w = call_event(p, turn, call);
     pl_jsonw_int(w, "timeout", (apr_int64_t)apr_time_sec(until - apr_time_now()));
     pl_jsonw_end(w);
     send_event(turn, "confirm", w);
@@ -229,12 +237,7 @@ static pl_message_t *run_call(mp_chat_tools_t *ct, mp_chat_t *turn, pl_thread_t 
     apr_status_t rv;
     int i, offered = 0, verdict;
 
-    w = pl_jsonw_create(p, 512);
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_int(w, "message_id", turn->reply->id);
-    pl_jsonw_str(w, "call_id", call->id);
-    pl_jsonw_str(w, "name", call->name);
-    write_args(w, p, "arguments", call->arguments);
+    w = call_event(p, turn, call);
     pl_jsonw_end(w);
     send_event(turn, "tool_call", w);
     for (i = 0; tool && i < ct->offered->nelts; i++)

@@ -121,6 +121,13 @@ for my $backend (backends()) {
         my $v = $srv->request('GET', "/api/v1/projects/$s->{pid}/plan/versions/2", bearer($dev));
         is($v->{json}{author}{username}, 'dev', 'the version is the caller\'s');
 
+        # a tool that fails: its error goes back to the model, which answers
+        $ev = chat($s, $tid, $dev, 'get_objective objective_id=AUTH-001');
+        ($res) = events_named($ev, 'tool_result');
+        ok($res->{data}{error}, 'get_objective failed');
+        is($res->{data}{code}, 'NO_ANALYSIS', 'the project has no analysis yet');
+        like((events_named($ev, 'done'))[0]{data}{content}, qr/NO_ANALYSIS/, 'the model was told why');
+
         # a viewer of the project: no write tool offered, nothing written
         my $vt = thread($s, $s->{viewer});
         $ev = chat($s, $vt, $s->{viewer}, 'update_task objective_id=AUTH-001 task="Password reset" done=true');
@@ -152,7 +159,7 @@ for my $backend (backends()) {
              'and each result with its arguments');
         my $js = $srv->request('GET', "/api/v1/threads/$tid/export?format=json", bearer($dev));
         my @tools = grep { $_->{role} eq 'tool' } @{ $js->{json}{messages} };
-        is(scalar @tools, 2, 'the JSON export holds both results');
+        is(scalar @tools, 3, 'the JSON export holds every result');
         is($tools[1]{tool_arguments}{task}, 'Login form', 'with their arguments');
         my $imp = $srv->json('POST', '/api/v1/threads/import', $js->{json}, bearer($dev));
         status_is($imp, 201, 'an export with tool messages imports again');
