@@ -115,6 +115,35 @@ const char *mp_chat_tools_answer_key(apr_pool_t *p, apr_int64_t message_id, int 
     return apr_psprintf(p, "tconfa:m%" APR_INT64_T_FMT ":%d", message_id, index);
 }
 
+void mp_chat_tools_write_pending(mp_req_t *req, pl_jsonw_t *w, const pl_message_t *m)
+{
+    apr_pool_t *p = req->r->pool;
+    pl_json_t *calls;
+    const char *err;
+    apr_size_t i, n;
+    int open = 0;
+
+    if (!m->tool_calls || strcmp(m->role, "assistant")
+        || pl_json_parse(&calls, p, m->tool_calls, strlen(m->tool_calls), 20, &err) != APR_SUCCESS)
+        return;
+    n = pl_json_array_size(calls);
+    for (i = 0; i < n; i++) {
+        pl_json_t *c = pl_json_array_get(p, calls, i), *fn = pl_json_get_object(p, c, "function");
+        if (mp_shared_get(req->r, mp_chat_tools_wait_key(p, m->id, (int)i)) <= 0)
+            continue;
+        if (!open++)
+            pl_jsonw_array(w, "awaiting_confirmation");
+        pl_jsonw_object(w, NULL);
+        pl_jsonw_str(w, "call_id", pl_json_get_str(c, "id"));
+        pl_jsonw_str(w, "name", fn ? pl_json_get_str(fn, "name") : NULL);
+        pl_jsonw_raw(w, "arguments", fn && pl_json_member_text(p, fn, "arguments")
+                                     ? pl_json_member_text(p, fn, "arguments") : "{}");
+        pl_jsonw_end(w);
+    }
+    if (open)
+        pl_jsonw_end(w);
+}
+
 /* Inserts m as the thread's new leaf, in one transaction. */
 static apr_status_t add_to_thread(mp_req_t *req, pl_thread_t *t, pl_message_t *m)
 {

@@ -33,6 +33,10 @@ void mp_chat_tools_loop(mp_chat_tools_t *ct, mp_chat_t *turn, pl_thread_t *t,
  * awaited, and the answer (1 approve, 2 reject). */
 const char *mp_chat_tools_wait_key(apr_pool_t *p, apr_int64_t message_id, int index);
 const char *mp_chat_tools_answer_key(apr_pool_t *p, apr_int64_t message_id, int index);
+/* "awaiting_confirmation": [{call_id, name, arguments}] into the open
+ * object of reply m, when some of its calls wait for the user (for a client
+ * that did not see the confirm event: another tab, a reload). */
+void mp_chat_tools_write_pending(mp_req_t *req, pl_jsonw_t *w, const pl_message_t *m);
 #define MP_CHAT_TOOLS_APPROVE 1
 #define MP_CHAT_TOOLS_REJECT  2
 

@@ -11,6 +11,13 @@
 
 #define POLL apr_time_from_sec(1)
 
+/* What run_analysis needs: the request, and the context as its owner
+ * fills it (progress may be set after mp_tools_ctx). */
+typedef struct {
+    mp_req_t *req;
+    const pl_tools_ctx_t *ctx;
+} baton_t;
+
 /* run_analysis: queues an analysis (or finds the one under way) as the
  * REST route does, then reads it once a second, giving the connection back
  * between reads, until it ends or wait_seconds pass. */
@@ -18,7 +25,8 @@ static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project
                                  apr_int64_t user_id, int wait_seconds, const char **json,
                                  const char **why)
 {
-    mp_req_t *req = baton;
+    baton_t *b = baton;
+    mp_req_t *req = b->req;
     pl_analysis_record_t *a = apr_pcalloc(p, sizeof(*a)), *running = NULL;
     apr_time_t until = apr_time_now() + apr_time_from_sec(wait_seconds);
     pl_job_t *job = NULL;
@@ -50,6 +58,8 @@ static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project
         }
         if ((rv = pl_analyses_get(req->db, p, a->id, &a)) != APR_SUCCESS)
             return rv;
+        if (b->ctx->progress && a->job_id && pl_jobs_get(req->db, p, a->job_id, &job) == APR_SUCCESS)
+            b->ctx->progress(b->ctx->progress_baton, job->progress.percent, job->progress.message);
     }
     if (a->job_id && pl_jobs_get(req->db, p, a->job_id, &job) != APR_SUCCESS)
         job = NULL;
@@ -72,6 +82,8 @@ static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project
 
 void mp_tools_ctx(mp_req_t *req, apr_pool_t *p, apr_int64_t project_id, pl_tools_ctx_t *ctx)
 {
+    baton_t *b;
+
     memset(ctx, 0, sizeof(*ctx));
     ctx->pool = p;
     ctx->db = req->db;
@@ -82,6 +94,9 @@ void mp_tools_ctx(mp_req_t *req, apr_pool_t *p, apr_int64_t project_id, pl_tools
     ctx->project_id = project_id;
     ctx->roots = req->conf->roots;
     ctx->run_analysis = run_analysis;
-    ctx->analysis_baton = req;
+    b = apr_pcalloc(p, sizeof(*b));
+    b->req = req;
+    b->ctx = ctx;
+    ctx->analysis_baton = b;
     ctx->analysis_wait = 60;
 }

@@ -11,7 +11,10 @@
 
 /* ctx for req's caller in pool p; project_id fixes the project the tools
  * work on (a chat's), 0 leaves it to each call's project_id. The database
- * handle is req->db as it is now: take one (mp_dbd_acquire) before a call. */
+ * handle is req->db as it is now: take one (mp_dbd_acquire) before a call.
+ * ctx must stay where it is while calls run (run_analysis reads its
+ * progress callback through it: set ctx->progress after this, for MCP's
+ * progress notifications). */
 void mp_tools_ctx(mp_req_t *req, apr_pool_t *p, apr_int64_t project_id, pl_tools_ctx_t *ctx);
 
 #endif

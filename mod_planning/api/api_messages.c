@@ -65,6 +65,7 @@ static int reply_branch(mp_req_t *req, const pl_thread_t *t)
         mp_chat_settle(req, req->r->pool, m);
         pl_jsonw_object(w, NULL);
         pl_message_write(w, m);
+        mp_chat_tools_write_pending(req, w, m);
         write_ids(w, "sibling_ids", siblings);
         for (j = 0; j < siblings->nelts && APR_ARRAY_IDX(siblings, j, apr_int64_t) != m->id; j++)
             ;

@@ -38,7 +38,8 @@ sub setup {
     my ($backend, $fake, $extra) = @_;
     my $R = make_roots();
     my $srv = start_server(backend => $backend, roots => [$R->{root}],
-                           extra => "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0\n$extra");
+                           extra => "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0\n"
+                                  . "PlanningAnalyzer $PlanningTest::CLI\n$extra");
     status_is($srv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
               'a model server');
     my ($dev_id, $dev) = $srv->add_user('dev', 'developer');
@@ -128,6 +129,18 @@ for my $backend (backends()) {
         is($res->{data}{code}, 'NO_ANALYSIS', 'the project has no analysis yet');
         like((events_named($ev, 'done'))[0]{data}{content}, qr/NO_ANALYSIS/, 'the model was told why');
 
+        # run_analysis goes through the job system and waits for its end
+        $ev = chat($s, $tid, $dev, 'run_analysis now');
+        ($res) = events_named($ev, 'tool_result');
+        is($res->{data}{name}, 'run_analysis', 'the model started an analysis');
+        ok(!$res->{data}{error}, 'it ran') or diag explain $res;
+        ok($res->{data}{result}{finished}, 'the call waited for its end');
+        is($res->{data}{result}{state}, 'complete', 'complete');
+        $ev = chat($s, $tid, $dev, 'list_objectives level=primary');
+        ($res) = events_named($ev, 'tool_result');
+        is($res->{data}{result}{objectives}[0]{id}, 'AUTH-001', 'list_objectives reads the analysis');
+        ok(defined $res->{data}{result}{objectives}[0]{classification}, 'with its verdict');
+
         # a viewer of the project: no write tool offered, nothing written
         my $vt = thread($s, $s->{viewer});
         $ev = chat($s, $vt, $s->{viewer}, 'update_task objective_id=AUTH-001 task="Password reset" done=true');
@@ -159,7 +172,7 @@ for my $backend (backends()) {
              'and each result with its arguments');
         my $js = $srv->request('GET', "/api/v1/threads/$tid/export?format=json", bearer($dev));
         my @tools = grep { $_->{role} eq 'tool' } @{ $js->{json}{messages} };
-        is(scalar @tools, 3, 'the JSON export holds every result');
+        is(scalar @tools, 5, 'the JSON export holds every result');
         is($tools[1]{tool_arguments}{task}, 'Login form', 'with their arguments');
         my $imp = $srv->json('POST', '/api/v1/threads/import', $js->{json}, bearer($dev));
         status_is($imp, 201, 'an export with tool messages imports again');
@@ -177,6 +190,11 @@ for my $backend (backends()) {
             return sub {
                 my ($e) = @_;
                 return unless $e->{event} eq 'confirm';
+                # a client on another connection learns what waits from the branch
+                my $br = $srv->request('GET', "/api/v1/threads/$tid/messages", bearer($dev));
+                my ($m) = grep { $_->{id} == $e->{data}{message_id} } @{ $br->{json}{items} };
+                is($m->{awaiting_confirmation}[0]{call_id}, $e->{data}{call_id},
+                   'the branch shows the call awaiting confirmation');
                 # another connection answers, as a second tab or a resumed stream would
                 my $r = $srv->json('POST', "/api/v1/threads/$tid/messages/$e->{data}{message_id}/confirm",
                                    { call_id => $e->{data}{call_id}, approve => $approve ? JSON::PP::true
