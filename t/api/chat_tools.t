@@ -46,6 +46,9 @@ sub setup {
     my ($vid, $viewer) = $srv->add_user('vic', 'developer');
     my $dir = project_dir($R, 'shop');
     PlanningTest::spew("$dir/MASTER_PLAN.md", $PLAN);
+    mkdir "$dir/src";
+    PlanningTest::spew("$dir/src/login.c", "int login_form(const char *user)\n{\n    return user != 0;\n}\n");
+    chmod 0755, "$dir/src";
     chmod 0777, $dir;
     chmod 0666, "$dir/MASTER_PLAN.md";
     my $p = $srv->json('POST', '/api/v1/projects', { name => 'shop', local_path => $dir }, bearer($dev));
@@ -141,6 +144,18 @@ for my $backend (backends()) {
         is($res->{data}{result}{objectives}[0]{id}, 'AUTH-001', 'list_objectives reads the analysis');
         ok(defined $res->{data}{result}{objectives}[0]{classification}, 'with its verdict');
 
+        # the code as the analysis indexes it, and a file, confined
+        $ev = chat($s, $tid, $dev, 'search_code query="login form"');
+        ($res) = events_named($ev, 'tool_result');
+        is($res->{data}{result}{results}[0]{path}, 'src/login.c', 'search_code finds the chunk');
+        is($res->{data}{result}{results}[0]{line}, 1, 'with its lines');
+        $ev = chat($s, $tid, $dev, 'read_file path=src/login.c');
+        ($res) = events_named($ev, 'tool_result');
+        like($res->{data}{result}{content}, qr/^int login_form/, 'read_file reads it');
+        $ev = chat($s, $tid, $dev, 'read_file path=../../outside/p');
+        ($res) = events_named($ev, 'tool_result');
+        is($res->{data}{code}, 'INVALID_PATH', 'read_file refuses a path out of the project');
+
         # a viewer of the project: no write tool offered, nothing written
         my $vt = thread($s, $s->{viewer});
         $ev = chat($s, $vt, $s->{viewer}, 'update_task objective_id=AUTH-001 task="Password reset" done=true');
@@ -172,7 +187,7 @@ for my $backend (backends()) {
              'and each result with its arguments');
         my $js = $srv->request('GET', "/api/v1/threads/$tid/export?format=json", bearer($dev));
         my @tools = grep { $_->{role} eq 'tool' } @{ $js->{json}{messages} };
-        is(scalar @tools, 5, 'the JSON export holds every result');
+        is(scalar @tools, 8, 'the JSON export holds every result');
         is($tools[1]{tool_arguments}{task}, 'Login form', 'with their arguments');
         my $imp = $srv->json('POST', '/api/v1/threads/import', $js->{json}, bearer($dev));
         status_is($imp, 201, 'an export with tool messages imports again');
