@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* /api/v1/mcp: the MCP server's HTTP glue (api_mcp.c). */
+#ifndef API_MCP_H
+#define API_MCP_H
+
+#include "mp_request.h"
+
+/* The DNS-rebinding guard, run by the router before the caller is even
+ * identified: an Origin header (a browser) must name this server (its
+ * ServerName or a ServerAlias, on the port connected to) or one of
+ * PlanningMCPOrigins. Returns 1, or 0 after a 403 with a JSON-RPC error. */
+int api_mcp_origin(mp_req_t *req);
+int api_mcp_post(mp_req_t *req);
+
+/* The tools' run_analysis (pl_tools_analysis_fn) for an MCP request: baton
+ * is its pl_mcp_ctx_t (api_mcp_analysis.c). */
+apr_status_t api_mcp_run_analysis(void *baton, apr_pool_t *p, apr_int64_t project_id,
+                                  apr_int64_t user_id, int wait_seconds, const char **json,
+                                  const char **why);
+
+#endif
