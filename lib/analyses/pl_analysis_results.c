@@ -357,3 +357,30 @@ void pl_analysis_advice_write(pl_jsonw_t *w, const pl_analysis_advice_t *a)
     pl_jsonw_raw(w, "related_objectives", a->related);
     pl_jsonw_raw(w, "dependencies", a->dependencies);
 }
+
+void pl_analysis_objective_detail_write(pl_jsonw_t *w, const pl_analysis_objective_t *o,
+                                        const apr_array_header_t *history)
+{
+    int i;
+
+    pl_analysis_objective_write(w, o);
+    pl_jsonw_array(w, "tasks");
+    for (i = 0; o->tasks && i < o->tasks->nelts; i++) {
+        pl_jsonw_object(w, NULL);
+        pl_analysis_task_write(w, APR_ARRAY_IDX(o->tasks, i, pl_analysis_task_t *));
+        pl_jsonw_end(w);
+    }
+    pl_jsonw_end(w);
+    pl_jsonw_array(w, "history");
+    for (i = 0; i < history->nelts; i++) {
+        const pl_analysis_verdict_t *v = APR_ARRAY_IDX(history, i, pl_analysis_verdict_t *);
+        pl_jsonw_object(w, NULL);
+        pl_jsonw_int(w, "analysis_id", v->analysis_id);
+        pl_jsonw_str(w, "finished_at", v->finished_at);
+        pl_jsonw_str(w, "classification", v->classification);
+        pl_analysis_number_write(w, "claimed_completion", v->claimed);
+        pl_analysis_number_write(w, "observed_completion", v->observed);
+        pl_jsonw_end(w);
+    }
+    pl_jsonw_end(w);
+}

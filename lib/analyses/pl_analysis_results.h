@@ -87,5 +87,10 @@ apr_status_t pl_analysis_recommendations(pl_db_t *db, apr_pool_t *p, apr_int64_t
 void pl_analysis_objective_write(pl_jsonw_t *w, const pl_analysis_objective_t *o);
 void pl_analysis_task_write(pl_jsonw_t *w, const pl_analysis_task_t *t);
 void pl_analysis_advice_write(pl_jsonw_t *w, const pl_analysis_advice_t *a);
+/* One objective in full (as GET .../objectives/{id} and get_objective show
+ * it): its fields, "tasks" with their evidence and "history" (of
+ * pl_analysis_objective_history), into the object w has open. */
+void pl_analysis_objective_detail_write(pl_jsonw_t *w, const pl_analysis_objective_t *o,
+                                        const apr_array_header_t *history);
 
 #endif

@@ -154,6 +154,18 @@ const pl_error_code_t PL_ERROR_CODES[] = {
     { PL_ERR_KEY_UNAVAILABLE, 500, "reply, job",
       "a sealed deploy key or token does not open under this server's PlanningTokenKeyFile"
       " (was the key file replaced? make a new deploy key or token)" },
+    { PL_ERR_TOOL_UNKNOWN, 0, "tool",
+      "a model or agent called a tool that does not exist" },
+    { PL_ERR_TOOL_ARGUMENTS, 0, "tool",
+      "a tool's arguments are not a JSON object or break its schema; the message names the member" },
+    { PL_ERR_TOOL_FORBIDDEN, 0, "tool",
+      "the caller's role (or PlanningToolWrites deny) does not allow the tool, or the project is"
+      " not the chat's or the API key's" },
+    { PL_ERR_TOOL_FAILED, 0, "tool", "the tool ran and failed; the message says why" },
+    { PL_ERR_TOOL_REJECTED, 0, "tool",
+      "a write the user was asked to confirm was rejected, or not confirmed in time" },
+    { PL_ERR_TOOL_LIMIT, 0, "tool, SSE, message",
+      "the chat's tool loop reached PlanningToolMaxRounds or PlanningToolTimeout" },
     { NULL, 0, NULL, NULL }
 };
 

@@ -119,6 +119,14 @@
 #define PL_ERR_PLAN_UNREADABLE        "PLAN_UNREADABLE"
 #define PL_ERR_PLAN_NOT_WRITABLE      "PLAN_NOT_WRITABLE"
 
+/* Tools (the chat's tool calls, MCP's tools/call): results, not replies */
+#define PL_ERR_TOOL_UNKNOWN           "TOOL_UNKNOWN"
+#define PL_ERR_TOOL_ARGUMENTS         "TOOL_ARGUMENTS"
+#define PL_ERR_TOOL_FORBIDDEN         "TOOL_FORBIDDEN"
+#define PL_ERR_TOOL_FAILED            "TOOL_FAILED"
+#define PL_ERR_TOOL_REJECTED          "TOOL_REJECTED"
+#define PL_ERR_TOOL_LIMIT             "TOOL_LIMIT"
+
 typedef struct {
     const char *code;
     int status;               /* the HTTP status; 0: only in an SSE event, a message or a job */

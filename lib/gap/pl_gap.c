@@ -130,24 +130,7 @@ static int tested(run_t *r, apr_pool_t *qp, const pl_gap_doc_t *d)
 
 static void add_evidence(run_t *r, pl_gap_task_t *t, const pl_bm25_hit_t *h)
 {
-    const pl_gap_doc_t *d = &APR_ARRAY_IDX(r->ix->docs, h->doc, pl_gap_doc_t);
-    const pl_code_chunk_t *c = d->chunk;
-    pl_gap_evidence_t *e = apr_array_push(t->evidence);
-    int i;
-
-    memset(e, 0, sizeof(*e));
-    e->path = d->file->path;
-    e->line = c->start;
-    e->end_line = c->end;
-    e->symbol = c->name ? apr_pstrdup(r->p, c->name) : NULL;
-    e->symbol_kind = c->kind ? apr_pstrdup(r->p, c->kind) : NULL;
-    if (c->symbol >= 0 && d->file->symbols && c->symbol < d->file->symbols->nelts)
-        e->complexity = APR_ARRAY_IDX(d->file->symbols, c->symbol, pl_symbol_t).complexity;
-    e->score = h->score;
-    e->matched = apr_array_make(r->p, h->matched ? h->matched->nelts : 0, sizeof(const char *));
-    for (i = 0; h->matched && i < h->matched->nelts; i++)
-        APR_ARRAY_PUSH(e->matched, const char *) =
-            apr_pstrdup(r->p, APR_ARRAY_IDX(h->matched, i, const char *));
+    pl_gap_evidence_from_hit(r->p, r->ix, h, apr_array_push(t->evidence));
 }
 
 static void judge_task(run_t *r, apr_pool_t *qp, const apr_array_header_t *query,

@@ -31,6 +31,11 @@ typedef struct {
 apr_status_t pl_gap_index_build(apr_pool_t *p, const pl_code_t *code, unsigned without,
                                 pl_progress_fn *progress, void *baton, pl_gap_index_t **out);
 
+/* The evidence a hit of ix stands for, its strings copied into p
+ * (pl_gap_search.c). */
+void pl_gap_evidence_from_hit(apr_pool_t *p, const pl_gap_index_t *ix, const pl_bm25_hit_t *h,
+                              pl_gap_evidence_t *e);
+
 /* Queries (pl_gap_query.c). */
 typedef struct pl_gap_queries_t pl_gap_queries_t;
 

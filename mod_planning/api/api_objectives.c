@@ -11,6 +11,7 @@
 #include <apr_strings.h>
 
 #include "api_analyses.h"
+#include "analyses/pl_analysis_filter.h"
 #include "analyses/pl_analysis_results.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
@@ -89,52 +90,6 @@ static int pick(mp_req_t *req, apr_table_t *args, pl_analysis_record_t **a)
     else if (rv != APR_SUCCESS)
         mp_reply_status(req, rv, "analysis");
     return rv == APR_SUCCESS;
-}
-
-/* Case-insensitive substring, ASCII only (ids and code words). */
-static int contains(apr_pool_t *p, const char *hay, const char *needle)
-{
-    char *h, *n, *c;
-
-    if (!hay)
-        return 0;
-    h = apr_pstrdup(p, hay);
-    n = apr_pstrdup(p, needle);
-    for (c = h; *c; c++)
-        *c = (char)apr_tolower(*c);
-    for (c = n; *c; c++)
-        *c = (char)apr_tolower(*c);
-    return strstr(h, n) != NULL;
-}
-
-typedef struct {
-    const char *level, *classification, *q;
-    int not_done;      /* gaps */
-} filter_t;
-
-static int keep(apr_pool_t *p, const filter_t *f, const pl_analysis_objective_t *o)
-{
-    if (f->level && (!o->level || strcmp(o->level, f->level)))
-        return 0;
-    if (f->classification && strcmp(o->classification, f->classification))
-        return 0;
-    if (f->not_done && !strcmp(o->classification, PL_VERDICT_DONE))
-        return 0;
-    return !f->q || contains(p, o->id, f->q) || contains(p, o->title, f->q)
-        || contains(p, o->description, f->q);
-}
-
-static apr_array_header_t *filtered(apr_pool_t *p, const apr_array_header_t *all,
-                                    const filter_t *f)
-{
-    apr_array_header_t *out = apr_array_make(p, all->nelts + 1, sizeof(pl_analysis_objective_t *));
-    int i;
-
-    for (i = 0; i < all->nelts; i++)
-        if (keep(p, f, APR_ARRAY_IDX(all, i, pl_analysis_objective_t *)))
-            APR_ARRAY_PUSH(out, pl_analysis_objective_t *) = APR_ARRAY_IDX(all, i,
-                                                                        pl_analysis_objective_t *);
-    return out;
 }
 
 static void write_objective_links(pl_jsonw_t *w, apr_pool_t *p, const char *proj,
@@ -223,7 +178,7 @@ int api_objectives_list(mp_req_t *req)
     static const char *const NAMES[] = { "view", "level", "classification", "q", "analysis", NULL };
     static const char *const VIEWS[] = { "flat", "tree", NULL };
     apr_pool_t *p = req->r->pool;
-    filter_t f = { NULL, NULL, NULL, 0 };
+    pl_analysis_filter_t f = { NULL, NULL, NULL, 0 };
     pl_analysis_record_t *a;
     apr_array_header_t *all, *set, *roots;
     apr_table_t *args;
@@ -242,7 +197,7 @@ int api_objectives_list(mp_req_t *req)
         return OK;
     if ((rv = pl_analysis_objectives(req->db, p, a->id, &all)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "analysis");
-    set = filtered(p, all, &f);
+    set = pl_analysis_objectives_filter(p, all, &f);
     tree = view && !strcmp(view, "tree");
     roots = set;
     if (tree) {   /* pages of the top of the tree: an objective whose parent is not shown */
@@ -262,7 +217,7 @@ int api_gaps_list(mp_req_t *req)
 {
     static const char *const NAMES[] = { "level", "analysis", NULL };
     apr_pool_t *p = req->r->pool;
-    filter_t f = { NULL, NULL, NULL, 1 };
+    pl_analysis_filter_t f = { NULL, NULL, NULL, 1 };
     pl_analysis_record_t *a;
     apr_array_header_t *all, *set;
     apr_table_t *args;
@@ -278,7 +233,7 @@ int api_gaps_list(mp_req_t *req)
         return OK;
     if ((rv = pl_analysis_objectives(req->db, p, a->id, &all)) != APR_SUCCESS)
         return mp_reply_status(req, rv, "analysis");
-    set = filtered(p, all, &f);
+    set = pl_analysis_objectives_filter(p, all, &f);
     /* by severity, most severe first; in plan order within one (stable) */
     for (i = 1; i < set->nelts; i++)
         for (j = i; j > 0; j--) {
@@ -307,7 +262,6 @@ int api_objectives_get(mp_req_t *req)
     apr_table_t *args;
     pl_jsonw_t *w;
     apr_status_t rv;
-    int i;
 
     ap_args_to_table(req->r, &args);
     if (!pick(req, args, &a))
@@ -319,26 +273,7 @@ int api_objectives_get(mp_req_t *req)
     w = mp_reply_writer(req, 4096);
     pl_jsonw_object(w, NULL);
     pl_jsonw_int(w, "analysis_id", a->id);
-    pl_analysis_objective_write(w, o);
-    pl_jsonw_array(w, "tasks");
-    for (i = 0; i < o->tasks->nelts; i++) {
-        pl_jsonw_object(w, NULL);
-        pl_analysis_task_write(w, APR_ARRAY_IDX(o->tasks, i, pl_analysis_task_t *));
-        pl_jsonw_end(w);
-    }
-    pl_jsonw_end(w);
-    pl_jsonw_array(w, "history");
-    for (i = 0; i < history->nelts; i++) {
-        const pl_analysis_verdict_t *v = APR_ARRAY_IDX(history, i, pl_analysis_verdict_t *);
-        pl_jsonw_object(w, NULL);
-        pl_jsonw_int(w, "analysis_id", v->analysis_id);
-        pl_jsonw_str(w, "finished_at", v->finished_at);
-        pl_jsonw_str(w, "classification", v->classification);
-        pl_analysis_number_write(w, "claimed_completion", v->claimed);
-        pl_analysis_number_write(w, "observed_completion", v->observed);
-        pl_jsonw_end(w);
-    }
-    pl_jsonw_end(w);
+    pl_analysis_objective_detail_write(w, o, history);
     write_objective_links(w, p, proj, o);
     pl_jsonw_end(w);
     return mp_reply_json(req, HTTP_OK, w);
