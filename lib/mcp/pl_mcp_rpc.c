@@ -62,8 +62,17 @@ apr_status_t pl_rpc_parse(apr_pool_t *p, const char *body, apr_size_t len, int m
 
     *msgs = apr_array_make(p, 1, sizeof(pl_rpc_msg_t *));
     *batch = 0;
-    if (pl_json_parse(&doc, p, body, len, max_depth, why) != APR_SUCCESS)
-        return PL_EJSON;
+    if (pl_json_parse(&doc, p, body, len, max_depth, why) != APR_SUCCESS) {
+        /* The parser takes objects and arrays only: a scalar (5, "x") is
+         * JSON all the same, and JSON-RPC calls it an invalid request. */
+        const char *wrapped = apr_pstrcat(p, "[", apr_pstrmemdup(p, body, len), "]", NULL);
+        const char *ignored;
+        if (memchr(body, '\0', len)
+            || pl_json_parse(&doc, p, wrapped, len + 2, max_depth, &ignored) != APR_SUCCESS)
+            return PL_EJSON;
+        *why = "a JSON-RPC message is an object";
+        return PL_EINVAL;
+    }
     if (pl_json_type(doc) != PL_JSON_ARRAY) {
         APR_ARRAY_PUSH(*msgs, pl_rpc_msg_t *) = message_of(p, doc);
         return APR_SUCCESS;

@@ -64,9 +64,8 @@ apr_status_t api_mcp_run_analysis(void *baton, apr_pool_t *p, apr_int64_t projec
             *why = "the analysis could not be read";
             return rv;
         }
+        message = a->state;
         percent = pl_analysis_active(a) ? job_progress(req, p, a, &message) : 100;
-        if (!pl_analysis_active(a))
-            message = a->state;
         if (percent > sent && live) {
             live = pl_mcp_progress(ctx, percent, 100, message);
             sent = percent;
