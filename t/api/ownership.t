@@ -204,6 +204,8 @@ for my $backend (backends()) {
                 'PUT /api/v1/projects/{id}/files' => { content => "put by $caller\n" },
                 'POST /api/v1/projects/{id}/files/mkdir' => { path => "dir-$caller" },
                 'POST /api/v1/projects/{id}/files/move' => { from => 'to-move.txt', to => "moved-$caller.txt" },
+                # MCP: every identified caller may ping (its methods check rights themselves)
+                'POST /api/v1/mcp'           => { jsonrpc => '2.0', id => $n, method => 'ping' },
                 'POST /api/v1/threads/import' => { format => 'mod_planning.thread', format_version => 1,
                                                    thread => { title => "imported by $caller" }, messages => [] },
             );
