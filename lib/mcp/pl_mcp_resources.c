@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <apr_base64.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "analyses/pl_analysis_results.h"
@@ -52,6 +53,49 @@ static const char *mime_of(const char *path, int text)
             return TYPES[i].type;
     }
     return text ? "text/plain" : "application/octet-stream";
+}
+
+/* A path as the URI carries it: bytes other than unreserved ones and '/'
+ * percent-encoded (RFC 3986), so spaces, '#', '?' and UTF-8 survive. */
+static const char *uri_path(apr_pool_t *p, const char *rel)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, 3 * strlen(rel) + 1), *o = out;
+
+    for (; *rel; rel++) {
+        unsigned char c = (unsigned char)*rel;
+        if (apr_isalnum(c) || strchr("-._~/", c))
+            *o++ = (char)c;
+        else {
+            *o++ = '%';
+            *o++ = HEX[c >> 4];
+            *o++ = HEX[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The path a URI names, decoded; NULL for a malformed escape or a NUL. */
+static const char *path_of_uri(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
+
+    for (; *s; s++) {
+        if (*s != '%') {
+            *o++ = *s;
+            continue;
+        }
+        if (!apr_isxdigit(s[1]) || !apr_isxdigit(s[2]))
+            return NULL;
+        *o = (char)((apr_isdigit(s[1]) ? s[1] - '0' : (apr_tolower(s[1]) - 'a' + 10)) << 4
+                    | (apr_isdigit(s[2]) ? s[2] - '0' : (apr_tolower(s[2]) - 'a' + 10)));
+        if (!*o++)
+            return NULL;
+        s += 2;
+    }
+    *o = '\0';
+    return out;
 }
 
 /* The listing: entries from offset on, PAGE of them, and whether more follow. */
@@ -102,7 +146,7 @@ static int file_entry(void *baton, int dirfd, const char *name, const char *rel,
         return 0;
     if (++l->files > PL_MCP_FILES_MAX)
         return 2;
-    return entry(l, apr_pstrcat(p, "files/", rel, NULL), rel,
+    return entry(l, apr_pstrcat(p, "files/", uri_path(p, rel), NULL), rel,
                  apr_pstrcat(p, l->project_name, ": ", rel, NULL), mime_of(rel, 1), NULL,
                  st->st_size) ? 0 : 2;
 }
@@ -373,5 +417,7 @@ const char *pl_mcp_resources_read(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl
         return not_found(ctx, err, uri, "the project's directory is not available");
     if (!strcmp(rest, "plan"))
         return read_plan(ctx, err, uri, id, dir);
-    return read_file(ctx, err, uri, dir, rest + 6);
+    if (!(rest = path_of_uri(ctx->p, rest + 6)))
+        return not_found(ctx, err, uri, "a malformed percent-escape in the path");
+    return read_file(ctx, err, uri, dir, rest);
 }

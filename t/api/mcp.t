@@ -134,6 +134,7 @@ sub shop {
                              . "    \"\"\"Hash a password with a random salt.\"\"\"\n"
                              . "    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 1000)\n",
         'logo.png' => $PNG,
+        "notes/caf\xc3\xa9 #1?.md" => "# Caf\xc3\xa9 notes\n",
         'big.bin' => "\0" x (300 * 1024),
         '.git/config' => "[core]\n\tbare = false\n");
     my $uid = $> == 0 ? (getpwnam('www-data'))[2] : $>;
@@ -296,7 +297,13 @@ for my $backend (backends()) {
         is($read->($kw, "$pa/plan")->{mimeType}, 'text/markdown', '... text/markdown');
         like($read->($kw, "$pa/files/auth/passwords.py")->{text} // '', qr/def hash_password/, 'a text file');
         is(decode_base64($read->($kw, "$pa/files/logo.png")->{blob} // ''), $PNG, 'a small binary file as a blob');
+        my $odd = "$pa/files/notes/caf%C3%A9%20%231%3F.md";
+        ok($uris{$odd}, 'a name with a space, "#", "?" and UTF-8 is percent-encoded in its URI')
+            or diag(join ' ', grep { /notes/ } keys %uris);
+        like($read->($kw, $odd)->{text} // '', qr/^# Caf\x{e9} notes/, '... and read back by it');
         for my $bad ("$pa/files/.git/config", "$pa/files/../other/MASTER_PLAN.md", "$pa/files/nope.txt",
+                     "$pa/files/%2e%2e/other/MASTER_PLAN.md", "$pa/files/auth%00/passwords.py",
+                     "$pa/files/auth%2fpasswords.py%", "$pa/files/%2Fetc/passwd",
                      "$pa/objectives", "planning://projects/$B/plan?x", "planning://projects/999/plan",
                      'file:///etc/passwd', "$pa/secrets") {
             rpc_error_is(mcp($srv, $kw, req('resources/read', { uri => $bad })), 200, -32002, "read $bad");
@@ -383,6 +390,17 @@ for my $backend (backends()) {
         ok($out->{error} && $out->{error}{step} eq 'connect', 'the SDK client with a bad key is refused')
             or diag($J->encode($out));
 
+        $srv->stop;
+    };
+
+    subtest "$backend: MCP requests count against the API's rate limit" => sub {
+        my $srv = start_server(backend => $backend, extra => "PlanningLoginRateLimit 0\nPlanningAPIRateLimit 5");
+        my $k = $srv->json('POST', '/api/v1/auth/keys', { name => 'agent', scopes => ['read'] })->{json}{key};
+        my @st = map { mcp($srv, $k, req('ping'))->{status} } 1 .. 7;
+        is_deeply([@st[0 .. 3]], [200, 200, 200, 200], 'within the limit: answered');
+        my $r = mcp($srv, $k, req('ping'));
+        error_is($r, 429, 'RATE_LIMITED', 'over it: 429');
+        ok($r->{headers}{'retry-after'}, '... with Retry-After');
         $srv->stop;
     };
 }
