@@ -68,7 +68,8 @@ apr_status_t pl_rpc_parse(apr_pool_t *p, const char *body, apr_size_t len, int m
         const char *wrapped = apr_pstrcat(p, "[", apr_pstrmemdup(p, body, len), "]", NULL);
         const char *ignored;
         if (memchr(body, '\0', len)
-            || pl_json_parse(&doc, p, wrapped, len + 2, max_depth, &ignored) != APR_SUCCESS)
+            || pl_json_parse(&doc, p, wrapped, len + 2, max_depth, &ignored) != APR_SUCCESS
+            || pl_json_array_size(doc) != 1)   /* "" or "1,2" are no document */
             return PL_EJSON;
         *why = "a JSON-RPC message is an object";
         return PL_EINVAL;

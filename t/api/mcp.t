@@ -196,6 +196,8 @@ for my $backend (backends()) {
                              'jsonrpc 1.0');
         is(mcp($srv, $kw, { jsonrpc => '1.0', id => 7, method => 'ping' })->{json}{id}, 7, '... answered under its id');
         rpc_error_is(mcp($srv, $kw, '5'), 400, -32600, 'a scalar');
+        rpc_error_is(mcp($srv, $kw, ''), 400, -32700, 'an empty body');
+        rpc_error_is(mcp($srv, $kw, '1,2'), 400, -32700, 'two values');
         rpc_error_is(mcp($srv, $kw, { jsonrpc => '2.0', id => undef, method => 'ping' }), 400, -32600, 'a null id');
         rpc_error_is(mcp($srv, $kw, { jsonrpc => '2.0', id => 1.5, method => 'ping' }), 400, -32600, 'a real id');
         rpc_error_is(mcp($srv, $kw, { jsonrpc => '2.0', id => 1, method => 3 }), 400, -32600, 'a method not a string');
