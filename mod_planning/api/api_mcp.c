@@ -19,7 +19,6 @@
 
 #include "api/api.h"
 #include "api/api_mcp.h"
-#include "mp_sse.h"
 #include "core/pl_status.h"
 #include "mcp/pl_mcp.h"
 
@@ -99,17 +98,11 @@ static int accepts(request_rec *r, const char *type)
     return !accept || ap_strcasestr(accept, type) || ap_strstr_c(accept, "*/*");
 }
 
-typedef struct {
-    mp_req_t *req;
-    int sse_ok;          /* the client accepts an event stream */
-    mp_sse_t *sse;       /* open once a notification went out */
-} out_t;
-
 /* Notifications before the reply: the reply becomes an event stream at the
  * first one. A client that takes JSON only gets the reply alone. */
 static int notify(void *baton, const char *message)
 {
-    out_t *o = baton;
+    api_mcp_out_t *o = baton;
 
     if (!o->sse_ok)
         return 1;
@@ -157,7 +150,7 @@ int api_mcp_post(mp_req_t *req)
     const char *version = apr_table_get(r->headers_in, HEADER_VERSION), *why, *text, *accept;
     apr_array_header_t *msgs;
     pl_mcp_ctx_t ctx;
-    out_t out = { req, 0, NULL };
+    api_mcp_out_t out = { req, 0, NULL };
     apr_status_t rv;
     int batch, single_invalid;
 
@@ -193,7 +186,7 @@ int api_mcp_post(mp_req_t *req)
     ctx.json_depth = req->conf->json_depth;
     ctx.notify = notify;
     ctx.notify_baton = &out;
-    ctx.host = req;
+    ctx.host = &out;
     ctx.run_analysis = api_mcp_run_analysis;
     ctx.analysis_baton = &ctx;
     out.sse_ok = (accept = apr_table_get(r->headers_in, "Accept"))

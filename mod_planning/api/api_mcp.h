@@ -4,6 +4,14 @@
 #define API_MCP_H
 
 #include "mp_request.h"
+#include "mp_sse.h"
+
+/* How the replies of one POST go out (the pl_mcp_ctx_t's host). */
+typedef struct {
+    mp_req_t *req;
+    int sse_ok;          /* the client accepts an event stream */
+    mp_sse_t *sse;       /* open once a notification went out */
+} api_mcp_out_t;
 
 /* The DNS-rebinding guard, run by the router before the caller is even
  * identified: an Origin header (a browser) must name this server (its
@@ -13,7 +21,7 @@ int api_mcp_origin(mp_req_t *req);
 int api_mcp_post(mp_req_t *req);
 
 /* The tools' run_analysis (pl_tools_analysis_fn) for an MCP request: baton
- * is its pl_mcp_ctx_t (api_mcp_analysis.c). */
+ * is its pl_mcp_ctx_t, whose host is its api_mcp_out_t (api_mcp_analysis.c). */
 apr_status_t api_mcp_run_analysis(void *baton, apr_pool_t *p, apr_int64_t project_id,
                                   apr_int64_t user_id, int wait_seconds, const char **json,
                                   const char **why);

@@ -5,7 +5,9 @@
  * is joined, not doubled), then watches it until it ends or the wait is
  * over, sending its job's progress as notifications/progress when the
  * request asked for them. Each notification grows (0 queued ... 100 ended);
- * a client that went away ends the wait, never the analysis. */
+ * while the percent stands still the event stream gets keep-alive comments
+ * (PlanningSSEHeartbeat). A client that went away ends the wait, never the
+ * analysis. */
 #include <apr_strings.h>
 
 #include "api/api.h"
@@ -36,7 +38,8 @@ apr_status_t api_mcp_run_analysis(void *baton, apr_pool_t *p, apr_int64_t projec
                                   const char **why)
 {
     pl_mcp_ctx_t *ctx = baton;
-    mp_req_t *req = ctx->host;
+    api_mcp_out_t *out = ctx->host;
+    mp_req_t *req = out->req;
     pl_analysis_record_t *a = apr_pcalloc(p, sizeof(*a)), *running;
     apr_time_t until = apr_time_now() + apr_time_from_sec(wait_seconds > 0 ? wait_seconds : 60);
     const char *message;
@@ -70,6 +73,9 @@ apr_status_t api_mcp_run_analysis(void *baton, apr_pool_t *p, apr_int64_t projec
             live = pl_mcp_progress(ctx, percent, 100, message);
             sent = percent;
         }
+        if (live && out->sse)
+            live = mp_sse_heartbeat(out->sse, apr_time_from_sec(req->conf->sse_heartbeat))
+                   && !mp_sse_client_gone(out->sse);
         if (!pl_analysis_active(a) || !live || apr_time_now() >= until)
             break;
         apr_sleep(POLL);

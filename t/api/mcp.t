@@ -76,7 +76,8 @@ sub call_tool {
 }
 
 # A POST read to its end on a raw socket (Connection: close): status,
-# Content-Type and the JSON-RPC messages of its events (SSE) or body.
+# Content-Type, the JSON-RPC messages of its events (SSE) or body, and the
+# body's text.
 sub post_stream {
     my ($srv, $key, $body, %o) = @_;
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $srv->port, Timeout => 10)
@@ -111,7 +112,7 @@ sub post_stream {
     } elsif (length $rest) {
         push @msgs, $J->decode($rest);
     }
-    return ($status, $type // '', \@msgs);
+    return ($status, $type // '', \@msgs, $rest);
 }
 
 # One session of the SDK client (t/mcp-client/client.mjs).
@@ -392,6 +393,27 @@ for my $backend (backends()) {
         ok($out->{error} && $out->{error}{step} eq 'connect', 'the SDK client with a bad key is refused')
             or diag($J->encode($out));
 
+        $srv->stop;
+    };
+
+    subtest "$backend: a long run_analysis keeps its event stream alive" => sub {
+        my $R = make_roots();
+        my $srv = start_server(backend => $backend, roots => [$R->{root}],
+                               extra => "PlanningLoginRateLimit 0\nPlanningSSEHeartbeat 1\n"
+                                      . "PlanningAnalyzer $FindBin::Bin/analyzers/misbehave\nPlanningAnalysisTimeout 4");
+        my $dir = project_dir($R, 'slow');
+        write_tree($dir, 'MASTER_PLAN.md' => "# Slow\n", '.analyzer' => 'hang');   # progress, then silence
+        system('chown', '-R', (getpwnam('www-data'))[2], $dir) if $> == 0;
+        my $id = $srv->json('POST', '/api/v1/projects', { name => 'slow', local_path => $dir })->{json}{id};
+        my $k = $srv->json('POST', '/api/v1/auth/keys', { name => 'agent', scopes => ['write'] })->{json}{key};
+        my ($status, $type, $msgs, $text) = post_stream($srv, $k, { jsonrpc => '2.0', id => 9, method => 'tools/call',
+            params => { name => 'run_analysis', arguments => { project_id => $id }, _meta => { progressToken => 5 } } });
+        like($type, qr{^text/event-stream}, 'an event stream');
+        my $beats = () = $text =~ /^: keep-alive$/mg;
+        ok($beats >= 2, "keep-alive comments while the analysis is silent ($beats)");
+        my @p = map { $_->{params}{progress} } grep { ($_->{method} // '') eq 'notifications/progress' } @$msgs;
+        is($p[-1], 100, 'the last progress is 100 once it ended: ' . join(' ', @p));
+        is($msgs->[-1]{id}, 9, 'the reply last');
         $srv->stop;
     };
 
