@@ -6,6 +6,6 @@
 
 /* The schema version this code expects: the number of the newest file in
  * schema/<driver>/. Bump it with every migration. */
-#define PL_SCHEMA_VERSION 18
+#define PL_SCHEMA_VERSION 19
 
 #endif

@@ -278,7 +278,16 @@ void pl_tools_call_parsed(const pl_tools_ctx_t *ctx, const pl_tool_t *t, const p
         const char *err;
         (void)pl_json_parse((pl_json_t **)&args, ctx->pool, "{}", 2, 2, &err);
     }
-    t->handler(ctx, args, res);
+    /* The handler runs in a pool of its own: what it holds (a plan's lock,
+     * a code index) ends with the call; the result is copied out. */
+    {
+        pl_tools_ctx_t sub = *ctx;
+        apr_pool_create(&sub.pool, ctx->pool);
+        t->handler(&sub, args, res);
+        if (res->text)
+            res->text = apr_pstrmemdup(ctx->pool, res->text, res->len);
+        apr_pool_destroy(sub.pool);
+    }
     if (!res->text)
         pl_tools_fail(res, ctx->pool, PL_ERR_TOOL_FAILED, "the tool gave no result");
 }

@@ -30,7 +30,8 @@ typedef apr_status_t pl_tools_analysis_fn(void *baton, apr_pool_t *p, apr_int64_
                                           apr_int64_t user_id, int wait_seconds,
                                           const char **json, const char **why);
 
-/* Who calls, with what. The pool is the call's: results live in it. */
+/* Who calls, with what. Results live in pool; each handler runs in a
+ * subpool destroyed when it returns (a plan's lock, a code index go with it). */
 typedef struct {
     apr_pool_t *pool;
     pl_db_t *db;

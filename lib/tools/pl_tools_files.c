@@ -26,7 +26,7 @@ static void write_lines(pl_jsonw_t *w, apr_pool_t *p, const char *text, apr_size
                         apr_int64_t from, apr_int64_t count)
 {
     const char *s = text, *end = text + len, *start = NULL;
-    apr_int64_t line = 1, total;
+    apr_int64_t line = 1;
     apr_size_t budget = PL_TOOLS_RESULT_MAX - 2048;
 
     while (s < end && line < from) {
@@ -42,12 +42,10 @@ static void write_lines(pl_jsonw_t *w, apr_pool_t *p, const char *text, apr_size
     }
     if ((apr_size_t)(s - start) > budget)
         s = start + budget;   /* one huge line: cut (the writer repairs a cut UTF-8 sequence) */
-    for (total = line - 1; s < end && memchr(s, '\n', (apr_size_t)(end - s)); total++)
-        s = (const char *)memchr(s, '\n', (apr_size_t)(end - s)) + 1;
     pl_jsonw_int(w, "from_line", from);
     pl_jsonw_int(w, "to_line", line - 1);
     pl_jsonw_str(w, "content", apr_pstrmemdup(p, start, (apr_size_t)(s - start)));
-    pl_jsonw_bool(w, "truncated", from > 1 || line - 1 < total + (end > s));
+    pl_jsonw_bool(w, "truncated", start > text || s < end);
 }
 
 void pl_tool_read_file(const pl_tools_ctx_t *ctx, const pl_json_t *args, pl_tools_result_t *res)
