@@ -136,10 +136,10 @@ sub shop {
                              . "    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 1000)\n",
         'logo.png' => $PNG,
         "notes/caf\xc3\xa9 #1?.md" => "# Caf\xc3\xa9 notes\n",
-        'big.bin' => "\0" x (300 * 1024),
-        '.git/config' => "[core]\n\tbare = false\n");
-    my $uid = $> == 0 ? (getpwnam('www-data'))[2] : $>;
-    system('chown', '-R', "$uid", $dir) if $> == 0;
+        'big.bin' => "\0" x (300 * 1024));
+    git_in($dir, 'init', '-q', '-b', 'main');   # (and gives the tree to the children's user)
+    git_in($dir, 'add', '-A');
+    git_in($dir, 'commit', '-q', '-m', 'first');
 }
 
 for my $backend (backends()) {
@@ -369,13 +369,26 @@ for my $backend (backends()) {
         ok(@{ $obj->{items} || [] } >= 1, 'the objectives resource after the analysis') or diag($J->encode($run));
 
         # ---- the official SDK client
-        my $out = sdk(url => $srv->url('/api/v1/mcp'), key => $kw,
+        my %args = (get_objective => { objective_id => 'AUTH-001' }, search_code => { query => 'password salt' },
+                    read_file => { path => 'auth/passwords.py' }, add_task => { objective_id => 'AUTH-001', task => 'Audit' },
+                    update_task => { objective_id => 'AUTH-001', task => 'Audit', done => JSON::PP::true },
+                    add_objective => { title => 'Sessions', tasks => ['Expire idle sessions'] },
+                    edit_plan_section => { heading => 'Sessions', markdown => "- [ ] Expire idle sessions\n- [ ] Log out everywhere\n" });
+        my @every = map { { name => $_, arguments => { project_id => $A, %{ $args{$_} || {} } } } }
+                    grep { $_ ne 'list_projects' } sort keys %tools;
+        my $out = sdk(url => $srv->url('/api/v1/mcp'), key => $kw, calls => [{ name => 'list_projects', arguments => {} }, @every],
                       call => { name => 'get_plan', arguments => { project_id => $A } },
                       read => "$pa/plan", prompt => { name => 'about', arguments => { project => "$A", ask => 'q' } });
         ok(!$out->{error}, 'the SDK client: connect, list and call tools, resources, prompts')
             or diag($J->encode($out->{error}));
         is($out->{version}, $LATEST, "... at $LATEST");
-        ok((grep { $_->{name} eq 'get_plan' } @{ $out->{tools} || [] }), '... lists the tools');
+        is_deeply([sort map { $_->{name} } @{ $out->{tools} || [] }], [sort keys %tools], '... lists the tools');
+        for my $c (@{ $out->{calls} || [] }) {
+            ok(!$c->{isError}, "... calls $c->{name}") or diag($c->{text});
+        }
+        is(scalar @{ $out->{calls} || [] }, scalar keys %tools, '... every one of them');
+        like(`cat '$a_dir/MASTER_PLAN.md'`, qr/- \[x\] Audit.*## .*Sessions.*Log out everywhere/s,
+             '... and the write tools changed the plan');
         ok($out->{call} && !$out->{call}{isError}, '... calls get_plan');
         like($out->{call}{content}[0]{text} // '', qr/Shop master plan/, '... which reads the plan');
         ok((grep { $_->{uri} eq "$pa/plan" } @{ $out->{resources} || [] }), '... lists resources');

@@ -12,7 +12,8 @@
 //   version        ask for this revision in initialize instead of the SDK's
 //                  newest (the body is rewritten on its way out), to play an
 //                  older client; the SDK then sends it as MCP-Protocol-Version
-//   call           a tools/call to make; read: a resource URI to read (default:
+//   call           a tools/call to make; calls: more of them, each result kept
+//                  in "calls" as {name, isError, text}; read: a resource URI to read (default:
 //                  the first one listed); prompt: a prompts/get to make
 //
 // Prints {"version", "server", "capabilities", "tools", "call", "resources",
@@ -57,6 +58,12 @@ try {
   if (args.call) {
     step = 'tools/call';
     out.call = await client.callTool(args.call);
+  }
+  out.calls = [];
+  for (const c of args.calls ?? []) {
+    step = `tools/call ${c.name}`;
+    const r = await client.callTool(c);
+    out.calls.push({ name: c.name, isError: r.isError ?? false, text: r.content?.[0]?.text ?? null });
   }
   step = 'resources/list';
   out.resources = (await client.listResources()).resources;
