@@ -3,26 +3,20 @@
  * recommendations of its latest complete analysis, and its files, under
  *   planning://projects/{id}/plan | objectives | recommendations | files/{path}
  * A file is read only when it is a regular file confined to the project
- * (pl_project_path: no symlink leads out), never in .git/; text up to
- * PL_MCP_TEXT_MAX, other bytes as base64 up to PL_MCP_BLOB_MAX. The list
+ * (pl_mcp_files.c). The list
  * is paged and names at most PL_MCP_FILES_MAX files of each project, those
  * .gitignore does not ignore (the templates reach any other). A project
  * hidden from the caller, or outside its key's limit, reads as absent. */
-#include <errno.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <apr_base64.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "analyses/pl_analysis_results.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
-#include "files/pl_files_text.h"
 #include "files/pl_files_walk.h"
 #include "mcp/pl_mcp.h"
+#include "mcp/pl_mcp_int.h"
 #include "plan/pl_plan_store.h"
 #include "projects/pl_confine.h"
 #include "projects/pl_store_projects.h"
@@ -30,73 +24,6 @@
 #define SCHEME "planning://projects/"
 #define PAGE 100
 #define PL_MCP_FILES_MAX 500
-#define PL_MCP_TEXT_MAX (1024 * 1024)
-#define PL_MCP_BLOB_MAX (256 * 1024)
-
-static const struct { const char *ext, *type; } TYPES[] = {
-    { ".md", "text/markdown" }, { ".markdown", "text/markdown" }, { ".json", "application/json" },
-    { ".c", "text/x-c" }, { ".h", "text/x-c" }, { ".py", "text/x-python" },
-    { ".js", "text/javascript" }, { ".mjs", "text/javascript" }, { ".ts", "text/x-typescript" },
-    { ".html", "text/html" }, { ".css", "text/css" }, { ".yml", "application/yaml" },
-    { ".yaml", "application/yaml" }, { ".xml", "application/xml" }, { ".svg", "image/svg+xml" },
-    { ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
-    { ".gif", "image/gif" }, { ".pdf", "application/pdf" }, { ".sh", "text/x-shellscript" },
-};
-
-static const char *mime_of(const char *path, int text)
-{
-    apr_size_t n = strlen(path), i;
-
-    for (i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++) {
-        apr_size_t e = strlen(TYPES[i].ext);
-        if (n > e && !strcasecmp(path + n - e, TYPES[i].ext))
-            return TYPES[i].type;
-    }
-    return text ? "text/plain" : "application/octet-stream";
-}
-
-/* A path as the URI carries it: bytes other than unreserved ones and '/'
- * percent-encoded (RFC 3986), so spaces, '#', '?' and UTF-8 survive. */
-static const char *uri_path(apr_pool_t *p, const char *rel)
-{
-    static const char HEX[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, 3 * strlen(rel) + 1), *o = out;
-
-    for (; *rel; rel++) {
-        unsigned char c = (unsigned char)*rel;
-        if (apr_isalnum(c) || strchr("-._~/", c))
-            *o++ = (char)c;
-        else {
-            *o++ = '%';
-            *o++ = HEX[c >> 4];
-            *o++ = HEX[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* The path a URI names, decoded; NULL for a malformed escape or a NUL. */
-static const char *path_of_uri(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
-
-    for (; *s; s++) {
-        if (*s != '%') {
-            *o++ = *s;
-            continue;
-        }
-        if (!apr_isxdigit(s[1]) || !apr_isxdigit(s[2]))
-            return NULL;
-        *o = (char)((apr_isdigit(s[1]) ? s[1] - '0' : (apr_tolower(s[1]) - 'a' + 10)) << 4
-                    | (apr_isdigit(s[2]) ? s[2] - '0' : (apr_tolower(s[2]) - 'a' + 10)));
-        if (!*o++)
-            return NULL;
-        s += 2;
-    }
-    *o = '\0';
-    return out;
-}
 
 /* The listing: entries from offset on, PAGE of them, and whether more follow. */
 typedef struct {
@@ -146,8 +73,8 @@ static int file_entry(void *baton, int dirfd, const char *name, const char *rel,
         return 0;
     if (++l->files > PL_MCP_FILES_MAX)
         return 2;
-    return entry(l, apr_pstrcat(p, "files/", uri_path(p, rel), NULL), rel,
-                 apr_pstrcat(p, l->project_name, ": ", rel, NULL), mime_of(rel, 1), NULL,
+    return entry(l, apr_pstrcat(p, "files/", pl_mcp_file_uri_path(p, rel), NULL), rel,
+                 apr_pstrcat(p, l->project_name, ": ", rel, NULL), pl_mcp_file_mime(rel, 1), NULL,
                  st->st_size) ? 0 : 2;
 }
 
@@ -247,7 +174,7 @@ const char *pl_mcp_resources_templates(pl_mcp_ctx_t *ctx, const pl_json_t *param
 }
 
 /* The result of a read: one content, text or blob. */
-static const char *contents(pl_mcp_ctx_t *ctx, const char *uri, const char *mime,
+const char *pl_mcp_resource_contents(pl_mcp_ctx_t *ctx, const char *uri, const char *mime,
                             const char *text, const char *blob)
 {
     pl_jsonw_t *w = pl_jsonw_create(ctx->p, (text ? strlen(text) : strlen(blob)) + 256);
@@ -264,7 +191,7 @@ static const char *contents(pl_mcp_ctx_t *ctx, const char *uri, const char *mime
     return pl_jsonw_text(w, NULL);
 }
 
-static const char *not_found(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char *uri,
+const char *pl_mcp_resource_missing(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char *uri,
                              const char *why)
 {
     pl_jsonw_t *w = pl_jsonw_create(ctx->p, 256);
@@ -288,8 +215,8 @@ static const char *read_plan(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char *u
     if (rv == PL_EBUSY || rv == PL_EDB || rv == PL_EUNAVAILABLE)
         return pl_mcp_fail_status(ctx, err, rv, "plan");
     if (rv != APR_SUCCESS || !cur->name)
-        return not_found(ctx, err, uri, rv == APR_SUCCESS ? "the project has no plan file" : why);
-    return contents(ctx, uri, "text/markdown", cur->text, NULL);
+        return pl_mcp_resource_missing(ctx, err, uri, rv == APR_SUCCESS ? "the project has no plan file" : why);
+    return pl_mcp_resource_contents(ctx, uri, "text/markdown", cur->text, NULL);
 }
 
 /* The objectives (with their tasks) or recommendations of the latest
@@ -305,7 +232,7 @@ static const char *read_results(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char
 
     rv = pl_analyses_latest(ctx->db, ctx->p, id, &a);
     if (rv == PL_ENOTFOUND)
-        return not_found(ctx, err, uri, "the project has no complete analysis yet");
+        return pl_mcp_resource_missing(ctx, err, uri, "the project has no complete analysis yet");
     if (rv == APR_SUCCESS)
         rv = objectives ? pl_analysis_objectives(ctx->db, ctx->p, a->id, &all)
                         : pl_analysis_recommendations(ctx->db, ctx->p, a->id, &all);
@@ -337,52 +264,7 @@ static const char *read_results(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char
     }
     pl_jsonw_end(w);
     pl_jsonw_end(w);
-    return contents(ctx, uri, "application/json", pl_jsonw_text(w, NULL), NULL);
-}
-
-static const char *read_file(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char *uri,
-                             const char *dir, const char *rel)
-{
-    const char *abs, *why = NULL;
-    struct stat st;
-    char *buf;
-    ssize_t got = 0, n;
-    int flags, fd;
-
-    if (pl_project_path(ctx->p, dir, rel, strlen(rel), &abs, &flags, &why) != APR_SUCCESS)
-        return not_found(ctx, err, uri, why);
-    if (flags & (PL_PROJECT_PATH_GIT | PL_PROJECT_PATH_MISSING))
-        return not_found(ctx, err, uri, (flags & PL_PROJECT_PATH_GIT)
-                         ? "files in .git/ are not served" : "no such file");
-    if ((fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
-        return not_found(ctx, err, uri, "the file cannot be opened");
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return not_found(ctx, err, uri, "not a regular file");
-    }
-    if (st.st_size > PL_MCP_TEXT_MAX) {
-        close(fd);
-        return pl_mcp_fail(err, PL_RPC_INVALID_PARAMS, apr_psprintf(ctx->p,
-                           "the file is %" APR_OFF_T_FMT " bytes: resources are served up to %d;"
-                           " the read_file tool reads a part of it", (apr_off_t)st.st_size,
-                           PL_MCP_TEXT_MAX), NULL);
-    }
-    buf = apr_palloc(ctx->p, (apr_size_t)st.st_size + 1);
-    while (got < st.st_size && (n = read(fd, buf + got, (size_t)(st.st_size - got))) > 0)
-        got += n;
-    close(fd);
-    buf[got] = '\0';
-    if (pl_files_is_text(buf, (apr_size_t)got, 1))
-        return contents(ctx, uri, mime_of(rel, 1), buf, NULL);
-    if (got > PL_MCP_BLOB_MAX)
-        return pl_mcp_fail(err, PL_RPC_INVALID_PARAMS, apr_psprintf(ctx->p,
-                           "the file is binary and %" APR_SSIZE_T_FMT " bytes: binary resources"
-                           " are served up to %d", got, PL_MCP_BLOB_MAX), NULL);
-    {
-        char *b64 = apr_palloc(ctx->p, (apr_size_t)apr_base64_encode_len((int)got));
-        apr_base64_encode(b64, buf, (int)got);
-        return contents(ctx, uri, mime_of(rel, 0), NULL, b64);
-    }
+    return pl_mcp_resource_contents(ctx, uri, "application/json", pl_jsonw_text(w, NULL), NULL);
 }
 
 const char *pl_mcp_resources_read(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl_mcp_err_t *err)
@@ -400,24 +282,24 @@ const char *pl_mcp_resources_read(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl
         || pl_text_int(apr_pstrmemdup(ctx->p, uri + sizeof(SCHEME) - 1,
                                       (apr_size_t)(slash - uri) - (sizeof(SCHEME) - 1)),
                        1, APR_INT64_MAX, &id) != APR_SUCCESS)
-        return not_found(ctx, err, uri, "not a resource of this server");
+        return pl_mcp_resource_missing(ctx, err, uri, "not a resource of this server");
     rest = slash + 1;
     if ((rv = pl_mcp_project_role(ctx, id, &role)) != APR_SUCCESS)
         return pl_mcp_fail_status(ctx, err, rv, "project");
     if (role == PL_ROLE_NONE)
-        return not_found(ctx, err, uri, NULL);
+        return pl_mcp_resource_missing(ctx, err, uri, NULL);
     if (!strcmp(rest, "objectives") || !strcmp(rest, "recommendations"))
         return read_results(ctx, err, uri, id, !strcmp(rest, "objectives"));
     if (strcmp(rest, "plan") && strncmp(rest, "files/", 6))
-        return not_found(ctx, err, uri, "not a resource of this server");
+        return pl_mcp_resource_missing(ctx, err, uri, "not a resource of this server");
     if ((rv = pl_store_project_get(ctx->db, ctx->p, id, &proj)) != APR_SUCCESS)
-        return rv == PL_ENOTFOUND ? not_found(ctx, err, uri, NULL)
+        return rv == PL_ENOTFOUND ? pl_mcp_resource_missing(ctx, err, uri, NULL)
                                   : pl_mcp_fail_status(ctx, err, rv, "project");
     if (pl_project_confine(ctx->p, ctx->roots, proj->local_path, &dir, &why) != APR_SUCCESS)
-        return not_found(ctx, err, uri, "the project's directory is not available");
+        return pl_mcp_resource_missing(ctx, err, uri, "the project's directory is not available");
     if (!strcmp(rest, "plan"))
         return read_plan(ctx, err, uri, id, dir);
-    if (!(rest = path_of_uri(ctx->p, rest + 6)))
-        return not_found(ctx, err, uri, "a malformed percent-escape in the path");
-    return read_file(ctx, err, uri, dir, rest);
+    if (!(rest = pl_mcp_file_path_of_uri(ctx->p, rest + 6)))
+        return pl_mcp_resource_missing(ctx, err, uri, "a malformed percent-escape in the path");
+    return pl_mcp_file_read(ctx, err, uri, dir, rest);
 }
