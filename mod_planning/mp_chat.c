@@ -207,6 +207,19 @@ static int on_event(void *baton, const pl_chat_event_t *ev)
         t->error_code = PL_ERR_UPSTREAM_ERROR;
         t->error_message = apr_pstrdup(t->p, ev->text);
         return 1;
+    case PL_CHAT_TOOL_CALL:
+        /* run after the reply ends (mp_chat_tools.c); the turn is settled
+         * here: another server is not asked */
+        t->started = 1;
+        if (!t->calls)
+            t->calls = apr_array_make(t->p, 2, sizeof(pl_chat_call_t));
+        {
+            pl_chat_call_t *call = apr_array_push(t->calls);
+            call->id = apr_pstrdup(t->p, ev->call->id);
+            call->name = apr_pstrdup(t->p, ev->call->name);
+            call->arguments = apr_pstrdup(t->p, ev->call->arguments);
+        }
+        return 0;
     }
     return 0;
 }
@@ -301,6 +314,8 @@ static int on_poll(void *baton)
 
     if (left_for_good(t, now))
         return t->client_gone = 1;
+    if (t->deadline && now >= t->deadline)
+        return t->timed_out = 1;
     if (now >= t->next_stop_check) {
         t->next_stop_check = now + STOP_CHECK;
         if (t->stop_key && mp_shared_get(t->req->r, t->stop_key) > 0)
@@ -407,6 +422,11 @@ static int ask(mp_chat_t *t, const pl_server_t *s)
     if (t->stopped) {
         t->error_code = PL_ERR_STOPPED;
         t->error_message = "stopped on request";
+        return 1;
+    }
+    if (t->timed_out) {
+        t->error_code = PL_ERR_TOOL_LIMIT;
+        t->error_message = "the tool loop ran past PlanningToolTimeout";
         return 1;
     }
     if (t->client_gone) {

@@ -26,10 +26,12 @@ typedef struct {
     const char *body;             /* the /api/chat request body */
     const char *stop_key;         /* NULL: no stop flag to watch */
     apr_int64_t preferred_server; /* asked first while healthy (a project's default); 0: none */
+    apr_time_t deadline;          /* the model is stopped then (a tool loop's time); 0: none */
 
     /* the outcome */
     mp_chat_buf_t text, thinking;
     const char *error_code, *error_message;   /* NULL code: complete */
+    apr_array_header_t *calls;    /* pl_chat_call_t: the tools the reply called; NULL: none */
     int storage_full;             /* the final save failed for want of disk */
 
     /* while it runs */
@@ -39,6 +41,7 @@ typedef struct {
     int started;                  /* a token (or thinking) arrived */
     apr_time_t next_stop_check;
     int stopped;
+    int timed_out;                /* the deadline passed */
     int client_gone;              /* the client left and no reader came back in time */
 
     /* for readers who reconnect (GET .../messages/{id}/stream) */

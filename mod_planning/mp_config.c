@@ -37,6 +37,10 @@ void *mp_config_create(apr_pool_t *p, server_rec *s)
     conf->server_retry = MP_UNSET;
     conf->job_lease = MP_UNSET;
     conf->stream_grace = MP_UNSET;
+    conf->tool_rounds = MP_UNSET;
+    conf->tool_timeout = MP_UNSET;
+    conf->tool_writes = MP_UNSET;
+    conf->tool_confirm = MP_UNSET;
     conf->sse_heartbeat = MP_UNSET;
     conf->stream_lease = MP_UNSET;
     conf->max_reply = MP_UNSET;
@@ -76,6 +80,10 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
     conf->server_retry = MERGE(server_retry);
     conf->job_lease = MERGE(job_lease);
     conf->stream_grace = MERGE(stream_grace);
+    conf->tool_rounds = MERGE(tool_rounds);
+    conf->tool_timeout = MERGE(tool_timeout);
+    conf->tool_writes = MERGE(tool_writes);
+    conf->tool_confirm = MERGE(tool_confirm);
     conf->sse_heartbeat = MERGE(sse_heartbeat);
     conf->stream_lease = MERGE(stream_lease);
     conf->max_reply = MERGE(max_reply);
@@ -434,6 +442,37 @@ static const char *set_stream_grace(cmd_parms *cmd, void *dc, const char *arg)
     return parse_int(cmd, arg, 0, 3600, &conf_of(cmd)->stream_grace);
 }
 
+static const char *set_tool_rounds(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 100, &conf_of(cmd)->tool_rounds);
+}
+
+static const char *set_tool_timeout(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 86400, &conf_of(cmd)->tool_timeout);
+}
+
+static const char *set_tool_confirm(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return parse_int(cmd, arg, 1, 3600, &conf_of(cmd)->tool_confirm);
+}
+
+static const char *set_tool_writes(cmd_parms *cmd, void *dc, const char *arg)
+{
+    int *v = &conf_of(cmd)->tool_writes;
+
+    if (!strcasecmp(arg, "allow"))
+        *v = MP_TOOL_WRITES_ALLOW;
+    else if (!strcasecmp(arg, "confirm"))
+        *v = MP_TOOL_WRITES_CONFIRM;
+    else if (!strcasecmp(arg, "deny"))
+        *v = MP_TOOL_WRITES_DENY;
+    else
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be allow, confirm or deny, not ",
+                           arg, NULL);
+    return NULL;
+}
+
 static const char *set_sse_heartbeat(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 3600, &conf_of(cmd)->sse_heartbeat);
@@ -508,6 +547,14 @@ const command_rec mp_config_cmds[] = {
                   "Chat replies one user may have at once, and may follow at once, across processes (default 4)"),
     AP_INIT_TAKE1("PlanningStreamGrace", set_stream_grace, NULL, RSRC_CONF,
                   "Seconds a reply goes on after its reader left, for one to reconnect (default 30, 0: none)"),
+    AP_INIT_TAKE1("PlanningToolMaxRounds", set_tool_rounds, NULL, RSRC_CONF,
+                  "Rounds of tool calls a chat reply may make before it must answer (default 8)"),
+    AP_INIT_TAKE1("PlanningToolTimeout", set_tool_timeout, NULL, RSRC_CONF,
+                  "Seconds a chat reply's tool loop may take in all (default 300)"),
+    AP_INIT_TAKE1("PlanningToolWrites", set_tool_writes, NULL, RSRC_CONF,
+                  "What a chat's write tools may do: allow, confirm (the user approves each) or deny (default confirm)"),
+    AP_INIT_TAKE1("PlanningToolConfirmTimeout", set_tool_confirm, NULL, RSRC_CONF,
+                  "Seconds a write tool waits for the user's confirmation; none in time is a rejection (default 120)"),
     AP_INIT_TAKE1("PlanningSSEHeartbeat", set_sse_heartbeat, NULL, RSRC_CONF,
                   "Seconds of silence on an event stream before a keep-alive comment (default 15)"),
     AP_INIT_TAKE1("PlanningStreamLease", set_stream_lease, NULL, RSRC_CONF,
@@ -588,6 +635,14 @@ int mp_config_post(apr_pool_t *p, server_rec *s)
             conf->job_lease = MP_DEFAULT_JOB_LEASE;
         if (conf->stream_grace == MP_UNSET)
             conf->stream_grace = MP_DEFAULT_STREAM_GRACE;
+        if (conf->tool_rounds == MP_UNSET)
+            conf->tool_rounds = MP_DEFAULT_TOOL_ROUNDS;
+        if (conf->tool_timeout == MP_UNSET)
+            conf->tool_timeout = MP_DEFAULT_TOOL_TIMEOUT;
+        if (conf->tool_writes == MP_UNSET)
+            conf->tool_writes = MP_TOOL_WRITES_CONFIRM;
+        if (conf->tool_confirm == MP_UNSET)
+            conf->tool_confirm = MP_DEFAULT_TOOL_CONFIRM;
         if (conf->sse_heartbeat == MP_UNSET)
             conf->sse_heartbeat = MP_DEFAULT_SSE_HEARTBEAT;
         if (conf->stream_lease == MP_UNSET)

@@ -23,6 +23,13 @@
 #define MP_DEFAULT_SERVER_RETRY   30                /* seconds a failing model server is skipped */
 #define MP_DEFAULT_JOB_LEASE      30                /* seconds a job's claim lasts unrenewed */
 #define MP_DEFAULT_STREAM_GRACE   30                /* seconds a reply waits for a reader */
+#define MP_DEFAULT_TOOL_ROUNDS    8                 /* model rounds of tool calls per message */
+#define MP_DEFAULT_TOOL_TIMEOUT   300               /* seconds a chat's tool loop may take */
+#define MP_DEFAULT_TOOL_CONFIRM   120               /* seconds a write waits for a confirmation */
+/* PlanningToolWrites */
+#define MP_TOOL_WRITES_ALLOW   1
+#define MP_TOOL_WRITES_CONFIRM 2
+#define MP_TOOL_WRITES_DENY    3
 #define MP_DEFAULT_SSE_HEARTBEAT  15                /* seconds of silence before a comment */
 #define MP_DEFAULT_STREAM_LEASE   30                /* seconds unsaved before a reply is dead */
 #define MP_DEFAULT_MAX_REPLY      (4 * 1024 * 1024) /* bytes of content and thinking */
@@ -66,6 +73,10 @@ typedef struct {
     int server_retry;                 /* PlanningModelServerRetry, seconds */
     int job_lease;                    /* PlanningJobLease, seconds */
     int stream_grace;                 /* seconds a reply goes on with no reader; 0: none */
+    int tool_rounds;                  /* PlanningToolMaxRounds */
+    int tool_timeout;                 /* PlanningToolTimeout, seconds */
+    int tool_writes;                  /* PlanningToolWrites: MP_TOOL_WRITES_* */
+    int tool_confirm;                 /* PlanningToolConfirmTimeout, seconds */
     int sse_heartbeat;                /* seconds of silence before a keep-alive comment */
     int stream_lease;                 /* seconds a "streaming" reply may go unsaved */
     apr_off_t max_reply;              /* bytes a reply may grow to */

@@ -74,6 +74,8 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    P "/threads/{thread}/messages", api_messages_list, MP_PERM_READ,  DB },
     { M_POST,   P "/threads/{thread}/messages", api_messages_post, MP_PERM_WRITE, BODY_DB },
     { M_POST,   P "/threads/{thread}/stop",     api_threads_stop,  MP_PERM_WRITE, DB },
+    { M_POST,   P "/threads/{thread}/messages/{message}/confirm", api_messages_confirm,
+      MP_PERM_WRITE, BODY_DB },
     { M_GET,    P "/threads/{thread}/messages/{message}/stream", api_stream_follow, MP_PERM_READ, DB },
     { M_POST,   P "/threads/{thread}/assign",   api_threads_assign, MP_PERM_WRITE, BODY_DB },
     { M_POST,   P "/threads/import",            api_threads_import, MP_PERM_WRITE, BODY_DB },

@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "chat/pl_chat.h"
+#include "chat/pl_chat_tools.h"
 #include "core/pl_json.h"
 #include "core/pl_jsonw.h"
 #include "core/pl_lines.h"
@@ -23,6 +24,7 @@ struct pl_chat_reader_t {
     apr_size_t data_len, data_cap;
     apr_int64_t prompt_tokens, completion_tokens;
     const char *finish_reason;
+    apr_array_header_t *calls;      /* pl_chat_call_t: the tool calls gathered from deltas */
 };
 
 static const char *const MODEL_OPTIONS[] = {
@@ -31,6 +33,13 @@ static const char *const MODEL_OPTIONS[] = {
 
 const char *pl_chat_request(apr_pool_t *p, const pl_thread_t *t, const char *model,
                             const apr_array_header_t *branch, int stream)
+{
+    return pl_chat_request_tools(p, t, model, branch, stream, NULL);
+}
+
+const char *pl_chat_request_tools(apr_pool_t *p, const pl_thread_t *t, const char *model,
+                                  const apr_array_header_t *branch, int stream,
+                                  const char *tools_json)
 {
     pl_jsonw_t *w = pl_jsonw_create(p, 1024);
     const char *err, *keep_alive;
@@ -52,9 +61,12 @@ const char *pl_chat_request(apr_pool_t *p, const pl_thread_t *t, const char *mod
         pl_jsonw_object(w, NULL);
         pl_jsonw_str(w, "role", m->role);
         pl_jsonw_str(w, "content", m->content);
+        pl_chat_write_message_tools(w, p, m);
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
+    if (tools_json)
+        pl_jsonw_raw(w, "tools", tools_json);
     pl_jsonw_bool(w, "stream", stream);
     if (opts && pl_json_type_of(opts, "think") == PL_JSON_BOOL)
         pl_jsonw_bool(w, "think", pl_json_is_true(opts, "think"));
@@ -101,9 +113,12 @@ const char *pl_chat_request_openai(apr_pool_t *p, const char *ollama_body)
         pl_jsonw_object(w, NULL);
         pl_jsonw_str(w, "role", pl_json_get_str(m, "role"));
         pl_jsonw_str(w, "content", pl_json_get_str(m, "content"));
+        pl_chat_write_openai_tools(w, p, m);
         pl_jsonw_end(w);
     }
     pl_jsonw_end(w);
+    if (pl_json_get_array(p, in, "tools"))   /* the same shape in both APIs */
+        pl_jsonw_raw(w, "tools", pl_json_member_text(p, in, "tools"));
     pl_jsonw_bool(w, "stream", pl_json_is_true(in, "stream"));
     if (pl_json_is_true(in, "stream")) {
         pl_jsonw_object(w, "stream_options");
@@ -146,6 +161,27 @@ static apr_status_t emit_error(pl_chat_reader_t *r, const char *message)
     return emit(r, &ev);
 }
 
+static apr_status_t emit_calls(pl_chat_reader_t *r, const apr_array_header_t *calls)
+{
+    pl_chat_event_t ev;
+    apr_status_t rv;
+    int i;
+
+    for (i = 0; calls && i < calls->nelts; i++) {
+        pl_chat_call_t *call = &APR_ARRAY_IDX(calls, i, pl_chat_call_t);
+        if (!call->id)
+            call->id = apr_psprintf(r->p, "call_%d", i);
+        if (!call->name)
+            call->name = "";
+        memset(&ev, 0, sizeof(ev));
+        ev.type = PL_CHAT_TOOL_CALL;
+        ev.call = call;
+        if ((rv = emit(r, &ev)) != APR_SUCCESS)
+            return rv;
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t parse_object(apr_pool_t *p, const char *text, apr_size_t len, pl_json_t **j)
 {
     const char *why;
@@ -177,7 +213,8 @@ static apr_status_t ndjson_line(void *baton, const char *line, apr_size_t len, a
     if (msg && ((rv = emit_text(r, PL_CHAT_THINKING, pl_json_get_str(msg, "thinking")))
                 != APR_SUCCESS
                 || (rv = emit_text(r, PL_CHAT_TOKEN, pl_json_get_str(msg, "content")))
-                != APR_SUCCESS))
+                != APR_SUCCESS
+                || (rv = emit_calls(r, pl_chat_calls_parse(r->p, msg))) != APR_SUCCESS))
         return rv;
     if (pl_json_is_true(j, "done")) {
         memset(&ev, 0, sizeof(ev));
@@ -203,6 +240,8 @@ static apr_status_t openai_event(pl_chat_reader_t *r, apr_pool_t *p)
     apr_status_t rv;
 
     if (r->data_len == 6 && !memcmp(r->data, "[DONE]", 6)) {
+        if ((rv = emit_calls(r, r->calls)) != APR_SUCCESS)
+            return rv;
         memset(&ev, 0, sizeof(ev));
         ev.type = PL_CHAT_DONE;
         ev.prompt_tokens = r->prompt_tokens;
@@ -230,6 +269,11 @@ static apr_status_t openai_event(pl_chat_reader_t *r, apr_pool_t *p)
         r->finish_reason = apr_pstrdup(r->p, s);
     if (!(delta = pl_json_get_object(p, choice, "delta")))
         return APR_SUCCESS;
+    if (pl_json_type_of(delta, "tool_calls") == PL_JSON_ARRAY) {
+        if (!r->calls)
+            r->calls = apr_array_make(r->p, 2, sizeof(pl_chat_call_t));
+        pl_chat_calls_accumulate(p, r->calls, delta);
+    }
     s = pl_json_get_str(delta, "reasoning");
     if ((rv = emit_text(r, PL_CHAT_THINKING, s ? s : pl_json_get_str(delta, "reasoning_content")))
         != APR_SUCCESS)

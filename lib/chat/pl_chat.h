@@ -19,6 +19,12 @@
  * (think and keep_alive go to the top level, the rest under "options"). */
 const char *pl_chat_request(apr_pool_t *p, const pl_thread_t *t, const char *model,
                             const apr_array_header_t *branch, int stream);
+/* The same offering tools: tools_json is a JSON array text of ours
+ * (pl_chat_tools_json), NULL for none. Tool calls and tool results in the
+ * branch go to the model either way. */
+const char *pl_chat_request_tools(apr_pool_t *p, const pl_thread_t *t, const char *model,
+                                  const apr_array_header_t *branch, int stream,
+                                  const char *tools_json);
 
 /* The same request for /v1/chat/completions: the messages, stream with
  * stream_options.include_usage, and the options OpenAI knows (num_predict
@@ -26,14 +32,23 @@ const char *pl_chat_request(apr_pool_t *p, const pl_thread_t *t, const char *mod
 const char *pl_chat_request_openai(apr_pool_t *p, const char *ollama_body);
 
 typedef enum {
-    PL_CHAT_TOKEN, PL_CHAT_THINKING, PL_CHAT_DONE, PL_CHAT_ERROR
+    PL_CHAT_TOKEN, PL_CHAT_THINKING, PL_CHAT_DONE, PL_CHAT_ERROR, PL_CHAT_TOOL_CALL
 } pl_chat_event_e;
+
+/* A tool call the model made: its id (the server's, or one of ours when it
+ * gave none), the function's name and its arguments as the server sent
+ * them (JSON text: an object, or for an OpenAI server a string that ought
+ * to hold one; checked by whoever runs the call). */
+typedef struct {
+    const char *id, *name, *arguments;
+} pl_chat_call_t;
 
 typedef struct {
     pl_chat_event_e type;
     const char *text;              /* token, thinking, or the error message */
     apr_int64_t prompt_tokens, completion_tokens, total_ns, eval_ns;
     const char *done_reason;
+    const pl_chat_call_t *call;    /* PL_CHAT_TOOL_CALL */
 } pl_chat_event_t;
 
 /* Called per event; a non-zero return stops the reading. */

@@ -10,24 +10,27 @@
 
 #define M_COLUMNS "id, thread_id, parent_id, role, content, thinking, state, model, server_id," \
                   " prompt_tokens, completion_tokens, total_ns, eval_ns, error_code, created_at," \
-                  " updated_at"
+                  " updated_at, tool_calls, tool_name, tool_call_id, tool_arguments"
 
 static const pl_sql_t SQL_INSERT = {
     "pl.messages.insert",
     "INSERT INTO messages (thread_id, parent_id, role, content, thinking, state, model, server_id,"
-    " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", NULL
+    " created_at, updated_at, tool_calls, tool_name, tool_call_id, tool_arguments)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", NULL
 };
 static const pl_sql_t SQL_INSERT_WHOLE = {
     "pl.messages.insert_whole",
     "INSERT INTO messages (thread_id, parent_id, role, content, thinking, state, model, server_id,"
     " prompt_tokens, completion_tokens, total_ns, eval_ns, error_code, created_at, updated_at,"
-    " imported) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1)", NULL
+    " tool_calls, tool_name, tool_call_id, tool_arguments,"
+    " imported) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+    " %s, 1)", NULL
 };
 static const pl_sql_t SQL_FINISH = {
     "pl.messages.finish",
     "UPDATE messages SET content = %s, thinking = %s, state = %s, server_id = %s,"
     " prompt_tokens = %s, completion_tokens = %s, total_ns = %s, eval_ns = %s, error_code = %s,"
-    " updated_at = %s WHERE id = %s", NULL
+    " updated_at = %s, tool_calls = %s WHERE id = %s", NULL
 };
 /* Only the branch: walk up from the leaf (both engines have recursive CTEs). */
 static const pl_sql_t SQL_BRANCH = {
@@ -74,10 +77,23 @@ static void write_place(pl_jsonw_t *w, const pl_message_t *m)
     pl_jsonw_str(w, "role", m->role);
 }
 
+/* The tool calls of a reply, or the call a tool message answers. */
+static void write_tool(pl_jsonw_t *w, const pl_message_t *m)
+{
+    if (m->tool_calls)
+        pl_jsonw_raw(w, "tool_calls", m->tool_calls);
+    if (m->tool_name) {
+        pl_jsonw_str(w, "tool_name", m->tool_name);
+        pl_jsonw_str(w, "tool_call_id", m->tool_call_id);
+        pl_jsonw_raw(w, "tool_arguments", m->tool_arguments ? m->tool_arguments : "{}");
+    }
+}
+
 void pl_message_write_stored(pl_jsonw_t *w, const pl_message_t *m)
 {
     write_place(w, m);
     write_text(w, m);
+    write_tool(w, m);
 }
 
 void pl_message_write_content(pl_jsonw_t *w, const pl_message_t *m)
@@ -97,6 +113,7 @@ void pl_message_write(pl_jsonw_t *w, const pl_message_t *m)
 {
     write_place(w, m);
     pl_message_write_content(w, m);
+    write_tool(w, m);
     pl_jsonw_str(w, "created_at", m->created_at);
 }
 
@@ -120,6 +137,10 @@ static void *message_row(apr_pool_t *p, const char **r)
     m->error_code = r[13];
     m->created_at = r[14];
     m->updated_at = r[15];
+    m->tool_calls = r[16];
+    m->tool_name = r[17];
+    m->tool_call_id = r[18];
+    m->tool_arguments = r[19];
     return m;
 }
 
@@ -138,13 +159,17 @@ static void insert_args(apr_pool_t *p, const pl_message_t *m, const char **a)
 
 apr_status_t pl_messages_insert(pl_db_t *db, apr_pool_t *p, pl_message_t *m)
 {
-    const char *now = pl_time_rfc3339(p, apr_time_now()), *a[10];
+    const char *now = pl_time_rfc3339(p, apr_time_now()), *a[14];
     apr_status_t rv;
 
     insert_args(p, m, a);
     a[8] = now;
     a[9] = now;
-    if ((rv = pl_db_exec(db, p, &SQL_INSERT, 10, a, NULL)) != APR_SUCCESS)
+    a[10] = m->tool_calls;
+    a[11] = m->tool_name;
+    a[12] = m->tool_call_id;
+    a[13] = m->tool_arguments;
+    if ((rv = pl_db_exec(db, p, &SQL_INSERT, 14, a, NULL)) != APR_SUCCESS)
         return rv;
     m->created_at = m->updated_at = now;
     return pl_db_last_id(db, p, &m->id);
@@ -152,7 +177,7 @@ apr_status_t pl_messages_insert(pl_db_t *db, apr_pool_t *p, pl_message_t *m)
 
 apr_status_t pl_messages_insert_whole(pl_db_t *db, apr_pool_t *p, pl_message_t *m)
 {
-    const char *now = pl_time_rfc3339(p, apr_time_now()), *a[15];
+    const char *now = pl_time_rfc3339(p, apr_time_now()), *a[19];
     apr_status_t rv;
 
     insert_args(p, m, a);
@@ -163,14 +188,18 @@ apr_status_t pl_messages_insert_whole(pl_db_t *db, apr_pool_t *p, pl_message_t *
     a[12] = m->error_code;
     a[13] = m->created_at ? m->created_at : now;
     a[14] = m->updated_at ? m->updated_at : a[13];
-    if ((rv = pl_db_exec(db, p, &SQL_INSERT_WHOLE, 15, a, NULL)) != APR_SUCCESS)
+    a[15] = m->tool_calls;
+    a[16] = m->tool_name;
+    a[17] = m->tool_call_id;
+    a[18] = m->tool_arguments;
+    if ((rv = pl_db_exec(db, p, &SQL_INSERT_WHOLE, 19, a, NULL)) != APR_SUCCESS)
         return rv;
     return pl_db_last_id(db, p, &m->id);
 }
 
 apr_status_t pl_messages_finish(pl_db_t *db, apr_pool_t *p, const pl_message_t *m)
 {
-    const char *a[11];
+    const char *a[12];
 
     a[0] = m->content ? m->content : "";
     a[1] = m->thinking;
@@ -182,8 +211,9 @@ apr_status_t pl_messages_finish(pl_db_t *db, apr_pool_t *p, const pl_message_t *
     a[7] = pl_text_i64(p, m->eval_ns);
     a[8] = m->error_code;
     a[9] = pl_time_rfc3339(p, apr_time_now());
-    a[10] = pl_text_i64(p, m->id);
-    return pl_db_exec(db, p, &SQL_FINISH, 11, a, NULL);
+    a[10] = m->tool_calls;
+    a[11] = pl_text_i64(p, m->id);
+    return pl_db_exec(db, p, &SQL_FINISH, 12, a, NULL);
 }
 
 /* Runs sql with the parameters a and maps each row to a message. */

@@ -14,7 +14,7 @@
 
 typedef struct {
     apr_int64_t id, thread_id, parent_id;   /* parent 0: a root */
-    const char *role;           /* "user" or "assistant" */
+    const char *role;           /* "user", "assistant" or "tool" */
     const char *content;
     const char *thinking;       /* NULL: none */
     const char *state;          /* "complete", "streaming", "incomplete" */
@@ -23,6 +23,12 @@ typedef struct {
     apr_int64_t prompt_tokens, completion_tokens, total_ns, eval_ns;
     const char *error_code;     /* why it is incomplete */
     const char *created_at, *updated_at;
+    /* Tools (schema 19). An assistant message that called tools: the calls
+     * as a JSON array text of ours, [{"id","function":{"name","arguments"}}]
+     * (NULL: none). A "tool" message: the call it answers (its name, id and
+     * arguments as JSON text of ours); its content is the result. */
+    const char *tool_calls;
+    const char *tool_name, *tool_call_id, *tool_arguments;
 } pl_message_t;
 
 /* The message as a client sees it: with its speed, duration and error code. */

@@ -58,6 +58,57 @@ static const char *quoted(apr_pool_t *p, const char *text)
     }
 }
 
+/* A fence of backticks longer than any run of them in text. */
+static const char *fence_for(apr_pool_t *p, const char *text)
+{
+    int run = 0, longest = 0;
+
+    for (; *text; text++) {
+        run = *text == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    return apr_pstrndup(p, "````````````````", longest < 3 ? 3 : longest + 1 > 16 ? 16 : longest + 1);
+}
+
+static const char *code_md(apr_pool_t *p, const char *lang, const char *text)
+{
+    const char *f = fence_for(p, text);
+
+    return apr_pstrcat(p, f, lang, "\n", text, "\n", f, "\n\n", NULL);
+}
+
+/* The tools an assistant message called, one line each. */
+static const char *tool_calls_md(apr_pool_t *p, const pl_message_t *m)
+{
+    pl_json_t *calls;
+    const char *err, *out = "";
+    apr_size_t i, n;
+
+    if (!m->tool_calls || pl_json_parse(&calls, p, m->tool_calls, strlen(m->tool_calls), 24, &err)
+                          != APR_SUCCESS)
+        return "";
+    n = pl_json_array_size(calls);
+    for (i = 0; i < n; i++) {
+        pl_json_t *fn = pl_json_get_object(p, pl_json_array_get(p, calls, i), "function");
+        const char *name = fn ? pl_json_get_str(fn, "name") : NULL;
+        const char *args = fn ? pl_json_member_text(p, fn, "arguments") : NULL;
+        out = apr_pstrcat(p, out, "Tool call: **", name ? name : "?", "**\n\n",
+                          code_md(p, "json", args ? args : "{}"), NULL);
+    }
+    return out;
+}
+
+/* A tool message: the call it answers and its result. */
+static const char *tool_result_md(apr_pool_t *p, const pl_message_t *m)
+{
+    return apr_pstrcat(p, "## Tool result: ", m->tool_name ? m->tool_name : "?",
+                       m->error_code ? apr_pstrcat(p, " (", m->error_code, ")", NULL) : "",
+                       "\n\nArguments:\n\n", code_md(p, "json", m->tool_arguments
+                                                      ? m->tool_arguments : "{}"),
+                       "Result:\n\n", code_md(p, "json", m->content), NULL);
+}
+
 const char *pl_thread_export_markdown(apr_pool_t *p, const pl_thread_t *t,
                                       const apr_array_header_t *branch)
 {
@@ -79,10 +130,13 @@ const char *pl_thread_export_markdown(apr_pool_t *p, const pl_thread_t *t,
         const pl_message_t *m = APR_ARRAY_IDX(branch, i, const pl_message_t *);
         int user = !strcmp(m->role, "user");
         APR_ARRAY_PUSH(parts, const char *) = "---\n\n";
-        APR_ARRAY_PUSH(parts, const char *) =
-            apr_pstrcat(p, user ? "## User" : "## Assistant",
-                        !user && m->model ? apr_pstrcat(p, " (", m->model, ")", NULL) : "",
-                        "\n\n", m->content, "\n\n", NULL);
+        if (!strcmp(m->role, "tool"))
+            APR_ARRAY_PUSH(parts, const char *) = tool_result_md(p, m);
+        else
+            APR_ARRAY_PUSH(parts, const char *) =
+                apr_pstrcat(p, user ? "## User" : "## Assistant",
+                            !user && m->model ? apr_pstrcat(p, " (", m->model, ")", NULL) : "",
+                            "\n\n", m->content, "\n\n", tool_calls_md(p, m), NULL);
         if (strcmp(m->state, "complete"))
             APR_ARRAY_PUSH(parts, const char *) =
                 apr_pstrcat(p, "*(", m->state, m->error_code ? ": " : "",
@@ -210,7 +264,8 @@ static apr_status_t read_message(reader_t *r, const pl_json_t *in, pl_message_t 
 {
     static const char *const known[] = {
         "id", "parent_id", "role", "content", "thinking", "state", "model", "prompt_tokens",
-        "completion_tokens", "total_ns", "eval_ns", "error_code", "created_at", "updated_at", NULL
+        "completion_tokens", "total_ns", "eval_ns", "error_code", "created_at", "updated_at",
+        "tool_calls", "tool_name", "tool_call_id", "tool_arguments", NULL
     };
     const char *unknown;
     apr_status_t rv;
@@ -232,10 +287,23 @@ static apr_status_t read_message(reader_t *r, const pl_json_t *in, pl_message_t 
         || (rv = count_field(r, in, "eval_ns", &m->eval_ns)) != APR_SUCCESS
         || (rv = str_field(r, in, "error_code", 1, 32, &m->error_code)) != APR_SUCCESS
         || (rv = time_field(r, in, "created_at", &m->created_at)) != APR_SUCCESS
-        || (rv = time_field(r, in, "updated_at", &m->updated_at)) != APR_SUCCESS)
+        || (rv = time_field(r, in, "updated_at", &m->updated_at)) != APR_SUCCESS
+        || (rv = str_field(r, in, "tool_name", 1, 64, &m->tool_name)) != APR_SUCCESS
+        || (rv = str_field(r, in, "tool_call_id", 1, 64, &m->tool_call_id)) != APR_SUCCESS)
         return rv;
-    if (strcmp(m->role, "user") && strcmp(m->role, "assistant"))
-        return bad(r, "role", "must be \"user\" or \"assistant\"");
+    if (strcmp(m->role, "user") && strcmp(m->role, "assistant") && strcmp(m->role, "tool"))
+        return bad(r, "role", "must be \"user\", \"assistant\" or \"tool\"");
+    /* tool calls and arguments are JSON values, kept as Jansson writes them */
+    if (pl_json_type_of(in, "tool_calls") == PL_JSON_ARRAY && !strcmp(m->role, "assistant"))
+        m->tool_calls = pl_json_member_text(r->p, in, "tool_calls");
+    else if (pl_json_type_of(in, "tool_calls") != PL_JSON_ABSENT
+             && pl_json_type_of(in, "tool_calls") != PL_JSON_NULL)
+        return bad(r, "tool_calls", "must be an array, on an assistant message");
+    if (!strcmp(m->role, "tool")) {
+        if (!m->tool_name)
+            return bad(r, "tool_name", "is required on a tool message");
+        m->tool_arguments = pl_json_member_text(r->p, in, "tool_arguments");
+    }
     if (m->error_code) {   /* an export of an older release wrote them in lower case */
         char *code = apr_pstrdup(r->p, m->error_code), *c;
         for (c = code; *c; c++)

@@ -59,6 +59,7 @@ int api_threads_delete(mp_req_t *req);
 int api_messages_list(mp_req_t *req);
 int api_messages_post(mp_req_t *req);
 int api_threads_stop(mp_req_t *req);
+int api_messages_confirm(mp_req_t *req);
 int api_stream_follow(mp_req_t *req);
 int api_threads_assign(mp_req_t *req);
 int api_threads_leaf(mp_req_t *req);

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "api_threads.h"
 #include "mp_chat.h"
+#include "mp_chat_tools.h"
 #include "mp_dbd.h"
 #include "chat/pl_chat.h"
 #include "chat/pl_chat_defaults.h"
@@ -367,6 +368,7 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
 {
     apr_pool_t *p = req->r->pool;
     mp_chat_t *turn = apr_pcalloc(p, sizeof(*turn));
+    mp_chat_tools_t *tools;
     apr_array_header_t *servers, *branch;
     pl_thread_t asked;
     pl_jsonw_t *w, *details;
@@ -392,7 +394,12 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
         return mp_reply_status(req, rv, "message");
     asked = *t;
     asked.system_prompt = system_prompt_of(req, t);
-    turn->body = pl_chat_request(p, &asked, model, branch, 1);
+    if ((tools = mp_chat_tools_offer(req, t, model, servers, turn->preferred_server))) {
+        turn->body = pl_chat_request_tools(p, &asked, model, branch, 1, mp_chat_tools_json(tools));
+        turn->deadline = apr_time_now() + apr_time_from_sec(req->conf->tool_timeout);
+    }
+    else
+        turn->body = pl_chat_request(p, &asked, model, branch, 1);
 
     turn->req = req;
     turn->p = p;
@@ -408,6 +415,8 @@ static int answer(mp_req_t *req, pl_thread_t *t, pl_message_t *user, const char 
         mp_sse_send(turn->sse, "start", pl_jsonw_text(w, NULL));
     }
     mp_chat_run(turn, servers);
+    if (tools)
+        mp_chat_tools_loop(tools, turn, t, &asked, servers);
 
     /* "complete" only once stored: otherwise the client is told STORAGE_FAILED */
     mp_chat_store(turn);

@@ -28,6 +28,7 @@ function baseConfig() {
     die_after_tokens: null,
     hang_after_tokens: null,
     busy: false,
+    tool_loop: false,
     gzip_bomb: false,
     endless: false,
     invalid_ndjson: false,

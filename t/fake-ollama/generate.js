@@ -27,7 +27,10 @@ function toolCallId() {
 // message for the keys in parameters.properties (value: "quoted string", or JSON number/bool/null, or word).
 function pickToolCall(tools, msgs) {
   if (!Array.isArray(tools) || !tools.length || !msgs.length) return null;
-  const last = msgs[msgs.length - 1];
+  let last = msgs[msgs.length - 1];
+  // config `tool_loop: true`: a model that never stops calling, for the tests of a client's round
+  // cap: after a tool result it calls again, from the last user message.
+  if (last && last.role === 'tool' && state.cfg.tool_loop) last = msgs.filter((m) => m.role === 'user').pop();
   if (!last || last.role !== 'user') return null;
   const text = textOf(last.content);
   for (const t of tools) {

@@ -24,6 +24,10 @@ static int record(void *baton, const pl_chat_event_t *ev)
     case PL_CHAT_TOKEN:    add = apr_pstrcat(s->p, "T:", ev->text, "|", NULL); break;
     case PL_CHAT_THINKING: add = apr_pstrcat(s->p, "H:", ev->text, "|", NULL); break;
     case PL_CHAT_ERROR:    add = apr_pstrcat(s->p, "E:", ev->text, "|", NULL); break;
+    case PL_CHAT_TOOL_CALL:
+        add = apr_pstrcat(s->p, "C:", ev->call->name, "#", ev->call->id, "=", ev->call->arguments,
+                          "|", NULL);
+        break;
     case PL_CHAT_DONE:
         add = apr_psprintf(s->p, "D:%" APR_INT64_T_FMT "/%" APR_INT64_T_FMT "/%s|",
                            ev->prompt_tokens, ev->completion_tokens,
@@ -200,6 +204,86 @@ static void request_for_openai(void **state)
     assert_null(pl_chat_request_openai(*state, "not json"));
 }
 
+/* Ollama sends a call in one chunk, arguments as an object. */
+static void ollama_tool_calls(void **state)
+{
+    seen_t s = { *state, "", 0, 0 };
+    pl_chat_reader_t *r = pl_chat_reader_create(*state, record, &s);
+
+    assert_int_equal(feed(r, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\","
+                             "\"tool_calls\":[{\"id\":\"call_ab12cd34\",\"function\":{\"index\":0,"
+                             "\"name\":\"get_plan\",\"arguments\":{\"project_id\":3}}}]},\"done\":false}\n"
+                             "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+                             "\"done\":true,\"done_reason\":\"stop\"}\n", 7), APR_SUCCESS);
+    assert_string_equal(s.log, "C:get_plan#call_ab12cd34={\"project_id\":3}|D:0/0/stop|");
+}
+
+/* OpenAI streams a call's arguments in fragments; the call is whole at [DONE]. */
+static void openai_tool_calls(void **state)
+{
+    seen_t s = { *state, "", 0, 0 };
+    pl_chat_reader_t *r = pl_chat_reader_create_for(*state, PL_SERVER_OPENAI, record, &s);
+
+    assert_int_equal(feed(r,
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c1\","
+        "\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"arguments\":\"{\\\"pa\"}}]}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+        "\"function\":{\"arguments\":\"th\\\":\\\"a.c\\\"}\"}}]}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+        "data: [DONE]\n\n", 5), APR_SUCCESS);
+    assert_string_equal(s.log, "C:read_file#c1={\"path\":\"a.c\"}|D:0/0/tool_calls|");
+}
+
+/* A branch with a call and its result goes to Ollama with tool_calls (an
+ * object) and tool_name, to OpenAI with a string and tool_call_id. */
+static void request_with_tools(void **state)
+{
+    apr_pool_t *p = *state;
+    pl_thread_t t;
+    pl_message_t q = { 0 }, a = { 0 }, res = { 0 };
+    apr_array_header_t *branch = apr_array_make(p, 3, sizeof(pl_message_t *));
+    const char *body, *openai, *why;
+    pl_json_t *j, *msgs, *m, *calls, *fn;
+
+    memset(&t, 0, sizeof(t));
+    t.options = "{}";
+    q.role = "user";
+    q.content = "get_plan please";
+    a.role = "assistant";
+    a.content = "";
+    a.tool_calls = "[{\"id\":\"call_1\",\"function\":{\"name\":\"get_plan\",\"arguments\":{}}}]";
+    res.role = "tool";
+    res.content = "{\"version\":1}";
+    res.tool_name = "get_plan";
+    res.tool_call_id = "call_1";
+    APR_ARRAY_PUSH(branch, pl_message_t *) = &q;
+    APR_ARRAY_PUSH(branch, pl_message_t *) = &a;
+    APR_ARRAY_PUSH(branch, pl_message_t *) = &res;
+    body = pl_chat_request_tools(p, &t, "llama3.2", branch, 1, "[{\"type\":\"function\"}]");
+    assert_int_equal(pl_json_parse(&j, p, body, strlen(body), 16, &why), APR_SUCCESS);
+    assert_int_equal(pl_json_array_size(pl_json_get_array(p, j, "tools")), 1);
+    msgs = pl_json_get_array(p, j, "messages");
+    m = pl_json_array_get(p, msgs, 1);
+    calls = pl_json_get_array(p, m, "tool_calls");
+    fn = pl_json_get_object(p, pl_json_array_get(p, calls, 0), "function");
+    assert_int_equal(pl_json_type_of(fn, "arguments"), PL_JSON_OBJECT);
+    m = pl_json_array_get(p, msgs, 2);
+    assert_string_equal(pl_json_get_str(m, "role"), "tool");
+    assert_string_equal(pl_json_get_str(m, "tool_name"), "get_plan");
+    openai = pl_chat_request_openai(p, body);
+    assert_int_equal(pl_json_parse(&j, p, openai, strlen(openai), 16, &why), APR_SUCCESS);
+    assert_int_equal(pl_json_array_size(pl_json_get_array(p, j, "tools")), 1);
+    msgs = pl_json_get_array(p, j, "messages");
+    calls = pl_json_get_array(p, pl_json_array_get(p, msgs, 1), "tool_calls");
+    fn = pl_json_get_object(p, pl_json_array_get(p, calls, 0), "function");
+    assert_string_equal(pl_json_get_str(fn, "arguments"), "{}");
+    assert_string_equal(pl_json_get_str(pl_json_array_get(p, calls, 0), "type"), "function");
+    assert_string_equal(pl_json_get_str(pl_json_array_get(p, msgs, 2), "tool_call_id"), "call_1");
+    /* without tools, no "tools" member */
+    body = pl_chat_request(p, &t, "llama3.2", branch, 1);
+    assert_null(strstr(body, "\"tools\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +295,9 @@ int main(void)
         UNIT_TEST(callback_stops_reading),
         UNIT_TEST(ollama_ndjson),
         UNIT_TEST(request_for_openai),
+        UNIT_TEST(ollama_tool_calls),
+        UNIT_TEST(openai_tool_calls),
+        UNIT_TEST(request_with_tools),
     };
     return UNIT_RUN(tests);
 }
