@@ -14,4 +14,13 @@
  * handle is req->db as it is now: take one (mp_dbd_acquire) before a call. */
 void mp_tools_ctx(mp_req_t *req, apr_pool_t *p, apr_int64_t project_id, pl_tools_ctx_t *ctx);
 
+/* What run_analysis tells while it waits: called about once a second with
+ * the analysis's percent (its job's; 100 once it ended) and what it is
+ * doing, before the wait and after it. Returns 0 to stop waiting (the
+ * client is gone); the analysis goes on. */
+typedef int mp_tools_watch_fn(void *baton, int percent, const char *message);
+/* Has run_analysis of ctx (made by mp_tools_ctx) call watch while it waits:
+ * MCP sends the progress as notifications. */
+void mp_tools_watch(pl_tools_ctx_t *ctx, mp_tools_watch_fn *watch, void *baton);
+
 #endif

@@ -49,10 +49,10 @@ typedef struct pl_mcp_ctx_t {
     pl_mcp_notify_fn *notify;   /* NULL: notifications cannot be sent */
     void *notify_baton;
     void *host;                 /* the host's own state */
-    /* How run_analysis starts and waits for a job (the host has the job
-     * system); NULL: the tool says it is unavailable. */
-    pl_tools_analysis_fn *run_analysis;
-    void *analysis_baton;
+    /* The tools' context for this caller, from the host (which has the job
+     * system run_analysis needs); its db is replaced by the one above at
+     * each call. NULL: no tools. */
+    const pl_tools_ctx_t *tools;
 } pl_mcp_ctx_t;
 
 /* A method's failure: a JSON-RPC error. */

@@ -12,18 +12,17 @@
 #include "mcp/pl_mcp.h"
 #include "tools/pl_tools.h"
 
-static void tools_ctx(pl_mcp_ctx_t *ctx, pl_tools_ctx_t *t)
+/* The host's tools context with this request's pool and connection. */
+static int tools_ctx(pl_mcp_ctx_t *ctx, pl_tools_ctx_t *t, pl_mcp_err_t *err)
 {
-    memset(t, 0, sizeof(*t));
+    if (!ctx->tools) {
+        pl_mcp_fail(err, PL_RPC_INTERNAL_ERROR, "no tools are available here", NULL);
+        return 0;
+    }
+    *t = *ctx->tools;
     t->pool = ctx->p;
     t->db = ctx->db;
-    t->user_id = ctx->caller.user_id;
-    t->user_role = ctx->caller.user_role;
-    t->role = PL_ROLE_MIN(ctx->caller.user_role, ctx->caller.scope);
-    t->key_project = ctx->caller.project_limit;
-    t->roots = ctx->roots;
-    t->run_analysis = ctx->run_analysis;
-    t->analysis_baton = ctx->analysis_baton;
+    return 1;
 }
 
 const char *pl_mcp_tools_list(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl_mcp_err_t *err)
@@ -33,9 +32,8 @@ const char *pl_mcp_tools_list(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl_mcp
     pl_jsonw_t *w;
     int offset, i;
 
-    if (!pl_mcp_cursor(params, &offset, err))
+    if (!pl_mcp_cursor(params, &offset, err) || !tools_ctx(ctx, &tc, err))
         return NULL;
-    tools_ctx(ctx, &tc);
     tools = pl_tools_list(ctx->p, &tc, 1);
     w = pl_jsonw_create(ctx->p, 16384);
     pl_jsonw_object(w, NULL);
@@ -76,7 +74,8 @@ const char *pl_mcp_tools_call(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl_mcp
     if (!(t = pl_tools_find(name)))
         return pl_mcp_fail(err, PL_RPC_INVALID_PARAMS,
                            apr_pstrcat(ctx->p, "Unknown tool: ", name, NULL), NULL);
-    tools_ctx(ctx, &tc);
+    if (!tools_ctx(ctx, &tc, err))
+        return NULL;
     memset(&res, 0, sizeof(res));
     pl_tools_call_parsed(&tc, t, args, &res);
     w = pl_jsonw_create(ctx->p, 2 * res.len + 256);

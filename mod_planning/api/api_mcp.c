@@ -10,7 +10,8 @@
  *   body            one JSON-RPC message; a batch only under 2025-03-26
  *   reply           application/json; or text/event-stream when the client
  *                   accepts it and the call sends notifications first
- *                   (progress of run_analysis), the reply last
+ *                   (progress of run_analysis, with keep-alive comments while
+ *                   it is silent), the reply last
  *
  * Who may do what is the library's affair, per method and tool: the router
  * identifies the caller (API key or session), counts the request against
@@ -19,6 +20,8 @@
 
 #include "api/api.h"
 #include "api/api_mcp.h"
+#include "mp_dbd.h"
+#include "mp_tools.h"
 #include "core/pl_status.h"
 #include "mcp/pl_mcp.h"
 
@@ -111,6 +114,25 @@ static int notify(void *baton, const char *message)
     return mp_sse_send(o->sse, "message", message);
 }
 
+/* run_analysis's wait (mp_tools_watch): a growing percent is a progress
+ * notification when the request asked for them; while it stands still the
+ * event stream, once open, gets keep-alive comments (PlanningSSEHeartbeat).
+ * A client that left ends the wait. */
+static int watch(void *baton, int percent, const char *message)
+{
+    pl_mcp_ctx_t *ctx = baton;
+    api_mcp_out_t *o = ctx->host;
+
+    if (percent > o->progress) {
+        o->progress = percent;
+        return pl_mcp_progress(ctx, percent, 100, message);
+    }
+    if (!o->sse)
+        return 1;
+    return mp_sse_heartbeat(o->sse, apr_time_from_sec(o->req->conf->sse_heartbeat))
+           && !mp_sse_client_gone(o->sse);
+}
+
 static void caller_of(mp_req_t *req, pl_mcp_caller_t *c)
 {
     const pl_apikey_t *key = req->caller.key;
@@ -125,17 +147,25 @@ static void caller_of(mp_req_t *req, pl_mcp_caller_t *c)
 /* The replies of the messages, in order: one text, or a batch's array. */
 static const char *replies(pl_mcp_ctx_t *ctx, const apr_array_header_t *msgs, int batch)
 {
+    api_mcp_out_t *o = ctx->host;
     const char *all = NULL, *one;
     int i;
 
     for (i = 0; i < msgs->nelts; i++) {
         pl_rpc_msg_t *m = APR_ARRAY_IDX(msgs, i, pl_rpc_msg_t *);
+        one = NULL;
+        o->progress = -1;
+        /* run_analysis gives the connection back while it waits */
+        if (m->kind == PL_RPC_REQUEST && !o->req->db && !mp_dbd_acquire(o->req))
+            one = pl_rpc_error(ctx->p, m->id, PL_RPC_INTERNAL_ERROR, "the database could not be"
+                               " reached: try again shortly", NULL);
+        ctx->db = o->req->db;
         if (batch && m->kind == PL_RPC_REQUEST && !strcmp(m->method, "initialize")) {
             m->kind = PL_RPC_INVALID;   /* 2025-03-26: "MUST NOT be part of a batch" */
             m->code = PL_RPC_INVALID_REQUEST;
             m->why = "initialize must not be part of a batch";
         }
-        if (!(one = pl_mcp_handle(ctx, m)))
+        if (!one && !(one = pl_mcp_handle(ctx, m)))
             continue;
         all = all ? apr_pstrcat(ctx->p, all, ",", one, NULL) : one;
     }
@@ -150,7 +180,8 @@ int api_mcp_post(mp_req_t *req)
     const char *version = apr_table_get(r->headers_in, HEADER_VERSION), *why, *text, *accept;
     apr_array_header_t *msgs;
     pl_mcp_ctx_t ctx;
-    api_mcp_out_t out = { req, 0, NULL };
+    api_mcp_out_t out = { req, 0, NULL, -1 };
+    pl_tools_ctx_t tools;
     apr_status_t rv;
     int batch, single_invalid;
 
@@ -187,8 +218,9 @@ int api_mcp_post(mp_req_t *req)
     ctx.notify = notify;
     ctx.notify_baton = &out;
     ctx.host = &out;
-    ctx.run_analysis = api_mcp_run_analysis;
-    ctx.analysis_baton = &ctx;
+    mp_tools_ctx(req, r->pool, 0, &tools);
+    mp_tools_watch(&tools, watch, &ctx);
+    ctx.tools = &tools;
     out.sse_ok = (accept = apr_table_get(r->headers_in, "Accept"))
                  && ap_strcasestr(accept, "text/event-stream");
     single_invalid = !batch && APR_ARRAY_IDX(msgs, 0, pl_rpc_msg_t *)->kind == PL_RPC_INVALID;

@@ -11,6 +11,7 @@ typedef struct {
     mp_req_t *req;
     int sse_ok;          /* the client accepts an event stream */
     mp_sse_t *sse;       /* open once a notification went out */
+    int progress;        /* the last percent of run_analysis sent, -1: none */
 } api_mcp_out_t;
 
 /* The DNS-rebinding guard, run by the router before the caller is even
@@ -20,10 +21,5 @@ typedef struct {
 int api_mcp_origin(mp_req_t *req);
 int api_mcp_post(mp_req_t *req);
 
-/* The tools' run_analysis (pl_tools_analysis_fn) for an MCP request: baton
- * is its pl_mcp_ctx_t, whose host is its api_mcp_out_t (api_mcp_analysis.c). */
-apr_status_t api_mcp_run_analysis(void *baton, apr_pool_t *p, apr_int64_t project_id,
-                                  apr_int64_t user_id, int wait_seconds, const char **json,
-                                  const char **why);
 
 #endif
