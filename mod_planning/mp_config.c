@@ -61,6 +61,7 @@ void *mp_config_merge(apr_pool_t *p, void *basev, void *addv)
 
     conf->roots = add->roots ? add->roots : base->roots;
     conf->model_allow = add->model_allow ? add->model_allow : base->model_allow;
+    conf->mcp_origins = add->mcp_origins ? add->mcp_origins : base->mcp_origins;
     conf->max_body = MERGE(max_body);
     conf->max_upload = MERGE(max_upload);
     conf->zip_entries = MERGE(zip_entries);
@@ -390,6 +391,32 @@ static const char *set_model_allow(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* "https://agent.example.com" or "http://localhost:5173": a scheme, a host
+ * and an optional port, as browsers send Origin; nothing else (a path, a
+ * user, a wildcard) would ever match, so it is refused here. */
+static const char *set_mcp_origin(cmd_parms *cmd, void *dc, const char *arg)
+{
+    mp_sconf_t *conf = conf_of(cmd);
+    const char *host = NULL, *s;
+
+    if (!strncasecmp(arg, "http://", 7))
+        host = arg + 7;
+    else if (!strncasecmp(arg, "https://", 8))
+        host = arg + 8;
+    for (s = host; s && *s && (apr_isalnum(*s) || strchr(".-:[]", *s)); s++)
+        ;
+    if (!host || !*host || *s || *host == ':')
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an origin: give a scheme (http or"
+                            " https), a host and an optional port, such as"
+                            " https://agent.example.com or http://localhost:5173",
+                            cmd->cmd->name, arg);
+    if (!conf->mcp_origins)
+        conf->mcp_origins = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    APR_ARRAY_PUSH(conf->mcp_origins, const char *) = apr_pstrdup(cmd->pool, arg);
+    ap_str_tolower(APR_ARRAY_IDX(conf->mcp_origins, conf->mcp_origins->nelts - 1, char *));
+    return NULL;
+}
+
 static const char *set_max_streams(cmd_parms *cmd, void *dc, const char *arg)
 {
     return parse_int(cmd, arg, 1, 100000, &conf_of(cmd)->max_streams);
@@ -534,6 +561,8 @@ const command_rec mp_config_cmds[] = {
                   "Seconds a reply may go unsaved before it counts as interrupted (default 30)"),
     AP_INIT_TAKE1("PlanningMaxReplySize", set_max_reply, NULL, RSRC_CONF,
                   "Bytes of text a model reply may grow to (default 4M)"),
+    AP_INIT_ITERATE("PlanningMCPOrigins", set_mcp_origin, NULL, RSRC_CONF,
+                    "browser origins allowed to call /api/v1/mcp besides the server's own names"),
     AP_INIT_ITERATE("PlanningModelServerAllow", set_model_allow, NULL, RSRC_CONF,
                     "Private, loopback or LAN subnets model servers may be on (default none)"),
     AP_INIT_TAKE1("PlanningModelServerRetry", set_server_retry, NULL, RSRC_CONF,

@@ -67,6 +67,8 @@ typedef struct {
     int apache_user_role;             /* pl_role_e for accounts made on first sight */
     int login_limit, api_limit;       /* per minute; 0: no limit */
     apr_array_header_t *model_allow;  /* apr_ipsubnet_t *: private targets allowed */
+    apr_array_header_t *mcp_origins;  /* const char *: PlanningMCPOrigins, lower case;
+                                         NULL: only the server's own names */
     int max_streams, user_streams;    /* concurrent chat replies: per process, per user */
     int server_retry;                 /* PlanningModelServerRetry, seconds */
     int job_lease;                    /* PlanningJobLease, seconds */

@@ -2,6 +2,7 @@
 #include <apr_strings.h>
 
 #include "api/api.h"
+#include "api/api_mcp.h"
 #include "mp_dbd.h"
 #include "mp_ratelimit.h"
 #include "mp_router.h"
@@ -22,6 +23,9 @@
 static const mp_route_t ROUTES[] = {
     { M_GET,    P "/health",            api_health_get,       MP_PERM_PUBLIC, ANY_KEY },
     { M_GET,    P "/routes",            mp_router_list,       MP_PERM_READ,   DB | ANY_KEY },
+    /* MCP: each method and tool checks the caller's rights itself */
+    { M_POST,   P "/mcp",               api_mcp_post,         MP_PERM_READ,
+                DB | ANY_KEY | MP_ROUTE_RPC },
 
     { M_GET,    P "/auth/setup",        api_auth_setup_status, MP_PERM_PUBLIC, DB },
     { M_POST,   P "/auth/setup",        api_auth_setup,       MP_PERM_PUBLIC, BODY_DB },
@@ -354,7 +358,8 @@ static int authorize(mp_req_t *req, const mp_route_t *route)
                       req->conf->api_limit))
         return 0;
     /* What the credential allows, whatever the role (see mp_caller_t). */
-    if (req->caller.safe_only && req->r->method_number != M_GET)
+    if (req->caller.safe_only && req->r->method_number != M_GET
+        && !(route->needs & MP_ROUTE_RPC))
         return forbidden(req, "this API key is read-only: it may only GET");
     if ((route->needs & MP_ROUTE_CREDENTIALS) && !req->caller.manages_credentials)
         return forbidden(req, "keys and sessions are managed when signed in, or with an"
@@ -382,7 +387,9 @@ int mp_router_handle(request_rec *r)
     req->ollama = !strncmp(r->uri, MP_OLLAMA_BASE "/", sizeof(MP_OLLAMA_BASE));
     if (!(route = find_route(req)))
         return no_route(req);
-    if ((route->needs & MP_ROUTE_BODY) && !mp_request_check_length(req))
+    if ((route->needs & (MP_ROUTE_BODY | MP_ROUTE_RPC)) && !mp_request_check_length(req))
+        return OK;
+    if ((route->needs & MP_ROUTE_RPC) && !api_mcp_origin(req))
         return OK;
     /* A public route (login, setup, refresh) reads its body before it takes
      * a database connection (see mp_request_receive); any other reads it

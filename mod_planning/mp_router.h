@@ -14,6 +14,9 @@ typedef int mp_handler_fn(mp_req_t *req);
 #define MP_ROUTE_ANY_KEY 0x8  /* open to API keys limited to one project */
 #define MP_ROUTE_CREDENTIALS 0x10 /* the caller's own keys and sessions: a session
                                      or an admin-scoped API key only */
+#define MP_ROUTE_RPC     0x40  /* a JSON-RPC endpoint (MCP): the Origin is checked before
+                                 anything, and the handler decides per method what the
+                                 caller may do, so a read-scoped key may POST */
 #define MP_ROUTE_BODY_OPTIONAL 0x20  /* with MP_ROUTE_BODY: every field is optional, so a
                                         request without a body reads as {} */
 

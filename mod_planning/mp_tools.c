@@ -11,22 +11,38 @@
 
 #define POLL apr_time_from_sec(1)
 
-/* What run_analysis needs: the request, and the context as its owner
- * fills it (progress may be set after mp_tools_ctx). */
+/* run_analysis's baton: the request, and who watches the wait. */
 typedef struct {
     mp_req_t *req;
-    const pl_tools_ctx_t *ctx;
-} baton_t;
+    mp_tools_watch_fn *watch;
+    void *watch_baton;
+} run_t;
+
+/* Tells the watcher how far a is; 0 when it wants the wait to end. */
+static int tell(run_t *run, apr_pool_t *p, const pl_analysis_record_t *a)
+{
+    pl_job_t *job;
+    int active = pl_analysis_active(a);
+
+    if (!run->watch)
+        return 1;
+    if (active && a->job_id && pl_jobs_get(run->req->db, p, a->job_id, &job) == APR_SUCCESS)
+        return run->watch(run->watch_baton, job->progress.percent,
+                          job->progress.message && *job->progress.message
+                          ? job->progress.message : a->state);
+    return run->watch(run->watch_baton, active ? 0 : 100, a->state);
+}
 
 /* run_analysis: queues an analysis (or finds the one under way) as the
  * REST route does, then reads it once a second, giving the connection back
- * between reads, until it ends or wait_seconds pass. */
+ * between reads, until it ends, wait_seconds pass or the watcher has seen
+ * enough. */
 static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project_id,
                                  apr_int64_t user_id, int wait_seconds, const char **json,
                                  const char **why)
 {
-    baton_t *b = baton;
-    mp_req_t *req = b->req;
+    run_t *run = baton;
+    mp_req_t *req = run->req;
     pl_analysis_record_t *a = apr_pcalloc(p, sizeof(*a)), *running = NULL;
     apr_time_t until = apr_time_now() + apr_time_from_sec(wait_seconds);
     pl_job_t *job = NULL;
@@ -49,7 +65,7 @@ static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project
         return rv;
     else
         mp_audit(req, "analysis.start", NULL, 0, "project", project_id, 1);
-    while (pl_analysis_active(a) && apr_time_now() < until) {
+    while (pl_analysis_active(a) && apr_time_now() < until && tell(run, p, a)) {
         mp_dbd_release(req);   /* none held while the analyzer works */
         apr_sleep(POLL);
         if (!mp_dbd_acquire(req)) {
@@ -58,9 +74,9 @@ static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project
         }
         if ((rv = pl_analyses_get(req->db, p, a->id, &a)) != APR_SUCCESS)
             return rv;
-        if (b->ctx->progress && a->job_id && pl_jobs_get(req->db, p, a->job_id, &job) == APR_SUCCESS)
-            b->ctx->progress(b->ctx->progress_baton, job->progress.percent, job->progress.message);
     }
+    if (!pl_analysis_active(a))
+        (void)tell(run, p, a);
     if (a->job_id && pl_jobs_get(req->db, p, a->job_id, &job) != APR_SUCCESS)
         job = NULL;
     w = pl_jsonw_create(p, 1024);
@@ -82,8 +98,9 @@ static apr_status_t run_analysis(void *baton, apr_pool_t *p, apr_int64_t project
 
 void mp_tools_ctx(mp_req_t *req, apr_pool_t *p, apr_int64_t project_id, pl_tools_ctx_t *ctx)
 {
-    baton_t *b;
+    run_t *run = apr_pcalloc(p, sizeof(*run));
 
+    run->req = req;
     memset(ctx, 0, sizeof(*ctx));
     ctx->pool = p;
     ctx->db = req->db;
@@ -94,9 +111,14 @@ void mp_tools_ctx(mp_req_t *req, apr_pool_t *p, apr_int64_t project_id, pl_tools
     ctx->project_id = project_id;
     ctx->roots = req->conf->roots;
     ctx->run_analysis = run_analysis;
-    b = apr_pcalloc(p, sizeof(*b));
-    b->req = req;
-    b->ctx = ctx;
-    ctx->analysis_baton = b;
+    ctx->analysis_baton = run;
     ctx->analysis_wait = 60;
+}
+
+void mp_tools_watch(pl_tools_ctx_t *ctx, mp_tools_watch_fn *watch, void *baton)
+{
+    run_t *run = ctx->analysis_baton;
+
+    run->watch = watch;
+    run->watch_baton = baton;
 }

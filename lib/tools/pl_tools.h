@@ -30,10 +30,6 @@ typedef apr_status_t pl_tools_analysis_fn(void *baton, apr_pool_t *p, apr_int64_
                                           apr_int64_t user_id, int wait_seconds,
                                           const char **json, const char **why);
 
-/* Progress of a long tool (run_analysis): percent 0..100, a message (may be
- * NULL). For MCP's progress notifications; may be NULL. */
-typedef void pl_tools_progress_fn(void *baton, int percent, const char *message);
-
 /* Who calls, with what. Results live in pool; each handler runs in a
  * subpool destroyed when it returns (a plan's lock, a code index go with it). */
 typedef struct {
@@ -50,8 +46,6 @@ typedef struct {
     pl_tools_analysis_fn *run_analysis;   /* NULL: run_analysis is unavailable */
     void *analysis_baton;
     int analysis_wait;            /* seconds run_analysis waits at most; 0: 60 */
-    pl_tools_progress_fn *progress;   /* NULL: none; told while run_analysis waits */
-    void *progress_baton;
 } pl_tools_ctx_t;
 
 /* The outcome of a call: text is a JSON object text (the result, or

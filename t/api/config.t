@@ -79,6 +79,12 @@ my @bad = (
     ["PlanningProjectRoots $dirs/a $dirs/missing", 'PlanningProjectRoots'],
     ["PlanningProjectRoots $dirs/file",  'PlanningProjectRoots'],
     ['PlanningProjectRoots',             'PlanningProjectRoots'],
+    ['PlanningMCPOrigins ftp://agent.example.com', 'PlanningMCPOrigins'],
+    ['PlanningMCPOrigins agent.example.com', 'PlanningMCPOrigins'],
+    ['PlanningMCPOrigins https://agent.example.com/path', 'PlanningMCPOrigins'],
+    ['PlanningMCPOrigins https://*.example.com', 'PlanningMCPOrigins'],
+    ['PlanningMCPOrigins https://user@agent.example.com', 'PlanningMCPOrigins'],
+    ['PlanningMCPOrigins https://', 'PlanningMCPOrigins'],
 );
 for my $c (@bad) {
     my ($line, $directive) = @$c;
@@ -122,6 +128,7 @@ my @good = (
     "PlanningProjectRoots $dirs/a/",
     "PlanningAnalyzer $PlanningTest::CLI\nPlanningAnalysisTimeout 60\nPlanningAnalysisCPU 30\nPlanningAnalysisMemory 512M",
     "PlanningAnalysisMemory 0",
+    "PlanningMCPOrigins https://agent.example.com http://localhost:5173 http://[::1]:8080",
     "PlanningGitTimeout 1\nPlanningGitCAFile $dirs/file",
     "PlanningMaxBodySize 2048\nPlanningJSONMaxDepth 16\nPlanningSQLiteBusyTimeout 100\nPlanningProjectRoots $dirs/b",
     "<VirtualHost 127.0.0.1:*>\nPlanningMaxBodySize 4096\nPlanningProjectRoots $dirs/b\n</VirtualHost>",

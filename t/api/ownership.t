@@ -197,6 +197,7 @@ for my $backend (backends()) {
                 'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
                 'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
+                'POST /api/v1/threads/{thread}/messages/{message}/confirm' => { call_id => "call-$n", approve => JSON::PP::true },
                 'POST /api/v1/projects/{id}/git/stage'   => { paths => ['MASTER_PLAN.md'] },
                 'POST /api/v1/projects/{id}/git/unstage' => { paths => ['MASTER_PLAN.md'] },
                 'POST /api/v1/projects/{id}/git/commit'  => { message => "commit by $caller" },
@@ -209,6 +210,8 @@ for my $backend (backends()) {
                 'PUT /api/v1/projects/{id}/files' => { content => "put by $caller\n" },
                 'POST /api/v1/projects/{id}/files/mkdir' => { path => "dir-$caller" },
                 'POST /api/v1/projects/{id}/files/move' => { from => 'to-move.txt', to => "moved-$caller.txt" },
+                # MCP: every identified caller may ping (its methods check rights themselves)
+                'POST /api/v1/mcp'           => { jsonrpc => '2.0', id => $n, method => 'ping' },
                 'POST /api/v1/threads/import' => { format => 'mod_planning.thread', format_version => 1,
                                                    thread => { title => "imported by $caller" }, messages => [] },
             );
@@ -276,6 +279,8 @@ for my $backend (backends()) {
             if ($route->{path} =~ /\{thread\}/) {   # one user's: everyone else gets 404
                 return [sub { $_[0] == 404 }, "404 (another user's thread)"] if $caller ne 'owner';
                 return [sub { $_[0] == 502 }, '502 (the server is down)'] if $k =~ m{POST .*/(?:messages|edit|regenerate)$};
+                # (no reply of the thread waits on a tool call)
+                return [sub { $_[0] == 404 || $_[0] == 409 }, '404 or 409 (no call awaits an answer)'] if $k =~ m{/confirm$};
                 return [sub { $_[0] >= 200 && $_[0] < 300 }, '2xx'];
             }
             if ($route->{path} =~ /\{prompt\}/) {   # read by all, changed by the owner or an admin
