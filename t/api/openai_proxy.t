@@ -17,7 +17,7 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JSON::PP;
-use Time::HiRes qw(sleep);
+use Time::HiRes qw(sleep time);
 use HTTP::Tiny;
 use PlanningTest qw(:all);
 
@@ -197,6 +197,8 @@ for my $backend (backends()) {
         is((($oc->{result}{choices} || [])->[0]{message} || {})->{content}, 'Echo: over there [end]',
            'a model only the OpenAI-kind server has: answered with the server\'s key') or diag explain $oc;
         is(last_call($C, '/v1/chat/completions')->{status}, 200, '... by that server');
+        $s = $call->(method => 'chat', request => chat_req('onlyc', 'and back', stream => $T));
+        is(content_of($s->{chunks}), 'Echo: and back [end]', '... streamed too') or diag explain $s;
 
         # errors, in OpenAI's shape with its statuses
         openai_error_ok($raw->('POST', '/chat/completions', '{"model":', $rw), 400, 'invalid_request_error', 'bad JSON');
@@ -280,6 +282,9 @@ for my $backend (backends()) {
                   '... which the library raises') or diag explain $capped;
         ok($call->(method => 'models')->{result}, '... while other calls go on');
         close $hold;
+        my $gone;
+        for (1 .. 50) { $gone = last_call($A, '/v1/chat/completions'); last if $gone->{aborted}; sleep 0.1 }
+        ok($gone->{aborted}, 'the client that held it left: the stand-in saw the generation aborted') or diag explain $gone;
         fake_control($A, 'POST', 'reset');
         sleep 0.5;
         is((($call->(method => 'chat', request => chat_req('llama3.2', 'free again'))->{result}{choices} || [])->[0]{message}
@@ -311,6 +316,8 @@ for my $backend (backends()) {
         status_is($lim->json('POST', '/api/v1/servers', { name => 'a', base_url => $B->{url} }), 201, 'a server');
         my $k = $lim->json('POST', '/api/v1/auth/keys', { name => 'k', scopes => ['write'] });
         status_is($k, 201, 'a key');
+        # the limit counts in fixed one-minute windows: the requests below stay in one
+        sleep(61 - time % 60) if time % 60 > 50;
         my @st = map { $lim->request('GET', '/ollama/v1/models', { Authorization => "Bearer $k->{json}{key}" }) } 1 .. 4;
         is_deeply([ map { $_->{status} } @st[0 .. 2] ], [ 200, 200, 200 ], 'within the limit: answered');
         $err = openai_error_ok($st[3], 429, 'rate_limit_error', 'over PlanningAPIRateLimit');
