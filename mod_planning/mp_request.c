@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 
 #include "mp_request.h"
+#include "chat/pl_proxy_openai.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 
@@ -135,6 +136,28 @@ int mp_reply_empty(mp_req_t *req, int status)
     return OK;
 }
 
+/* OpenAI's error: the type from the status, the module's code in lower
+ * case ("model_not_found", "rate_limited"), the field as param. */
+static void write_openai_error(pl_jsonw_t *w, int status, const char *code,
+                               const char *message, const char *field)
+{
+    char lower[64];
+    apr_size_t i;
+
+    for (i = 0; code && code[i] && i < sizeof(lower) - 1; i++)
+        lower[i] = (char)apr_tolower(code[i]);
+    lower[i] = '\0';
+    pl_jsonw_object(w, "error");
+    pl_jsonw_str(w, "message", message);
+    pl_jsonw_str(w, "type", pl_proxy_openai_error_type(status));
+    if (field)
+        pl_jsonw_str(w, "param", field);
+    else
+        pl_jsonw_raw(w, "param", "null");
+    pl_jsonw_str(w, "code", lower);
+    pl_jsonw_end(w);
+}
+
 static int error_reply(mp_req_t *req, int status, const char *code, const char *message,
                        const char *field, const char *details_json)
 {
@@ -143,7 +166,9 @@ static int error_reply(mp_req_t *req, int status, const char *code, const char *
     const char *id = mp_request_id(req);
 
     pl_jsonw_object(w, NULL);
-    if (req->ollama)    /* Ollama's clients read this and nothing else */
+    if (req->openai)    /* OpenAI's clients raise their error classes from this */
+        write_openai_error(w, status, code, message, field);
+    else if (req->ollama)    /* Ollama's clients read this and nothing else */
         pl_jsonw_str(w, "error", message);
     else {
         pl_jsonw_object(w, "error");

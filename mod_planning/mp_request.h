@@ -22,6 +22,8 @@ typedef struct mp_req_t {
     apr_size_t body_len;
     int ollama;                 /* the Ollama-compatible surface: errors are
                                    {"error":"..."}, any body type is read */
+    int openai;                 /* its OpenAI side (/ollama/v1/): errors are
+                                   {"error":{"message","type","param","code"}} */
     pl_db_t *db;                /* the request's database connection (NULL between saves
                                    of a stream: see mp_dbd_release) */
     void *db_lease;             /* mp_dbd.c: what gives db back to mod_dbd's pool */

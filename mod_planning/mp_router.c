@@ -13,6 +13,7 @@
 
 #define P MP_API_BASE
 #define O MP_OLLAMA_BASE "/api"
+#define V MP_OLLAMA_BASE "/v1"
 #define DB       MP_ROUTE_DB
 #define BODY_DB  (MP_ROUTE_BODY | MP_ROUTE_DB)
 #define OPT_BODY_DB (BODY_DB | MP_ROUTE_BODY_OPTIONAL)
@@ -160,6 +161,12 @@ static const mp_route_t ROUTES[] = {
     { M_GET,    O "/tags",              api_ollama_tags,      MP_PERM_READ,   DB },
     { M_GET,    O "/ps",                api_ollama_ps,        MP_PERM_READ,   DB },
     { M_GET,    O "/version",           api_ollama_version,   MP_PERM_READ,   DB },
+    /* OpenAI's API over the same servers, with the same rights */
+    { M_POST,   V "/chat/completions",  api_openai_chat,      MP_PERM_WRITE,  BODY_DB },
+    { M_POST,   V "/completions",       api_openai_completions, MP_PERM_WRITE, BODY_DB },
+    { M_POST,   V "/embeddings",        api_openai_embeddings, MP_PERM_WRITE, BODY_DB },
+    { M_GET,    V "/models",            api_openai_models,    MP_PERM_READ,   DB },
+    { M_GET,    V "/models/{model*}",   api_openai_model,     MP_PERM_READ,   DB },
     /* a project's files: viewers read, developers write (api_files*.c) */
     { M_GET,    P "/projects/{id}/files",        api_files_get,    MP_PERM_READ,  PROJ },
     { M_PUT,    P "/projects/{id}/files",        api_files_put,    MP_PERM_WRITE, PROJ | MP_ROUTE_BODY },
@@ -385,6 +392,7 @@ int mp_router_handle(request_rec *r)
         return DECLINED;
     req = mp_request_create(r);
     req->ollama = !strncmp(r->uri, MP_OLLAMA_BASE "/", sizeof(MP_OLLAMA_BASE));
+    req->openai = !strncmp(r->uri, V "/", sizeof(V));
     if (!(route = find_route(req)))
         return no_route(req);
     if ((route->needs & (MP_ROUTE_BODY | MP_ROUTE_RPC)) && !mp_request_check_length(req))

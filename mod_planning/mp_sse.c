@@ -108,6 +108,16 @@ int mp_sse_write_line(mp_sse_t *s, const char *data, apr_size_t len)
     return pass(s);
 }
 
+int mp_sse_write_data(mp_sse_t *s, const char *data, apr_size_t len)
+{
+    if (s->gone)
+        return 0;
+    apr_brigade_write(s->bb, NULL, NULL, "data: ", 6);
+    apr_brigade_write(s->bb, NULL, NULL, data, len);
+    apr_brigade_write(s->bb, NULL, NULL, "\n\n", 2);
+    return pass(s);
+}
+
 int mp_sse_client_gone(mp_sse_t *s)
 {
     struct pollfd pfd;

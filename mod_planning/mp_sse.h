@@ -37,6 +37,9 @@ void mp_sse_begin(mp_sse_t *s, const char *content_type);
  * the client is gone. */
 int mp_sse_write_line(mp_sse_t *s, const char *data, apr_size_t len);
 
+/* Writes one unnamed event of one data line ("data: ...", a blank line),
+ * as OpenAI streams, and flushes. Returns 0 once the client is gone. */
+int mp_sse_write_data(mp_sse_t *s, const char *data, apr_size_t len);
 /* Writes "id:", "event:" and "data:" (one line of JSON) and flushes.
  * Returns 0 once the client is gone. */
 int mp_sse_send(mp_sse_t *s, const char *event, const char *json);

@@ -252,6 +252,8 @@ static apr_status_t openai_event(pl_chat_reader_t *r, apr_pool_t *p)
     }
     if ((rv = parse_object(p, r->data, r->data_len, &j)) != APR_SUCCESS)
         return rv;
+    if (r->on_line && r->on_line(r->line_baton, r->data, r->data_len))
+        return APR_EINTR;
     if (pl_json_type_of(j, "error") != PL_JSON_ABSENT) {
         err = pl_json_get_object(p, j, "error");
         s = err ? pl_json_get_str(err, "message") : pl_json_get_str(j, "error");

@@ -63,7 +63,8 @@ pl_chat_reader_t *pl_chat_reader_create_for(apr_pool_t *p, pl_server_kind_e kind
 pl_chat_reader_t *pl_chat_reader_create(apr_pool_t *p, pl_chat_event_fn *fn, void *baton);
 /* Also calls fn with each line that is one JSON object, as the server wrote
  * it (without its newline), before the line's events: a relay passes the
- * server's own bytes on. A non-zero return stops the reading. */
+ * server's own bytes on. For SSE, each event's data that is one JSON object
+ * (not "[DONE]"), without "data: ". A non-zero return stops the reading. */
 typedef int pl_chat_line_fn(void *baton, const char *line, apr_size_t len);
 void pl_chat_reader_on_line(pl_chat_reader_t *r, pl_chat_line_fn *fn, void *baton);
 /* Feeds bytes as they arrive. APR_SUCCESS, PL_EUPSTREAM for a line (or an

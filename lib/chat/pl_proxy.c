@@ -54,21 +54,38 @@ apr_status_t pl_proxy_request(const pl_json_t *body, const char **model, int *st
 
 struct pl_proxy_list_t {
     apr_pool_t *p;
-    apr_hash_t *seen;
+    apr_hash_t *seen;             /* name -> the entry's JSON text */
+    const char *array;            /* "models" (Ollama) or "data" (OpenAI) */
+    const char *id_key;           /* what names an entry: "name" or "id" */
     pl_jsonw_t *w;
     int closed;
 };
 
-pl_proxy_list_t *pl_proxy_list_create(apr_pool_t *p)
+static pl_proxy_list_t *list_create(apr_pool_t *p, const char *object, const char *array,
+                                    const char *id_key)
 {
     pl_proxy_list_t *l = apr_pcalloc(p, sizeof(*l));
 
     l->p = p;
     l->seen = apr_hash_make(p);
+    l->array = array;
+    l->id_key = id_key;
     l->w = pl_jsonw_create(p, 4096);
     pl_jsonw_object(l->w, NULL);
-    pl_jsonw_array(l->w, "models");
+    if (object)
+        pl_jsonw_str(l->w, "object", object);
+    pl_jsonw_array(l->w, array);
     return l;
+}
+
+pl_proxy_list_t *pl_proxy_list_create(apr_pool_t *p)
+{
+    return list_create(p, NULL, "models", "name");
+}
+
+pl_proxy_list_t *pl_proxy_list_create_openai(apr_pool_t *p)
+{
+    return list_create(p, "list", "data", "id");
 }
 
 apr_status_t pl_proxy_list_add(pl_proxy_list_t *l, const char *body, apr_size_t len,
@@ -83,23 +100,35 @@ apr_status_t pl_proxy_list_add(pl_proxy_list_t *l, const char *body, apr_size_t 
     }
     if (pl_json_parse(&doc, l->p, body, len, LIST_DEPTH, why) != APR_SUCCESS)
         return PL_EUPSTREAM;
-    if (!(models = pl_json_get_array(l->p, doc, "models"))) {
+    if (!(models = pl_json_get_array(l->p, doc, l->array))) {
         *why = "the model list is missing from the reply";
         return PL_EUPSTREAM;
     }
     n = pl_json_array_size(models);
     for (i = 0; i < n; i++) {
         pl_json_t *m = pl_json_array_get(l->p, models, i);
-        const char *name = pl_json_get_str(m, "name"), *text;
+        const char *name = pl_json_get_str(m, l->id_key), *text;
         if (!name)
             name = pl_json_get_str(m, "model");
         if (!name || apr_hash_get(l->seen, name, APR_HASH_KEY_STRING)
             || !(text = pl_json_dump(l->p, m, NULL)))
             continue;
-        apr_hash_set(l->seen, apr_pstrdup(l->p, name), APR_HASH_KEY_STRING, "");
+        apr_hash_set(l->seen, apr_pstrdup(l->p, name), APR_HASH_KEY_STRING, text);
         pl_jsonw_raw(l->w, NULL, text);
     }
     return APR_SUCCESS;
+}
+
+const char *pl_proxy_list_find(const pl_proxy_list_t *l, const char *name)
+{
+    const char *text = apr_hash_get(l->seen, name, APR_HASH_KEY_STRING);
+    const char *slash = strrchr(name, '/');
+
+    /* "llama3.2" is "llama3.2:latest", as Ollama has it */
+    if (!text && !strchr(slash ? slash : name, ':'))
+        text = apr_hash_get(l->seen, apr_pstrcat(l->p, name, ":latest", NULL),
+                            APR_HASH_KEY_STRING);
+    return text;
 }
 
 const char *pl_proxy_list_text(pl_proxy_list_t *l, apr_size_t *len)

@@ -26,9 +26,14 @@ apr_status_t pl_proxy_request(const pl_json_t *body, const char **model, int *st
 typedef struct pl_proxy_list_t pl_proxy_list_t;
 
 pl_proxy_list_t *pl_proxy_list_create(apr_pool_t *p);
+/* The same for OpenAI's /v1/models: {"object":"list","data":[...]}, each
+ * entry named by its "id". */
+pl_proxy_list_t *pl_proxy_list_create_openai(apr_pool_t *p);
 /* Adds one server's reply. PL_EUPSTREAM and *why when it is not a list. */
 apr_status_t pl_proxy_list_add(pl_proxy_list_t *l, const char *body, apr_size_t len,
                                const char **why);
+/* The entry named name (with ":latest" when it has no tag), as JSON text, or NULL. */
+const char *pl_proxy_list_find(const pl_proxy_list_t *l, const char *name);
 /* {"models":[...]}, NUL-terminated. */
 const char *pl_proxy_list_text(pl_proxy_list_t *l, apr_size_t *len);
 

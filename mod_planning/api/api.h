@@ -90,6 +90,12 @@ int api_ollama_show(mp_req_t *req);
 int api_ollama_tags(mp_req_t *req);
 int api_ollama_ps(mp_req_t *req);
 int api_ollama_version(mp_req_t *req);
+/* /ollama/v1/...: OpenAI's API over the same servers (api_openai.c). */
+int api_openai_chat(mp_req_t *req);
+int api_openai_completions(mp_req_t *req);
+int api_openai_embeddings(mp_req_t *req);
+int api_openai_models(mp_req_t *req);
+int api_openai_model(mp_req_t *req);
 /* GET|HEAD /ollama/: "Ollama is running", no credentials needed. */
 int api_ollama_root(mp_req_t *req);
 

@@ -19,28 +19,14 @@ use PlanningTest qw(:all);
 PlanningTest::require_build();
 
 my $J = JSON::PP->new->utf8->canonical;
-my $CLIENT = repo_root() . '/t/ollama-client';
-# script/bootstrap installs it; a lone `prove` of this file does it here.
-unless (-f "$CLIENT/node_modules/ollama/package.json") {
-    system("cd '$CLIENT' && npm ci --no-audit --no-fund --loglevel=error >&2") == 0
-        or die "npm ci in $CLIENT failed: the Ollama client library is needed\n";
-}
 my $EXTRA = "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0\nPlanningMaxStreamsPerUser 1";
 my ($T, $F) = (JSON::PP::true, JSON::PP::false);
 
 # One call through ollama-js (see client.mjs): {result}, {parts, error?} or {error}.
-sub ollama {
-    my (%a) = @_;
-    open(my $fh, '-|', 'node', "$CLIENT/client.mjs", $J->encode(\%a)) or die "node: $!";
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    my $r = eval { $J->decode($out // '') };
-    return $r || { error => { name => 'no output', message => $out // '' } };
-}
-
-sub calls { scalar @{ fake_control($_[0], 'GET', "log?path=$_[1]") || [] } }
-sub last_call { (fake_control($_[0], 'GET', "log?path=$_[1]") || [])->[-1] || {} }
+my $ollama = node_client('t/ollama-client', 'ollama');
+sub ollama { $ollama->(@_) }
+sub calls { fake_calls(@_) }
+sub last_call { fake_last_call(@_) }
 
 # What a relayed part must share with the stand-in's own: all but times.
 sub steady {
@@ -76,12 +62,7 @@ for my $backend (backends()) {
         status_is($srv->json('POST', '/api/v1/servers', { name => 'off', base_url => $C->{url}, enabled => $F }),
                   201, 'a disabled server');
         my (undef, $dev) = $srv->add_user('dev', 'developer');
-        my $key = sub {
-            my $r = $srv->json('POST', '/api/v1/auth/keys', { name => $_[0], scopes => $_[1] },
-                               { Authorization => "Bearer $dev" });
-            status_is($r, 201, "API key $_[0]");
-            return $r->{json}{key};
-        };
+        my $key = sub { $srv->api_key($dev, @_) };
         my $rw = $key->('rw', ['write']);
         my $ro = $key->('ro', ['read']);
         my $host = $srv->base . '/ollama';
@@ -299,15 +280,7 @@ for my $backend (backends()) {
            '... a wrong token does not matter there');
 
         # model runs through the proxy count in the usage, with their source
-        my $usage = sub {
-            my $u = $srv->request('GET', '/api/v1/usage', { Authorization => "Bearer $dev" });
-            my %by;
-            for my $row (@{ $u->{json}{items} || [] }) {
-                my $k = "$row->{source} $row->{model}";
-                $by{$k}{$_} += $row->{$_} for qw(requests tokens_in tokens_out);
-            }
-            return \%by;
-        };
+        my $usage = sub { $srv->usage_by($dev) };
         my $before = $usage->();
         ok($before->{'proxy llama3.2'}{requests}, 'the runs above are in the usage as source proxy')
             or diag explain $before;

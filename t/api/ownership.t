@@ -194,6 +194,9 @@ for my $backend (backends()) {
                 'POST /ollama/api/generate'  => { model => 'llama3.2', prompt => 'hi', stream => JSON::PP::false },
                 'POST /ollama/api/embed'     => { model => 'llama3.2', input => 'hi' },
                 'POST /ollama/api/show'      => { model => 'llama3.2' },
+                'POST /ollama/v1/chat/completions' => { model => 'llama3.2', messages => [ { role => 'user', content => 'hi' } ] },
+                'POST /ollama/v1/completions' => { model => 'llama3.2', prompt => 'hi' },
+                'POST /ollama/v1/embeddings' => { model => 'llama3.2', input => 'hi' },
                 'POST /api/v1/threads/{thread}/messages/{message}/edit' => { content => 'again', stream => JSON::PP::false },
                 'POST /api/v1/threads/{thread}/messages/{message}/regenerate' => { stream => JSON::PP::false },
                 'PUT /api/v1/threads/{thread}/leaf' => { message_id => $message_of->('any') },
@@ -338,6 +341,10 @@ for my $backend (backends()) {
                     # (the Ollama proxy answers in Ollama's shape: {"error":"..."})
                     $e = { code => $e, request_id => $res->{headers}{'x-request-id'} }
                         if $route->{path} =~ m{^/ollama/} && defined $e && !ref $e && keys %{ $res->{json} } == 1;
+                    # (its OpenAI side in OpenAI's: {"error":{"message","type","param","code"}},
+                    # the request's id in X-Request-Id)
+                    $e = { %$e, request_id => $res->{headers}{'x-request-id'} }
+                        if $route->{path} =~ m{^/ollama/v1/} && ref $e eq 'HASH' && defined $e->{type};
                     unless (ref $e eq 'HASH' && $e->{code} && $e->{request_id}) {
                         $got{$k}{$caller} .= '!(no JSON error)';
                         push @bad, $res;

@@ -1,5 +1,6 @@
 'use strict';
-// OpenAI-compatible routes: /v1/chat/completions (SSE), /v1/models, /v1/models/:model, /v1/embeddings.
+// OpenAI-compatible routes: /v1/chat/completions and /v1/completions (SSE), /v1/models, /v1/models/:model,
+// /v1/embeddings.
 const C = require('./common');
 const K = require('./catalogue');
 const G = require('./generate');
@@ -99,6 +100,73 @@ function chatCompletions(ctx, req) {
   return G.run(ctx, p, sseSink(ctx, req.stream === true, req, m));
 }
 
+// /v1/completions as Ollama's middleware serves it over /api/generate (openai.go ToCompletion,
+// ToCompleteChunk): id "cmpl-<n>", object "text_completion", choices[{text,index,finish_reason}]; a stream
+// sends one chunk per token (finish_reason null), then the done chunk (text "", finish_reason), then the
+// usage chunk when stream_options.include_usage, then [DONE]. No thinking: the request carries no think.
+function completeSink(ctx, stream, req) {
+  const id = 'cmpl-' + Math.floor(Math.random() * 999);
+  const created = Math.floor(Date.now() / 1000);
+  let text = '';
+  let garbage = false;
+  const head = () => ({ id, object: 'text_completion', created, model: req.model, system_fingerprint: 'fp_ollama' });
+  const send = (s) => {
+    if (!ctx.res.headersSent) {
+      ctx.res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+      ctx.entry.status = 200;
+    }
+    return C.write(ctx, s);
+  };
+  const event = (o) => send('data: ' + JSON.stringify(o) + '\n\n');
+  const usage = (mm) => ({ prompt_tokens: mm.prompt_eval_count, completion_tokens: mm.eval_count, total_tokens: mm.prompt_eval_count + mm.eval_count });
+  return {
+    token(tok) {
+      if (tok.kind !== 'content') return Promise.resolve(!ctx.closed);
+      text += tok.text;
+      if (!stream) return Promise.resolve(!ctx.closed);
+      return event(Object.assign(head(), { choices: [{ text: tok.text, index: 0, finish_reason: null }] }));
+    },
+    garbage() {
+      if (!stream) { garbage = true; return Promise.resolve(); }
+      return send(`data: {"id":"${id}","object":not-json\n\n`);
+    },
+    async error(msg) {
+      if (!stream) return C.openaiError(ctx, 500, msg);
+      await event({ error: { message: msg, type: 'api_error', param: null, code: null } });
+      ctx.res.end();
+    },
+    async done(reason, mm) {
+      if (!stream) {
+        if (garbage) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); ctx.entry.status = 200; return ctx.res.end(`{"id":"${id}","object":`); }
+        return C.sendJSON(ctx, 200, Object.assign(head(), { choices: [{ text, index: 0, finish_reason: reason }], usage: usage(mm) }),
+          'application/json');
+      }
+      await event(Object.assign(head(), { choices: [{ text: '', index: 0, finish_reason: reason }] }));
+      if (req.stream_options && req.stream_options.include_usage) await event(Object.assign(head(), { choices: [], usage: usage(mm) }));
+      await send('data: [DONE]\n\n');
+      ctx.res.end();
+    },
+  };
+}
+
+function completions(ctx, req) {
+  const err = (s, msg) => C.openaiError(ctx, s, msg);
+  if (req.prompt !== undefined && req.prompt !== null && typeof req.prompt !== 'string') {
+    return err(400, 'json: cannot unmarshal ' + (Array.isArray(req.prompt) ? 'array' : typeof req.prompt) +
+      ' into Go struct field CompletionRequest.prompt of type string');
+  }
+  if (!req.model) return err(400, 'model is required');
+  const m = K.findModel(req.model);
+  if (!m) return err(404, `model '${req.model}' not found`);
+  if (!K.hasCap(m, 'completion')) return err(400, `${JSON.stringify(req.model)} does not support generate`);
+  if (!G.acquire(ctx, err)) return;
+  const p = Object.assign(G.optionsOf({ num_predict: req.max_tokens, stop: req.stop }), {
+    model: m, keepAlive: undefined, think: false, toolCall: null, text: req.prompt || '', reply: G.nextReply(),
+    endless: !!ctx.cfg.endless, loadNs: 120000, promptCount: G.countWords([req.prompt]),
+  });
+  return G.run(ctx, p, completeSink(ctx, req.stream === true, req));
+}
+
 function embeddings(ctx, req) {
   const err = (s, msg) => C.openaiError(ctx, s, msg);
   if (!req.model) return err(400, 'model is required');
@@ -114,4 +182,4 @@ function embeddings(ctx, req) {
     model: req.model, usage: { prompt_tokens: n, total_tokens: n } }, 'application/json');
 }
 
-module.exports = { models, model, chatCompletions, embeddings };
+module.exports = { models, model, chatCompletions, completions, embeddings };

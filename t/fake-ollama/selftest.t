@@ -397,6 +397,26 @@ ok $S->{port} > 0, "server listening on $S->{port}";
     is $r->{status}, 404, 'v1 unknown model 404';
     is_deeply [ sort keys %{ $d->{error} } ], [qw(code message param type)], 'OpenAI error shape';
     is $d->{error}{type}, 'not_found_error', 'OpenAI error type';
+
+    # /v1/completions, as Ollama's middleware serves it over /api/generate
+    ($r, $d) = req('POST', '/v1/completions', { model => 'llama3.2', prompt => 'one two' });
+    is $d->{object}, 'text_completion', 'completions: text_completion';
+    like $d->{id}, qr/^cmpl-\d+$/, 'completions: cmpl- id';
+    is_deeply $d->{choices}, [ { text => 'Echo: one two [end]', index => 0, finish_reason => 'stop' } ], 'completions: choices';
+    ok $d->{usage}{total_tokens} == $d->{usage}{prompt_tokens} + $d->{usage}{completion_tokens}, 'completions: usage';
+    ($r, $lines) = stream_lines('/v1/completions', { model => 'llama3.2', prompt => 'hi', stream => JSON::PP::true,
+        stream_options => { include_usage => JSON::PP::true } });
+    @data = map { $_->[1] =~ /^data: (.*)$/ ? $1 : () } @$lines;
+    is $data[-1], '[DONE]', 'completions stream ends with [DONE]';
+    @ev = map { $J->decode($_) } @data[ 0 .. $#data - 1 ];
+    is join('', map { @{ $_->{choices} } ? $_->{choices}[0]{text} : () } @ev), 'Echo: hi [end]', 'completions stream text';
+    is_deeply $ev[-2]{choices}, [ { text => '', index => 0, finish_reason => 'stop' } ], 'completions: the finish chunk';
+    ok((!@{ $ev[-1]{choices} } && $ev[-1]{usage}), 'completions: the usage chunk');
+    ok !(grep { $_->{object} ne 'text_completion' } @ev), 'completions: text_completion chunks';
+    ($r, $d) = req('POST', '/v1/completions', { model => 'nope', prompt => 'x' });
+    is_deeply [ $r->{status}, $d->{error}{type} ], [ 404, 'not_found_error' ], 'completions: unknown model 404';
+    ($r, $d) = req('POST', '/v1/completions', { model => 'llama3.2', prompt => [ 'a' ] });
+    is $r->{status}, 400, 'completions: a prompt that is not a string 400';
 }
 
 # ---- bearer key (second server) ----------------------------------------------------------------

@@ -130,6 +130,7 @@ const ROUTES = {
   'POST /api/embeddings': [G.embeddingsLegacy],
   'GET /v1/models': O.models,
   'POST /v1/chat/completions': [O.chatCompletions, false, true],
+  'POST /v1/completions': [O.completions, false, true],
   'POST /v1/embeddings': [O.embeddings, false, true],
 };
 const HEAD_OK = new Set(['/', '/api/version', '/api/tags']);

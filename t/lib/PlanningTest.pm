@@ -45,7 +45,7 @@ use Time::HiRes qw(sleep time);
 use Test::More ();
 use Exporter 'import';
 
-our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
+our @EXPORT_OK = qw(start_fake fake_control fake_calls fake_last_call node_client sse_post body_sans_id backends start_server config_test status_is error_is json_type
                     is_true is_false diag_res repo_root tempdir_shared mkdirs
                     make_roots project_dir security_header_problems security_headers_ok
                     header_list mount_tmpfs start_load git_in git_repo start_memcached);
@@ -425,6 +425,34 @@ sub fake_control {
     return $r->{content} && $r->{content} =~ /^[\[{]/ ? $JSON->decode($r->{content}) : undef;
 }
 
+# The stand-in's log of the requests to PATH: how many, and the last one.
+sub fake_calls { scalar @{ fake_control($_[0], 'GET', "log?path=$_[1]") || [] } }
+sub fake_last_call { (fake_control($_[0], 'GET', "log?path=$_[1]") || [])->[-1] || {} }
+
+# node_client(DIR, PACKAGE): a sub that runs DIR/client.mjs (a test's driver
+# of an npm client library, t/ollama-client, t/openai-client) with its
+# arguments as one JSON object and returns the JSON line it prints (or
+# {error => {name, message}} when it printed none). script/bootstrap
+# installs PACKAGE; a lone `prove` of a test does it here.
+sub node_client {
+    my ($dir, $package) = @_;
+    $dir = "$ROOT/$dir";
+    unless (-f "$dir/node_modules/$package/package.json") {
+        system("cd '$dir' && npm ci --no-audit --no-fund --loglevel=error >&2") == 0
+            or croak "npm ci in $dir failed: the client library $package is needed";
+    }
+    my $json = JSON::PP->new->utf8->canonical;
+    return sub {
+        my (%a) = @_;
+        open(my $fh, '-|', 'node', "$dir/client.mjs", $json->encode(\%a)) or croak "node: $!";
+        local $/;
+        my $out = <$fh>;
+        close $fh;
+        my $r = eval { $json->decode($out // '') };
+        return $r || { error => { name => 'no output', message => $out // '' } };
+    };
+}
+
 END {
     local $?;
     for my $f (@FAKES) { kill 'TERM', $f->{pid}; waitpid($f->{pid}, 0) }
@@ -582,6 +610,29 @@ sub add_user {
     my $r = $self->json('POST', '/api/v1/users', { username => $name, password => $pw, role => $role });
     croak "add_user $name: $r->{status} $r->{content}" unless $r->{status} == 201;
     return ($r->{json}{id}, $self->login($name, $pw));
+}
+
+# $srv->api_key(TOKEN, NAME, [SCOPES]): a new API key of the user signed
+# in with TOKEN (asserted 201); returns the key.
+sub api_key {
+    my ($self, $token, $name, $scopes) = @_;
+    my $r = $self->json('POST', '/api/v1/auth/keys', { name => $name, scopes => $scopes },
+                        { Authorization => "Bearer $token" });
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    status_is($r, 201, "API key $name");
+    return $r->{json}{key};
+}
+
+# $srv->usage_by(TOKEN): the usage of the user signed in with TOKEN, summed
+# by "source model": {requests, tokens_in, tokens_out}.
+sub usage_by {
+    my ($self, $token) = @_;
+    my $u = $self->request('GET', '/api/v1/usage', { Authorization => "Bearer $token" });
+    my %by;
+    for my $row (@{ $u->{json}{items} || [] }) {
+        $by{"$row->{source} $row->{model}"}{$_} += $row->{$_} for qw(requests tokens_in tokens_out);
+    }
+    return \%by;
 }
 
 # $srv->sql(SQL): runs SQL on the server's database behind its back (sqlite3

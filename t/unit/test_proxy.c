@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pl_proxy: the Ollama-compatible proxy's request checks, merged model
- * lists and version order; and the raw lines pl_chat hands a relay. */
+ * lists and version order; and the raw lines pl_chat hands a relay.
+ * pl_proxy_openai: the OpenAI side's request checks and the body sent
+ * upstream, usage, error types, the /v1/models list, the SSE events. */
 #include "unit.h"
 #include "chat/pl_chat.h"
 #include "chat/pl_proxy.h"
+#include "chat/pl_proxy_openai.h"
 #include "core/pl_status.h"
 
 static pl_json_t *parse(apr_pool_t *p, const char *text)
@@ -179,6 +182,129 @@ static void reader_line_hook_stops_and_skips_bad(void **state)
     assert_string_equal(r.lines, "");
 }
 
+static void openai_requests_table(void **state)
+{
+    static const struct {
+        const char *body;
+        int streams;
+        const char *model;      /* NULL: refused with why */
+        int stream, wants_usage;
+        const char *upstream;   /* NULL: the client's bytes */
+        const char *why;
+    } cases[] = {
+        { "{\"model\":\"m\"}", 1, "m", 0, 0, NULL, NULL },
+        { "{\"model\":\"m\",\"stream\":false}", 1, "m", 0, 0, NULL, NULL },
+        { "{\"model\":\"m\",\"stream\":null}", 1, "m", 0, 0, NULL, NULL },
+        { "{\"model\":\"m\",\"stream\":true,\"tools\":[{\"type\":\"function\"}]}", 1, "m", 1, 0,
+          "{\"model\":\"m\",\"stream\":true,\"tools\":[{\"type\":\"function\"}],"
+          "\"stream_options\":{\"include_usage\":true}}", NULL },
+        { "{\"stream_options\":{\"include_usage\":false,\"x\":1},\"model\":\"m\",\"stream\":true}", 1, "m", 1, 0,
+          "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":1,\"include_usage\":true}}", NULL },
+        { "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}", 1, "m", 1, 1, NULL, NULL },
+        { "{\"model\":\"m\",\"stream\":\"yes\"}", 0, "m", 0, 0, NULL, NULL },
+        { "{\"name\":\"m\"}", 1, NULL, 0, 0, NULL, "model is required" },
+        { "{}", 1, NULL, 0, 0, NULL, "model is required" },
+        { "{\"model\":\"\"}", 1, NULL, 0, 0, NULL, "model is required" },
+        { "{\"model\":7}", 1, NULL, 0, 0, NULL, "model must be a string" },
+        { "{\"model\":\"m\",\"stream\":\"yes\"}", 1, NULL, 0, 0, NULL, "stream must be true or false" },
+        { "{\"model\":\"m\",\"stream_options\":true}", 1, NULL, 0, 0, NULL, "stream_options must be an object" },
+        { "[1]", 1, NULL, 0, 0, NULL, "the request body must be a JSON object" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        pl_proxy_openai_t o;
+        const char *why = NULL;
+        apr_status_t rv = pl_proxy_openai_request(*state, parse(*state, cases[i].body),
+                                                  cases[i].streams, &o, &why);
+        if (!cases[i].model) {
+            assert_int_equal(rv, PL_EINVAL);
+            assert_string_equal(why, cases[i].why);
+            continue;
+        }
+        assert_int_equal(rv, APR_SUCCESS);
+        assert_string_equal(o.model, cases[i].model);
+        assert_int_equal(o.stream, cases[i].stream);
+        assert_int_equal(o.wants_usage, cases[i].wants_usage);
+        if (cases[i].upstream)
+            assert_string_equal(o.body, cases[i].upstream);
+        else
+            assert_null(o.body);
+    }
+}
+
+static void usage_chunks(void **state)
+{
+    static const char *const yes[] = { "{\"choices\":[],\"usage\":{\"prompt_tokens\":1}}",
+                                       "{\"usage\":{\"completion_tokens\":2}}" };
+    static const char *const no[] = { "{\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":1}}",
+                                      "{\"choices\":[]}", "{\"choices\":[],\"usage\":null}", "not json" };
+    apr_int64_t in = 0, out = 0;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        assert_true(pl_proxy_openai_usage_only(*state, yes[i], strlen(yes[i])));
+    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        assert_false(pl_proxy_openai_usage_only(*state, no[i], strlen(no[i])));
+    pl_proxy_openai_usage(*state, parse(*state, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}"),
+                          &in, &out);
+    assert_int_equal(in, 3);
+    assert_int_equal(out, 4);
+    pl_proxy_openai_usage(*state, parse(*state, "{\"object\":\"list\"}"), &in, &out);
+    assert_int_equal(in, 3);
+}
+
+static void error_types(void **state)
+{
+    (void)state;
+    assert_string_equal(pl_proxy_openai_error_type(400), "invalid_request_error");
+    assert_string_equal(pl_proxy_openai_error_type(413), "invalid_request_error");
+    assert_string_equal(pl_proxy_openai_error_type(401), "authentication_error");
+    assert_string_equal(pl_proxy_openai_error_type(403), "permission_error");
+    assert_string_equal(pl_proxy_openai_error_type(404), "not_found_error");
+    assert_string_equal(pl_proxy_openai_error_type(429), "rate_limit_error");
+    assert_string_equal(pl_proxy_openai_error_type(502), "api_error");
+    assert_string_equal(pl_proxy_openai_error_type(503), "api_error");
+}
+
+static void model_lists_merge_by_id(void **state)
+{
+    pl_proxy_list_t *l = pl_proxy_list_create_openai(*state);
+    const char *a = "{\"object\":\"list\",\"data\":[{\"id\":\"llama3.2:latest\",\"owned_by\":\"library\"},"
+                    "{\"id\":\"gpt/x\",\"created\":1}]}";
+    const char *b = "{\"object\":\"list\",\"data\":[{\"id\":\"llama3.2:latest\",\"owned_by\":\"other\"},"
+                    "{\"id\":\"onlyb:latest\"}]}";
+    const char *why = NULL;
+
+    assert_int_equal(pl_proxy_list_add(l, a, strlen(a), &why), APR_SUCCESS);
+    assert_int_equal(pl_proxy_list_add(l, b, strlen(b), &why), APR_SUCCESS);
+    assert_int_equal(pl_proxy_list_add(l, "{\"models\":[]}", 13, &why), PL_EUPSTREAM);
+    assert_string_equal(pl_proxy_list_find(l, "llama3.2"), "{\"id\":\"llama3.2:latest\",\"owned_by\":\"library\"}");
+    assert_string_equal(pl_proxy_list_find(l, "onlyb:latest"), "{\"id\":\"onlyb:latest\"}");
+    assert_string_equal(pl_proxy_list_find(l, "gpt/x"), "{\"id\":\"gpt/x\",\"created\":1}");
+    assert_null(pl_proxy_list_find(l, "llama3.2:1b"));
+    assert_null(pl_proxy_list_find(l, "gpt"));
+    assert_string_equal(pl_proxy_list_text(l, NULL),
+                        "{\"object\":\"list\",\"data\":[{\"id\":\"llama3.2:latest\",\"owned_by\":\"library\"},"
+                        "{\"id\":\"gpt/x\",\"created\":1},{\"id\":\"onlyb:latest\"}]}");
+}
+
+static void sse_reader_hands_event_data(void **state)
+{
+    relay_t r = { *state, "", 0, 0, 0 };
+    pl_chat_reader_t *rd = pl_chat_reader_create_for(*state, PL_SERVER_OPENAI, on_event, &r);
+    const char *in = ": comment\ndata: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                     "data: {\"choices\":[],\"usage\":{\"completion_tokens\":5}}\n\ndata: [DONE]\n\n";
+
+    pl_chat_reader_on_line(rd, on_line, &r);
+    for (; *in; in++)
+        assert_int_equal(pl_chat_reader_feed(rd, in, 1), APR_SUCCESS);
+    assert_string_equal(r.lines, "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}|"
+                                 "{\"choices\":[],\"usage\":{\"completion_tokens\":5}}|");
+    assert_int_equal(r.done, 5);
+    assert_true(pl_chat_reader_done(rd));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +316,11 @@ int main(void)
         UNIT_TEST(versions_in_order),
         UNIT_TEST(reader_hands_raw_lines),
         UNIT_TEST(reader_line_hook_stops_and_skips_bad),
+        UNIT_TEST(openai_requests_table),
+        UNIT_TEST(usage_chunks),
+        UNIT_TEST(error_types),
+        UNIT_TEST(model_lists_merge_by_id),
+        UNIT_TEST(sse_reader_hands_event_data),
     };
     return UNIT_RUN(tests);
 }
