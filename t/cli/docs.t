@@ -48,6 +48,39 @@ ok(keys %directives > 20, scalar(keys %directives) . ' directives');
 is_deeply([grep { $readme !~ /`\Q$_\E\b/ } sort keys %directives], [], 'every directive is in the README');
 is_deeply([grep { $conf !~ /\b\Q$_\E\b/ } sort keys %directives], [], '... and in conf/planning.conf');
 
+# The directive table and planning.conf(5) come from one source,
+# doc/directives.tsv: every directive of mp_config.c has its row there (and no
+# row names a directive that does not exist), and the README's table is what
+# script/gen-docs makes of it, between its markers.
+my %tsv = map { /^(Planning\w+)/ ? ($1 => 1) : () } grep { !/^\s*#/ } split /\n/, slurp("$top/doc/directives.tsv");
+is_deeply([grep { !$tsv{$_} } sort keys %directives], [], 'every directive has its row in doc/directives.tsv');
+is_deeply([grep { !$directives{$_} } sort keys %tsv], [], 'doc/directives.tsv names only directives mp_config.c has');
+my $gen_table = `$^X $top/script/gen-docs --readme-table`;
+is($?, 0, 'script/gen-docs --readme-table runs');
+my ($readme_table) = $readme =~ /<!-- directives: [^\n]*-->\n(.*?)<!-- \/directives -->/s;
+is($readme_table, $gen_table, "the README's directive table is the one doc/directives.tsv generates")
+    or diag('run script/gen-docs --readme');
+
+# planning(1): every subcommand cli/planning.c dispatches, and every long
+# option of the apr_getopt tables in cli/, is in doc/planning.1.txt.
+my $man1 = slurp("$top/doc/planning.1.txt");
+my $main = slurp("$top/cli/planning.c");
+my %cmds = map { $_ => 1 } $main =~ /strcmp\(cmd, "([a-z][\w-]*)"\)/g;
+ok(keys %cmds >= 7, scalar(keys %cmds) . ' subcommands: ' . join(' ', sort keys %cmds));
+is_deeply([grep { $man1 !~ /^\* \Q$_\E\b/m } sort keys %cmds], [], 'every subcommand has its entry in planning(1)');
+# ("ci help" is its --help, documented with it)
+my %sub = map { $_ => 1 } grep { $_ ne "help" } slurp("$top/cli/ci.c") =~ /strcmp\(argv\[1\], "([a-z]+)"\)/g;
+is_deeply([grep { $man1 !~ /^\* ci \Q$_\E\b/m } sort keys %sub], [], '... and every ci subcommand');
+my %opts;
+for my $f (glob("$top/cli/*.c")) {
+    my $src = slurp($f);
+    while ($src =~ /apr_getopt_option_t\s+\w+\[\]\s*=\s*\{(.*?)\n\s*\};/sg) {
+        $opts{$_} = 1 for $1 =~ /\{\s*"([a-z][\w-]*)",/g;
+    }
+}
+ok(keys %opts > 30, scalar(keys %opts) . ' options in cli/');
+is_deeply([grep { $man1 !~ /^\* --\Q$_\E\b/m } sort keys %opts], [], 'every option has its entry in planning(1)');
+
 # The error codes, exactly as the one table has them.
 my $codes = `$^X $top/script/error-codes`;
 is($?, 0, 'script/error-codes runs');
