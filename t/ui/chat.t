@@ -60,5 +60,23 @@ subtest 'the stream cap (PlanningMaxStreamsPerUser 1) said in place' => sub {
     run_browser($cap, 'cap');
     $cap->stop;
 };
+subtest 'tools in the chat: a read shown, a write allowed (PlanningToolWrites confirm)' => sub {
+    fake_control($fake, 'POST', 'reset');
+    my $TR = make_roots();
+    my $dir = project_dir($TR, 'planned');
+    PlanningTest::spew("$dir/MASTER_PLAN.md", "# Planned\n\n## AUTH-001 Sign-in\n\n- [ ] Login form\n- [ ] Password reset\n");
+    PlanningUI::chown_roots($TR);
+    my $tsrv = start_server(backend => 'sqlite3', roots => [$TR->{root}], docroot => $UI,
+                            extra => "PlanningModelServerAllow 127.0.0.0/8\nPlanningLoginRateLimit 0\n"
+                                   . "PlanningToolWrites confirm");
+    status_is($tsrv->json('POST', '/api/v1/servers', { name => 'main', base_url => $fake->{url} }), 201,
+              'the stand-in is the model server');
+    my $p = $tsrv->json('POST', '/api/v1/projects', { name => 'planned', local_path => $dir });
+    status_is($p, 201, 'a project with a plan');
+    PlanningUI::run_node('chat-tools.mjs', PL_UI_BASE => $tsrv->base, PL_UI_SHOTS => $shots,
+                         PL_UI_USER => $PlanningTest::ADMIN_USER, PL_UI_PASSWORD => $PlanningTest::ADMIN_PASSWORD,
+                         PL_UI_PROJECT => $p->{json}{id});
+    $tsrv->stop;
+};
 diag("screenshots: $shots");
 done_testing();

@@ -14,7 +14,10 @@ import { open } from './sse.js';
 import { post, ApiError } from '../api.js';
 
 const utf8 = new TextEncoder();
-const blank = { threadId: null, replyId: null, userId: null, content: '', thinking: '', status: 'idle', error: null, model: null, tokens: 0, firstAt: 0, lastAt: 0, figures: null, title: null, resumed: false };
+// steps: a reply's tool calls and results so far, and the text the model
+// wrote before each call ({kind: 'text'|'call'|'result', ...}); confirm: the
+// write tool call the stream waits on ({message_id, call_id, name, arguments})
+const blank = { threadId: null, replyId: null, userId: null, content: '', thinking: '', status: 'idle', error: null, model: null, tokens: 0, firstAt: 0, lastAt: 0, figures: null, title: null, resumed: false, steps: [], confirm: null };
 let live = { ...blank };
 const subs = new Set();
 let controller = null;
@@ -43,7 +46,24 @@ async function consume(iter, onEvent) {
     const now = performance.now();
     switch (ev.event) {
       case 'start':
-        set({ replyId: ev.data.message_id, userId: ev.data.user_message_id, model: ev.data.model, status: 'streaming' });
+        if (live.replyId && live.replyId !== ev.data.message_id) {
+          // the model's next reply after a tool's result: what it wrote
+          // before the call stays in the steps
+          const steps = live.content ? [...live.steps, { kind: 'text', text: live.content }] : live.steps;
+          set({ steps, content: '', thinking: '', replyId: ev.data.message_id, model: ev.data.model || live.model, status: 'streaming' });
+        } else set({ replyId: ev.data.message_id, userId: ev.data.user_message_id, model: ev.data.model, status: 'streaming' });
+        break;
+      case 'tool_call':
+        set({ steps: [...live.steps, { kind: 'call', call_id: ev.data.call_id, name: ev.data.name, arguments: ev.data.arguments }] });
+        break;
+      case 'confirm':
+        set({ confirm: ev.data });
+        break;
+      case 'tool_result':
+        set({
+          steps: [...live.steps, { kind: 'result', call_id: ev.data.call_id, name: ev.data.name, error: ev.data.error, code: ev.data.code, result: ev.data.result }],
+          confirm: live.confirm && live.confirm.call_id === ev.data.call_id ? null : live.confirm,
+        });
         break;
       case 'token':
         set({ content: live.content + (ev.data.text || ''), tokens: live.tokens + 1, firstAt: live.firstAt || now, lastAt: now });

@@ -16,6 +16,7 @@ import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
 import { Markdown } from '../chat/Markdown.jsx';
 import * as live from '../chat/live.js';
+import { ToolCalls, ToolResult, ConfirmCall, LiveSteps } from '../chat/Tools.jsx';
 import '../chat/chat.css';
 
 // What to do about each way a reply can fail (the API's codes).
@@ -462,6 +463,7 @@ export function Chat({ session, thread: threadParam }) {
             <Message
               key={m.id}
               m={m}
+              threadId={tid}
               last={i === shown.length - 1}
               busy={live.busy()}
               onPick={pick}
@@ -647,7 +649,7 @@ function Siblings({ m, onPick, busy }) {
   );
 }
 
-function Message({ m, last, busy, onPick, onRegenerate, onEdit }) {
+function Message({ m, threadId, last, busy, onPick, onRegenerate, onEdit }) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(m.content);
   const ref = useRef(null);
@@ -655,6 +657,13 @@ function Message({ m, last, busy, onPick, onRegenerate, onEdit }) {
     if (editing && ref.current) ref.current.focus();
   }, [editing]);
   if (m.role === 'system') return null;
+  if (m.role === 'tool') {
+    return (
+      <li class="msg role-tool" data-id={m.id}>
+        <ToolResult name={m.tool_name} result={m.content} code={m.error_code} />
+      </li>
+    );
+  }
   const user = m.role === 'user';
   const err = !user && m.error_code ? errorText({ code: m.error_code, message: m.error_code === 'STOPPED' ? '' : HELP[m.error_code] ? m.error_code.toLowerCase().replace(/_/g, ' ') : m.error_code }) : null;
   return (
@@ -705,6 +714,10 @@ function Message({ m, last, busy, onPick, onRegenerate, onEdit }) {
         <>
           <Thinking text={m.thinking} />
           <Markdown text={m.content} />
+          <ToolCalls calls={m.tool_calls} />
+          {(m.awaiting_confirmation || []).map((c) => (
+            <ConfirmCall key={c.call_id} threadId={threadId} messageId={m.id} call={c} />
+          ))}
         </>
       )}
       {m.error_code === 'STOPPED' && <p class="small muted">Stopped.</p>}
@@ -721,7 +734,7 @@ function Message({ m, last, busy, onPick, onRegenerate, onEdit }) {
               Regenerate
             </button>
           )}
-          {!user && <CopyButton text={m.content} />}
+          {!user && m.content && <CopyButton text={m.content} />}
           {!user && <span class="small muted figures-line">{figures(m)}</span>}
         </div>
       )}
@@ -759,8 +772,10 @@ function LiveReply({ s }) {
         <span class="msg-who">{s.model || 'Model'}</span>
         {going && <span class="small muted typing">{s.resumed ? 'resumed · writing…' : 'writing…'}</span>}
       </div>
+      <LiveSteps steps={s.steps} />
       <Thinking text={s.thinking} open={going && !s.content} />
       <Markdown text={s.content} live />
+      {s.confirm && <ConfirmCall key={s.confirm.call_id} threadId={s.threadId} messageId={s.confirm.message_id} call={s.confirm} />}
       {s.status === 'stopped' && <p class="small muted">Stopped.</p>}
       {err && <ErrorNote e={err} />}
     </li>
