@@ -22,6 +22,7 @@
 static const mp_route_t ROUTES[] = {
     { M_GET,    P "/health",            api_health_get,       MP_PERM_PUBLIC, ANY_KEY },
     { M_GET,    P "/routes",            mp_router_list,       MP_PERM_READ,   DB | ANY_KEY },
+    { M_GET,    P "/openapi.json",      api_openapi_get,      MP_PERM_PUBLIC, ANY_KEY },
 
     { M_GET,    P "/auth/setup",        api_auth_setup_status, MP_PERM_PUBLIC, DB },
     { M_POST,   P "/auth/setup",        api_auth_setup,       MP_PERM_PUBLIC, BODY_DB },

@@ -43,6 +43,7 @@ use JSON::PP;
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(sleep time);
 use Test::More ();
+use PlanningContract ();
 use Exporter 'import';
 
 our @EXPORT_OK = qw(start_fake fake_control sse_post body_sans_id backends start_server config_test status_is error_is json_type
@@ -652,6 +653,7 @@ sub stop {
     return if $self->{stopped};
     local $Test::Builder::Level = $Test::Builder::Level + 1;
     $self->check_links unless $o{no_check} || ($self->{links_checked} // -1) == $self->links_seen;
+    PlanningContract::check($self) unless $o{no_check};
     $self->{stopped}++;
     $self->_kill;
     local $Test::Builder::Level = $Test::Builder::Level + 1;
@@ -729,8 +731,10 @@ sub request {
 # all of them such as security_headers_ok.
 sub _seen {
     my ($self, $res) = @_;
+    return $res if $res->{status} == 599;
     push @{ $self->{seen} }, { req => $res->{req}, status => $res->{status},
-                               headers => $res->{headers} } if $res->{status} != 599;
+                               headers => $res->{headers} };
+    PlanningContract::note($self, $res) unless $self->{checking_links};
     return $res;
 }
 
