@@ -80,11 +80,13 @@ sub problem {
     my ($best) = sort { $b->[1] <=> $a->[1] } grep { $path =~ $_->[0] } @OPS;
     my $type = lc(($rec->{type} // '') =~ s/;.*//sr);
     my $body = $rec->{body} // '';
-    my $error = sub {    # the router's 404 and 405, in the API's error shape
+    my $error = sub {    # the router's 404 and 405, in the error shape (Ollama's under /ollama)
         return "$rec->{status} is not a documented reply" unless $rec->{status} =~ /^(?:404|405)$/;
         return undef unless length $body;
         my $data = eval { $JSON->decode($body) };
-        my @e = $VALIDATOR->validate($data, $VALIDATOR->get('/components/schemas/Error'));
+        my $shape = $path =~ m{^/ollama/} ? '/components/responses/OllamaOrError/content/application~1json/schema'
+                                          : '/components/schemas/Error';
+        my @e = $VALIDATOR->validate($data, $VALIDATOR->get($shape));
         @e ? join('; ', @e) : undef;
     };
     return $error->() unless $best && $best->[3]{$method};

@@ -85,7 +85,20 @@ function Content({ doc, content }) {
   return Object.entries(content || {}).map(([type, media]) => (
     <div class="ad-media">
       <code>{type}</code>
-      {media['x-events'] ? null : (
+      {media['x-events'] ? (
+        <dl class="ad-events">
+          {Object.entries(media['x-events']).map(([name, e]) => (
+            <>
+              <dt>
+                event: <code>{name}</code>
+              </dt>
+              <dd>
+                {e.description} <Schema doc={doc} schema={e.schema} />
+              </dd>
+            </>
+          ))}
+        </dl>
+      ) : (
         <div>
           <Schema doc={doc} schema={media.schema} />
         </div>
