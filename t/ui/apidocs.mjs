@@ -30,7 +30,7 @@ async function main(browser) {
   });
   await accessible(page, 'API reference');
 
-  await page.getByLabel('Filter').fill('members');
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('members');
   await check('the filter narrows the list to matching paths', async () => {
     const paths = await page.locator('details.ad-op .ad-path').allInnerTexts();
     if (!paths.length || paths.some((p) => !p.includes('members'))) throw new Error(paths.join(', '));
@@ -51,7 +51,7 @@ async function main(browser) {
 
   await page.setViewportSize({ width: 375, height: 800 });
   await fits(page, 'an operation open');
-  await page.getByLabel('Filter').fill('');
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('');
   await fits(page, 'every operation');
   await shot(page, '375px');
   await context.close();

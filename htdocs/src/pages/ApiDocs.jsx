@@ -144,12 +144,12 @@ function Operation({ doc, path, method, op }) {
       )}
       {op.requestBody && (
         <section class="ad-part">
-          <h4>Request body{op.requestBody.required ? '' : ' (optional)'}</h4>
+          <h3>Request body{op.requestBody.required ? '' : ' (optional)'}</h3>
           <Content doc={doc} content={op.requestBody.content} />
         </section>
       )}
       <section class="ad-part">
-        <h4>Responses</h4>
+        <h3>Responses</h3>
         <dl class="ad-responses">
           {Object.entries(op.responses || {}).map(([status, r]) => {
             const [, resp] = resolve(doc, r);
