@@ -89,6 +89,32 @@ for my $backend (backends()) {
     };
 }
 
+# The harness's check can fail: replies that break the document are caught.
+subtest 'the contract check catches what does not match' => sub {
+    PlanningContract::load();
+    my $health = { method => 'GET', path => '/api/v1/health', status => 200, type => 'application/json' };
+    my $check = sub { PlanningContract::problem({ %$health, %{ $_[0] } }) };
+    is($check->({ body => '{"status":"ok","version":"1.0.0","database":{"driver":"sqlite3","reachable":true}}' }),
+       undef, 'a reply as documented passes');
+    like($check->({ body => '{"status":42}' }), qr/status: Expected string/, 'a property of another type');
+    like($check->({ status => 201, body => '{}' }), qr/does not document status 201/, 'an undocumented status');
+    like($check->({ type => 'text/html', body => '<p>' }), qr{text/html is not documented}, 'an undocumented content type');
+    like($check->({ status => 404, body => '{"error":{"code":"NO_SUCH_CODE","message":"x","request_id":"r"}}' }),
+         qr/Not in enum/, 'an error code that is not in ErrorCode');
+    like($check->({ path => '/api/v1/no-such-route', status => 200, body => '{}' }), qr/not a documented reply/,
+         'a path of no route that answers other than 404/405');
+    is($check->({ path => '/api/v1/no-such-route', status => 404,
+                  body => '{"error":{"code":"NOT_FOUND","message":"x","request_id":"r"}}' }), undef,
+       "the router's 404 in the error shape passes");
+    my $job = { method => 'GET', path => '/api/v1/jobs/1/events', status => 200, type => 'text/event-stream', body => '' };
+    is(PlanningContract::problem({ %$job, events => [{ event => 'progress', data => { id => 1, state => 'running' } }] }),
+       undef, 'a stream whose events are documented passes');
+    like(PlanningContract::problem({ %$job, events => [{ event => 'surprise', data => {} }] }),
+         qr/event surprise is not in x-events/, 'an undocumented event');
+    like(PlanningContract::problem({ %$job, events => [{ event => 'progress', data => { state => 'exploded' } }] }),
+         qr/event progress: .*enum/, "an event's data that does not match");
+};
+
 subtest 'Redocly lints the document' => sub {
     plan skip_all => "Redocly is not installed: run script/bootstrap (npm ci in t/openapi)"
         unless -x $REDOCLY;

@@ -44,6 +44,16 @@ sub note {
     }
 }
 
+# note_stream(SERVER, METHOD, PATH, STATUS, TYPE, [events]): a reply read
+# as a stream (PlanningTest's sse and sse_post): its status and type, and
+# each event's name and data, checked against the operation's x-events.
+sub note_stream {
+    my ($srv, $method, $path, $status, $type, $events) = @_;
+    push @{ $srv->{contract} }, { method => uc $method, path => $path, status => $status + 0,
+                                  type => $type // '', body => '',
+                                  events => [map { { event => $_->{event}, data => $_->{data} } } @$events] };
+}
+
 # The document and its operations, once per process: [regex, literal length,
 # template, {method => operation}] for each path.
 sub load {
@@ -102,6 +112,21 @@ sub problem {
         $response = $VALIDATOR->get(_pointer(@where));
     } else {
         push @where, $key;
+    }
+    if ($rec->{events}) {    # a stream: its type, and each event by x-events
+        return undef unless $type && $response->{content};
+        my $media = $response->{content}{$type}
+            or return "$best->[2] ($method) $rec->{status}: $type is not documented";
+        my $events = $media->{'x-events'} or return undef;
+        for my $ev (@{ $rec->{events} }) {
+            my $doc = $events->{ $ev->{event} // '' }
+                or return "$best->[2] ($method): event $ev->{event} is not in x-events";
+            my @e = $VALIDATOR->validate($ev->{data}, $VALIDATOR->get(
+                _pointer(@where, 'content', $type, 'x-events', $ev->{event}, 'schema')));
+            return "$best->[2] ($method): event $ev->{event}: " . join('; ', map {"$_"} @e[0 .. ($#e > 4 ? 4 : $#e)])
+                if @e;
+        }
+        return undef;
     }
     return undef unless length $body && $response->{content};
     my $media = $response->{content}{$type}

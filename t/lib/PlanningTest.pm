@@ -805,7 +805,7 @@ sub sse {
            . (defined $token ? "Authorization: Bearer $token\r\n" : '')
            . (defined $json ? "Content-Type: application/json\r\nContent-Length: " . length($json) . "\r\n\r\n$json"
                             : "\r\n");
-    my ($raw, $text, $status, $chunked, @events) = ('', '');
+    my ($raw, $text, $status, $chunked, $type, @events) = ('', '');
     my $t0 = time;
     my $deadline = $t0 + ($o{timeout} // 30);
     READ: while (time < $deadline) {
@@ -819,6 +819,7 @@ sub sse {
             next unless $raw =~ s/^(.*?)\r\n\r\n//s;
             my $head = $1;
             ($status) = $head =~ m{^HTTP/\d\.\d (\d{3})};
+            ($type) = $head =~ /^content-type:\s*([^\r\n]*)/im;
             $chunked = $head =~ /^transfer-encoding:\s*chunked/im;
         }
         if ($chunked) {
@@ -845,6 +846,7 @@ sub sse {
             last READ if $o{until} && $o{until}->(\%ev);
         }
     }
+    PlanningContract::note_stream($self, $method, $path, $status, $type, \@events) if $status;
     return ($status // 599, \@events, $s) if $o{keep};
     close $s;
     return ($status // 599, \@events);
@@ -921,10 +923,16 @@ sub sse_post {
         if (!defined $head && $buf =~ s/^(.*?)\r\n\r\n//s) { $head = $1 }
         while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: ([^\n]+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
             push @events, { id => $2, event => $3, data => JSON::PP->new->utf8->decode($4), at => time - $t0 };
-            if ($o{leave_after} && @events >= $o{leave_after}) { close $s; return ($head, \@events) }
+            last if $o{leave_after} && @events >= $o{leave_after};
         }
+        last if $o{leave_after} && @events >= $o{leave_after};
     }
     close $s;
+    if (defined $head && $head =~ m{^HTTP/\d\.\d (\d{3})}) {
+        my $status = $1;
+        my ($type) = $head =~ /^content-type:\s*([^\r\n]*)/im;
+        PlanningContract::note_stream($srv, 'POST', $path, $status, $type, \@events);
+    }
     return ($head, \@events);
 }
 
