@@ -2,10 +2,15 @@
 // shown by tag, each operation a <details> with its parameters, body and
 // replies, schemas as nested lists of their properties ($refs followed).
 // Plain elements only (no library, no inline script or style: the CSP
-// holds); a filter narrows the operations by path, method or summary.
+// holds; descriptions are Markdown, rendered and sanitized by markdown.js as
+// the chat's are); a filter narrows the operations by path, method or
+// summary. The shared error responses point to the Errors section.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, describe } from '../api.js';
 import { Alert } from '../components/Alert.jsx';
+import { Field } from '../components/Field.jsx';
+import { renderMarkdown } from '../markdown.js';
+import '../markdown.css';
 import './api-docs.css';
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
@@ -93,7 +98,7 @@ function Content({ doc, content }) {
                 event: <code>{name}</code>
               </dt>
               <dd>
-                {e.description} <Schema doc={doc} schema={e.schema} />
+                <Text text={e.description} /> <Schema doc={doc} schema={e.schema} />
               </dd>
             </>
           ))}
@@ -107,15 +112,30 @@ function Content({ doc, content }) {
   ));
 }
 
+// A description (Markdown, from the document this server serves).
+function Text({ text }) {
+  return text ? <div class="markdown ad-text" dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} /> : null;
+}
+
 function Operation({ doc, path, method, op }) {
+  // the body is made when opened: 145 closed operations stay light
+  const [open, setOpen] = useState(false);
   const params = (op.parameters || []).map((p) => resolve(doc, p)[1]);
   return (
-    <details class="ad-op card">
+    <details class="ad-op card" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         <span class={`ad-method ad-${method}`}>{method.toUpperCase()}</span> <code class="ad-path">{path}</code>
         <span class="ad-summary muted"> {op.summary}</span>
       </summary>
-      {op.description && <p class="ad-text">{op.description}</p>}
+      {open && <OperationBody doc={doc} op={op} params={params} />}
+    </details>
+  );
+}
+
+function OperationBody({ doc, op, params }) {
+  return (
+    <>
+      <Text text={op.description} />
       {params.length > 0 && (
         <table class="ad-table">
           <caption>Parameters</caption>
@@ -152,20 +172,28 @@ function Operation({ doc, path, method, op }) {
         <h3>Responses</h3>
         <dl class="ad-responses">
           {Object.entries(op.responses || {}).map(([status, r]) => {
-            const [, resp] = resolve(doc, r);
+            const [shared, resp] = resolve(doc, r);
             return (
               <>
                 <dt>{status}</dt>
                 <dd>
-                  <p class="ad-text">{resp.description}</p>
-                  <Content doc={doc} content={resp.content} />
+                  {shared ? (
+                    <p>
+                      {shared === 'Error' ? 'An error' : shared}: see <a href="#ad-errors">Errors</a>.
+                    </p>
+                  ) : (
+                    <>
+                      <Text text={resp.description} />
+                      <Content doc={doc} content={resp.content} />
+                    </>
+                  )}
                 </dd>
               </>
             );
           })}
         </dl>
       </section>
-    </details>
+    </>
   );
 }
 
@@ -213,8 +241,9 @@ export function ApiDocs() {
       {doc && (
         <>
           <form class="filters" role="search" aria-label="Filter the operations" onSubmit={(e) => e.preventDefault()}>
-            <label for="ad-filter">Filter</label>
-            <input id="ad-filter" type="search" value={q} placeholder="path, method or summary" onInput={(e) => setQ(e.currentTarget.value)} />
+            <Field id="ad-filter" label="Filter" hint="A path, a method or a summary.">
+              <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+            </Field>
           </form>
           <section aria-labelledby="ad-auth">
             <h2 id="ad-auth">Authentication</h2>
@@ -222,7 +251,9 @@ export function ApiDocs() {
               {Object.entries(doc.components.securitySchemes || {}).map(([name, s]) => (
                 <>
                   <dt>{name}</dt>
-                  <dd class="ad-text">{s.description}</dd>
+                  <dd>
+                    <Text text={s.description} />
+                  </dd>
                 </>
               ))}
             </dl>
@@ -239,7 +270,7 @@ export function ApiDocs() {
           {groups.length === 0 && <p role="status">No operation matches.</p>}
           <section aria-labelledby="ad-errors">
             <h2 id="ad-errors">Errors</h2>
-            <p class="ad-text">{doc.components.schemas.ErrorCode.description}</p>
+            <Text text={doc.components.schemas.ErrorCode.description} />
             <Schema doc={doc} schema={{ $ref: '#/components/schemas/Error' }} />
             <p class="ad-codes">
               {doc.components.schemas.ErrorCode.enum.map((c) => (
