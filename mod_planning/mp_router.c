@@ -27,6 +27,7 @@ static const mp_route_t ROUTES[] = {
     /* MCP: each method and tool checks the caller's rights itself */
     { M_POST,   P "/mcp",               api_mcp_post,         MP_PERM_READ,
                 DB | ANY_KEY | MP_ROUTE_RPC },
+    { M_GET,    P "/openapi.json",      api_openapi_get,      MP_PERM_PUBLIC, ANY_KEY },
 
     { M_GET,    P "/auth/setup",        api_auth_setup_status, MP_PERM_PUBLIC, DB },
     { M_POST,   P "/auth/setup",        api_auth_setup,       MP_PERM_PUBLIC, BODY_DB },

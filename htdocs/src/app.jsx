@@ -5,7 +5,7 @@ import './theme.js';
 import './theme.css';
 import './header.css';
 import './shortcuts.js';
-import { Chat, Settings } from './pages/lazy.js';
+import { Chat, Settings, ApiDocs } from './pages/lazy.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { useSession, signOut } from './session.js';
 import { usePath, match, onLinkClick } from './router.js';
@@ -23,6 +23,7 @@ const ROUTES = [
   ['/chat', Chat],
   ['/chat/:thread', Chat],
   ['/settings', Settings],
+  ['/api-docs', ApiDocs],
   ['/', Dashboard],
   ['/projects/:id', Project],
   ['/admin', Admin],

@@ -9,6 +9,7 @@
 #include "projects/pl_project.h"
 
 int api_health_get(mp_req_t *req);
+int api_openapi_get(mp_req_t *req);
 
 int api_auth_setup(mp_req_t *req);
 int api_auth_setup_status(mp_req_t *req);

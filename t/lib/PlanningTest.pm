@@ -43,6 +43,7 @@ use JSON::PP;
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(sleep time);
 use Test::More ();
+use PlanningContract ();
 use Exporter 'import';
 
 our @EXPORT_OK = qw(start_fake fake_control fake_calls fake_last_call node_client sse_post body_sans_id backends start_server config_test status_is error_is json_type
@@ -769,6 +770,7 @@ sub stop {
     return if $self->{stopped};
     local $Test::Builder::Level = $Test::Builder::Level + 1;
     $self->check_links unless $o{no_check} || ($self->{links_checked} // -1) == $self->links_seen;
+    PlanningContract::check($self) unless $o{no_check};
     $self->{stopped}++;
     $self->_kill;
     local $Test::Builder::Level = $Test::Builder::Level + 1;
@@ -846,8 +848,10 @@ sub request {
 # all of them such as security_headers_ok.
 sub _seen {
     my ($self, $res) = @_;
+    return $res if $res->{status} == 599;
     push @{ $self->{seen} }, { req => $res->{req}, status => $res->{status},
-                               headers => $res->{headers} } if $res->{status} != 599;
+                               headers => $res->{headers} };
+    PlanningContract::note($self, $res) unless $self->{checking_links};
     return $res;
 }
 
@@ -918,7 +922,7 @@ sub sse {
            . (defined $token ? "Authorization: Bearer $token\r\n" : '')
            . (defined $json ? "Content-Type: application/json\r\nContent-Length: " . length($json) . "\r\n\r\n$json"
                             : "\r\n");
-    my ($raw, $text, $status, $chunked, @events) = ('', '');
+    my ($raw, $text, $status, $chunked, $type, @events) = ('', '');
     my $t0 = time;
     my $deadline = $t0 + ($o{timeout} // 30);
     READ: while (time < $deadline) {
@@ -932,6 +936,7 @@ sub sse {
             next unless $raw =~ s/^(.*?)\r\n\r\n//s;
             my $head = $1;
             ($status) = $head =~ m{^HTTP/\d\.\d (\d{3})};
+            ($type) = $head =~ /^content-type:\s*([^\r\n]*)/im;
             $chunked = $head =~ /^transfer-encoding:\s*chunked/im;
         }
         if ($chunked) {
@@ -958,6 +963,7 @@ sub sse {
             last READ if $o{until} && $o{until}->(\%ev);
         }
     }
+    PlanningContract::note_stream($self, $method, $path, $status, $type, \@events) if $status;
     return ($status // 599, \@events, $s) if $o{keep};
     close $s;
     return ($status // 599, \@events);
@@ -1034,10 +1040,16 @@ sub sse_post {
         if (!defined $head && $buf =~ s/^(.*?)\r\n\r\n//s) { $head = $1 }
         while (defined $head && $buf =~ s/^(?:[0-9a-f]+\r\n)?(id: ([^\n]+)\nevent: (\w+)\ndata: (.*?)\n\n)(?:\r\n)?//s) {
             push @events, { id => $2, event => $3, data => JSON::PP->new->utf8->decode($4), at => time - $t0 };
-            if ($o{leave_after} && @events >= $o{leave_after}) { close $s; return ($head, \@events) }
+            last if $o{leave_after} && @events >= $o{leave_after};
         }
+        last if $o{leave_after} && @events >= $o{leave_after};
     }
     close $s;
+    if (defined $head && $head =~ m{^HTTP/\d\.\d (\d{3})}) {
+        my $status = $1;
+        my ($type) = $head =~ /^content-type:\s*([^\r\n]*)/im;
+        PlanningContract::note_stream($srv, 'POST', $path, $status, $type, \@events);
+    }
     return ($head, \@events);
 }
 

@@ -5,7 +5,7 @@
 // Environment: PL_UI_BASE, PL_UI_SHOTS, PL_UI_FAKE, PL_UI_USER,
 // PL_UI_PASSWORD (an admin), PL_UI_VIEWER, PL_UI_VIEWER_PASSWORD.
 // Prints PASS/FAIL/NOTE lines (lib.mjs).
-import { env, BASE, STEP_MS, until, fake, check, expected, watch, newContext, accessible, keyboardOnly, screenshot, api, run } from './lib.mjs';
+import { env, BASE, STEP_MS, until, fake, check, expected, watch, newContext, accessible, keyboardOnly, fits, screenshot, api, run } from './lib.mjs';
 
 const FAKE = env.PL_UI_FAKE;
 const fakeModels = async () => ((await (await fetch(`${FAKE}/api/tags`)).json()).models || []).map((m) => m.name);
@@ -14,17 +14,6 @@ const shot = (page, name) => screenshot(page, 'adm', name);
 // the errors this flow provokes on purpose: a base URL outside the allow-list,
 // and the last admin disabled
 expected.push(['POST', /\/api\/v1\/servers$/, 400], ['PATCH', /\/api\/v1\/users\/\d+$/, 409]);
-
-// No sideways scrolling at the page's width.
-async function fits(page, what) {
-  await check(`375 px: no sideways scrolling (${what})`, async () => {
-    const w = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-    if (w[0] > w[1]) {
-      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 6).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).join(', '));
-      throw new Error(`${w[0]} px wide in ${w[1]}: ${wide}`);
-    }
-  });
-}
 
 async function signIn(page, user, password) {
   await page.goto(`${BASE}/`);

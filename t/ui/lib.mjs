@@ -180,6 +180,17 @@ export async function keyboardOnly(page, what) {
   });
 }
 
+// No sideways scrolling at the page's width.
+export async function fits(page, what) {
+  await check(`375 px: no sideways scrolling (${what})`, async () => {
+    const w = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    if (w[0] > w[1]) {
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 6).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).join(', '));
+      throw new Error(`${w[0]} px wide in ${w[1]}: ${wide}`);
+    }
+  });
+}
+
 let shot = 0;
 export async function screenshot(page, prefix, name) {
   const file = join(env.PL_UI_SHOTS, `${prefix}${String(++shot).padStart(2, '0')}-${name}.png`);

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, del, request, describe, fieldError } from '../api.js';
 import { applyTheme } from '../theme.js';
 import { ago, fullTime } from '../format.js';
+import { onLinkClick } from '../router.js';
 import { Alert } from '../components/Alert.jsx';
 import { Field } from '../components/Field.jsx';
 import { Dialog } from '../components/Dialog.jsx';
@@ -79,7 +80,10 @@ export function Settings() {
       <div class="page-head">
         <div>
           <h1 tabIndex={-1}>Settings</h1>
-          <p class="muted">Your defaults for new chats, the look of the pages, and keys for scripts.</p>
+          <p class="muted">
+            Your defaults for new chats, the look of the pages, and keys for scripts (see the{' '}
+            <a href="/api-docs" onClick={onLinkClick}>API reference</a>).
+          </p>
         </div>
       </div>
       <Alert>{error}</Alert>

@@ -4,3 +4,4 @@ import { lazyPage } from '../components/Lazy.jsx';
 
 export const Chat = lazyPage(() => import('./Chat.jsx'), 'Chat');
 export const Settings = lazyPage(() => import('./Settings.jsx'), 'Settings');
+export const ApiDocs = lazyPage(() => import('./ApiDocs.jsx'), 'API reference');
