@@ -59,7 +59,7 @@ my %seeds = (
     sse_data_cap    => input(1 | (6 << 4), [], "data: {\"choices\":\ndata: ["),
 );
 
-fuzz(target => 'chat', lib => [qw(chat/pl_chat.c core/pl_lines.c core/pl_json.c core/pl_jsonw.c core/pl_text.c)],
+fuzz(target => 'chat', lib => [qw(chat/pl_chat.c chat/pl_chat_tools.c core/pl_lines.c core/pl_json.c core/pl_jsonw.c core/pl_text.c)],
      packages => [qw(apr-1 apr-util-1 jansson)], max_len => 4096, seeds => \%seeds,
      dict => ["data: ", "data:", "\n\n", "\r\n", ": ", "event: ", "[DONE]", '{"message":{',
               '"content":', '"thinking":', '"done":true', '"done_reason":', '"error":',
