@@ -98,7 +98,9 @@ void pl_cache_put(pl_cache_t *c, const char *key, apr_int64_t revision,
     e = apr_palloc(c->store, sizeof(*e));
     e->revision = revision;
     e->len = len;
-    e->val = apr_pmemdup(c->store, val, len + 1);
+    /* val need not end in a NUL at len: copy len bytes, then add one */
+    e->val = apr_palloc(c->store, len + 1);
+    memcpy(e->val, val, len);
     e->val[len] = '\0';
     apr_hash_set(c->entries, apr_pstrdup(c->store, key), APR_HASH_KEY_STRING, e);
     c->used += need;

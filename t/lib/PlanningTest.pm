@@ -729,13 +729,15 @@ sub say_crashes {
                      $self->crash_backtraces) if @crashed;
 }
 
-# script/test --sanitize: the sanitizer reports written since the last
-# look (by this server's processes, or a command the test ran), moved to
-# claimed/ so that each fails one test only. Empty otherwise.
+# script/test --sanitize: the sanitizer reports httpd or the planning
+# command wrote since the last look, moved to claimed/ so that each fails one
+# test only (with three test files at a time, maybe another's: its stack
+# says whose). Empty otherwise.
 sub sanitizer_reports {
     my $dir = $ENV{PL_SANITIZE_DIR} or return ();
     my @out;
-    for my $f (sort grep { -f } glob("$dir/*")) {
+    # (httpd's and the command's: the unit tests' are the run's to say)
+    for my $f (sort grep { -f } glob("$dir/*.apache2.* $dir/*.planning.*")) {
         mkdirs("$dir/claimed");
         (my $to = $f) =~ s{.*/}{$dir/claimed/};
         push @out, "$f:", split(/\n/, slurp($f));
