@@ -330,8 +330,13 @@ for my $backend (backends()) {
         # is bounded warm-up (pooled SQLite connections' page caches, with the
         # full-text index every message now writes): on an idle server 100
         # thread lists grew the children by 2.4 MB, the next 600 by 0.2 MB.
-        cmp_ok($after - $before, '<', 8 * 1024, "memory flat over 20 more of them: the children's RSS grew "
-               . sprintf('%.1f MB (%.1f -> %.1f MB)', ($after - $before) / 1024, $before / 1024, $after / 1024));
+        # (script/test --sanitize: ASan holds freed memory back in its
+        # quarantine, 256 MB by default, so RSS grows by design there)
+        SKIP: {
+            skip 'AddressSanitizer keeps freed memory in quarantine', 1 if $ENV{PL_SANITIZE_DIR};
+            cmp_ok($after - $before, '<', 8 * 1024, "memory flat over 20 more of them: the children's RSS grew "
+                   . sprintf('%.1f MB (%.1f -> %.1f MB)', ($after - $before) / 1024, $before / 1024, $after / 1024));
+        }
         $srv->stop;
     };
 

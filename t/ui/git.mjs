@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { env, BASE, STEP_MS, check, note, watch, newContext, accessible, screenshot, api, run, keyboardOnly } from './lib.mjs';
+import { env, BASE, STEP_MS, until, check, note, watch, newContext, accessible, screenshot, api, run, keyboardOnly } from './lib.mjs';
 
 // the second phase's screenshots have a prefix of their own (the count restarts)
 const shot = (page, name) => screenshot(page, env.PL_UI_PHASE === 'hostkey' ? 'gh' : 'g', name);
@@ -128,8 +128,8 @@ async function flow(browser) {
     const t = await row(staged, 'h.txt').innerText();
     if (!t.includes('+1') || !t.includes('−0')) throw new Error(t);
     if (!(await row(unstaged, 'h.txt').innerText()).includes('+2')) throw new Error(await row(unstaged, 'h.txt').innerText());
-    await diff.locator('.gdiff-hunk').first().waitFor();
-    if ((await diff.locator('.gdiff-hunk').count()) !== 1) throw new Error('the unstaged diff has not one hunk left');
+    // (the diff shown before the stage is replaced once its reload answers)
+    await until('the unstaged diff with one hunk left', async () => (await diff.locator('.gdiff-hunk').count()) === 1);
   });
   await page.getByRole('button', { name: 'Stage hunk 1 of h.txt' }).click();
   await check('the other hunk staged too: nothing of h.txt left unstaged', () => row(unstaged, 'h.txt').waitFor({ state: 'detached' }));

@@ -207,8 +207,9 @@ export function Dashboard({ session }) {
 
 function ProjectList({ shown, total, query, status, jobs, stamp, writer, onArchive, onRestore, onCreate }) {
   if (shown === null) {
+    // the id the search and the filter control (aria-controls), while loading too
     return (
-      <p class="muted" role="status">
+      <p class="muted" role="status" id="project-list">
         Loading projects…
       </p>
     );
