@@ -3,6 +3,11 @@
 //   relay MODULE_URL TOKEN TOKENS        -> reads that many token events, then leaves
 //   hold MODULE_URL TOKEN N SECONDS PPID -> opens N streams, holds them all for
 //                                           SECONDS, with the RSS of PPID's children
+//   burst MODULE_URL TOKEN DIRECT_URL N TOKENS -> N streams of TOKENS tokens
+//                                           started at once through the module,
+//                                           then N straight from the stand-in:
+//                                           ok/failed, duration median and p99,
+//                                           time to first token median
 'use strict';
 
 const fs = require('fs');
@@ -149,5 +154,54 @@ async function hold() {
     rss_idle_kb: idle.kb, rss_held_kb: held.kb, processes: held.processes }));
 }
 
-const modes = { ttft, relay, hold };
+const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : null; };
+
+// One stream read to its end: {ok, ttft, total} in ms; first and last say
+// what in the body marks the first token and the end.
+function timedStream(target, headers, body, first, last) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    let ttftMs = null, seen = '', done = false;
+    const end = (ok, why) => { if (!done) { done = true; resolve({ ok, ttft: ttftMs, total: ms(), why }); } };
+    const req = http.request(target, { method: 'POST', agent: false, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      if (res.statusCode !== 200) { res.resume(); return end(false, `HTTP ${res.statusCode}`); }
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        seen = (seen + c).slice(-4096);
+        if (ttftMs === null && seen.includes(first)) ttftMs = ms();
+        if (seen.includes(last)) { end(true); res.destroy(); }
+      });
+      res.on('end', () => end(seen.includes(last), 'ended early'));
+      res.on('error', () => end(false, 'broke'));
+    });
+    req.on('error', (e) => end(false, e.code || e.message));
+    req.end(body);
+  });
+}
+
+function summary(rs) {
+  const ok = rs.filter((r) => r.ok);
+  const why = {};
+  for (const r of rs) if (!r.ok) why[r.why] = (why[r.why] || 0) + 1;
+  return { ok: ok.length, failed: rs.length - ok.length, why,
+    median_ms: pct(ok.map((r) => r.total), 0.5), p99_ms: pct(ok.map((r) => r.total), 0.99),
+    ttft_median_ms: pct(ok.map((r) => r.ttft).filter((x) => x !== null), 0.5) };
+}
+
+async function burst() {
+  const direct = third, n = Number(fourth), tokens = Number(fifth);
+  // a question of tokens - 2 words: the stand-in echoes "Echo:", each word and "[end]"
+  const words = Array.from({ length: Math.max(1, tokens - 2) }, (_, i) => `w${i}`).join(' ');
+  const auth = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+  const viaModule = await Promise.all(Array.from({ length: n }, () =>
+    timedStream(url, auth, JSON.stringify({ content: words, parent_id: 0 }), 'event: token', 'event: done')));
+  const straight = await Promise.all(Array.from({ length: n }, () =>
+    timedStream(direct, { 'Content-Type': 'application/json' },
+      JSON.stringify({ model: 'llama3.2:latest', stream: true, messages: [{ role: 'user', content: words }] }),
+      '"content":"Echo:"', '"done":true')));
+  console.log(JSON.stringify({ n, tokens, module: summary(viaModule), direct: summary(straight) }));
+}
+
+const modes = { ttft, relay, hold, burst };
 modes[mode]().catch((e) => { console.error(e.message); process.exit(1); });
