@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 
 #include "chat/pl_prompt_render.h"
+#include "core/pl_jsonw.h"
 #include "core/pl_status.h"
 #include "core/pl_text.h"
 
@@ -228,4 +229,18 @@ void pl_prompt_builtins(apr_hash_t *values, apr_pool_t *p, apr_time_t now, const
         apr_hash_set(values, "project.description", APR_HASH_KEY_STRING,
                      project_description ? project_description : "");
     }
+}
+
+const char *pl_prompt_missing_json(apr_pool_t *p, const apr_array_header_t *missing)
+{
+    pl_jsonw_t *w = pl_jsonw_create(p, 256);
+    int i;
+
+    pl_jsonw_object(w, NULL);
+    pl_jsonw_array(w, "missing");
+    for (i = 0; i < missing->nelts; i++)
+        pl_jsonw_str(w, NULL, APR_ARRAY_IDX(missing, i, const char *));
+    pl_jsonw_end(w);
+    pl_jsonw_end(w);
+    return pl_jsonw_text(w, NULL);
 }

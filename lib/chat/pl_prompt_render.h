@@ -32,6 +32,10 @@ apr_status_t pl_prompt_parse(apr_pool_t *p, const char *tmpl, apr_array_header_t
 apr_status_t pl_prompt_render(apr_pool_t *p, const char *tmpl, apr_hash_t *values, apr_size_t max,
                               const char **out, apr_array_header_t **missing, const char **why);
 
+/* {"missing":[names]}: the details of a refusal for missing (const char *),
+ * as the API's error and MCP's both give them. */
+const char *pl_prompt_missing_json(apr_pool_t *p, const apr_array_header_t *missing);
+
 /* tmpl with the placeholders values has a value for filled in, and every
  * other one left as written, a malformed one too: for text that was not
  * written as a template, such as a thread's system prompt, which must

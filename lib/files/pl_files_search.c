@@ -35,16 +35,8 @@ static char *slurp(apr_pool_t *p, int dirfd, const char *name, apr_size_t *len)
 
     if (fd < 0)
         return NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= PL_FILES_SEARCH_FILE_MAX) {
-        buf = apr_palloc(p, (apr_size_t)st.st_size + 1);
-        while (got < (apr_size_t)st.st_size) {
-            ssize_t n = read(fd, buf + got, (apr_size_t)st.st_size - got);
-            if (n <= 0)
-                break;
-            got += (apr_size_t)n;
-        }
-        buf[got] = '\0';
-    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= PL_FILES_SEARCH_FILE_MAX)
+        buf = pl_files_read_fd(p, fd, (apr_size_t)st.st_size, &got);
     close(fd);
     if (buf && !pl_files_is_text(buf, got, 1))
         return NULL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
+#include <unistd.h>
 
 #include <apr_strings.h>
 
@@ -96,4 +97,20 @@ int pl_files_etag_matches(const char *given, const char *etag)
         s = strchr(s, ',');
     }
     return 0;
+}
+
+char *pl_files_read_fd(apr_pool_t *p, int fd, apr_size_t size, apr_size_t *got)
+{
+    char *buf = apr_palloc(p, size + 1);
+    apr_size_t n = 0;
+
+    while (n < size) {
+        ssize_t r = read(fd, buf + n, size - n);
+        if (r <= 0)
+            break;
+        n += (apr_size_t)r;
+    }
+    buf[n] = '\0';
+    *got = n;
+    return buf;
 }

@@ -21,6 +21,11 @@ int pl_files_is_text(const char *buf, apr_size_t len, int whole);
 /* "lf", "crlf" or "mixed" ("lf" when there is no line break). */
 const char *pl_files_line_endings(const char *buf, apr_size_t len);
 
+/* Up to size bytes of the open file fd, until its end or an error, in a
+ * buffer of p with a NUL after them; *got says how many (a file that shrank
+ * meanwhile gives fewer). */
+char *pl_files_read_fd(apr_pool_t *p, int fd, apr_size_t size, apr_size_t *got);
+
 /* The strong ETag of the file st describes, quotes included. */
 const char *pl_files_etag(apr_pool_t *p, const struct stat *st);
 

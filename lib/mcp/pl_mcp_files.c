@@ -93,7 +93,7 @@ const char *pl_mcp_file_read(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char *u
     const char *abs, *why = NULL;
     struct stat st;
     char *buf;
-    ssize_t got = 0, n;
+    apr_size_t got = 0;
     int flags, fd;
 
     if (pl_project_path(ctx->p, dir, rel, strlen(rel), &abs, &flags, &why) != APR_SUCCESS)
@@ -114,16 +114,13 @@ const char *pl_mcp_file_read(pl_mcp_ctx_t *ctx, pl_mcp_err_t *err, const char *u
                            " the read_file tool reads a part of it", (apr_off_t)st.st_size,
                            PL_MCP_TEXT_MAX), NULL);
     }
-    buf = apr_palloc(ctx->p, (apr_size_t)st.st_size + 1);
-    while (got < st.st_size && (n = read(fd, buf + got, (size_t)(st.st_size - got))) > 0)
-        got += n;
+    buf = pl_files_read_fd(ctx->p, fd, (apr_size_t)st.st_size, &got);
     close(fd);
-    buf[got] = '\0';
-    if (pl_files_is_text(buf, (apr_size_t)got, 1))
+    if (pl_files_is_text(buf, got, 1))
         return pl_mcp_resource_contents(ctx, uri, pl_mcp_file_mime(rel, 1), buf, NULL);
     if (got > PL_MCP_BLOB_MAX)
         return pl_mcp_fail(err, PL_RPC_INVALID_PARAMS, apr_psprintf(ctx->p,
-                           "the file is binary and %" APR_SSIZE_T_FMT " bytes: binary resources"
+                           "the file is binary and %" APR_SIZE_T_FMT " bytes: binary resources"
                            " are served up to %d", got, PL_MCP_BLOB_MAX), NULL);
     {
         char *b64 = apr_palloc(ctx->p, (apr_size_t)apr_base64_encode_len((int)got));

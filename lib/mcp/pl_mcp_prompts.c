@@ -170,20 +170,6 @@ static const char *project_values(pl_mcp_ctx_t *ctx, apr_hash_t *values, const c
     return "";
 }
 
-static const char *missing_data(apr_pool_t *p, const apr_array_header_t *missing)
-{
-    pl_jsonw_t *w = pl_jsonw_create(p, 256);
-    int i;
-
-    pl_jsonw_object(w, NULL);
-    pl_jsonw_array(w, "missing");
-    for (i = 0; i < missing->nelts; i++)
-        pl_jsonw_str(w, NULL, APR_ARRAY_IDX(missing, i, const char *));
-    pl_jsonw_end(w);
-    pl_jsonw_end(w);
-    return pl_jsonw_text(w, NULL);
-}
-
 const char *pl_mcp_prompts_get(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl_mcp_err_t *err)
 {
     const char *name = params ? pl_json_get_str(params, "name") : NULL, *out, *why;
@@ -222,7 +208,7 @@ const char *pl_mcp_prompts_get(pl_mcp_ctx_t *ctx, const pl_json_t *params, pl_mc
     rv = pl_prompt_render(ctx->p, pr->body, values, RENDER_MAX, &out, &missing, &why);
     if (rv == PL_ENOTFOUND)
         return pl_mcp_fail(err, PL_RPC_INVALID_PARAMS, "arguments are missing",
-                           missing_data(ctx->p, missing));
+                           pl_prompt_missing_json(ctx->p, missing));
     if (rv == PL_ETOOBIG)
         return pl_mcp_fail(err, PL_RPC_INVALID_PARAMS, "the rendered prompt is too large", NULL);
     if (rv != APR_SUCCESS)

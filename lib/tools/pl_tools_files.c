@@ -86,15 +86,8 @@ void pl_tool_read_file(const pl_tools_ctx_t *ctx, const pl_json_t *args, pl_tool
         pl_tools_fail(res, p, PL_ERR_FILE_TOO_LARGE, "the file is larger than 2 MiB");
         return;
     }
-    buf = apr_palloc(p, (apr_size_t)st.st_size + 1);
-    while (got < (apr_size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (apr_size_t)st.st_size - got);
-        if (n <= 0)
-            break;
-        got += (apr_size_t)n;
-    }
+    buf = pl_files_read_fd(p, fd, (apr_size_t)st.st_size, &got);
     close(fd);
-    buf[got] = '\0';
     if (!pl_files_is_text(buf, got, 1)) {
         pl_tools_fail(res, p, PL_ERR_BINARY_FILE, "the file is not UTF-8 text");
         return;

@@ -144,15 +144,8 @@ static int send_text(mp_req_t *req, int fd, const struct stat *st, const api_fil
         return mp_reply_error(req, 422, PL_ERR_FILE_TOO_LARGE,
                               "the file is larger than 2 MiB: read it with ?raw=1", NULL);
     }
-    buf = apr_palloc(req->r->pool, len + 1);
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n <= 0)
-            break;
-        got += (apr_size_t)n;
-    }
+    buf = pl_files_read_fd(req->r->pool, fd, len, &got);
     close(fd);
-    buf[got] = '\0';
     if (!pl_files_is_text(buf, got, 1))
         return mp_reply_error_details(req, HTTP_UNSUPPORTED_MEDIA_TYPE, PL_ERR_BINARY_FILE,
                                       "the file is not UTF-8 text: read it with ?raw=1",

@@ -366,9 +366,7 @@ static int render(mp_req_t *req, const pl_prompt_t *pr, apr_int64_t *version, co
     pl_prompt_version_t *v;
     pl_project_t *proj;
     const char *body = pr->body, *why;
-    pl_jsonw_t *w;
     apr_status_t rv;
-    int i;
 
     *version = pr->version;
     if (pl_json_type_of(req->body, "version") != PL_JSON_ABSENT) {
@@ -385,19 +383,11 @@ static int render(mp_req_t *req, const pl_prompt_t *pr, apr_int64_t *version, co
     rv = pl_prompt_render(p, body, values, RENDERED_MAX, text, &missing, &why);
     if (rv == APR_SUCCESS)
         return 1;
-    if (rv == PL_ENOTFOUND) {
-        w = pl_jsonw_create(p, 256);
-        pl_jsonw_object(w, NULL);
-        pl_jsonw_array(w, "missing");
-        for (i = 0; i < missing->nelts; i++)
-            pl_jsonw_str(w, NULL, APR_ARRAY_IDX(missing, i, const char *));
-        pl_jsonw_end(w);
-        pl_jsonw_end(w);
+    if (rv == PL_ENOTFOUND)
         mp_reply_error_details(req, HTTP_UNPROCESSABLE_ENTITY, PL_ERR_MISSING_VARIABLES,
                                apr_pstrcat(p, "the prompt uses variables with no value: ",
                                            apr_array_pstrcat(p, missing, ','), NULL),
-                               pl_jsonw_text(w, NULL));
-    }
+                               pl_prompt_missing_json(p, missing));
     else
         mp_reply_error(req, HTTP_UNPROCESSABLE_ENTITY, rv == PL_ETOOBIG ? PL_ERR_PROMPT_TOO_LARGE
                        : PL_ERR_INVALID_TEMPLATE, apr_pstrcat(p, "the rendered prompt ", why, NULL),

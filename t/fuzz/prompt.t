@@ -34,6 +34,6 @@ my %seeds = (
                         . '{{project.description}}'),
 );
 
-fuzz(target => 'prompt', lib => [qw(chat/pl_prompt_render.c core/pl_text.c)],
+fuzz(target => 'prompt', lib => [qw(chat/pl_prompt_render.c core/pl_text.c core/pl_jsonw.c)],
      packages => [qw(apr-1 apr-util-1)], max_len => 4096, seeds => \%seeds,
      dict => ['{{', '}}', '{{{{', ' ', "\t", '.', '_', '-', "\0"]);
