@@ -33,7 +33,7 @@ export function ToolCall({ name, args }) {
         ) : (
           <details class="tool-details">
             <summary>Arguments</summary>
-            <pre class="tool-json">{text}</pre>
+            <pre class="tool-json" tabIndex={0}>{text}</pre>
           </details>
         ))}
     </div>
@@ -50,7 +50,7 @@ export function ToolResult({ name, result, error, code }) {
         <span class="tool-tag">{failed ? 'Tool failed' : 'Tool result'}</span> <code class="tool-name">{name}</code>
         {failed && <span class="small"> · {typeof error === 'string' ? error : code}</span>}
       </summary>
-      {text && <pre class="tool-json">{text}</pre>}
+      {text && <pre class="tool-json" tabIndex={0}>{text}</pre>}
     </details>
   );
 }
@@ -85,7 +85,7 @@ export function ConfirmCall({ threadId, messageId, call }) {
       <p>
         The model asks to run <code class="tool-name">{call.name}</code>, which changes the project:
       </p>
-      <pre class="tool-json">{pretty(call.arguments)}</pre>
+      <pre class="tool-json" tabIndex={0}>{pretty(call.arguments)}</pre>
       {done ? (
         <p class="small muted" role="status">
           {state === 'allowed' ? 'Allowed.' : 'Rejected.'}
